@@ -1,0 +1,116 @@
+package dev.meshdns.it.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One client TCP connection speaking RFC 7766 framing (2-byte length prefix). Not thread-safe:
+ * one test thread owns it.
+ */
+public final class TcpConnection implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+
+    private TcpConnection(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+    }
+
+    static TcpConnection open(InetSocketAddress server) {
+        try {
+            Socket socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(server, (int) DnsClient.REPLY_TIMEOUT.toMillis());
+            return new TcpConnection(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + server, e);
+        }
+    }
+
+    public static byte[] frame(byte[]... messages) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] message : messages) {
+            out.write(message.length >>> 8);
+            out.write(message.length & 0xff);
+            out.writeBytes(message);
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes all the messages, each framed, in one write (pipelined). */
+    public void send(byte[]... messages) {
+        writeRaw(frame(messages));
+    }
+
+    /** Writes bytes as they are, without framing. */
+    public void writeRaw(byte[] bytes) {
+        try {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads one framed reply; empty if the server closed (or reset) the connection. */
+    public Optional<byte[]> read(Duration timeout) {
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+            int length = in.readUnsignedShort();
+            byte[] reply = new byte[length];
+            in.readFully(reply);
+            return Optional.of(reply);
+        } catch (EOFException | SocketException closedOrReset) {
+            return Optional.empty();
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no TCP reply and no close within " + timeout, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads {@code count} framed replies, failing if the connection closes first. */
+    public List<byte[]> read(int count, Duration timeout) {
+        List<byte[]> replies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            replies.add(read(timeout).orElseThrow(
+                    () -> new AssertionError("connection closed after " + index + " of " + count + " replies")));
+        }
+        return replies;
+    }
+
+    /** True if the server closes (or resets) this connection within the timeout. */
+    public boolean isClosedByServer(Duration timeout) {
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+            return in.read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException reset) {
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing a test socket
+        }
+    }
+}
