@@ -38,6 +38,7 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
+                "-Dio.netty.leakDetection.level=paranoid",
                 "-cp", System.getProperty("java.class.path"),
                 "dev.meshdns.cli.Main", "serve",
                 "--catalog-file", catalogFile.toString(),

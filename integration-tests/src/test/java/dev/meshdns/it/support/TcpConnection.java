@@ -91,6 +91,18 @@ public final class TcpConnection implements AutoCloseable {
         return replies;
     }
 
+    /** What became of a query on this connection. */
+    public enum Outcome { REPLY, CLOSED, SILENT }
+
+    /** Waits for one framed reply: REPLY, CLOSED (EOF or reset), or SILENT when neither happens in time. */
+    public Outcome await(Duration timeout) {
+        try {
+            return read(timeout).isPresent() ? Outcome.REPLY : Outcome.CLOSED;
+        } catch (AssertionError timedOut) {
+            return Outcome.SILENT;
+        }
+    }
+
     /** True if the server closes (or resets) this connection within the timeout. */
     public boolean isClosedByServer(Duration timeout) {
         try {
