@@ -1,16 +1,39 @@
 package dev.meshdns.core;
 
 import dev.meshdns.table.NameTable;
+import dev.meshdns.table.Node;
+import dev.meshdns.table.WireName;
+import dev.meshdns.table.Zone;
 
 /**
  * The answering core: a pure function of (query bytes, NameTable) to reply bytes. No I/O, no
- * locks, no clock, no allocation on a hit. Thread-safe (stateless). CONTRACT ONLY: pending.
+ * locks, no clock, no allocation: a hit copies the header and question and appends prepared
+ * answer bytes. What a reply needs to know about its query travels packed in one {@code long}
+ * (see {@link Edns}), so nothing is allocated per query. Stateless and thread-safe.
  */
 public final class Resolver {
     /** Returned instead of a length when the query must be dropped (no reply at all). */
     public static final int DROP = -1;
     /** Size an {@code out} buffer must have: the largest TCP reply. */
     public static final int MAX_REPLY = 65535;
+
+    static final int NOERROR = 0;
+    static final int FORMERR = 1;
+    static final int SERVFAIL = 2;
+    static final int NXDOMAIN = 3;
+    static final int NOTIMP = 4;
+    static final int REFUSED = 5;
+    static final int BADVERS = 16;
+
+    private static final int HEADER = 12;
+    private static final int TYPE_A = 1;
+    private static final int TYPE_IXFR = 251;
+    private static final int TYPE_AXFR = 252;
+    private static final int TYPE_ANY = 255;
+    private static final int CLASS_IN = 1;
+    private static final int UDP_MIN = 512;
+    private static final int UDP_MAX = 1232;
+    private static final long TCP = 1L << 60;
 
     private Resolver() {
     }
@@ -22,6 +45,150 @@ public final class Resolver {
      * @param tcp true over TCP (no 512/1232 size limit, never truncated)
      */
     public static int answer(byte[] query, int length, boolean tcp, NameTable table, byte[] out) {
-        throw new UnsupportedOperationException("pending");
+        if (length < HEADER || (query[2] & 0x80) != 0) {
+            return DROP; // too short to answer, or a response: never reflect
+        }
+        if ((query[2] & 0x78) != 0) {
+            return headerOnly(query, out, NOTIMP);
+        }
+        if (Edns.u16(query, 4) != 1 || Edns.u16(query, 6) != 0 || Edns.u16(query, 8) != 0) {
+            return headerOnly(query, out, FORMERR);
+        }
+        int nameEnd = questionNameEnd(query, length);
+        if (nameEnd < 0 || nameEnd + 4 > length) {
+            return headerOnly(query, out, FORMERR);
+        }
+        int questionEnd = nameEnd + 4;
+        int additional = Edns.u16(query, 10);
+        long edns = additional == 0 ? Edns.ABSENT : Edns.parse(query, questionEnd, length, additional);
+        long ctx = edns | ((long) questionEnd << 16) | (tcp ? TCP : 0);
+        if (edns == Edns.MALFORMED) {
+            return write(query, out, ctx, FORMERR, false, null, 0, null);
+        }
+        if (Edns.present(edns) && Edns.version(edns) > 0) {
+            return write(query, out, ctx, BADVERS, false, null, 0, null);
+        }
+        int qtype = Edns.u16(query, nameEnd);
+        if (Edns.u16(query, nameEnd + 2) != CLASS_IN || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
+            return write(query, out, ctx, REFUSED, false, null, 0, null);
+        }
+        return lookup(query, out, ctx, nameEnd, qtype, table);
+    }
+
+    private static int lookup(byte[] query, byte[] out, long ctx, int nameEnd, int qtype, NameTable table) {
+        Node node = table.find(query, HEADER, nameEnd, WireName.hash(query, HEADER, nameEnd));
+        if (node != null) {
+            Zone zone = node.zone();
+            if (!zone.ready() || node.servfail()) {
+                return write(query, out, ctx, SERVFAIL, false, null, 0, null);
+            }
+            int index = qtype == TYPE_ANY ? anyIndex(node) : node.indexOf(qtype);
+            if (index < 0) {
+                return write(query, out, ctx, NOERROR, true, null, 0, zone.soaAuthority());
+            }
+            return write(query, out, ctx, NOERROR, true, node.rrset(index), node.recordCount(index), null);
+        }
+        for (int pos = WireName.parent(query, HEADER); pos >= 0; pos = WireName.parent(query, pos)) {
+            Node ancestor = table.find(query, pos, nameEnd, WireName.hash(query, pos, nameEnd));
+            if (ancestor != null) {
+                Zone zone = ancestor.zone();
+                if (!zone.ready()) {
+                    return write(query, out, ctx, SERVFAIL, false, null, 0, null);
+                }
+                return write(query, out, ctx, NXDOMAIN, true, null, 0, zone.soaAuthority());
+            }
+        }
+        return write(query, out, ctx, REFUSED, false, null, 0, null); // not ours, and forwarding is off
+    }
+
+    /** Minimal ANY (RFC 8482): one RRset, the address when there is one. */
+    private static int anyIndex(Node node) {
+        int a = node.indexOf(TYPE_A);
+        return a >= 0 ? a : node.rrsetCount() > 0 ? 0 : -1;
+    }
+
+    /** End of the question name, or -1: pointers, label types other than 0 and names over 255 bytes. */
+    private static int questionNameEnd(byte[] q, int length) {
+        int pos = HEADER;
+        while (pos < length) {
+            int len = q[pos] & 0xff;
+            if (len == 0) {
+                return pos + 1;
+            }
+            if (len > 63 || pos + 1 + len - HEADER >= WireName.MAX_LENGTH) {
+                return -1; // a compression pointer in the question could only point into the header
+            }
+            pos += 1 + len;
+        }
+        return -1;
+    }
+
+    /** A reply with the header alone: ID, opcode and RD echoed, no sections. */
+    private static int headerOnly(byte[] q, byte[] out, int rcode) {
+        out[0] = q[0];
+        out[1] = q[1];
+        out[2] = (byte) (0x80 | (q[2] & 0x79));
+        out[3] = (byte) rcode;
+        for (int i = 4; i < HEADER; i++) {
+            out[i] = 0;
+        }
+        return HEADER;
+    }
+
+    /**
+     * Writes one reply: header, the query's question byte for byte, then the answer and authority
+     * (both left out, with TC=1, when they do not fit) and an OPT when the query had one. A cookie
+     * is answered on every reply except FORMERR.
+     */
+    private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa,
+                             byte[] answer, int answerCount, byte[] authority) {
+        int questionEnd = (int) (ctx >>> 16) & 0xffff;
+        boolean withOpt = Edns.present(ctx) || (ctx & Edns.MALFORMED) != 0;
+        int cookie = rcode == FORMERR ? 0 : Edns.cookieOffset(ctx);
+        int optBytes = withOpt ? Opt.size(cookie) : 0;
+        int answerBytes = answer == null ? 0 : answer.length;
+        int authorityBytes = authority == null ? 0 : authority.length;
+        int limit = (ctx & TCP) != 0 ? MAX_REPLY : udpLimit(ctx);
+        boolean truncated = questionEnd + answerBytes + authorityBytes + optBytes > limit;
+        if (truncated) {
+            answerBytes = 0;
+            authorityBytes = 0;
+            answerCount = 0;
+        }
+        out[0] = query[0];
+        out[1] = query[1];
+        out[2] = (byte) (0x80 | (aa ? 0x04 : 0) | (truncated ? 0x02 : 0) | (query[2] & 0x01));
+        out[3] = (byte) ((query[3] & 0x10) | (rcode & 0x0f));
+        putU16(out, 4, 1);
+        putU16(out, 6, answerCount);
+        putU16(out, 8, authorityBytes == 0 ? 0 : 1);
+        putU16(out, 10, withOpt ? 1 : 0);
+        System.arraycopy(query, HEADER, out, HEADER, questionEnd - HEADER);
+        int pos = questionEnd;
+        if (answerBytes > 0) {
+            System.arraycopy(answer, 0, out, pos, answerBytes);
+            pos += answerBytes;
+        }
+        if (authorityBytes > 0) {
+            System.arraycopy(authority, 0, out, pos, authorityBytes);
+            pos += authorityBytes;
+        }
+        if (withOpt) {
+            pos = Opt.write(out, pos, rcode, Edns.dnssecOk(ctx), query, cookie);
+        }
+        return pos;
+    }
+
+    /** Largest UDP reply: 512 without EDNS, else the client's payload size within [512, 1232]. */
+    static int udpLimit(long edns) {
+        if (!Edns.present(edns)) {
+            return UDP_MIN;
+        }
+        return Math.min(UDP_MAX, Math.max(UDP_MIN, Edns.payloadBytes(edns)));
+    }
+
+    static void putU16(byte[] b, int pos, int value) {
+        b[pos] = (byte) (value >>> 8);
+        b[pos + 1] = (byte) value;
     }
 }

@@ -2,27 +2,113 @@ package dev.meshdns.table;
 
 import dev.meshdns.catalog.ServiceEntry;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Immutable snapshot of every name the server answers, with answers prepared at build time.
- * Thread-safe: built aside, published with one volatile write. CONTRACT ONLY: implementation pending.
+ * Immutable snapshot of every name the server answers, keyed by lower-case wire name, with the
+ * answers prepared when it is built. Lookups compare the query's bytes in place (case-folded), so a
+ * hit allocates nothing. Thread-safe: built aside, published with one volatile write.
  */
 public final class NameTable {
+    private final byte[][] keys;
+    private final int[] hashes;
+    private final Node[] nodes;
+    private final int mask;
+    private final int size;
+    private final List<String> problems;
+
+    NameTable(List<byte[]> names, List<Node> values, List<String> problems) {
+        int capacity = Integer.highestOneBit(Math.max(4, names.size() * 2 - 1)) << 1;
+        this.keys = new byte[capacity][];
+        this.hashes = new int[capacity];
+        this.nodes = new Node[capacity];
+        this.mask = capacity - 1;
+        this.size = names.size();
+        this.problems = List.copyOf(problems);
+        for (int i = 0; i < names.size(); i++) {
+            byte[] key = names.get(i);
+            int h = WireName.hash(key, 0, key.length);
+            int slot = h & mask;
+            while (keys[slot] != null) {
+                slot = (slot + 1) & mask;
+            }
+            keys[slot] = key;
+            hashes[slot] = h;
+            nodes[slot] = values.get(i);
+        }
+    }
 
     /** The table before the first catalog is loaded: zone names answer SERVFAIL. */
     public static NameTable notReady(ZoneSpec spec) {
-        throw new UnsupportedOperationException("pending");
+        return new NameTableBuilder(spec, false).build();
     }
 
     /**
      * Builds the table for these entries. {@code vips} maps a service to its durable IPv4 VIP
-     * (pinned ones included); a service in {@code unallocated} has no VIP (pool exhausted) and
-     * its names answer SERVFAIL instead of a made-up address.
+     * (pinned ones included); a service in {@code unallocated} has no VIP (pool exhausted) and its
+     * names answer SERVFAIL instead of a made-up address. Entries with neither are left out.
      */
     public static NameTable build(ZoneSpec spec, List<ServiceEntry> entries, Map<String, InetAddress> vips,
                                   Map<String, String> unallocated) {
-        throw new UnsupportedOperationException("pending");
+        NameTableBuilder builder = new NameTableBuilder(spec, true);
+        for (ServiceEntry entry : entries) {
+            builder.add(entry, vips.get(entry.service()), unallocated.containsKey(entry.service()));
+        }
+        return builder.build();
+    }
+
+    /**
+     * The node for the wire name {@code buf[from..to)} (ending with its zero byte), compared
+     * case-insensitively, or null. {@code hash} is {@link WireName#hash} of the same bytes.
+     */
+    public Node find(byte[] buf, int from, int to, int hash) {
+        int len = to - from;
+        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
+            byte[] key = keys[slot];
+            if (key == null) {
+                return null;
+            }
+            if (hashes[slot] == hash && key.length == len && sameName(key, buf, from)) {
+                return nodes[slot];
+            }
+        }
+    }
+
+    /** Convenience lookup by dotted name, for tests and debug views (allocates). */
+    public Node find(String dotted) {
+        byte[] wire = WireName.of(dotted);
+        return find(wire, 0, wire.length, WireName.hash(wire, 0, wire.length));
+    }
+
+    /** Number of names, empty non-terminals and zone apexes included. */
+    public int size() {
+        return size;
+    }
+
+    /** Entries or names left out while building, each naming what and why. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /** Every name in dotted form, for debug views (allocates). */
+    public List<String> names() {
+        List<String> out = new ArrayList<>(size);
+        for (byte[] key : keys) {
+            if (key != null) {
+                out.add(WireName.toDotted(key));
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameName(byte[] key, byte[] buf, int from) {
+        for (int i = 0; i < key.length; i++) {
+            if ((key[i] & 0xff) != WireName.lower(buf[from + i] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,0 +1,239 @@
+package dev.meshdns.table;
+
+import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.vip.Cidr;
+import java.io.ByteArrayOutputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link NameTable}: the names of each entry, the zones they fall in, empty non-terminals,
+ * reverse (PTR) names of VIPs inside the pool, and every answer in wire form. Not thread-safe: one
+ * builder per build.
+ */
+final class NameTableBuilder {
+    static final int TYPE_A = 1;
+    static final int TYPE_NS = 2;
+    static final int TYPE_SOA = 6;
+    static final int TYPE_PTR = 12;
+    private static final Pattern KUBE_SERVICE = Pattern.compile("([a-z0-9-]+)_([a-z0-9-]+)_svc_([0-9]+)");
+    private static final AtomicLong LAST_SERIAL = new AtomicLong();
+
+    private final ZoneSpec spec;
+    private final boolean ready;
+    private final long serial;
+    private final Map<Key, Zone> zones = new LinkedHashMap<>();
+    private final Map<Key, Draft> names = new LinkedHashMap<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    NameTableBuilder(ZoneSpec spec, boolean ready) {
+        this.spec = spec;
+        this.ready = ready;
+        this.serial = LAST_SERIAL.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis() / 1000));
+        addZone(WireName.of(spec.zone()));
+        for (byte[] apex : ReverseZones.of(spec.vipPool())) {
+            addZone(apex);
+        }
+    }
+
+    /** Adds the names of one entry; {@code vip} null and {@code servfail} false leaves it out. */
+    void add(ServiceEntry entry, InetAddress vip, boolean servfail) {
+        if (vip == null && !servfail) {
+            return;
+        }
+        pending.add(new Pending(entry, vip, servfail));
+    }
+
+    NameTable build() {
+        // An out-of-zone hostname is the apex of a zone of its own; parents first, so a hostname
+        // below another one's name joins that zone instead of cutting a new one.
+        pending.stream()
+                .flatMap(p -> p.entry.hostnames().stream())
+                .map(WireName::of)
+                .sorted(Comparator.comparingInt(NameTableBuilder::labels))
+                .forEach(wire -> {
+                    if (zoneOf(wire) == null) {
+                        addZone(wire).hostApex = true;
+                    }
+                });
+        for (Pending p : pending) {
+            addEntry(p);
+        }
+        addEmptyNonTerminals();
+        List<byte[]> keys = new ArrayList<>(names.size());
+        List<Node> nodes = new ArrayList<>(names.size());
+        names.forEach((key, draft) -> {
+            keys.add(key.wire);
+            nodes.add(draft.toNode());
+        });
+        return new NameTable(keys, nodes, problems);
+    }
+
+    private void addEntry(Pending p) {
+        String service = p.entry.service();
+        List<byte[]> owned = new ArrayList<>();
+        for (String name : namesOf(p.entry)) {
+            byte[] wire = WireName.of(name);
+            Key key = new Key(wire);
+            Draft existing = names.get(key);
+            if (existing != null && existing.hostApex && existing.service == null) {
+                existing.service = service;
+                existing.servfail = p.servfail;
+                if (p.vip != null) {
+                    existing.add(TYPE_A, Records.rr(TYPE_A, spec.ttlSeconds(), p.vip.getAddress()));
+                }
+                owned.add(wire);
+                continue;
+            }
+            if (existing != null) {
+                problems.add("service \"" + service + "\": name " + name + " is already "
+                        + (existing.service == null ? "a zone apex" : "a name of service \"" + existing.service + "\"")
+                        + "; left out");
+                continue;
+            }
+            Draft draft = new Draft(zoneOf(wire), service, p.servfail);
+            if (p.vip != null) {
+                draft.add(TYPE_A, Records.rr(TYPE_A, spec.ttlSeconds(), p.vip.getAddress()));
+            }
+            names.put(key, draft);
+            owned.add(wire);
+        }
+        if (p.vip instanceof Inet4Address && spec.vipPool().contains(p.vip) && !owned.isEmpty()) {
+            addPtr(p, owned);
+        }
+    }
+
+    private void addPtr(Pending p, List<byte[]> targets) {
+        byte[] wire = ReverseZones.ptrName(p.vip);
+        Key key = new Key(wire);
+        if (names.containsKey(key)) {
+            problems.add("service \"" + p.entry.service() + "\": VIP " + p.vip.getHostAddress()
+                    + " is also the VIP of service \"" + names.get(key).service + "\"; PTR left out");
+            return;
+        }
+        Draft draft = new Draft(zoneOf(wire), p.entry.service(), false);
+        for (byte[] target : targets) {
+            draft.add(TYPE_PTR, Records.rr(TYPE_PTR, spec.ttlSeconds(), target));
+        }
+        names.put(key, draft);
+    }
+
+    private List<String> namesOf(ServiceEntry entry) {
+        List<String> out = new ArrayList<>();
+        out.add(entry.service() + "." + spec.zone());
+        Matcher m = KUBE_SERVICE.matcher(entry.service());
+        if (m.matches()) {
+            out.add(m.group(1) + "." + m.group(2) + ".svc." + m.group(3) + "." + spec.zone());
+        }
+        out.addAll(entry.hostnames());
+        return out;
+    }
+
+    private void addEmptyNonTerminals() {
+        List<Map.Entry<Key, Draft>> existing = new ArrayList<>(names.entrySet());
+        for (Map.Entry<Key, Draft> e : existing) {
+            byte[] wire = e.getKey().wire;
+            byte[] apex = e.getValue().zone.apex();
+            for (int pos = WireName.parent(wire, 0); pos >= 0 && wire.length - pos > apex.length;
+                 pos = WireName.parent(wire, pos)) {
+                Key parent = new Key(Arrays.copyOfRange(wire, pos, wire.length));
+                names.putIfAbsent(parent, new Draft(e.getValue().zone, null, false));
+            }
+        }
+    }
+
+    /** The zone whose apex is the name or its closest ancestor, or null when outside every zone. */
+    private Zone zoneOf(byte[] wire) {
+        for (int pos = 0; pos >= 0; pos = WireName.parent(wire, pos)) {
+            Zone zone = zones.get(new Key(Arrays.copyOfRange(wire, pos, wire.length)));
+            if (zone != null) {
+                return zone;
+            }
+        }
+        return null;
+    }
+
+    private static int labels(byte[] wire) {
+        int n = 0;
+        for (int pos = 0; wire[pos] != 0; pos = WireName.parent(wire, pos)) {
+            n++;
+        }
+        return n;
+    }
+
+    private Draft addZone(byte[] apex) {
+        int ttl = spec.ttlSeconds();
+        byte[] mname = WireName.of("ns.dns." + spec.zone());
+        byte[] soaRdata = Records.soaRdata(mname, WireName.of("hostmaster.dns." + spec.zone()), serial, ttl);
+        Zone zone = new Zone(apex, Records.withOwner(apex, TYPE_SOA, ttl, soaRdata), ready);
+        Key key = new Key(apex);
+        zones.put(key, zone);
+        Draft draft = new Draft(zone, null, false);
+        draft.add(TYPE_SOA, Records.rr(TYPE_SOA, ttl, soaRdata));
+        draft.add(TYPE_NS, Records.rr(TYPE_NS, ttl, mname));
+        names.put(key, draft);
+        return draft;
+    }
+
+    private record Pending(ServiceEntry entry, InetAddress vip, boolean servfail) {
+    }
+
+    /** A wire name as a map key. */
+    private record Key(byte[] wire) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(wire, k.wire);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(wire);
+        }
+    }
+
+    /** A node being built: RRsets grow record by record. */
+    private static final class Draft {
+        final Zone zone;
+        String service;
+        boolean servfail;
+        boolean hostApex;
+        final Map<Integer, ByteArrayOutputStream> rrsets = new LinkedHashMap<>();
+        final Map<Integer, Integer> counts = new LinkedHashMap<>();
+
+        Draft(Zone zone, String service, boolean servfail) {
+            this.zone = zone;
+            this.service = service;
+            this.servfail = servfail;
+        }
+
+        void add(int type, byte[] record) {
+            rrsets.computeIfAbsent(type, t -> new ByteArrayOutputStream()).writeBytes(record);
+            counts.merge(type, 1, Integer::sum);
+        }
+
+        Node toNode() {
+            int n = rrsets.size();
+            int[] types = new int[n];
+            byte[][] bytes = new byte[n][];
+            int[] recordCounts = new int[n];
+            int i = 0;
+            for (Map.Entry<Integer, ByteArrayOutputStream> e : rrsets.entrySet()) {
+                types[i] = e.getKey();
+                bytes[i] = e.getValue().toByteArray();
+                recordCounts[i] = counts.get(e.getKey());
+                i++;
+            }
+            return new Node(zone, servfail, types, bytes, recordCounts);
+        }
+    }
+}
