@@ -6,6 +6,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -126,7 +127,8 @@ public final class DnsClient {
         try {
             socket.receive(packet);
             return Optional.of(Arrays.copyOf(buffer, packet.getLength()));
-        } catch (SocketTimeoutException e) {
+        } catch (SocketTimeoutException | PortUnreachableException nothingListening) {
+            // port unreachable: the server is not (or no longer) bound; either way, no reply
             return Optional.empty();
         }
     }

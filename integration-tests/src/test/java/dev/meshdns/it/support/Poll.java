@@ -19,13 +19,13 @@ public final class Poll {
 
     /**
      * Returns the first probe result that satisfies {@code done}, or the last result once the
-     * deadline has passed (so the caller's assertion shows what was seen). Exceptions thrown by the
-     * probe count as "not yet" until the deadline; then the last one is rethrown.
+     * deadline has passed (so the caller's assertion shows what was seen). Exceptions and assertion errors
+     * (e.g. no reply) thrown by the probe count as "not yet" until the deadline; then the last one is rethrown.
      */
     public static <T> T until(Duration deadline, Callable<T> probe, Predicate<? super T> done) {
         long end = System.nanoTime() + deadline.toNanos();
         T last = null;
-        Exception lastError = null;
+        Throwable lastError = null;
         while (true) {
             try {
                 last = probe.call();
@@ -33,7 +33,7 @@ public final class Poll {
                 if (done.test(last)) {
                     return last;
                 }
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) {
                 lastError = e;
             }
             if (System.nanoTime() - end > 0) {
