@@ -91,6 +91,20 @@ class TruncationIT {
     }
 
     @Test
+    void optPayloadBelow512IsTreatedAs512() {
+        Message query = DnsClient.newQuery("100.0.0.240.in-addr.arpa.", Type.PTR);
+        query.addRecord(new OPTRecord(100, 0, 0, 0), Section.ADDITIONAL);
+
+        byte[] wire = dns.udp(query.toWire());
+
+        assertThat(wire.length).as("reply size, larger than the advertised 100").isGreaterThan(100);
+        Message reply = DnsClient.parse(wire);
+        assertThat(reply).isNotTruncated();
+        assertThat(reply).hasAnswerCount(2);
+        assertThat(reply).hasOneOpt();
+    }
+
+    @Test
     void smallAnswerOfTheSameEntryOverUdpIsNotTruncated() {
         Message reply = dns.query(HOSTNAMES.get(29) + ".", Type.A);
 

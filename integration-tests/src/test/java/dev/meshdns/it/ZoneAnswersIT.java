@@ -147,6 +147,14 @@ class ZoneAnswersIT {
     }
 
     @Test
+    void hostnameOutsideTheZoneIsMatchedCaseInsensitively() {
+        Message reply = dns.query("HttpBin.ORG.", Type.A);
+
+        assertThat(reply).hasRcode(Rcode.NOERROR);
+        assertThat(reply).hasAnswer("httpbin.org. 30 IN A 240.0.0.100");
+    }
+
+    @Test
     void aaaaForIpv4OnlyNameIsNoDataNotNxdomain() {
         Message reply = dns.query("backend.mesh.", Type.AAAA);
 
