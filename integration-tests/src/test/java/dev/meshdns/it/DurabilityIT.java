@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -128,23 +129,23 @@ class DurabilityIT {
     }
 
     /** The VIP of a freshly added service once it is answered, or empty if the server died first. */
-    private static java.util.Optional<String> answerIfAlive(ServerProcess server, String service) {
+    private static Optional<String> answerIfAlive(ServerProcess server, String service) {
         Message query = DnsClient.newQuery(service + ".mesh.", Type.A);
         long end = System.nanoTime() + Poll.RELOAD_DEADLINE.toNanos();
         while (server.isAlive() && System.nanoTime() - end < 0) {
             try {
-                java.util.Optional<byte[]> wire = server.client().udpMaybe(query.toWire(), Duration.ofMillis(300));
+                Optional<byte[]> wire = server.client().udpMaybe(query.toWire(), Duration.ofMillis(300));
                 if (wire.isPresent()) {
                     Message reply = DnsClient.parse(wire.get());
                     if (reply.getRcode() == Rcode.NOERROR) {
-                        return java.util.Optional.of(Replies.vipOf(reply));
+                        return Optional.of(Replies.vipOf(reply));
                     }
                 }
             } catch (RuntimeException serverGoneMidQuery) {
                 // port unreachable once the process is killed
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static Map<String, String> vips(DnsClient dns, List<String> services) {

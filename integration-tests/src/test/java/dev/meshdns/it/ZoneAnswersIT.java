@@ -23,6 +23,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** The zone part of DNS-BEHAVIOR.md, one packet in and one packet out, over UDP (and TCP for transfers). */
@@ -212,9 +213,9 @@ class ZoneAnswersIT {
         assertThat(reply).hasRcode(Rcode.NOERROR);
         assertThat(reply).isAuthoritative();
         assertThat(reply).hasAnswerCount(1);
-        assertThat(reply.getSection(org.xbill.DNS.Section.ANSWER).get(0).rdataToString())
+        assertThat(reply.getSection(Section.ANSWER).get(0).rdataToString())
                 .matches("ns\\.dns\\.mesh\\. hostmaster\\.dns\\.mesh\\. \\d+ 3600 600 86400 30");
-        assertThat(reply.getSection(org.xbill.DNS.Section.ANSWER).get(0).getTTL()).isEqualTo(30);
+        assertThat(reply.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(30);
     }
 
     @Test

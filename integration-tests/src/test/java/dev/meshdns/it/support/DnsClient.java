@@ -9,7 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -104,8 +106,8 @@ public final class DnsClient {
      * Sends one datagram and collects every reply until {@code quiet} passes without one, so that
      * duplicate replies are seen.
      */
-    public java.util.List<byte[]> udpAllReplies(byte[] query, Duration quiet) {
-        java.util.List<byte[]> replies = new java.util.ArrayList<>();
+    public List<byte[]> udpAllReplies(byte[] query, Duration quiet) {
+        List<byte[]> replies = new ArrayList<>();
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.connect(server);
             socket.send(new DatagramPacket(query, query.length));
