@@ -81,19 +81,9 @@ public final class FileVipStore implements VipStore {
             Set<Allocation> allocations = new LinkedHashSet<>();
             allocations.addAll(readSnapshot(dir.resolve(SNAPSHOT)));
             Path journalPath = dir.resolve(JOURNAL);
-            Files.deleteIfExists(FrameFile.temp(journalPath));
-            if (!Files.exists(journalPath)) {
-                FrameFile.writeAtomically(journalPath, JOURNAL_MAGIC, List.of());
-            }
-            FrameFile.Contents contents = FrameFile.read(journalPath, JOURNAL_MAGIC);
+            FrameFile.Contents contents = readJournal(journalPath);
             journal = FileChannel.open(journalPath, StandardOpenOption.WRITE);
-            if (contents.tornTail()) {
-                log.warn("{}: cutting {} bytes of torn tail at offset {}; an append that never completed,"
-                        + " never acknowledged", journalPath, contents.size() - contents.intactEnd(),
-                        contents.intactEnd());
-                journal.truncate(contents.intactEnd());
-                journal.force(true);
-            }
+            cutTornTail(journal, journalPath, contents);
             journal.position(contents.intactEnd());
             allocations.addAll(contents.allocations());
             return new FileVipStore(dir, snapshotAfterRecords, lockChannel, allocations, journal,
@@ -102,7 +92,11 @@ public final class FileVipStore implements VipStore {
             if (journal != null) {
                 closeQuietly(journal);
             }
-            unlock(dir, lockChannel);
+            try {
+                unlock(dir, lockChannel);
+            } catch (IOException unlockFailure) {
+                e.addSuppressed(unlockFailure);
+            }
             throw e;
         }
     }
@@ -210,6 +204,24 @@ public final class FileVipStore implements VipStore {
                     + "; restore the data dir from a backup");
         }
         return contents.allocations();
+    }
+
+    private static FrameFile.Contents readJournal(Path journal) throws IOException {
+        Files.deleteIfExists(FrameFile.temp(journal));
+        if (!Files.exists(journal)) {
+            FrameFile.writeAtomically(journal, JOURNAL_MAGIC, List.of());
+        }
+        return FrameFile.read(journal, JOURNAL_MAGIC);
+    }
+
+    /** A torn tail is an append that never completed, so never acknowledged: it is safe to drop. */
+    private static void cutTornTail(FileChannel journal, Path path, FrameFile.Contents contents) throws IOException {
+        if (contents.tornTail()) {
+            log.warn("{}: cutting {} bytes of torn tail at offset {}; an append that never completed,"
+                    + " never acknowledged", path, contents.size() - contents.intactEnd(), contents.intactEnd());
+            journal.truncate(contents.intactEnd());
+            journal.force(true);
+        }
     }
 
     private static Path createDirectory(Path dir) throws IOException {
