@@ -19,7 +19,9 @@ import java.util.Set;
  * Gives each service of a zone a stable virtual IP from a pool and makes it durable in a
  * {@link VipStore} before returning it. The preferred address is a hash of (zone, service) inside
  * the pool, probing linearly on collision, so restarts and independent replicas mostly agree.
- * Allocations are never released in this version. Confined to one thread (the caller's store
+ * Allocations are never released in this version. Addresses other zones hold in the store are
+ * avoided as read at {@link #open}; allocators that share a store and allocate side by side need
+ * disjoint pools (one IPv4, one IPv6 pool is fine). Confined to one thread (the caller's store
  * executor); not thread-safe.
  */
 public final class VipAllocator {
@@ -55,8 +57,10 @@ public final class VipAllocator {
     /**
      * Ensures each service has a durable VIP. Returns, for every service asked for, its VIP
      * (already durable when this returns) or a failure reason (pool exhausted). Never hands out
-     * an address in {@code reserved} (addresses pinned by other entries). Blocks on fsync: all
-     * new VIPs of one call are made durable with one append.
+     * an address in {@code reserved} (addresses pinned by other entries). A service that already
+     * holds a VIP keeps it, even if it is now reserved: a VIP never changes while its name exists.
+     * Blocks on fsync: all new VIPs of one call are made durable with one append; if that append
+     * fails, nothing is given out and the exception is thrown.
      */
     public AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved) throws IOException {
         Objects.requireNonNull(reserved, "reserved");

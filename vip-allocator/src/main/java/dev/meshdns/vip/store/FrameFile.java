@@ -1,0 +1,122 @@
+package dev.meshdns.vip.store;
+
+import dev.meshdns.vip.VipStore.Allocation;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads and writes whole files of {@link Frames}: scanning with torn-tail detection, and writing
+ * a file durably under its final name (temp file, fsync, atomic rename, directory fsync).
+ * Stateless and thread-safe.
+ */
+final class FrameFile {
+
+    /** Allocations per snapshot frame, so no frame comes near the size limit. */
+    private static final int SNAPSHOT_FRAME_ALLOCATIONS = 4096;
+
+    /**
+     * What a scan found: the allocations of every intact frame, and where the intact part ends.
+     * {@code intactEnd < size} means a torn tail: bytes after the last intact frame, with no
+     * intact frame after them.
+     */
+    record Contents(List<Allocation> allocations, long intactEnd, long size) {
+        boolean tornTail() {
+            return intactEnd < size;
+        }
+    }
+
+    private FrameFile() {
+    }
+
+    /**
+     * Reads a file of frames. A bad frame with no intact frame after it is reported as a torn
+     * tail; a bad frame followed by an intact one means acknowledged data is damaged, and fails.
+     */
+    static Contents read(Path path, String magic) throws IOException {
+        ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(path));
+        if (!Frames.hasHeader(file, magic)) {
+            throw new IOException(path + ": not a mesh-dns VIP file of this version (expected header '"
+                    + magic + "' version 1 in the first " + Frames.HEADER_BYTES + " bytes)");
+        }
+        List<Allocation> allocations = new ArrayList<>();
+        int position = Frames.HEADER_BYTES;
+        while (position < file.limit()) {
+            int end = Frames.intactFrameEnd(file, position);
+            if (end < 0) {
+                int next = nextIntactFrame(file, position + 1);
+                if (next >= 0) {
+                    throw new IOException(path + ": corrupt record at offset " + position
+                            + " followed by an intact record at offset " + next
+                            + "; acknowledged allocations are damaged, restore the data dir from a backup");
+                }
+                return new Contents(allocations, position, file.limit());
+            }
+            allocations.addAll(Frames.decode(file, position, path));
+            position = end;
+        }
+        return new Contents(allocations, position, file.limit());
+    }
+
+    /** Writes header and allocations to {@code target} so that it is either absent, the old file, or whole. */
+    static void writeAtomically(Path target, String magic, List<Allocation> allocations) throws IOException {
+        Path temp = temp(target);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            writeFully(channel, Frames.header(magic));
+            for (int from = 0; from < allocations.size(); from += SNAPSHOT_FRAME_ALLOCATIONS) {
+                int to = Math.min(allocations.size(), from + SNAPSHOT_FRAME_ALLOCATIONS);
+                writeFully(channel, Frames.encode(allocations.subList(from, to)));
+            }
+            channel.force(true);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(target.getParent());
+    }
+
+    /** Creates {@code temp(target)} holding only a header, fsynced, and opens it for appending. */
+    static FileChannel createEmpty(Path target, String magic) throws IOException {
+        FileChannel channel = FileChannel.open(temp(target), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        try {
+            writeFully(channel, Frames.header(magic));
+            channel.force(true);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    static Path temp(Path target) {
+        return target.resolveSibling(target.getFileName() + ".tmp");
+    }
+
+    /** Makes a rename or a file creation in {@code directory} durable. */
+    static void forceDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    static void writeFully(FileChannel channel, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+    }
+
+    private static int nextIntactFrame(ByteBuffer file, int from) {
+        for (int position = from; position + Frames.FRAME_OVERHEAD_BYTES <= file.limit(); position++) {
+            if (Frames.intactFrameEnd(file, position) >= 0) {
+                return position;
+            }
+        }
+        return -1;
+    }
+}

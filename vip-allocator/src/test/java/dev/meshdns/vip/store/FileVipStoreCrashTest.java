@@ -1,0 +1,131 @@
+package dev.meshdns.vip.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meshdns.vip.VipAllocator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a real JVM that is allocating ({@link AllocatingChild}) with SIGKILL at a random moment,
+ * 20 times over one data dir, and checks after each kill that every allocation the child
+ * acknowledged is restored unchanged. A small snapshot threshold puts kills inside compaction too.
+ */
+class FileVipStoreCrashTest {
+
+    private static final int ITERATIONS = 20;
+    private static final int SNAPSHOT_AFTER_RECORDS = 25;
+    private static final long LINE_TIMEOUT_SECONDS = 30;
+    private static final Pattern ACK = Pattern.compile("ack (\\S+) (\\S+) ;");
+    private static final String EOF = "\u0000eof";
+
+    @TempDir
+    Path tempDir;
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void everyAcknowledgedAllocationSurvivesSigkillAtAnyMoment() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        Path dataDir = tempDir.resolve("data");
+        Map<String, InetAddress> acknowledged = new HashMap<>();
+        for (int iteration = 0; iteration < ITERATIONS; iteration++) {
+            String context = "seed " + seed + ", iteration " + iteration;
+            Path stderr = tempDir.resolve("child-" + iteration + ".err");
+            Process child = start(dataDir, iteration * 1_000_000, stderr);
+            BlockingQueue<String> lines = readLines(child);
+            assertThat(next(lines)).as(context + ", child stderr: %s", stderrOf(stderr)).isEqualTo("ready ;");
+            if (iteration == 0) {
+                assertThatThrownBy(() -> FileVipStore.open(dataDir)).as(context)
+                        .hasMessageContaining("is in use by another FileVipStore");
+            }
+            for (int wanted = random.nextInt(0, 80); wanted > 0; ) {
+                wanted -= record(next(lines), acknowledged);
+            }
+            child.destroyForcibly();
+            assertThat(child.waitFor(LINE_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as(context).isTrue();
+            for (String line = next(lines); !line.equals(EOF); line = next(lines)) {
+                record(line, acknowledged); // printed before the kill, so acknowledged too
+            }
+
+            try (FileVipStore store = FileVipStore.open(dataDir)) {
+                VipAllocator allocator = VipAllocator.open(store, AllocatingChild.POOL, AllocatingChild.ZONE);
+                assertThat(allocator.allocations()).as(context).containsAllEntriesOf(acknowledged);
+            }
+        }
+        assertThat(acknowledged).hasSizeGreaterThan(ITERATIONS);
+    }
+
+    private static Process start(Path dataDir, int firstService, Path stderr) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), AllocatingChild.class.getName(),
+                dataDir.toString(), String.valueOf(SNAPSHOT_AFTER_RECORDS), String.valueOf(firstService))
+                .redirectError(stderr.toFile())
+                .start();
+    }
+
+    /** Lines of the child's stdout, then {@link #EOF}; a line cut by the kill comes without its ";". */
+    private static BlockingQueue<String> readLines(Process child) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("read failed: " + e);
+            } finally {
+                lines.add(EOF);
+            }
+        }, "crash-test-child-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+
+    private static String next(BlockingQueue<String> lines) throws InterruptedException {
+        String line = lines.poll(LINE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(line).as("a line from the child within %d s", LINE_TIMEOUT_SECONDS).isNotNull();
+        return line;
+    }
+
+    /** Records a whole ack line and returns 1, or returns 0 for anything else (a line cut by the kill). */
+    private static int record(String line, Map<String, InetAddress> acknowledged) throws IOException {
+        Matcher ack = ACK.matcher(line);
+        if (!ack.matches()) {
+            assertThat(line).as("the only line that may not be an ack is the one cut by the kill")
+                    .doesNotContain(";");
+            return 0;
+        }
+        InetAddress previous = acknowledged.put(ack.group(1), InetAddress.getByName(ack.group(2)));
+        assertThat(previous).as("service %s acknowledged twice", ack.group(1)).isNull();
+        return 1;
+    }
+
+    private static String stderrOf(Path stderr) {
+        try {
+            return Files.readString(stderr);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}

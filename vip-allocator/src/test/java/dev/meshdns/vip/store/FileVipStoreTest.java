@@ -1,0 +1,181 @@
+package dev.meshdns.vip.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meshdns.vip.VipStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileVipStoreTest extends VipStoreContract {
+
+    @TempDir
+    Path tempDir;
+    private int snapshotAfterRecords = FileVipStore.DEFAULT_SNAPSHOT_AFTER_RECORDS;
+
+    @Override
+    protected VipStore openStore() throws IOException {
+        return FileVipStore.open(dataDir(), snapshotAfterRecords);
+    }
+
+    private Path dataDir() {
+        return tempDir.resolve("data");
+    }
+
+    private Path journal() {
+        return dataDir().resolve(FileVipStore.JOURNAL);
+    }
+
+    @Test
+    void createsTheDataDirWithAJournalAndALock() throws IOException {
+        store();
+
+        assertThat(dataDir().resolve(FileVipStore.JOURNAL)).isRegularFile();
+        assertThat(dataDir().resolve(FileVipStore.LOCK)).isRegularFile();
+    }
+
+    @Test
+    void halfWrittenLastRecordIsCutAwayAndAppendsContinue() throws IOException {
+        store().append(List.of(allocation("a", "240.0.0.1")));
+        store().append(List.of(allocation("b", "240.0.0.2")));
+        closeStore();
+        long intactSize = Files.size(journal());
+        byte[] frame = frameBytes(allocation("c", "240.0.0.3"));
+        append(journal(), Arrays.copyOf(frame, frame.length / 2));
+
+        assertThat(reopen().restore()).containsExactly(allocation("a", "240.0.0.1"), allocation("b", "240.0.0.2"));
+        assertThat(journal()).hasSize(intactSize);
+        store().append(List.of(allocation("d", "240.0.0.4")));
+        assertThat(reopen().restore()).containsExactly(
+                allocation("a", "240.0.0.1"), allocation("b", "240.0.0.2"), allocation("d", "240.0.0.4"));
+    }
+
+    @Test
+    void zeroFilledTailIsCutAway() throws IOException {
+        store().append(List.of(allocation("a", "240.0.0.1")));
+        closeStore();
+        append(journal(), new byte[100]);
+
+        assertThat(reopen().restore()).containsExactly(allocation("a", "240.0.0.1"));
+    }
+
+    @Test
+    void lastRecordWithBadChecksumIsCutAway() throws IOException {
+        store().append(List.of(allocation("a", "240.0.0.1")));
+        store().append(List.of(allocation("b", "240.0.0.2")));
+        closeStore();
+        flipByte(journal(), Files.size(journal()) - 1);
+
+        assertThat(reopen().restore()).containsExactly(allocation("a", "240.0.0.1"));
+    }
+
+    @Test
+    void corruptRecordFollowedByIntactOnesIsAnErrorNamingFileAndOffset() throws IOException {
+        store().append(List.of(allocation("a", "240.0.0.1")));
+        store().append(List.of(allocation("b", "240.0.0.2")));
+        store().append(List.of(allocation("c", "240.0.0.3")));
+        closeStore();
+        long secondRecord = Frames.HEADER_BYTES + frameBytes(allocation("a", "240.0.0.1")).length;
+        flipByte(journal(), secondRecord + 12);
+
+        assertThatThrownBy(this::store)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(journal().toRealPath().toString())
+                .hasMessageContaining("corrupt record at offset " + secondRecord);
+    }
+
+    @Test
+    void journalPastTheThresholdIsSnapshottedAndBothAreRestored() throws IOException {
+        snapshotAfterRecords = 3;
+        for (int i = 1; i <= 5; i++) {
+            store().append(List.of(allocation("svc-" + i, "240.0.0." + i)));
+        }
+
+        assertThat(dataDir().resolve(FileVipStore.SNAPSHOT)).isRegularFile();
+        assertThat(FrameFile.read(journal(), "MDVJ").allocations()).hasSize(1);
+        assertThat(reopen().restore()).extracting(VipStore.Allocation::service)
+                .containsExactly("svc-1", "svc-2", "svc-3", "svc-4", "svc-5");
+    }
+
+    @Test
+    void crashBetweenSnapshotAndFreshJournalRestoresEachAllocationOnce() throws IOException {
+        store().append(List.of(allocation("a", "240.0.0.1"), allocation("b", "240.0.0.2")));
+        closeStore();
+        byte[] journalBeforeSnapshot = Files.readAllBytes(journal());
+        snapshotAfterRecords = 2;
+        store().append(List.of(allocation("c", "240.0.0.3")));
+        closeStore();
+        Files.write(journal(), journalBeforeSnapshot); // as if the fresh journal's rename never happened
+
+        assertThat(reopen().restore()).containsExactly(
+                allocation("a", "240.0.0.1"), allocation("b", "240.0.0.2"), allocation("c", "240.0.0.3"));
+    }
+
+    @Test
+    void corruptSnapshotIsAnError() throws IOException {
+        snapshotAfterRecords = 1;
+        store().append(List.of(allocation("a", "240.0.0.1"), allocation("b", "240.0.0.2")));
+        closeStore();
+        Path snapshot = dataDir().resolve(FileVipStore.SNAPSHOT);
+        flipByte(snapshot, Files.size(snapshot) - 1);
+
+        assertThatThrownBy(this::store)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(FileVipStore.SNAPSHOT)
+                .hasMessageContaining("corrupt record at offset 8");
+    }
+
+    @Test
+    void leftoverTempFilesOfAnInterruptedSnapshotAreIgnored() throws IOException {
+        store().append(List.of(allocation("a", "240.0.0.1")));
+        closeStore();
+        Files.write(dataDir().resolve(FileVipStore.SNAPSHOT + ".tmp"), new byte[] {1, 2, 3});
+        Files.write(dataDir().resolve(FileVipStore.JOURNAL + ".tmp"), new byte[] {4, 5});
+
+        assertThat(reopen().restore()).containsExactly(allocation("a", "240.0.0.1"));
+    }
+
+    @Test
+    void fileThatIsNotAJournalIsRefused() throws IOException {
+        Files.createDirectories(dataDir());
+        Files.writeString(journal(), "services: [backend]\n");
+
+        assertThatThrownBy(this::store)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not a mesh-dns VIP file");
+    }
+
+    @Test
+    void secondOpenOfALockedDataDirFailsUntilTheFirstIsClosed() throws IOException {
+        store().append(List.of(allocation("a", "240.0.0.1")));
+
+        assertThatThrownBy(() -> FileVipStore.open(dataDir()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("is in use by another FileVipStore");
+        assertThat(reopen().restore()).containsExactly(allocation("a", "240.0.0.1"));
+    }
+
+    private static byte[] frameBytes(VipStore.Allocation allocation) {
+        ByteBuffer frame = Frames.encode(List.of(allocation));
+        byte[] bytes = new byte[frame.remaining()];
+        frame.get(bytes);
+        return bytes;
+    }
+
+    private static void append(Path file, byte[] bytes) throws IOException {
+        Files.write(file, bytes, StandardOpenOption.APPEND);
+    }
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[(int) offset] ^= 0x5A;
+        Files.write(file, bytes);
+    }
+}
