@@ -1,0 +1,120 @@
+package dev.meshdns;
+
+import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.vip.AllocationResult;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides the IPv4 VIP of every entry of a catalog: pinned VIPs win, except that a pin may not
+ * take an address another service already holds (a VIP once answered never moves, so the pin
+ * loses and that service gets an allocated VIP instead); every other service is allocated from
+ * the pool, durably, in one call. Stateless; the {@link VipSource} fixes the thread.
+ */
+final class VipAssignment {
+
+    /**
+     * The decision. {@code entries} are the catalog's, with rejected pins removed; {@code vips} holds
+     * every service that has a VIP (pins included); {@code failures} the services without one and
+     * why; {@code conflicts} one message per rejected pin, naming both services.
+     */
+    record Outcome(List<ServiceEntry> entries, Map<String, InetAddress> vips, Map<String, String> failures,
+                   List<String> conflicts) {
+    }
+
+    private VipAssignment() {
+    }
+
+    static Outcome assign(List<ServiceEntry> entries, VipSource source) throws IOException {
+        List<String> conflicts = new ArrayList<>();
+        Map<String, InetAddress> pins = acceptedPins(entries, source.allocations(), conflicts);
+        Set<InetAddress> reserved = Set.copyOf(pins.values());
+        List<String> unpinned = entries.stream().map(ServiceEntry::service).filter(s -> !pins.containsKey(s)).toList();
+        AllocationResult result = unpinned.isEmpty()
+                ? new AllocationResult(Map.of(), Map.of())
+                : source.allocate(unpinned, reserved);
+        Map<String, InetAddress> vips = new LinkedHashMap<>(result.vips());
+        Map<String, String> failures = new LinkedHashMap<>(result.failures());
+        Map<InetAddress, String> holders = holders(vips);
+        pins.forEach((service, pin) -> {
+            String holder = holders.get(pin);
+            if (holder != null) {
+                // Only an allocator ignoring `reserved` gets here; never answer one address twice.
+                conflicts.add("service \"" + service + "\" pins VIP " + pin.getHostAddress() + " but service \""
+                        + holder + "\" was just allocated it; \"" + service + "\" has no VIP this time");
+                failures.put(service, "pinned VIP " + pin.getHostAddress() + " clashes with service \"" + holder + "\"");
+            } else {
+                vips.put(service, pin);
+            }
+        });
+        return new Outcome(withoutRejectedPins(entries, pins), vips, failures, conflicts);
+    }
+
+    /**
+     * The pins that stand, service to address, in catalog order. A pin loses to an earlier pin of
+     * the same address and to an unpinned service that durably holds the address; a loser becomes
+     * unpinned, which can make its own durable VIP contested, hence the loop.
+     */
+    private static Map<String, InetAddress> acceptedPins(List<ServiceEntry> entries, Map<String, InetAddress> durable,
+                                                         List<String> conflicts) {
+        Map<String, InetAddress> pins = new LinkedHashMap<>();
+        Map<InetAddress, String> pinnedBy = new HashMap<>();
+        for (ServiceEntry entry : entries) {
+            if (entry.vip() == null) {
+                continue;
+            }
+            String owner = pinnedBy.putIfAbsent(entry.vip(), entry.service());
+            if (owner == null) {
+                pins.put(entry.service(), entry.vip());
+            } else {
+                conflicts.add(conflict(entry.service(), entry.vip(), "service \"" + owner + "\" pins it first"));
+            }
+        }
+        Set<String> inCatalog = new LinkedHashSet<>();
+        entries.forEach(entry -> inCatalog.add(entry.service()));
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            Map<InetAddress, String> held = new HashMap<>();
+            durable.forEach((service, vip) -> {
+                if (inCatalog.contains(service) && !pins.containsKey(service)) {
+                    held.put(vip, service);
+                }
+            });
+            for (Map.Entry<String, InetAddress> pin : List.copyOf(pins.entrySet())) {
+                String holder = held.get(pin.getValue());
+                if (holder != null && !holder.equals(pin.getKey())) {
+                    conflicts.add(conflict(pin.getKey(), pin.getValue(), "service \"" + holder + "\" already holds it"));
+                    pins.remove(pin.getKey());
+                    changed = true;
+                }
+            }
+        }
+        return pins;
+    }
+
+    private static String conflict(String service, InetAddress pin, String reason) {
+        return "service \"" + service + "\" pins VIP " + pin.getHostAddress() + " but " + reason
+                + "; \"" + service + "\" gets an allocated VIP instead";
+    }
+
+    private static Map<InetAddress, String> holders(Map<String, InetAddress> vips) {
+        Map<InetAddress, String> holders = new HashMap<>();
+        vips.forEach((service, vip) -> holders.put(vip, service));
+        return holders;
+    }
+
+    private static List<ServiceEntry> withoutRejectedPins(List<ServiceEntry> entries, Map<String, InetAddress> pins) {
+        return entries.stream()
+                .map(e -> e.vip() == null || pins.containsKey(e.service()) ? e
+                        : new ServiceEntry(e.service(), e.hostnames(), null, e.vip6(), e.ports()))
+                .toList();
+    }
+}

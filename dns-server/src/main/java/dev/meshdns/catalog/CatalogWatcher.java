@@ -1,0 +1,184 @@
+package dev.meshdns.catalog;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls a catalog file (modification time, size and file key) and hands every changed, usable
+ * parse to a {@link Listener}. A change is read only once the file has looked the same for two
+ * polls in a row, so a half-written file is usually not read; atomic rename is still the safe way
+ * to edit. Whole-file problems and bad entries are logged here; a missing file is logged once and
+ * waited for. Thread-safety: {@link #start} and {@link #close} may be called from any thread;
+ * polling runs on one daemon thread {@code meshdns-catalog}.
+ */
+public final class CatalogWatcher implements Closeable {
+    /** Polling interval: a change shows within about two intervals. */
+    public static final Duration INTERVAL = Duration.ofMillis(250);
+    private static final Logger log = LoggerFactory.getLogger(CatalogWatcher.class);
+
+    /** Receives each new usable catalog, on the watcher's thread (or the caller of {@link #start}). */
+    @FunctionalInterface
+    public interface Listener {
+        void catalogChanged(Catalog catalog);
+    }
+
+    private record Stamp(FileTime modified, long size, Object fileKey) {
+    }
+
+    private final Path file;
+    private final Listener listener;
+    private final Object lock = new Object();
+    private ScheduledExecutorService poller;
+    private Stamp seen;
+    private Stamp loaded;
+    private byte[] loadedContent;
+    private boolean warnedMissing;
+    private String lastReadError;
+
+    public CatalogWatcher(Path file, Listener listener) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Loads the file now on the calling thread if it exists (the listener runs before this
+     * returns), then polls it every {@link #INTERVAL} on a daemon thread.
+     */
+    public void start() {
+        synchronized (lock) {
+            if (poller != null) {
+                throw new IllegalStateException("already started");
+            }
+            loadNow();
+            poller = Executors.newSingleThreadScheduledExecutor(CatalogWatcher::thread);
+            long millis = INTERVAL.toMillis();
+            poller.scheduleWithFixedDelay(this::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stops polling; a listener call in progress finishes first. Idempotent. */
+    @Override
+    public void close() {
+        ScheduledExecutorService running;
+        synchronized (lock) {
+            running = poller;
+        }
+        if (running != null) {
+            running.shutdownNow();
+            try {
+                running.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * One polling step: reads and delivers the file when it changed and has been stable since the
+     * previous poll. Returns true when the listener was called. Visible for tests (no sleeping).
+     */
+    boolean poll() {
+        synchronized (lock) {
+            Stamp now = stamp();
+            Stamp previous = seen;
+            seen = now;
+            if (now == null || now.equals(loaded) || !now.equals(previous)) {
+                return false;
+            }
+            return load(now);
+        }
+    }
+
+    /** Reads the file without waiting for it to be stable (start-up). Returns true when delivered. */
+    boolean loadNow() {
+        synchronized (lock) {
+            Stamp now = stamp();
+            seen = now;
+            return now != null && load(now);
+        }
+    }
+
+    private boolean load(Stamp stamp) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            warnReadError(e);
+            return false;
+        }
+        lastReadError = null;
+        loaded = stamp;
+        if (Arrays.equals(content, loadedContent)) {
+            return false;
+        }
+        loadedContent = content;
+        Catalog catalog;
+        try {
+            catalog = CatalogFile.parse(new String(content, StandardCharsets.UTF_8));
+        } catch (CatalogException e) {
+            log.error("catalog file {} rejected, keeping the previous catalog: {}", file, e.getMessage());
+            return false;
+        }
+        catalog.problems().forEach(problem -> log.warn("{}: {}", file, problem));
+        listener.catalogChanged(catalog);
+        return true;
+    }
+
+    private Stamp stamp() {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (warnedMissing) {
+                log.info("catalog file {} appeared", file);
+                warnedMissing = false;
+            }
+            return new Stamp(attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
+        } catch (NoSuchFileException e) {
+            if (!warnedMissing) {
+                log.warn("catalog file {} does not exist; waiting for it (zone names answer SERVFAIL "
+                        + "until a first catalog is loaded, the last one otherwise)", file);
+                warnedMissing = true;
+            }
+            return null;
+        } catch (IOException e) {
+            warnReadError(e);
+            return null;
+        }
+    }
+
+    private void warnReadError(IOException e) {
+        String message = e.toString();
+        if (!message.equals(lastReadError)) {
+            log.warn("cannot read catalog file {}: {}", file, message);
+            lastReadError = message;
+        }
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            // A failing listener must not end the schedule: the next change gets another chance.
+            log.error("catalog listener failed", e);
+        }
+    }
+
+    private static Thread thread(Runnable task) {
+        Thread thread = new Thread(task, "meshdns-catalog");
+        thread.setDaemon(true);
+        return thread;
+    }
+}

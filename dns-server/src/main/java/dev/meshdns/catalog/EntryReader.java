@@ -1,0 +1,154 @@
+package dev.meshdns.catalog;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns one YAML mapping of the {@code services:} list into a {@link ServiceEntry}, collecting
+ * every problem of that entry. Not thread-safe: one instance per entry.
+ */
+final class EntryReader {
+    static final Set<String> KEYS = Set.of("service", "hostnames", "vip", "vip6", "ports");
+    private static final String KNOWN = "service, hostnames, vip, vip6, ports";
+
+    private final List<String> problems = new ArrayList<>();
+    private final Map<?, ?> fields;
+
+    private EntryReader(Map<?, ?> fields) {
+        this.fields = fields;
+    }
+
+    /** The entry, or the problems that made it unusable (never both). */
+    record Outcome(ServiceEntry entry, String rawService, List<String> problems) {
+    }
+
+    static Outcome read(Object item) {
+        if (!(item instanceof Map<?, ?> map)) {
+            return new Outcome(null, null, List.of("must be a mapping with a \"service\" key (got "
+                    + describe(item) + ")"));
+        }
+        return new EntryReader(map).read();
+    }
+
+    private Outcome read() {
+        for (Object key : fields.keySet()) {
+            if (!KEYS.contains(String.valueOf(key))) {
+                problems.add("unknown key \"" + key + "\" (known: " + KNOWN + ")");
+            }
+        }
+        Object rawService = fields.get("service");
+        String service = service(rawService);
+        List<String> hostnames = hostnames();
+        Inet4Address vip = vip();
+        Inet6Address vip6 = vip6();
+        List<Integer> ports = ports();
+        String raw = rawService instanceof String s ? s : null;
+        if (!problems.isEmpty()) {
+            return new Outcome(null, raw, List.copyOf(problems));
+        }
+        return new Outcome(new ServiceEntry(service, hostnames, vip, vip6, ports), raw, List.of());
+    }
+
+    private String service(Object value) {
+        if (value == null) {
+            problems.add("service is required");
+            return null;
+        }
+        if (!(value instanceof String text) || !DnsNames.isLabel(text)) {
+            problems.add("service must be a DNS label of letters, digits, '-' or '_' (got "
+                    + describe(value) + ")");
+            return null;
+        }
+        return text.toLowerCase(Locale.ROOT);
+    }
+
+    private List<String> hostnames() {
+        Object value = fields.get("hostnames");
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            problems.add("hostnames must be a list of DNS names (got " + describe(value) + ")");
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (Object item : list) {
+            if (!(item instanceof String text)) {
+                problems.add("hostname must be a DNS name (got " + describe(item) + ")");
+                continue;
+            }
+            Optional<String> problem = DnsNames.nameProblem(text);
+            if (problem.isPresent()) {
+                problems.add("hostname " + problem.get());
+            } else {
+                names.add(DnsNames.normalize(text));
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    private Inet4Address vip() {
+        Object value = fields.get("vip");
+        if (value == null) {
+            return null;
+        }
+        Optional<Inet4Address> vip = value instanceof String s ? IpLiterals.ipv4(s) : Optional.empty();
+        if (vip.isEmpty()) {
+            problems.add("vip must be an IPv4 address like 240.0.0.100 (got " + describe(value) + ")");
+        }
+        return vip.orElse(null);
+    }
+
+    private Inet6Address vip6() {
+        Object value = fields.get("vip6");
+        if (value == null) {
+            return null;
+        }
+        Optional<Inet6Address> vip6 = value instanceof String s ? IpLiterals.ipv6(s) : Optional.empty();
+        if (vip6.isEmpty()) {
+            problems.add("vip6 must be an IPv6 address like fd00::1, quoted if all digits (got "
+                    + describe(value) + ")");
+        }
+        return vip6.orElse(null);
+    }
+
+    private List<Integer> ports() {
+        Object value = fields.get("ports");
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            problems.add("ports must be a list of port numbers (got " + describe(value) + ")");
+            return List.of();
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (Object item : list) {
+            if (item instanceof Integer port && port >= 1 && port <= 65535) {
+                ports.add(port);
+            } else {
+                problems.add("port must be a number from 1 to 65535 (got " + describe(item) + ")");
+            }
+        }
+        return ports;
+    }
+
+    static String describe(Object value) {
+        if (value == null) {
+            return "nothing";
+        }
+        if (value instanceof String s) {
+            return "\"" + s + "\"";
+        }
+        if (value instanceof Map<?, ?> || value instanceof List<?>) {
+            return "a " + (value instanceof Map<?, ?> ? "mapping" : "list");
+        }
+        return String.valueOf(value);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.meshdns.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code mesh-dns} command line; {@code serve} runs the server. Exit codes: 0 after a clean
+ * stop, 2 for bad flags or configuration (every problem listed), 1 when the server cannot start.
+ * Not thread-safe (one invocation per instance).
+ */
+@Command(name = "mesh-dns", subcommands = {ServeCommand.class, CommandLine.HelpCommand.class},
+        description = "Authoritative DNS for a service mesh: stable virtual IPs for every service.")
+public final class Main implements Runnable {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** The configured command line, for {@link #main} and tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command, e.g. 'mesh-dns serve --help'");
+    }
+}

@@ -1,0 +1,96 @@
+package dev.meshdns.cli;
+
+import dev.meshdns.MeshDnsServer;
+import dev.meshdns.config.InvalidConfigException;
+import dev.meshdns.config.ServerConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mesh-dns serve}: validates the flags into a {@link ServerConfig}, starts the server and
+ * runs until SIGTERM/SIGINT, when a shutdown hook closes it cleanly. Flags are taken as text so
+ * that every problem is reported at once. Not thread-safe (one invocation per instance).
+ */
+@Command(name = "serve", sortOptions = false,
+        description = "Answer DNS for the zone over UDP and TCP, with VIPs for the services of the catalog file.")
+final class ServeCommand implements Callable<Integer> {
+    static final int EXIT_CONFIG = 2;
+    static final int EXIT_START = 1;
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--catalog-file", paramLabel = "PATH",
+            description = "Catalog YAML (a 'services:' list). Required. Watched: edits apply within a second;"
+                    + " a missing file is waited for.")
+    private Path catalogFile;
+
+    @Option(names = "--dns-listen", paramLabel = "HOST:PORT", defaultValue = ServerConfig.DEFAULT_DNS_LISTEN,
+            description = "UDP and TCP address to answer on; port 0 picks a free port. Default: ${DEFAULT-VALUE}.")
+    private String dnsListen;
+
+    @Option(names = "--data-dir", paramLabel = "PATH", defaultValue = ServerConfig.DEFAULT_DATA_DIR,
+            description = "Directory of the durable VIP store. Default: ${DEFAULT-VALUE}.")
+    private Path dataDir;
+
+    @Option(names = "--zone", paramLabel = "NAME", defaultValue = ServerConfig.DEFAULT_ZONE,
+            description = "The zone answered authoritatively. Default: ${DEFAULT-VALUE}.")
+    private String zone;
+
+    @Option(names = "--vip-cidr", paramLabel = "CIDR", defaultValue = ServerConfig.DEFAULT_VIP_CIDR,
+            description = "IPv4 pool VIPs are allocated from. Default: ${DEFAULT-VALUE}.")
+    private String vipCidr;
+
+    @Option(names = "--ttl", paramLabel = "SECONDS", defaultValue = "" + ServerConfig.DEFAULT_TTL_SECONDS,
+            description = "TTL of the answers, in seconds. Default: ${DEFAULT-VALUE}.")
+    private String ttl;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config;
+        try {
+            config = ServerConfig.builder().catalogFile(catalogFile).dnsListen(dnsListen).dataDir(dataDir)
+                    .zone(zone).vipCidr(vipCidr).ttlSeconds(ttl).build();
+        } catch (InvalidConfigException e) {
+            spec.commandLine().getErr().println("mesh-dns serve: " + e.getMessage());
+            spec.commandLine().getErr().println("See 'mesh-dns serve --help'.");
+            return EXIT_CONFIG;
+        }
+        MeshDnsServer server;
+        try {
+            server = MeshDnsServer.start(config);
+        } catch (IOException | RuntimeException e) {
+            log.error("mesh-dns failed to start: {}", e.getMessage(), e);
+            return EXIT_START;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("mesh-dns stopping");
+            server.close();
+            log.info("mesh-dns stopped");
+            stopped.countDown();
+        }, "meshdns-shutdown"));
+        log.info("mesh-dns listening on udp/tcp {} (zone {}, VIPs from {}, catalog {}, data {})",
+                text(server.udpAddress()), config.zone(), vipCidr, config.catalogFile(), config.dataDir());
+        stopped.await();
+        return 0;
+    }
+
+    private static String text(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.meshdns.config;
+
+import dev.meshdns.catalog.DnsNames;
+import dev.meshdns.catalog.IpLiterals;
+import java.net.InetSocketAddress;
+
+/** Parses {@code HOST:PORT} and {@code [IPv6]:PORT} into a socket address. Stateless and thread-safe. */
+final class HostPort {
+    private HostPort() {
+    }
+
+    /** Throws IllegalArgumentException with a message that continues "dns-listen ...". */
+    static InetSocketAddress parse(String text) {
+        String value = text == null ? "" : text.trim();
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw invalid(text);
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw invalid(text);
+        }
+        if (host.isEmpty() || (IpLiterals.ipv4(host).isEmpty() && IpLiterals.ipv6(host).isEmpty()
+                && DnsNames.nameProblem(host).isPresent())) {
+            throw invalid(text);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw invalid(text);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be from 0 to 65535 (got \"" + text + "\")");
+        }
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("host is not a known address (got \"" + text + "\")");
+        }
+        return address;
+    }
+
+    private static IllegalArgumentException invalid(String text) {
+        return new IllegalArgumentException("must be HOST:PORT, e.g. 127.0.0.1:5653 or [::1]:5653 (got \""
+                + text + "\")");
+    }
+}

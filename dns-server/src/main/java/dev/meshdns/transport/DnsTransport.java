@@ -1,0 +1,168 @@
+package dev.meshdns.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DNS listeners: UDP and TCP on one address and port. With epoll, one UDP socket per event
+ * loop thread shares the port through SO_REUSEPORT and reads in batches (recvmmsg); with NIO, one
+ * UDP socket. Thread-safety: {@link #bind} and {@link #close} from any thread; handlers run on
+ * threads {@code meshdns-udp-N} and {@code meshdns-tcp-N}.
+ */
+public final class DnsTransport implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(DnsTransport.class);
+    private static final int BIND_ATTEMPTS = 5;
+    /** Largest query read in a batch; a bigger datagram is truncated (no real query comes close). */
+    private static final int MAX_BATCHED_DATAGRAM = 1500;
+    private static final int DATAGRAMS_PER_READ = 32;
+    private static final int TCP_THREADS = 2;
+
+    private final TransportKind kind;
+    private final EventLoopGroup udpGroup;
+    private final EventLoopGroup tcpGroup;
+    private final List<Channel> channels = new ArrayList<>();
+    private InetSocketAddress udpAddress;
+    private InetSocketAddress tcpAddress;
+
+    private DnsTransport(TransportKind kind) {
+        this.kind = kind;
+        int udpThreads = kind.epoll() ? Runtime.getRuntime().availableProcessors() : 1;
+        this.udpGroup = new MultiThreadIoEventLoopGroup(udpThreads, new NamedThreadFactory("meshdns-udp"),
+                kind.ioHandlers().get());
+        this.tcpGroup = new MultiThreadIoEventLoopGroup(TCP_THREADS, new NamedThreadFactory("meshdns-tcp"),
+                kind.ioHandlers().get());
+    }
+
+    /**
+     * Binds UDP and TCP to {@code listen}. With port 0, UDP gets a free port and TCP the same
+     * number, retried with another port a few times if TCP finds it taken.
+     */
+    public static DnsTransport bind(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer)
+            throws IOException {
+        DnsTransport transport = new DnsTransport(TransportKind.detect());
+        try {
+            transport.bindBoth(listen, tcpLimits, new GuardedAnswerer(answerer));
+            return transport;
+        } catch (IOException | RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
+    /** Where UDP listens (the real port when 0 was asked for). */
+    public InetSocketAddress udpAddress() {
+        return udpAddress;
+    }
+
+    /** Where TCP listens. */
+    public InetSocketAddress tcpAddress() {
+        return tcpAddress;
+    }
+
+    /** "epoll" or "nio". */
+    public String kindName() {
+        return kind.name();
+    }
+
+    private void bindBoth(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            List<Channel> udp = bindUdp(listen, answerer);
+            InetSocketAddress bound = (InetSocketAddress) udp.get(0).localAddress();
+            InetSocketAddress tcpListen = new InetSocketAddress(listen.getAddress(), bound.getPort());
+            try {
+                Channel tcp = bindTcp(tcpListen, tcpLimits, answerer);
+                channels.addAll(udp);
+                channels.add(tcp);
+                udpAddress = bound;
+                tcpAddress = (InetSocketAddress) tcp.localAddress();
+                return;
+            } catch (IOException e) {
+                udp.forEach(channel -> channel.close().syncUninterruptibly());
+                if (listen.getPort() != 0 || attempt == BIND_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("tcp port {} taken, trying another free port", bound.getPort());
+            }
+        }
+    }
+
+    private List<Channel> bindUdp(InetSocketAddress listen, Answerer answerer) throws IOException {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(udpGroup)
+                .channel(kind.datagramChannel())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new UdpQueryHandler(answerer));
+                    }
+                });
+        if (kind.epoll()) {
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_BATCHED_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(MAX_BATCHED_DATAGRAM * DATAGRAMS_PER_READ));
+        } else {
+            bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpQueryHandler.MAX_DATAGRAM));
+        }
+        int sockets = kind.epoll() ? Runtime.getRuntime().availableProcessors() : 1;
+        List<Channel> bound = new ArrayList<>(sockets);
+        InetSocketAddress address = listen;
+        try {
+            for (int i = 0; i < sockets; i++) {
+                Channel channel = bound(bootstrap.bind(address), "udp", address);
+                bound.add(channel);
+                address = (InetSocketAddress) channel.localAddress();
+            }
+        } catch (IOException e) {
+            bound.forEach(channel -> channel.close().syncUninterruptibly());
+            throw e;
+        }
+        return bound;
+    }
+
+    private Channel bindTcp(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer) throws IOException {
+        return bound(new ServerBootstrap()
+                .group(tcpGroup)
+                .channel(kind.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new TcpChannelInitializer(tcpLimits, answerer))
+                .bind(listen), "tcp", listen);
+    }
+
+    /** Waits for a bind; Netty reports failures unchecked, this says which socket failed. */
+    private static Channel bound(ChannelFuture future, String protocol, InetSocketAddress address)
+            throws IOException {
+        future.awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            Throwable cause = future.cause();
+            throw new IOException("cannot listen on " + protocol + " " + address + ": " + cause.getMessage(), cause);
+        }
+        return future.channel();
+    }
+
+    /** Closes the sockets and shuts the event loops down, waiting for them. Idempotent. */
+    @Override
+    public void close() {
+        channels.forEach(channel -> channel.close().syncUninterruptibly());
+        channels.clear();
+        udpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        tcpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.meshdns.transport;
+
+import dev.meshdns.core.Resolver;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wraps an {@link Answerer} so that nothing it throws reaches Netty: a failure becomes
+ * {@link Resolver#DROP}, is counted, and is logged at most once a minute. Thread-safe.
+ */
+final class GuardedAnswerer implements Answerer {
+    private static final Logger log = LoggerFactory.getLogger(GuardedAnswerer.class);
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final Answerer delegate;
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
+
+    GuardedAnswerer(Answerer delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public int answer(byte[] query, int length, boolean tcp, byte[] out) {
+        try {
+            return delegate.answer(query, length, tcp, out);
+        } catch (Throwable e) {
+            failed(e);
+            return Resolver.DROP;
+        }
+    }
+
+    /** Failures since start. */
+    long failures() {
+        return failures.get();
+    }
+
+    private void failed(Throwable e) {
+        long count = failures.incrementAndGet();
+        long now = System.nanoTime();
+        long next = nextLogNanos.get();
+        if ((count == 1 || now - next >= 0) && nextLogNanos.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
+            log.error("answering a query failed; query dropped ({} failures so far, logged at most once a minute)",
+                    count, e);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.meshdns.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CatalogFileTest {
+
+    @Test
+    void goodFileGivesEveryEntryNormalized() throws Exception {
+        Catalog catalog = CatalogFile.parse("""
+                services:
+                  - service: backend
+                  - service: frontend_kong_svc_80
+                  - service: HttpBin
+                    hostnames: [HttpBin.ORG., api.example.com]
+                    vip: 240.0.0.100
+                    vip6: fd00::64
+                    ports: [80, 443]
+                """);
+
+        assertThat(catalog.problems()).isEmpty();
+        assertThat(catalog.entries()).extracting(ServiceEntry::service)
+                .containsExactly("backend", "frontend_kong_svc_80", "httpbin");
+        ServiceEntry httpbin = catalog.entries().get(2);
+        assertThat(httpbin.hostnames()).containsExactly("httpbin.org", "api.example.com");
+        assertThat(httpbin.vip()).isEqualTo(InetAddress.getByName("240.0.0.100"));
+        assertThat(httpbin.vip6()).isEqualTo(InetAddress.getByName("fd00::64"));
+        assertThat(httpbin.ports()).containsExactly(80, 443);
+        assertThat(catalog.entries().get(0)).isEqualTo(ServiceEntry.of("backend"));
+    }
+
+    @Test
+    void badServiceNameIsSkippedWithAMessageNamingItAndGoodEntriesAreKept() throws Exception {
+        Catalog catalog = CatalogFile.parse("""
+                services:
+                  - service: backend
+                  - service: web
+                  - service: Bad Name
+                  - service: api
+                """);
+
+        assertThat(catalog.entries()).extracting(ServiceEntry::service).containsExactly("backend", "web", "api");
+        assertThat(catalog.problems()).containsExactly("catalog entry #3 (service \"Bad Name\"): service must be "
+                + "a DNS label of letters, digits, '-' or '_' (got \"Bad Name\")");
+    }
+
+    @Test
+    void everyKindOfBadEntryIsReportedByNumberAndService() throws Exception {
+        Catalog catalog = CatalogFile.parse("""
+                services:
+                  - service: ok
+                  - hostnames: [a.example]
+                  - service: toolong_%s
+                  - service: badhost
+                    hostnames: ["under score_.example", "x..y"]
+                  - service: longname
+                    hostnames: [%s]
+                  - service: badvip
+                    vip: backend.mesh
+                  - service: shortvip
+                    vip: 240.1
+                  - service: badvip6
+                    vip6: 240.0.0.1
+                  - service: badport
+                    ports: [0, 65536, http]
+                  - service: typo
+                    vips: 240.0.0.1
+                  - service: ok
+                  - just a string
+                  - service: 42
+                """.formatted("x".repeat(60), ("a".repeat(60) + ".").repeat(5) + "com"));
+
+        assertThat(catalog.entries()).extracting(ServiceEntry::service).containsExactly("ok");
+        assertThat(catalog.problems()).containsExactly(
+                "catalog entry #2: service is required",
+                "catalog entry #3 (service \"toolong_" + "x".repeat(60) + "\"): service must be a DNS label of "
+                        + "letters, digits, '-' or '_' (got \"toolong_" + "x".repeat(60) + "\")",
+                "catalog entry #4 (service \"badhost\"): hostname must be a DNS name of labels of 1..63 letters, "
+                        + "digits, '-' or '_' (got \"under score_.example\"); hostname must be a DNS name of labels "
+                        + "of 1..63 letters, digits, '-' or '_' (got \"x..y\")",
+                "catalog entry #5 (service \"longname\"): hostname must be at most 253 characters (got 247)"
+                        .replace("247", String.valueOf(5 * 61 + 3)),
+                "catalog entry #6 (service \"badvip\"): vip must be an IPv4 address like 240.0.0.100 "
+                        + "(got \"backend.mesh\")",
+                "catalog entry #7 (service \"shortvip\"): vip must be an IPv4 address like 240.0.0.100 (got 240.1)",
+                "catalog entry #8 (service \"badvip6\"): vip6 must be an IPv6 address like fd00::1, quoted if all "
+                        + "digits (got \"240.0.0.1\")",
+                "catalog entry #9 (service \"badport\"): port must be a number from 1 to 65535 (got 0); port must "
+                        + "be a number from 1 to 65535 (got 65536); port must be a number from 1 to 65535 (got \"http\")",
+                "catalog entry #10 (service \"typo\"): unknown key \"vips\" (known: service, hostnames, vip, vip6, "
+                        + "ports)",
+                "catalog entry #11 (service \"ok\"): duplicate service, already defined by catalog entry #1",
+                "catalog entry #12: must be a mapping with a \"service\" key (got \"just a string\")",
+                "catalog entry #13: service must be a DNS label of letters, digits, '-' or '_' (got 42)");
+    }
+
+    @Test
+    void duplicateServiceIsCaseInsensitiveAndTheLaterOneIsRejected() throws Exception {
+        Catalog catalog = CatalogFile.parse("""
+                services:
+                  - service: Web
+                    vip: 240.0.0.1
+                  - service: web
+                    vip: 240.0.0.2
+                """);
+
+        assertThat(catalog.entries()).hasSize(1);
+        assertThat(catalog.entries().get(0).vip()).isEqualTo(InetAddress.getByName("240.0.0.1"));
+        assertThat(catalog.problems()).containsExactly(
+                "catalog entry #2 (service \"web\"): duplicate service, already defined by catalog entry #1");
+    }
+
+    @Test
+    void emptyServicesListIsAValidEmptyCatalog() throws Exception {
+        assertThat(CatalogFile.parse("services: []").entries()).isEmpty();
+        assertThat(CatalogFile.parse("services:").entries()).isEmpty();
+    }
+
+    @Test
+    void unknownTopLevelKeyIsReportedButEntriesAreKept() throws Exception {
+        Catalog catalog = CatalogFile.parse("services: [{service: a}]\nzone: mesh\n");
+
+        assertThat(catalog.entries()).hasSize(1);
+        assertThat(catalog.problems()).containsExactly("catalog: unknown top-level key \"zone\" ignored (known: services)");
+    }
+
+    @Test
+    void brokenYamlIsAWholeFileProblem() {
+        assertThatThrownBy(() -> CatalogFile.parse("services:\n  - service: [unclosed\n"))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith("catalog is not valid YAML: ");
+    }
+
+    @Test
+    void fileWithoutServicesIsAWholeFileProblem() {
+        for (String text : List.of("", "# nothing\n", "service: backend\n", "- service: backend\n", "just text")) {
+            assertThatThrownBy(() -> CatalogFile.parse(text)).as(text)
+                    .isInstanceOf(CatalogException.class)
+                    .hasMessage("catalog must be a YAML mapping with a \"services:\" list");
+        }
+    }
+
+    @Test
+    void servicesThatIsNotAListIsAWholeFileProblem() {
+        assertThatThrownBy(() -> CatalogFile.parse("services: backend\n"))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog \"services:\" must be a list of entries (got \"backend\")");
+    }
+
+    @Test
+    void yamlTagsThatConstructObjectsAreRejected() {
+        assertThatThrownBy(() -> CatalogFile.parse("services: !!java.util.ArrayList []\n"))
+                .isInstanceOf(CatalogException.class);
+    }
+
+    @Test
+    void duplicateKeyInAnEntryIsAWholeFileProblem() {
+        assertThatThrownBy(() -> CatalogFile.parse("services:\n  - service: a\n    service: b\n"))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("duplicate key");
+    }
+}

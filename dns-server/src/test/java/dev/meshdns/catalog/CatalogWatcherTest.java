@@ -1,0 +1,101 @@
+package dev.meshdns.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives {@code poll()} directly: no threads, no sleeping. */
+class CatalogWatcherTest {
+    @TempDir
+    Path dir;
+
+    private final List<Catalog> delivered = new ArrayList<>();
+
+    @Test
+    void missingFileIsWaitedForAndLoadedWhenItAppearsAndIsStable() throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add);
+        assertThat(watcher.loadNow()).isFalse();
+        assertThat(watcher.poll()).isFalse();
+
+        write(file, "services: [{service: a}]", 1);
+
+        assertThat(watcher.poll()).as("first sight: wait for the file to settle").isFalse();
+        assertThat(watcher.poll()).isTrue();
+        assertThat(delivered).singleElement().extracting(c -> c.entries().size()).isEqualTo(1);
+    }
+
+    @Test
+    void changeIsDeliveredOnceAndUnchangedFileIsNotReparsed() throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        write(file, "services: [{service: a}]", 1);
+        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add);
+        assertThat(watcher.loadNow()).isTrue();
+
+        write(file, "services: [{service: a}, {service: b}]", 2);
+        watcher.poll();
+        watcher.poll();
+        watcher.poll();
+
+        assertThat(delivered).hasSize(2);
+        assertThat(delivered.get(1).entries()).extracting(ServiceEntry::service).containsExactly("a", "b");
+    }
+
+    @Test
+    void touchWithoutContentChangeDeliversNothing() throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        write(file, "services: [{service: a}]", 1);
+        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add);
+        watcher.loadNow();
+
+        Files.setLastModifiedTime(file, FileTime.fromMillis(5_000_000));
+        watcher.poll();
+        watcher.poll();
+
+        assertThat(delivered).hasSize(1);
+    }
+
+    @Test
+    void brokenFileIsNotDeliveredSoThePreviousCatalogStays() throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        write(file, "services: [{service: a}]", 1);
+        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add);
+        watcher.loadNow();
+
+        write(file, "services: [{service: ", 2);
+        watcher.poll();
+        watcher.poll();
+
+        assertThat(delivered).hasSize(1);
+    }
+
+    @Test
+    void deletedFileKeepsTheLastCatalogAndItsReturnIsLoaded() throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        write(file, "services: [{service: a}]", 1);
+        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add);
+        watcher.loadNow();
+
+        Files.delete(file);
+        watcher.poll();
+        write(file, "services: [{service: c}]", 3);
+        watcher.poll();
+        watcher.poll();
+
+        assertThat(delivered).hasSize(2);
+        assertThat(delivered.get(1).entries()).extracting(ServiceEntry::service).containsExactly("c");
+    }
+
+    private static void write(Path file, String text, long second) throws IOException {
+        Files.writeString(file, text);
+        // Distinct modification times, whatever the file system's granularity.
+        Files.setLastModifiedTime(file, FileTime.fromMillis(second * 1000));
+    }
+}

@@ -1,0 +1,160 @@
+package dev.meshdns.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TcpQueryHandlerTest {
+    private final EchoAnswerer answerer = new EchoAnswerer();
+    private final TcpChannelInitializer initializer =
+            new TcpChannelInitializer(new TcpLimits(Duration.ofSeconds(10), 150, 50), answerer);
+    private final EmbeddedChannel channel = new EmbeddedChannel(initializer);
+
+    @AfterEach
+    void releaseEverything() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void twoPipelinedFramesInOneReadAreBothAnsweredInOrder() {
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(1)), frame(EchoAnswerer.query(2))));
+
+        assertReply(1);
+        assertReply(2);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void frameSplitAcrossReadsIsAnsweredOnceComplete() {
+        byte[] frame = frame(EchoAnswerer.query(7));
+        channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 5));
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(answerer.calls).isZero();
+
+        channel.writeInbound(Unpooled.wrappedBuffer(frame, 5, frame.length - 5));
+
+        assertReply(7);
+        assertThat(answerer.calls).isEqualTo(1);
+    }
+
+    @Test
+    void lengthPrefixSplitAfterOneByteIsFine() {
+        byte[] frame = frame(EchoAnswerer.query(3));
+        channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 1));
+        channel.writeInbound(Unpooled.wrappedBuffer(frame, 1, frame.length - 1));
+
+        assertReply(3);
+    }
+
+    @Test
+    void frameShorterThanHeaderClosesTheConnectionWithoutAnswering() {
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(new byte[11])));
+
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(answerer.calls).isZero();
+    }
+
+    @Test
+    void responseFrameClosesTheConnectionButEarlierQueriesAreAnswered() {
+        byte[] response = EchoAnswerer.query(9);
+        response[2] |= (byte) 0x80;
+
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(1)), frame(response),
+                frame(EchoAnswerer.query(2))));
+
+        assertReply(1);
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(answerer.calls).isEqualTo(1);
+    }
+
+    @Test
+    void droppedQueryGetsNoReplyAndTheConnectionStays() {
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(0xFFFF)), frame(EchoAnswerer.query(4))));
+
+        assertReply(4);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void answererFailureDropsThatQueryAndKeepsTheConnection() {
+        Answerer throwing = (query, length, tcp, out) -> {
+            throw new IllegalStateException("resolver bug");
+        };
+        EmbeddedChannel guarded = new EmbeddedChannel(new TcpChannelInitializer(
+                new TcpLimits(Duration.ofSeconds(10), 1, 1), new GuardedAnswerer(throwing)));
+
+        guarded.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(1))));
+
+        assertThat((Object) guarded.readOutbound()).isNull();
+        assertThat(guarded.isOpen()).isTrue();
+        guarded.finishAndReleaseAll();
+    }
+
+    @Test
+    void idleConnectionIsClosedAfterTheTimeout() {
+        channel.advanceTimeBy(11, TimeUnit.SECONDS);
+        channel.runPendingTasks();
+        channel.runScheduledPendingTasks();
+
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void partialFrameDoesNotResetTheIdleTimer() {
+        channel.advanceTimeBy(6, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(1)), 0, 4));
+        channel.advanceTimeBy(5, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void completeQueryResetsTheIdleTimer() {
+        channel.advanceTimeBy(6, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(1))));
+        channel.advanceTimeBy(6, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(channel.isOpen()).isTrue();
+        assertReply(1);
+    }
+
+    @Test
+    void closedConnectionGivesItsSlotBack() {
+        assertThat(initializer.limits().total()).isEqualTo(1);
+
+        channel.close();
+
+        assertThat(initializer.limits().total()).isZero();
+    }
+
+    private void assertReply(int id) {
+        ByteBuf reply = channel.readOutbound();
+        assertThat(reply).as("reply to query %d", id).isNotNull();
+        try {
+            assertThat(reply.readUnsignedShort()).isEqualTo(12);
+            assertThat(reply.readUnsignedShort()).isEqualTo(id);
+            assertThat(reply.readByte() & 0x80).isEqualTo(0x80);
+        } finally {
+            reply.release();
+        }
+    }
+
+    private static byte[] frame(byte[] message) {
+        byte[] frame = new byte[message.length + 2];
+        frame[0] = (byte) (message.length >> 8);
+        frame[1] = (byte) message.length;
+        System.arraycopy(message, 0, frame, 2, message.length);
+        return frame;
+    }
+}
