@@ -85,8 +85,7 @@ public final class DnsClient {
 
     /** Sends one datagram and returns the reply, or empty when none arrives within {@code wait}. */
     public Optional<byte[]> udpMaybe(byte[] query, Duration wait) {
-        try (DatagramSocket socket = new DatagramSocket()) {
-            socket.connect(server);
+        try (DatagramSocket socket = connectedSocket()) {
             socket.send(new DatagramPacket(query, query.length));
             return receive(socket, wait);
         } catch (IOException e) {
@@ -108,8 +107,7 @@ public final class DnsClient {
      */
     public List<byte[]> udpAllReplies(byte[] query, Duration quiet) {
         List<byte[]> replies = new ArrayList<>();
-        try (DatagramSocket socket = new DatagramSocket()) {
-            socket.connect(server);
+        try (DatagramSocket socket = connectedSocket()) {
             socket.send(new DatagramPacket(query, query.length));
             Optional<byte[]> first = receive(socket, REPLY_TIMEOUT);
             while (first.isPresent()) {
@@ -120,6 +118,23 @@ public final class DnsClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A UDP socket connected to the server. When the server's port is not bound (not started yet, or
+     * killed), the kernel may pick that very port as our ephemeral one, and the socket then receives
+     * its own query as a "reply"; such a socket is thrown away.
+     */
+    public DatagramSocket connectedSocket() throws IOException {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            DatagramSocket socket = new DatagramSocket();
+            if (socket.getLocalPort() != server.getPort()) {
+                socket.connect(server);
+                return socket;
+            }
+            socket.close();
+        }
+        throw new IllegalStateException("kernel keeps choosing the server's port " + server.getPort());
     }
 
     private static Optional<byte[]> receive(DatagramSocket socket, Duration wait) throws IOException {

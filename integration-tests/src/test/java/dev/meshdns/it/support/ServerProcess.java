@@ -85,6 +85,7 @@ public final class ServerProcess implements AutoCloseable {
             if (reply.isPresent()) {
                 return this;
             }
+            Poll.pause(50); // port unreachable comes back at once; do not spin
         }
         throw new AssertionError("server did not answer within " + START_DEADLINE + "; log:\n" + log());
     }

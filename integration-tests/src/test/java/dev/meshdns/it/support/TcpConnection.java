@@ -32,6 +32,11 @@ public final class TcpConnection implements AutoCloseable {
             Socket socket = new Socket();
             socket.setTcpNoDelay(true);
             socket.connect(server, (int) DnsClient.REPLY_TIMEOUT.toMillis());
+            if (socket.getLocalPort() == server.getPort()) {
+                // TCP simultaneous open with itself: nothing listens on the server's port
+                socket.close();
+                throw new IOException("connected to itself: nothing listens on " + server);
+            }
             return new TcpConnection(socket);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot connect to " + server, e);
