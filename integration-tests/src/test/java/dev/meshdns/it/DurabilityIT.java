@@ -101,7 +101,7 @@ class DurabilityIT {
                         .as("VIPs answered before kill -9 number %d (seed %d); log:%n%s", iteration - 1, seed, server.log())
                         .isEqualTo(answered);
 
-                long killAfterMillis = 200 + random.nextInt(1300);
+                long killAfterMillis = 300 + random.nextInt(2200);
                 CompletableFuture<Void> killer = CompletableFuture.runAsync(server::kill,
                         CompletableFuture.delayedExecutor(killAfterMillis, TimeUnit.MILLISECONDS));
                 int batch = 0;

@@ -10,6 +10,7 @@ import dev.meshdns.it.support.Replies;
 import dev.meshdns.it.support.ServerProcess;
 import dev.meshdns.it.support.TcpConnection;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,11 +134,27 @@ class TcpIT {
 
     @Test
     void connectionsBeyondTheCapAreClosedWhileUdpKeepsAnswering() {
-        int attempted = CONNECTION_CAP + 20;
+        assertCapped(List.of(InetAddress.getLoopbackAddress()), CONNECTION_CAP + 20);
+    }
+
+    /** 4 sources x 45 = 180 connections: under any per-source cap of 45 or more, only the total cap closes some. */
+    @Test
+    void connectionsFromManySourcesAreCappedAtTheTotal() throws Exception {
+        List<InetAddress> sources = new ArrayList<>();
+        for (int i = 2; i <= 5; i++) {
+            sources.add(InetAddress.getByName("127.0.0." + i));
+        }
+        assertCapped(sources, 45);
+    }
+
+    private static void assertCapped(List<InetAddress> sources, int perSource) {
+        int attempted = sources.size() * perSource;
         List<TcpConnection> connections = new ArrayList<>();
         try {
-            for (int i = 0; i < attempted; i++) {
-                connections.add(dns.openTcp());
+            for (InetAddress source : sources) {
+                for (int i = 0; i < perSource; i++) {
+                    connections.add(dns.openTcpFrom(source));
+                }
             }
             Map<TcpConnection.Outcome, Integer> outcomes = new EnumMap<>(TcpConnection.Outcome.class);
             for (TcpConnection connection : connections) {
@@ -149,9 +166,11 @@ class TcpIT {
                 outcomes.merge(connection.await(left), 1, Integer::sum);
             }
 
-            assertThat(outcomes.getOrDefault(TcpConnection.Outcome.REPLY, 0)).as("connections answered, of %d: %s", attempted, outcomes)
+            assertThat(outcomes.getOrDefault(TcpConnection.Outcome.REPLY, 0))
+                    .as("connections answered, of %d from %s: %s", attempted, sources, outcomes)
                     .isBetween(1, CONNECTION_CAP);
-            assertThat(outcomes.getOrDefault(TcpConnection.Outcome.SILENT, 0)).as("connections neither answered nor closed: %s", outcomes)
+            assertThat(outcomes.getOrDefault(TcpConnection.Outcome.SILENT, 0))
+                    .as("connections neither answered nor closed: %s", outcomes)
                     .isZero();
             assertThat(dns.query("backend.mesh.", Type.A)).as("UDP while TCP is full").hasRcode(Rcode.NOERROR);
         } finally {

@@ -163,6 +163,11 @@ public final class DnsClient {
         return TcpConnection.open(server);
     }
 
+    /** A TCP connection from another loopback source address, e.g. 127.0.0.2. */
+    public TcpConnection openTcpFrom(InetAddress source) {
+        return TcpConnection.open(server, source);
+    }
+
     public static String hex(byte[] bytes) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < bytes.length; i++) {

@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -28,8 +29,16 @@ public final class TcpConnection implements AutoCloseable {
     }
 
     static TcpConnection open(InetSocketAddress server) {
+        return open(server, null);
+    }
+
+    /** Connects from {@code source} (e.g. 127.0.0.2: all of 127/8 is local on Linux), or any if null. */
+    static TcpConnection open(InetSocketAddress server, InetAddress source) {
         try {
             Socket socket = new Socket();
+            if (source != null) {
+                socket.bind(new InetSocketAddress(source, 0));
+            }
             socket.setTcpNoDelay(true);
             socket.connect(server, (int) DnsClient.REPLY_TIMEOUT.toMillis());
             if (socket.getLocalPort() == server.getPort()) {
