@@ -10,11 +10,10 @@ import dev.meshdns.transport.DnsTransport;
 import dev.meshdns.transport.TcpLimits;
 import dev.meshdns.vip.VipAllocator;
 import dev.meshdns.vip.VipStore;
+import dev.meshdns.vip.store.FileVipStore;
 import java.io.Closeable;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeshDnsServer implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MeshDnsServer.class);
-    private static final String[] FILE_STORE_CLASSES = {
-        "dev.meshdns.vip.store.FileVipStore", "dev.meshdns.vip.FileVipStore"};
 
     private final ServerConfig config;
     private final AtomicReference<NameTable> tables = new AtomicReference<>();
@@ -168,26 +165,7 @@ public final class MeshDnsServer implements Closeable {
      * branch is merged; then this body becomes {@code return FileVipStore.open(dataDir);}.
      */
     private static VipStore openFileStore(Path dataDir) throws IOException {
-        Files.createDirectories(dataDir);
-        for (String name : FILE_STORE_CLASSES) {
-            Class<?> type;
-            try {
-                type = Class.forName(name);
-            } catch (ClassNotFoundException e) {
-                continue;
-            }
-            try {
-                return (VipStore) type.getMethod("open", Path.class).invoke(null, dataDir);
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new IllegalStateException("opening " + name + " failed", e.getCause());
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(name + " has no public static open(Path)", e);
-            }
-        }
-        throw new IllegalStateException("no file VIP store on the class path, looked for " + List.of(FILE_STORE_CLASSES));
+        return FileVipStore.open(dataDir);
     }
 
     private static Thread storeThread(Runnable task) {
