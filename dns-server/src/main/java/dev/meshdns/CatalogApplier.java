@@ -1,14 +1,11 @@
 package dev.meshdns;
 
 import dev.meshdns.catalog.Catalog;
-import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ZoneSpec;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CatalogApplier {
     private static final Logger log = LoggerFactory.getLogger(CatalogApplier.class);
-    private static final Pattern KUBERNETES_SERVICE = Pattern.compile("[a-z0-9-]+_[a-z0-9-]+_svc_[0-9]+");
     private static final int MAX_NAMED_FAILURES = 50;
 
     private final ZoneSpec spec;
@@ -40,9 +36,11 @@ final class CatalogApplier {
             VipAssignment.Outcome outcome = VipAssignment.assign(catalog.entries(), vips);
             outcome.conflicts().forEach(conflict -> log.error("VIP conflict: {}", conflict));
             logFailures(outcome.failures());
-            tables.set(NameTable.build(spec, outcome.entries(), outcome.vips(), outcome.failures()));
+            NameTable table = NameTable.build(spec, outcome.entries(), outcome.vips(), outcome.failures());
+            table.problems().forEach(problem -> log.warn("catalog: {}", problem));
+            tables.set(table);
             log.info("catalog applied: {} services, {} names, {} entries skipped, {} without VIP, in {} ms",
-                    outcome.entries().size(), nameCount(outcome.entries()), catalog.problems().size(),
+                    outcome.entries().size(), table.entryNames(), catalog.problems().size(),
                     outcome.failures().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         } catch (Exception e) {
             log.error("catalog not applied, still answering from the previous one", e);
@@ -60,20 +58,5 @@ final class CatalogApplier {
                 + " more" : "";
         log.error("no VIP from pool {}/{} for {} services, their names answer SERVFAIL: {}{}",
                 spec.vipPool().network().getHostAddress(), spec.vipPool().prefixLength(), failures.size(), named, more);
-    }
-
-    /**
-     * Names the entries define: {@code <service>.<zone>}, the Kubernetes form for
-     * {@code name_namespace_svc_port}, and the extra hostnames. Only for the summary line.
-     */
-    static int nameCount(List<ServiceEntry> entries) {
-        int names = 0;
-        for (ServiceEntry entry : entries) {
-            names += 1 + entry.hostnames().size();
-            if (KUBERNETES_SERVICE.matcher(entry.service()).matches()) {
-                names++;
-            }
-        }
-        return names;
     }
 }

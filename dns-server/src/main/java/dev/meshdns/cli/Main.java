@@ -22,6 +22,10 @@ public final class Main implements Runnable {
     private boolean help;
 
     public static void main(String[] args) {
+        // Leak tracking samples buffers on the query path; tests turn it on (paranoid), production off.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);

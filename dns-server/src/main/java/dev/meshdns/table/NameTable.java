@@ -17,15 +17,17 @@ public final class NameTable {
     private final Node[] nodes;
     private final int mask;
     private final int size;
+    private final int entryNames;
     private final List<String> problems;
 
-    NameTable(List<byte[]> names, List<Node> values, List<String> problems) {
+    NameTable(List<byte[]> names, List<Node> values, int entryNames, List<String> problems) {
         int capacity = Integer.highestOneBit(Math.max(4, names.size() * 2 - 1)) << 1;
         this.keys = new byte[capacity][];
         this.hashes = new int[capacity];
         this.nodes = new Node[capacity];
         this.mask = capacity - 1;
         this.size = names.size();
+        this.entryNames = entryNames;
         this.problems = List.copyOf(problems);
         for (int i = 0; i < names.size(); i++) {
             byte[] key = names.get(i);
@@ -85,6 +87,11 @@ public final class NameTable {
     /** Number of names, empty non-terminals and zone apexes included. */
     public int size() {
         return size;
+    }
+
+    /** Names the entries own: service names, Kubernetes forms and hostnames (no PTR, apex or empty non-terminal). */
+    public int entryNames() {
+        return entryNames;
     }
 
     /** Entries or names left out while building, each naming what and why. */

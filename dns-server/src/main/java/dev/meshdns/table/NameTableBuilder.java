@@ -35,6 +35,7 @@ final class NameTableBuilder {
     private final Map<Key, Draft> names = new LinkedHashMap<>();
     private final List<Pending> pending = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private int entryNames;
 
     NameTableBuilder(ZoneSpec spec, boolean ready) {
         this.spec = spec;
@@ -76,7 +77,7 @@ final class NameTableBuilder {
             keys.add(key.wire);
             nodes.add(draft.toNode());
         });
-        return new NameTable(keys, nodes, problems);
+        return new NameTable(keys, nodes, entryNames, problems);
     }
 
     private void addEntry(Pending p) {
@@ -93,6 +94,7 @@ final class NameTableBuilder {
                     existing.add(TYPE_A, Records.rr(TYPE_A, spec.ttlSeconds(), p.vip.getAddress()));
                 }
                 owned.add(wire);
+                entryNames++;
                 continue;
             }
             if (existing != null) {
@@ -107,6 +109,7 @@ final class NameTableBuilder {
             }
             names.put(key, draft);
             owned.add(wire);
+            entryNames++;
         }
         if (p.vip instanceof Inet4Address && spec.vipPool().contains(p.vip) && !owned.isEmpty()) {
             addPtr(p, owned);

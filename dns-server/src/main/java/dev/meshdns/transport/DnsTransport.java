@@ -32,6 +32,8 @@ public final class DnsTransport implements Closeable {
     private static final int MAX_BATCHED_DATAGRAM = 1500;
     private static final int DATAGRAMS_PER_READ = 32;
     private static final int TCP_THREADS = 2;
+    /** Socket receive buffer asked for, so a burst is queued rather than dropped (the kernel caps it at rmem_max). */
+    private static final int UDP_RECEIVE_BUFFER_BYTES = 4 << 20;
 
     private final TransportKind kind;
     private final EventLoopGroup udpGroup;
@@ -106,6 +108,7 @@ public final class DnsTransport implements Closeable {
         Bootstrap bootstrap = new Bootstrap()
                 .group(udpGroup)
                 .channel(kind.datagramChannel())
+                .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER_BYTES)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
