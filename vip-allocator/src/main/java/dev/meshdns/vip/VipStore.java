@@ -2,24 +2,50 @@ package dev.meshdns.vip;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Where allocations are kept: {@link #append} returns only once the allocations are durable,
- * and {@link #restore} gives back every allocation ever acknowledged, each once. The default is
- * {@link dev.meshdns.vip.store.FileVipStore}. Implementations document their own thread-safety;
- * callers confine a store to one thread unless told otherwise.
+ * Where allocations are kept, durably, and (for a shared store) how several writers agree.
+ * A row is keyed by (zone, service, address family): a service holds at most one IPv4 and one
+ * IPv6 address per zone. Rows are never deleted: a service that leaves is released with a
+ * timestamp, and its address may go to another service only after a quarantine. Every method
+ * returns only once what it changed is durable. The default is
+ * {@link dev.meshdns.vip.store.FileVipStore}; several replicas share
+ * {@code dev.meshdns.vip.store.PostgresVipStore}. Implementations document their own
+ * thread-safety; callers confine a store to one thread unless told otherwise.
  */
 public interface VipStore extends Closeable {
 
-    /** One durable allocation: a service of a zone holds an address. Immutable. */
-    record Allocation(String zone, String service, InetAddress address) {
+    /** One row: a service of a zone holds (releasedAt null) or held an address. Immutable. */
+    record Allocation(String zone, String service, InetAddress address, Instant releasedAt) {
         public Allocation {
             requireName("zone", zone);
             requireName("service", service);
             Objects.requireNonNull(address, "address");
+        }
+
+        /** A held allocation (transitional: prefer {@link #held}). */
+        public Allocation(String zone, String service, InetAddress address) {
+            this(zone, service, address, null);
+        }
+
+        /** A held allocation. */
+        public static Allocation held(String zone, String service, InetAddress address) {
+            return new Allocation(zone, service, address, null);
+        }
+
+        public boolean isHeld() {
+            return releasedAt == null;
+        }
+
+        /** 6 or 4: rows of one service in one zone are unique per family. */
+        public int family() {
+            return address instanceof Inet6Address ? 6 : 4;
         }
 
         private static void requireName(String what, String value) {
@@ -29,12 +55,61 @@ public interface VipStore extends Closeable {
         }
     }
 
-    /** Every allocation ever made durable, in the order it was made, without duplicates. */
-    List<Allocation> restore() throws IOException;
+    /**
+     * Rows and the revision they are current to. A revision only grows; {@link #changesSince}
+     * with it returns what changed after this view (including other writers' changes).
+     */
+    record View(List<Allocation> rows, long revision) {
+        public View {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** Every row, one per (zone, service, family), as of the returned revision. */
+    default View load() throws IOException {
+        throw new UnsupportedOperationException("pending: issue 3 SPI");
+    }
+
+    /** Rows changed after {@code revision} (their current state, once each), and the new revision. */
+    default View changesSince(long revision) throws IOException {
+        throw new UnsupportedOperationException("pending: issue 3 SPI");
+    }
 
     /**
-     * Makes the allocations durable (fsync) before returning. Appending an allocation that is
-     * already durable is harmless: it is restored once.
+     * Durably claims addresses, all or each: a claim {@code (zone, service, address)} succeeds only if
+     * (1) no other row holds that address, (2) no other row released that address after
+     * {@code now - quarantine}, and (3) the service's own row of that family is absent, released,
+     * or already holds that same address. Each claim is decided atomically (a race between writers
+     * is decided by the store, e.g. unique constraints), so a claim that lost returns nothing for it.
+     *
+     * @return the rows now held by these claims (a subset of {@code claims}, held), durable
      */
-    void append(List<Allocation> allocations) throws IOException;
+    default List<Allocation> claim(List<Allocation> claims, Duration quarantine, Instant now) throws IOException {
+        throw new UnsupportedOperationException("pending: issue 3 SPI");
+    }
+
+    /** Durably marks these services' rows (zone, service, family of address) released at {@code at}. */
+    default void release(List<Allocation> rows, Instant at) throws IOException {
+        throw new UnsupportedOperationException("pending: issue 3 SPI");
+    }
+
+    /** Transitional (issue 2 SPI, to be removed): every allocation ever made durable. */
+    @Deprecated
+    default List<Allocation> restore() throws IOException {
+        throw new UnsupportedOperationException("replaced by load()");
+    }
+
+    /** Transitional (issue 2 SPI, to be removed): makes allocations durable. */
+    @Deprecated
+    default void append(List<Allocation> allocations) throws IOException {
+        throw new UnsupportedOperationException("replaced by claim()");
+    }
+
+    /**
+     * Registers a wake-up for changes made by other writers (a shared store: LISTEN/NOTIFY). It is
+     * a hint only: notifications can be missed, so callers also poll {@link #changesSince}. Called
+     * on a store thread; must not block. The default (a single-writer store) never calls it.
+     */
+    default void onRemoteChange(Runnable listener) {
+    }
 }
