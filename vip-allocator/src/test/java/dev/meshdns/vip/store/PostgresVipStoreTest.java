@@ -74,7 +74,7 @@ class PostgresVipStoreTest {
         store.claim(List.of(held("a", "240.0.0.1")), HOUR, T0);
 
         assertThat(store.claim(List.of(held("b", "240.0.0.1")), HOUR, T0)).isEmpty();
-        assertThat(store.claim(List.of(new Allocation("other.zone", "a", ip("240.0.0.1"))), HOUR, T0)).isEmpty();
+        assertThat(store.claim(List.of(Allocation.held("other.zone", "a", ip("240.0.0.1"))), HOUR, T0)).isEmpty();
         assertThat(store.load().rows()).containsExactly(held("a", "240.0.0.1"));
     }
 
