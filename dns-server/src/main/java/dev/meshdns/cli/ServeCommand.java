@@ -55,6 +55,40 @@ final class ServeCommand implements Callable<Integer> {
             description = "TTL of the answers, in seconds. Default: ${DEFAULT-VALUE}.")
     private String ttl;
 
+    @Option(names = "--vip6-cidr", paramLabel = "CIDR",
+            description = "IPv6 pool VIPs are allocated from, e.g. fd00:fd00::/64; AAAA then answers the service's"
+                    + " IPv6 VIP and PTR works under ip6.arpa. Default: none (IPv4 only).")
+    private String vip6Cidr;
+
+    @Option(names = "--aaaa-ipv4-mapped", defaultValue = "false",
+            description = "Answer AAAA with ::ffff:<IPv4 VIP> for a service without an IPv6 VIP (for dual-stack"
+                    + " proxies). With --vip6-cidr it applies only to services that have no IPv6 VIP."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private boolean aaaaIpv4Mapped;
+
+    @Option(names = "--vip-quarantine", paramLabel = "DURATION",
+            defaultValue = ServerConfig.DEFAULT_VIP_QUARANTINE_TEXT,
+            description = "A VIP released by a service that left the catalog is not given to another service for"
+                    + " this long (clients may have cached it); the same service coming back gets it again."
+                    + " Like 90s, 15m, 1h, 2h30m, 1d, 0s or PT1H. Default: ${DEFAULT-VALUE}.")
+    private String vipQuarantine;
+
+    @Option(names = "--store", paramLabel = "file|postgres", defaultValue = ServerConfig.DEFAULT_STORE_TEXT,
+            description = "Where VIPs are kept: file (a journal in --data-dir, for one server) or postgres"
+                    + " (--postgres-url; replicas sharing the database answer the same VIPs)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private String store;
+
+    @Option(names = "--postgres-url", paramLabel = "URL",
+            description = "JDBC URL of the PostgreSQL database, e.g. " + ServerConfig.POSTGRES_URL_EXAMPLE + "."
+                    + " Required with --store postgres and only used then. Default: none.")
+    private String postgresUrl;
+
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", defaultValue = ServerConfig.DEFAULT_ADMIN_LISTEN,
+            description = "HTTP address of the admin endpoints (metrics, health, ready); port 0 picks a free port."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private String adminListen;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -63,7 +97,9 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = ServerConfig.builder().catalogFile(catalogFile).dnsListen(dnsListen).dataDir(dataDir)
-                    .zone(zone).vipCidr(vipCidr).ttlSeconds(ttl).build();
+                    .zone(zone).vipCidr(vipCidr).ttlSeconds(ttl).vip6Cidr(vip6Cidr).aaaaIpv4Mapped(aaaaIpv4Mapped)
+                    .vipQuarantine(vipQuarantine).store(store).postgresUrl(postgresUrl).adminListen(adminListen)
+                    .build();
         } catch (InvalidConfigException e) {
             spec.commandLine().getErr().println("mesh-dns serve: " + e.getMessage());
             spec.commandLine().getErr().println("See 'mesh-dns serve --help'.");

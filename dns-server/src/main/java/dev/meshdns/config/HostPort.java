@@ -11,26 +11,34 @@ final class HostPort {
 
     /** Throws IllegalArgumentException with a message that continues "dns-listen ...". */
     static InetSocketAddress parse(String text) {
+        return parse(text, 5653);
+    }
+
+    /**
+     * Throws IllegalArgumentException with a message that continues a flag name; the message's
+     * example addresses use {@code examplePort}.
+     */
+    static InetSocketAddress parse(String text, int examplePort) {
         String value = text == null ? "" : text.trim();
         int colon = value.lastIndexOf(':');
         if (colon <= 0 || colon == value.length() - 1) {
-            throw invalid(text);
+            throw invalid(text, examplePort);
         }
         String host = value.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         } else if (host.contains(":")) {
-            throw invalid(text);
+            throw invalid(text, examplePort);
         }
         if (host.isEmpty() || (IpLiterals.ipv4(host).isEmpty() && IpLiterals.ipv6(host).isEmpty()
                 && DnsNames.nameProblem(host).isPresent())) {
-            throw invalid(text);
+            throw invalid(text, examplePort);
         }
         int port;
         try {
             port = Integer.parseInt(value.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw invalid(text);
+            throw invalid(text, examplePort);
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be from 0 to 65535 (got \"" + text + "\")");
@@ -42,8 +50,8 @@ final class HostPort {
         return address;
     }
 
-    private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("must be HOST:PORT, e.g. 127.0.0.1:5653 or [::1]:5653 (got \""
-                + text + "\")");
+    private static IllegalArgumentException invalid(String text, int examplePort) {
+        return new IllegalArgumentException("must be HOST:PORT, e.g. 127.0.0.1:" + examplePort + " or [::1]:"
+                + examplePort + " (got \"" + text + "\")");
     }
 }

@@ -3,12 +3,14 @@ package dev.meshdns.config;
 import dev.meshdns.catalog.DnsNames;
 import dev.meshdns.vip.Cidr;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Everything the server needs to start. Valid by construction: the constructor (and
@@ -24,10 +26,21 @@ import java.util.List;
  * @param tcpIdleTimeout             a TCP connection without a complete query for this long is closed
  * @param maxTcpConnections          open TCP connections at most
  * @param maxTcpConnectionsPerSource open TCP connections at most per client address
+ * @param vip6Cidr                   the IPv6 VIP pool; null for none
+ * @param aaaaIpv4Mapped             AAAA answers {@code ::ffff:<IPv4 VIP>} for a service without an IPv6 VIP
+ * @param vipQuarantine              a released VIP is not given to another service for this long (0 or more)
+ * @param store                      where VIP allocations are kept
+ * @param postgresUrl                the JDBC URL of the shared database; set exactly when {@code store} is
+ *                                   {@link StoreKind#POSTGRES}. May hold a password: log
+ *                                   {@link #maskPassword(String)} of it, never the URL itself
+ * @param adminListen                HTTP address of the admin endpoints (metrics, health, ready); port 0 picks
+ *                                   a free port
  */
 public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone, Cidr vipCidr,
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
-                           int maxTcpConnectionsPerSource) {
+                           int maxTcpConnectionsPerSource, Cidr vip6Cidr, boolean aaaaIpv4Mapped,
+                           Duration vipQuarantine, StoreKind store, String postgresUrl,
+                           InetSocketAddress adminListen) {
     public static final String DEFAULT_DNS_LISTEN = "127.0.0.1:5653";
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_ZONE = "mesh";
@@ -36,10 +49,23 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
     public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_TCP_CONNECTIONS = 150;
     public static final int DEFAULT_MAX_TCP_CONNECTIONS_PER_SOURCE = 50;
+    /** On the command line; {@link #DEFAULT_VIP_QUARANTINE} as a Duration. */
+    public static final String DEFAULT_VIP_QUARANTINE_TEXT = "1h";
+    public static final Duration DEFAULT_VIP_QUARANTINE = Duration.ofHours(1);
+    public static final StoreKind DEFAULT_STORE = StoreKind.FILE;
+    /** On the command line; must be a constant expression for picocli. */
+    public static final String DEFAULT_STORE_TEXT = "file";
+    public static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9153";
+    public static final String POSTGRES_URL_PREFIX = "jdbc:postgresql://";
+    public static final String POSTGRES_URL_EXAMPLE = "jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns";
+
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
+    private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:]*:)[^/@]*@");
 
     public ServerConfig {
         List<String> problems = problems(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
-                tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource);
+                tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
+                postgresUrl, adminListen);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -51,9 +77,33 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         return new Builder();
     }
 
+    /**
+     * The URL with any password replaced by {@code ***} ({@code password=} parameters and
+     * {@code user:password@}); for logs and messages. Null stays null.
+     */
+    public static String maskPassword(String url) {
+        if (url == null) {
+            return null;
+        }
+        String masked = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
+        return USER_INFO_PASSWORD.matcher(masked).replaceAll("$1***@");
+    }
+
+    /** Like the generated one, with the password of {@link #postgresUrl()} masked. */
+    @Override
+    public String toString() {
+        return "ServerConfig[catalogFile=" + catalogFile + ", dnsListen=" + dnsListen + ", dataDir=" + dataDir
+                + ", zone=" + zone + ", vipCidr=" + vipCidr + ", ttlSeconds=" + ttlSeconds
+                + ", tcpIdleTimeout=" + tcpIdleTimeout + ", maxTcpConnections=" + maxTcpConnections
+                + ", maxTcpConnectionsPerSource=" + maxTcpConnectionsPerSource + ", vip6Cidr=" + vip6Cidr
+                + ", aaaaIpv4Mapped=" + aaaaIpv4Mapped + ", vipQuarantine=" + vipQuarantine + ", store=" + store
+                + ", postgresUrl=" + maskPassword(postgresUrl) + ", adminListen=" + adminListen + "]";
+    }
+
     static List<String> problems(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone,
                                  Cidr vipCidr, int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
-                                 int maxTcpConnectionsPerSource) {
+                                 int maxTcpConnectionsPerSource, Cidr vip6Cidr, Duration vipQuarantine,
+                                 StoreKind store, String postgresUrl, InetSocketAddress adminListen) {
         List<String> problems = new ArrayList<>();
         if (catalogFile == null) {
             problems.add("catalog-file is required (the catalog YAML with a \"services:\" list)");
@@ -90,7 +140,62 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             problems.add("max-tcp-connections-per-source must be from 1 to max-tcp-connections ("
                     + maxTcpConnections + ") (got " + maxTcpConnectionsPerSource + ")");
         }
+        if (vip6Cidr != null && !(vip6Cidr.network() instanceof Inet6Address)) {
+            problems.add("vip6-cidr must be an IPv6 block like fd00:fd00::/64 (got "
+                    + vip6Cidr.network().getHostAddress() + "/" + vip6Cidr.prefixLength() + ")");
+        }
+        if (vipQuarantine == null) {
+            problems.add("vip-quarantine is required");
+        } else if (vipQuarantine.isNegative()) {
+            problems.add("vip-quarantine must not be negative (got " + vipQuarantine + ")");
+        }
+        storeProblems(store, postgresUrl, problems);
+        adminListenProblems(adminListen, dnsListen, problems);
         return problems;
+    }
+
+    private static void storeProblems(StoreKind store, String postgresUrl, List<String> problems) {
+        if (store == null) {
+            problems.add("store is required");
+        }
+        if (postgresUrl == null || postgresUrl.isBlank()) {
+            if (store == StoreKind.POSTGRES) {
+                problems.add("postgres-url is required with --store postgres (e.g. " + POSTGRES_URL_EXAMPLE + ")");
+            }
+            return;
+        }
+        if (store != null && store != StoreKind.POSTGRES) {
+            problems.add("postgres-url is only used with --store postgres (got --store " + store.cliName() + ")");
+        }
+        if (!postgresUrl.startsWith(POSTGRES_URL_PREFIX)) {
+            problems.add("postgres-url must start with " + POSTGRES_URL_PREFIX + ", e.g. " + POSTGRES_URL_EXAMPLE
+                    + " (got \"" + maskPassword(postgresUrl) + "\")");
+        }
+    }
+
+    private static void adminListenProblems(InetSocketAddress admin, InetSocketAddress dns, List<String> problems) {
+        if (admin == null) {
+            problems.add("admin-listen is required");
+            return;
+        }
+        if (admin.isUnresolved()) {
+            problems.add("admin-listen host is not an address of this machine (got " + admin.getHostString() + ")");
+            return;
+        }
+        if (dns == null || dns.isUnresolved() || admin.getPort() == 0 || admin.getPort() != dns.getPort()) {
+            return;
+        }
+        // A wildcard address (0.0.0.0, ::) takes the port on every address, so it collides too.
+        if (admin.getAddress().equals(dns.getAddress()) || admin.getAddress().isAnyLocalAddress()
+                || dns.getAddress().isAnyLocalAddress()) {
+            problems.add("admin-listen must use another port than dns-listen on the same address (admin-listen "
+                    + text(admin) + ", dns-listen " + text(dns) + ")");
+        }
+    }
+
+    private static String text(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static void zoneProblem(String zone, List<String> problems) {
@@ -103,7 +208,9 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
 
     /**
      * Collects settings, typed or as text (flags, later environment variables and files), and
-     * reports every problem of both kinds together in {@link #build()}. Not thread-safe.
+     * reports every problem of both kinds together in {@link #build()}. A text value that does
+     * not parse is reported as written and leaves the setting unset, so no other problem is
+     * derived from a stale default. Not thread-safe.
      */
     public static final class Builder {
         private final List<String> textProblems = new ArrayList<>();
@@ -117,6 +224,12 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         private Duration tcpIdleTimeout = DEFAULT_TCP_IDLE_TIMEOUT;
         private int maxTcpConnections = DEFAULT_MAX_TCP_CONNECTIONS;
         private int maxTcpConnectionsPerSource = DEFAULT_MAX_TCP_CONNECTIONS_PER_SOURCE;
+        private Cidr vip6Cidr;
+        private boolean aaaaIpv4Mapped;
+        private Duration vipQuarantine = DEFAULT_VIP_QUARANTINE;
+        private StoreKind store = DEFAULT_STORE;
+        private String postgresUrl;
+        private InetSocketAddress adminListen = HostPort.parse(DEFAULT_ADMIN_LISTEN, 9153);
 
         private Builder() {
         }
@@ -136,6 +249,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             try {
                 dnsListen = HostPort.parse(text);
             } catch (IllegalArgumentException e) {
+                dnsListen = null;
                 textProblems.add("dns-listen " + e.getMessage());
             }
             return this;
@@ -163,6 +277,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             try {
                 vipCidr = Cidr.parse(text);
             } catch (IllegalArgumentException e) {
+                vipCidr = null;
                 textProblems.add("vip-cidr must be a block like 240.0.0.0/4 (got \"" + text + "\"): "
                         + e.getMessage());
             }
@@ -177,7 +292,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         /** A whole number of seconds. */
         public Builder ttlSeconds(String text) {
             try {
-                ttlSeconds = Integer.parseInt(text.trim());
+                ttlSeconds = Integer.parseInt(text == null ? "" : text.trim());
             } catch (NumberFormatException e) {
                 textProblems.add("ttl must be a whole number of seconds (got \"" + text + "\")");
             }
@@ -199,6 +314,97 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             return this;
         }
 
+        /** The IPv6 pool; null for none (the default). */
+        public Builder vip6Cidr(Cidr value) {
+            vip6Cidr = value;
+            return this;
+        }
+
+        /** A block like {@code fd00:fd00::/64}; null or blank for none. */
+        public Builder vip6Cidr(String text) {
+            vip6Cidr = null;
+            if (text == null || text.isBlank()) {
+                return this;
+            }
+            try {
+                vip6Cidr = Cidr.parse(text.trim());
+            } catch (IllegalArgumentException e) {
+                textProblems.add("vip6-cidr must be a block like fd00:fd00::/64 (got \"" + text + "\"): "
+                        + e.getMessage());
+            }
+            return this;
+        }
+
+        public Builder aaaaIpv4Mapped(boolean value) {
+            aaaaIpv4Mapped = value;
+            return this;
+        }
+
+        /** {@code true} or {@code false}, any case. */
+        public Builder aaaaIpv4Mapped(String text) {
+            String value = text == null ? "" : text.trim();
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                aaaaIpv4Mapped = Boolean.parseBoolean(value);
+            } else {
+                textProblems.add("aaaa-ipv4-mapped must be true or false (got \"" + text + "\")");
+            }
+            return this;
+        }
+
+        public Builder vipQuarantine(Duration value) {
+            vipQuarantine = value;
+            return this;
+        }
+
+        /** Like {@code 90s}, {@code 15m}, {@code 1h}, {@code 2h30m}, {@code 1d}, {@code 0s} or {@code PT1H}. */
+        public Builder vipQuarantine(String text) {
+            try {
+                vipQuarantine = Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                vipQuarantine = null;
+                textProblems.add("vip-quarantine " + e.getMessage());
+            }
+            return this;
+        }
+
+        public Builder store(StoreKind value) {
+            store = value;
+            return this;
+        }
+
+        /** {@code file} or {@code postgres}. */
+        public Builder store(String text) {
+            try {
+                store = StoreKind.parse(text);
+            } catch (IllegalArgumentException e) {
+                store = null;
+                textProblems.add("store " + e.getMessage());
+            }
+            return this;
+        }
+
+        /** Like {@code jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns}; null or blank for none. */
+        public Builder postgresUrl(String value) {
+            postgresUrl = value == null || value.isBlank() ? null : value.trim();
+            return this;
+        }
+
+        public Builder adminListen(InetSocketAddress value) {
+            adminListen = value;
+            return this;
+        }
+
+        /** {@code HOST:PORT}, {@code [IPv6]:PORT}; the host is resolved once, here. */
+        public Builder adminListen(String text) {
+            try {
+                adminListen = HostPort.parse(text, 9153);
+            } catch (IllegalArgumentException e) {
+                adminListen = null;
+                textProblems.add("admin-listen " + e.getMessage());
+            }
+            return this;
+        }
+
         /** The config, or {@link InvalidConfigException} listing every problem found. */
         public ServerConfig build() {
             if (!vipCidrSet) {
@@ -206,7 +412,8 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             }
             List<String> problems = new ArrayList<>(textProblems);
             for (String problem : problems(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
-                    tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource)) {
+                    tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
+                    postgresUrl, adminListen)) {
                 // A value that failed to parse is already reported; don't also call it missing.
                 if (!(problem.endsWith(" is required") && startsLikeAny(problem, textProblems))) {
                     problems.add(problem);
@@ -216,7 +423,8 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 throw new InvalidConfigException(problems);
             }
             return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
-                    maxTcpConnections, maxTcpConnectionsPerSource);
+                    maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine, store,
+                    postgresUrl, adminListen);
         }
 
         private static boolean startsLikeAny(String problem, List<String> others) {

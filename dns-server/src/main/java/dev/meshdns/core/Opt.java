@@ -4,7 +4,8 @@ import java.security.SecureRandom;
 
 /**
  * The OPT record of a reply (RFC 6891): version 0, payload 1232, DO copied, the extended RCODE,
- * and the COOKIE option (RFC 7873) when the query sent one. Stateless and thread-safe.
+ * the COOKIE option (RFC 7873) when the query sent one, and an Extended DNS Error (RFC 8914)
+ * explaining a SERVFAIL. Stateless and thread-safe.
  */
 final class Opt {
     static final int PAYLOAD_BYTES = 1232;
@@ -16,12 +17,13 @@ final class Opt {
     private Opt() {
     }
 
-    static int size(int cookieOffset) {
-        return 11 + (cookieOffset != 0 ? COOKIE_OPTION_BYTES : 0);
+    static int size(int cookieOffset, byte[] extendedError) {
+        return 11 + (cookieOffset != 0 ? COOKIE_OPTION_BYTES : 0) + (extendedError != null ? extendedError.length : 0);
     }
 
     /** Writes the OPT at {@code pos}; returns the position after it. */
-    static int write(byte[] out, int pos, int rcode, boolean dnssecOk, byte[] query, int cookieOffset) {
+    static int write(byte[] out, int pos, int rcode, boolean dnssecOk, byte[] query, int cookieOffset,
+                     byte[] extendedError) {
         out[pos] = 0; // root owner
         Resolver.putU16(out, pos + 1, Edns.TYPE_OPT);
         Resolver.putU16(out, pos + 3, PAYLOAD_BYTES);
@@ -29,7 +31,7 @@ final class Opt {
         out[pos + 6] = 0; // version
         out[pos + 7] = (byte) (dnssecOk ? 0x80 : 0);
         out[pos + 8] = 0;
-        int rdlength = cookieOffset != 0 ? COOKIE_OPTION_BYTES : 0;
+        int rdlength = size(cookieOffset, extendedError) - 11;
         Resolver.putU16(out, pos + 9, rdlength);
         pos += 11;
         if (cookieOffset != 0) {
@@ -41,6 +43,10 @@ final class Opt {
                 out[pos + 12 + i] = (byte) (server >>> (56 - 8 * i));
             }
             pos += COOKIE_OPTION_BYTES;
+        }
+        if (extendedError != null) {
+            System.arraycopy(extendedError, 0, out, pos, extendedError.length);
+            pos += extendedError.length;
         }
         return pos;
     }

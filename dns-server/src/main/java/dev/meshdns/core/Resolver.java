@@ -1,5 +1,6 @@
 package dev.meshdns.core;
 
+import dev.meshdns.table.ExtendedError;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.Node;
 import dev.meshdns.table.WireName;
@@ -79,8 +80,12 @@ public final class Resolver {
         Node node = table.find(query, HEADER, nameEnd, WireName.hash(query, HEADER, nameEnd));
         if (node != null) {
             Zone zone = node.zone();
-            if (!zone.ready() || node.servfail()) {
-                return write(query, out, ctx, SERVFAIL, false, null, 0, null);
+            if (!zone.ready()) {
+                return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED);
+            }
+            byte[] unavailable = node.unavailable(qtype == TYPE_ANY ? TYPE_A : qtype);
+            if (unavailable != null) {
+                return write(query, out, ctx, SERVFAIL, false, null, 0, null, unavailable);
             }
             int index = qtype == TYPE_ANY ? anyIndex(node) : node.indexOf(qtype);
             if (index < 0) {
@@ -93,7 +98,7 @@ public final class Resolver {
             if (ancestor != null) {
                 Zone zone = ancestor.zone();
                 if (!zone.ready()) {
-                    return write(query, out, ctx, SERVFAIL, false, null, 0, null);
+                    return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED);
                 }
                 return write(query, out, ctx, NXDOMAIN, true, null, 0, zone.soaAuthority());
             }
@@ -142,10 +147,16 @@ public final class Resolver {
      */
     private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa,
                              byte[] answer, int answerCount, byte[] authority) {
+        return write(query, out, ctx, rcode, aa, answer, answerCount, authority, null);
+    }
+
+    /** As above, with an Extended DNS Error option in the OPT (only when the query has an OPT). */
+    private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa,
+                             byte[] answer, int answerCount, byte[] authority, byte[] extendedError) {
         int questionEnd = (int) (ctx >>> 16) & 0xffff;
         boolean withOpt = Edns.present(ctx) || (ctx & Edns.MALFORMED) != 0;
         int cookie = rcode == FORMERR ? 0 : Edns.cookieOffset(ctx);
-        int optBytes = withOpt ? Opt.size(cookie) : 0;
+        int optBytes = withOpt ? Opt.size(cookie, extendedError) : 0;
         int answerBytes = answer == null ? 0 : answer.length;
         int authorityBytes = authority == null ? 0 : authority.length;
         int limit = (ctx & TCP) != 0 ? MAX_REPLY : udpLimit(ctx);
@@ -174,7 +185,7 @@ public final class Resolver {
             pos += authorityBytes;
         }
         if (withOpt) {
-            pos = Opt.write(out, pos, rcode, Edns.dnssecOk(ctx), query, cookie);
+            pos = Opt.write(out, pos, rcode, Edns.dnssecOk(ctx), query, cookie, extendedError);
         }
         return pos;
     }

@@ -1,8 +1,10 @@
 package dev.meshdns.table;
 
 import dev.meshdns.catalog.ServiceEntry;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,17 +50,30 @@ public final class NameTable {
     }
 
     /**
-     * Builds the table for these entries. {@code vips} maps a service to its durable IPv4 VIP
-     * (pinned ones included); a service in {@code unallocated} has no VIP (pool exhausted) and its
-     * names answer SERVFAIL instead of a made-up address. Entries with neither are left out.
+     * Builds the table for these entries with the addresses of each service; an entry missing
+     * from {@code vips} is left out. Name collisions are left out and listed in {@link #problems}.
+     */
+    public static NameTable build(ZoneSpec spec, List<ServiceEntry> entries, Map<String, ServiceVips> vips) {
+        NameTableBuilder builder = new NameTableBuilder(spec, true);
+        for (ServiceEntry entry : entries) {
+            builder.add(entry, vips.get(entry.service()));
+        }
+        return builder.build();
+    }
+
+    /**
+     * IPv4 only: {@code vips} maps a service to its IPv4 VIP; a service in {@code unallocated} has
+     * none and its names answer SERVFAIL with the reason instead of a made-up address.
      */
     public static NameTable build(ZoneSpec spec, List<ServiceEntry> entries, Map<String, InetAddress> vips,
                                   Map<String, String> unallocated) {
-        NameTableBuilder builder = new NameTableBuilder(spec, true);
+        Map<String, ServiceVips> all = new HashMap<>();
         for (ServiceEntry entry : entries) {
-            builder.add(entry, vips.get(entry.service()), unallocated.containsKey(entry.service()));
+            InetAddress v4 = vips.get(entry.service());
+            all.put(entry.service(), new ServiceVips(v4 instanceof Inet4Address a ? a : null, null,
+                    unallocated.get(entry.service()), null));
         }
-        return builder.build();
+        return build(spec, entries, all);
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.meshdns.table;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.Cidr;
 import java.io.ByteArrayOutputStream;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +24,8 @@ final class NameTableBuilder {
     static final int TYPE_NS = 2;
     static final int TYPE_SOA = 6;
     static final int TYPE_PTR = 12;
+    static final int TYPE_AAAA = 28;
+    private static final byte[] IPV4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
     private static final Pattern KUBE_SERVICE = Pattern.compile("([a-z0-9-]+)_([a-z0-9-]+)_svc_([0-9]+)");
     private static final AtomicLong LAST_SERIAL = new AtomicLong();
 
@@ -45,14 +46,18 @@ final class NameTableBuilder {
         for (byte[] apex : ReverseZones.of(spec.vipPool())) {
             addZone(apex);
         }
+        if (spec.vip6Pool() != null) {
+            for (byte[] apex : ReverseZones.of(spec.vip6Pool())) {
+                addZone(apex);
+            }
+        }
     }
 
-    /** Adds the names of one entry; {@code vip} null and {@code servfail} false leaves it out. */
-    void add(ServiceEntry entry, InetAddress vip, boolean servfail) {
-        if (vip == null && !servfail) {
-            return;
+    /** Adds the names of one entry; an entry with no address and no failure to report is left out. */
+    void add(ServiceEntry entry, ServiceVips vips) {
+        if (vips != null && !vips.isEmpty()) {
+            pending.add(new Pending(entry, vips));
         }
-        pending.add(new Pending(entry, vip, servfail));
     }
 
     NameTable build() {
@@ -87,44 +92,63 @@ final class NameTableBuilder {
             byte[] wire = WireName.of(name);
             Key key = new Key(wire);
             Draft existing = names.get(key);
+            Draft draft;
             if (existing != null && existing.hostApex && existing.service == null) {
-                existing.service = service;
-                existing.servfail = p.servfail;
-                if (p.vip != null) {
-                    existing.add(TYPE_A, Records.rr(TYPE_A, spec.ttlSeconds(), p.vip.getAddress()));
-                }
-                owned.add(wire);
-                entryNames++;
-                continue;
-            }
-            if (existing != null) {
+                draft = existing; // an out-of-zone hostname is its own apex: it gets the addresses too
+                draft.service = service;
+            } else if (existing != null) {
                 problems.add("service \"" + service + "\": name " + name + " is already "
                         + (existing.service == null ? "a zone apex" : "a name of service \"" + existing.service + "\"")
                         + "; left out");
                 continue;
+            } else {
+                draft = new Draft(zoneOf(wire), service);
+                names.put(key, draft);
             }
-            Draft draft = new Draft(zoneOf(wire), service, p.servfail);
-            if (p.vip != null) {
-                draft.add(TYPE_A, Records.rr(TYPE_A, spec.ttlSeconds(), p.vip.getAddress()));
-            }
-            names.put(key, draft);
+            addAddresses(draft, p.vips);
             owned.add(wire);
             entryNames++;
         }
-        if (p.vip instanceof Inet4Address && spec.vipPool().contains(p.vip) && !owned.isEmpty()) {
-            addPtr(p, owned);
+        if (owned.isEmpty()) {
+            return;
+        }
+        InetAddress v4 = p.vips.v4();
+        if (v4 != null && spec.vipPool().contains(v4)) {
+            addPtr(service, v4, owned);
+        }
+        InetAddress v6 = p.vips.v6();
+        if (v6 != null && spec.vip6Pool() != null && spec.vip6Pool().contains(v6)) {
+            addPtr(service, v6, owned);
         }
     }
 
-    private void addPtr(Pending p, List<byte[]> targets) {
-        byte[] wire = ReverseZones.ptrName(p.vip);
+    private void addAddresses(Draft draft, ServiceVips vips) {
+        int ttl = spec.ttlSeconds();
+        if (vips.v4() != null) {
+            draft.add(TYPE_A, Records.rr(TYPE_A, ttl, vips.v4().getAddress()));
+        } else if (vips.v4Failure() != null) {
+            draft.unavailable(TYPE_A, vips.v4Failure());
+        }
+        if (vips.v6() != null) {
+            draft.add(TYPE_AAAA, Records.rr(TYPE_AAAA, ttl, vips.v6().getAddress()));
+        } else if (vips.v6Failure() != null) {
+            draft.unavailable(TYPE_AAAA, vips.v6Failure());
+        } else if (spec.aaaaIpv4Mapped() && vips.v4() != null) {
+            byte[] mapped = Arrays.copyOf(IPV4_MAPPED_PREFIX, 16);
+            System.arraycopy(vips.v4().getAddress(), 0, mapped, 12, 4);
+            draft.add(TYPE_AAAA, Records.rr(TYPE_AAAA, ttl, mapped));
+        }
+    }
+
+    private void addPtr(String service, InetAddress vip, List<byte[]> targets) {
+        byte[] wire = ReverseZones.ptrName(vip);
         Key key = new Key(wire);
         if (names.containsKey(key)) {
-            problems.add("service \"" + p.entry.service() + "\": VIP " + p.vip.getHostAddress()
+            problems.add("service \"" + service + "\": VIP " + vip.getHostAddress()
                     + " is also the VIP of service \"" + names.get(key).service + "\"; PTR left out");
             return;
         }
-        Draft draft = new Draft(zoneOf(wire), p.entry.service(), false);
+        Draft draft = new Draft(zoneOf(wire), service);
         for (byte[] target : targets) {
             draft.add(TYPE_PTR, Records.rr(TYPE_PTR, spec.ttlSeconds(), target));
         }
@@ -150,7 +174,7 @@ final class NameTableBuilder {
             for (int pos = WireName.parent(wire, 0); pos >= 0 && wire.length - pos > apex.length;
                  pos = WireName.parent(wire, pos)) {
                 Key parent = new Key(Arrays.copyOfRange(wire, pos, wire.length));
-                names.putIfAbsent(parent, new Draft(e.getValue().zone, null, false));
+                names.putIfAbsent(parent, new Draft(e.getValue().zone, null));
             }
         }
     }
@@ -181,14 +205,14 @@ final class NameTableBuilder {
         Zone zone = new Zone(apex, Records.withOwner(apex, TYPE_SOA, ttl, soaRdata), ready);
         Key key = new Key(apex);
         zones.put(key, zone);
-        Draft draft = new Draft(zone, null, false);
+        Draft draft = new Draft(zone, null);
         draft.add(TYPE_SOA, Records.rr(TYPE_SOA, ttl, soaRdata));
         draft.add(TYPE_NS, Records.rr(TYPE_NS, ttl, mname));
         names.put(key, draft);
         return draft;
     }
 
-    private record Pending(ServiceEntry entry, InetAddress vip, boolean servfail) {
+    private record Pending(ServiceEntry entry, ServiceVips vips) {
     }
 
     /** A wire name as a map key. */
@@ -208,15 +232,18 @@ final class NameTableBuilder {
     private static final class Draft {
         final Zone zone;
         String service;
-        boolean servfail;
         boolean hostApex;
         final Map<Integer, ByteArrayOutputStream> rrsets = new LinkedHashMap<>();
         final Map<Integer, Integer> counts = new LinkedHashMap<>();
+        final Map<Integer, byte[]> unavailable = new LinkedHashMap<>();
 
-        Draft(Zone zone, String service, boolean servfail) {
+        Draft(Zone zone, String service) {
             this.zone = zone;
             this.service = service;
-            this.servfail = servfail;
+        }
+
+        void unavailable(int type, String why) {
+            unavailable.put(type, ExtendedError.of(ExtendedError.OTHER, why));
         }
 
         void add(int type, byte[] record) {
@@ -236,7 +263,9 @@ final class NameTableBuilder {
                 recordCounts[i] = counts.get(e.getKey());
                 i++;
             }
-            return new Node(zone, servfail, types, bytes, recordCounts);
+            int[] unavailableTypes = unavailable.keySet().stream().mapToInt(Integer::intValue).toArray();
+            byte[][] reasons = unavailable.values().toArray(new byte[0][]);
+            return new Node(zone, types, bytes, recordCounts, unavailableTypes, reasons);
         }
     }
 }

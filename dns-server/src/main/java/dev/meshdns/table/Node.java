@@ -3,32 +3,30 @@ package dev.meshdns.table;
 /**
  * One name of a {@link NameTable} and its prepared answers: per record type, the RRset in wire
  * form with the owner written as a compression pointer to the question (offset 12), so a reply is
- * the question followed by these bytes. A node without RRsets is an empty non-terminal. Immutable
- * and thread-safe.
+ * the question followed by these bytes. A type may instead be unavailable (its service has no VIP
+ * of that family): it then answers SERVFAIL with a prepared Extended DNS Error. A node without
+ * RRsets is an empty non-terminal. Immutable and thread-safe.
  */
 public final class Node {
     private final Zone zone;
-    private final boolean servfail;
     private final int[] types;
     private final byte[][] rrsets;
     private final int[] counts;
+    private final int[] unavailableTypes;
+    private final byte[][] unavailableReasons;
 
-    Node(Zone zone, boolean servfail, int[] types, byte[][] rrsets, int[] counts) {
+    Node(Zone zone, int[] types, byte[][] rrsets, int[] counts, int[] unavailableTypes, byte[][] unavailableReasons) {
         this.zone = zone;
-        this.servfail = servfail;
         this.types = types;
         this.rrsets = rrsets;
         this.counts = counts;
+        this.unavailableTypes = unavailableTypes;
+        this.unavailableReasons = unavailableReasons;
     }
 
     /** The zone this name belongs to. */
     public Zone zone() {
         return zone;
-    }
-
-    /** True when the name exists but cannot be answered (its service has no VIP). */
-    public boolean servfail() {
-        return servfail;
     }
 
     /** Index of the RRset of this type, or -1. */
@@ -39,6 +37,19 @@ public final class Node {
             }
         }
         return -1;
+    }
+
+    /**
+     * The Extended DNS Error option (code, length, info-code, text; RFC 8914) to answer with
+     * SERVFAIL when this type exists but has no address, or null when it is not unavailable.
+     */
+    public byte[] unavailable(int type) {
+        for (int i = 0; i < unavailableTypes.length; i++) {
+            if (unavailableTypes[i] == type) {
+                return unavailableReasons[i];
+            }
+        }
+        return null;
     }
 
     /** Number of RRsets; RRset 0 is the one a minimal ANY answer (RFC 8482) returns. */

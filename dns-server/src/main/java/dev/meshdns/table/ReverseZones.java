@@ -1,14 +1,16 @@
 package dev.meshdns.table;
 
 import dev.meshdns.vip.Cidr;
+import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The in-addr.arpa zones that cover an IPv4 VIP pool, cut at octet boundaries (240.0.0.0/4 gives
- * 240.in-addr.arpa to 255.in-addr.arpa), and the PTR name of an address. Stateless.
+ * The reverse zones that cover a VIP pool and the PTR name of an address. IPv4 zones are cut at
+ * octet boundaries (240.0.0.0/4 gives 240.in-addr.arpa to 255.in-addr.arpa), IPv6 zones at nibble
+ * boundaries under ip6.arpa (fd00:fd00::/64 gives one zone of 16 nibbles). Stateless.
  */
 final class ReverseZones {
     private static final int MAX_ZONES = 256;
@@ -17,35 +19,40 @@ final class ReverseZones {
     }
 
     static List<byte[]> of(Cidr pool) {
+        boolean v4 = pool.network() instanceof Inet4Address;
+        int digitBits = v4 ? 8 : 4;
+        int addressBits = v4 ? 32 : 128;
+        int digits = Math.max(1, (pool.prefixLength() + digitBits - 1) / digitBits);
+        int count = 1 << Math.min(30, digits * digitBits - pool.prefixLength());
         List<byte[]> out = new ArrayList<>();
-        if (!(pool.network() instanceof Inet4Address)) {
-            return out;
-        }
-        int octets = Math.max(1, (pool.prefixLength() + 7) / 8);
-        int count = 1 << (octets * 8 - pool.prefixLength());
         if (count > MAX_ZONES) {
             return out;
         }
-        long base = Integer.toUnsignedLong(toInt(pool.network())) >>> (32 - octets * 8);
+        BigInteger base = new BigInteger(1, pool.network().getAddress()).shiftRight(addressBits - digits * digitBits);
         for (int i = 0; i < count; i++) {
-            long prefix = base + i;
+            BigInteger prefix = base.add(BigInteger.valueOf(i));
             StringBuilder name = new StringBuilder();
-            for (int o = 0; o < octets; o++) {
-                name.append((prefix >>> (8 * o)) & 0xff).append('.');
+            for (int d = 0; d < digits; d++) {
+                int digit = prefix.shiftRight(d * digitBits).intValue() & ((1 << digitBits) - 1);
+                name.append(v4 ? Integer.toString(digit) : Integer.toHexString(digit)).append('.');
             }
-            out.add(WireName.of(name + "in-addr.arpa"));
+            out.add(WireName.of(name + (v4 ? "in-addr.arpa" : "ip6.arpa")));
         }
         return out;
     }
 
     static byte[] ptrName(InetAddress address) {
         byte[] a = address.getAddress();
-        return WireName.of((a[3] & 0xff) + "." + (a[2] & 0xff) + "." + (a[1] & 0xff) + "." + (a[0] & 0xff)
-                + ".in-addr.arpa");
-    }
-
-    private static int toInt(InetAddress address) {
-        byte[] a = address.getAddress();
-        return ((a[0] & 0xff) << 24) | ((a[1] & 0xff) << 16) | ((a[2] & 0xff) << 8) | (a[3] & 0xff);
+        StringBuilder name = new StringBuilder();
+        if (address instanceof Inet4Address) {
+            for (int i = 3; i >= 0; i--) {
+                name.append(a[i] & 0xff).append('.');
+            }
+            return WireName.of(name + "in-addr.arpa");
+        }
+        for (int i = 15; i >= 0; i--) {
+            name.append(Integer.toHexString(a[i] & 0x0f)).append('.').append(Integer.toHexString((a[i] >> 4) & 0x0f)).append('.');
+        }
+        return WireName.of(name + "ip6.arpa");
     }
 }

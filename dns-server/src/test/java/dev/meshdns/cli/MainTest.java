@@ -30,6 +30,54 @@ class MainTest {
     }
 
     @Test
+    void serveHelpDocumentsTheVipStoreAndAdminFlags() {
+        assertThat(run("serve", "--help")).isZero();
+
+        String help = out.toString().replaceAll("\\s+", " ");
+        // Picocli may break long examples at ':' to fit 80 columns.
+        assertThat(help.replace(" ", "")).contains("fd00:fd00::/64",
+                "jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns");
+        assertThat(help).contains(
+                "--vip6-cidr=CIDR", "Default: none (IPv4 only).",
+                "--aaaa-ipv4-mapped", "::ffff:<IPv4 VIP>", "only to services that have no IPv6 VIP",
+                "Default: false.",
+                "--vip-quarantine=DURATION", "2h30m", "Default: 1h.",
+                "--store=file|postgres", "Default: file.",
+                "--postgres-url=URL", "Required with --store postgres",
+                "--admin-listen=HOST:PORT", "metrics, health, ready", "Default: 127.0.0.1:9153.");
+    }
+
+    @Test
+    void badVipStoreAndAdminFlagsExitTwoListingEveryProblem() {
+        int code = run("serve", "--catalog-file", "catalog.yaml", "--vip6-cidr", "10.0.0.0/8",
+                "--vip-quarantine", "-15m", "--store", "postgres", "--dns-listen", "127.0.0.1:5653",
+                "--admin-listen", "127.0.0.1:5653");
+
+        assertThat(code).isEqualTo(ServeCommand.EXIT_CONFIG);
+        assertThat(err.toString()).contains(
+                "vip-quarantine must not be negative (got \"-15m\")",
+                "vip6-cidr must be an IPv6 block like fd00:fd00::/64 (got 10.0.0.0/8)",
+                "postgres-url is required with --store postgres"
+                        + " (e.g. jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns)",
+                "admin-listen must use another port than dns-listen on the same address"
+                        + " (admin-listen 127.0.0.1:5653, dns-listen 127.0.0.1:5653)",
+                "See 'mesh-dns serve --help'.");
+        assertThat(err.toString().lines().filter(line -> line.startsWith("  - "))).hasSize(4);
+    }
+
+    @Test
+    void aStoreInUpperCaseIsAcceptedButAnUnknownOneIsNamed() {
+        int code = run("serve", "--catalog-file", "catalog.yaml", "--store", "mysql",
+                "--postgres-url", "jdbc:mysql://db/meshdns?user=u&password=s3cret", "--vip-quarantine", "soon");
+
+        assertThat(code).isEqualTo(ServeCommand.EXIT_CONFIG);
+        assertThat(err.toString()).contains("store must be file or postgres (got \"mysql\")",
+                "vip-quarantine must be a duration like 90s, 15m, 1h, 2h30m, 1d or PT1H (got \"soon\")",
+                "postgres-url must start with jdbc:postgresql://", "password=***")
+                .doesNotContain("s3cret", "only used with");
+    }
+
+    @Test
     void unknownFlagIsAUsageError() {
         assertThat(run("serve", "--catalog", "x.yaml")).isEqualTo(2);
 

@@ -33,6 +33,19 @@ class ServerConfigTest {
         assertThat(config.tcpIdleTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.maxTcpConnections()).isEqualTo(150);
         assertThat(config.maxTcpConnectionsPerSource()).isEqualTo(50);
+        assertThat(config.vip6Cidr()).isNull();
+        assertThat(config.aaaaIpv4Mapped()).isFalse();
+        assertThat(config.vipQuarantine()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.store()).isEqualTo(StoreKind.FILE);
+        assertThat(config.postgresUrl()).isNull();
+        assertThat(config.adminListen()).isEqualTo(new InetSocketAddress("127.0.0.1", 9153));
+    }
+
+    @Test
+    void textDefaultsOfTheCommandLineMatchTheTypedDefaults() {
+        assertThat(Durations.parse(ServerConfig.DEFAULT_VIP_QUARANTINE_TEXT))
+                .isEqualTo(ServerConfig.DEFAULT_VIP_QUARANTINE);
+        assertThat(StoreKind.parse(ServerConfig.DEFAULT_STORE_TEXT)).isEqualTo(ServerConfig.DEFAULT_STORE);
     }
 
     @Test
@@ -94,8 +107,197 @@ class ServerConfigTest {
     @Test
     void recordConstructorValidatesToo() {
         InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> new ServerConfig(
-                null, null, null, null, null, -1, null, 150, 50));
+                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null));
 
-        assertThat(error.problems()).hasSize(7);
+        assertThat(error.problems()).containsExactly(
+                "catalog-file is required (the catalog YAML with a \"services:\" list)",
+                "dns-listen is required",
+                "data-dir is required",
+                "zone is required",
+                "vip-cidr is required",
+                "ttl must be 0 or more seconds (got -1)",
+                "tcp-idle-timeout must be positive (got null)",
+                "vip-quarantine is required",
+                "store is required",
+                "admin-listen is required");
+    }
+
+    private ServerConfig.Builder valid() throws Exception {
+        return ServerConfig.builder().catalogFile(dir.resolve("c.yaml")).vipCidr(pool());
+    }
+
+    private InvalidConfigException problemsOf(ServerConfig.Builder builder) {
+        return catchThrowableOfType(InvalidConfigException.class, builder::build);
+    }
+
+    @Test
+    void vip6CidrTakesAnIpv6BlockOrNothing() throws Exception {
+        assertThat(valid().vip6Cidr("fd00:fd00::/64").build().vip6Cidr())
+                .isEqualTo(new Cidr(InetAddress.getByName("fd00:fd00::"), 64));
+        assertThat(valid().vip6Cidr(new Cidr(InetAddress.getByName("fd00::"), 48)).build().vip6Cidr().prefixLength())
+                .isEqualTo(48);
+        assertThat(valid().vip6Cidr("fd00::/64").vip6Cidr(" ").build().vip6Cidr()).isNull();
+        assertThat(valid().vip6Cidr((String) null).build().vip6Cidr()).isNull();
+
+        assertThat(problemsOf(valid().vip6Cidr(new Cidr(InetAddress.getByName("10.0.0.0"), 8))).problems())
+                .containsExactly("vip6-cidr must be an IPv6 block like fd00:fd00::/64 (got 10.0.0.0/8)");
+        assertThat(problemsOf(valid().vip6Cidr("10.0.0.0/8")).problems())
+                .containsExactly("vip6-cidr must be an IPv6 block like fd00:fd00::/64 (got 10.0.0.0/8)");
+        assertThat(problemsOf(valid().vip6Cidr("fd00::/200")).problems()).singleElement().asString()
+                .startsWith("vip6-cidr must be a block like fd00:fd00::/64 (got \"fd00::/200\"): invalid CIDR");
+    }
+
+    @Test
+    void aaaaIpv4MappedIsAllowedWithAndWithoutAnIpv6Pool() throws Exception {
+        assertThat(valid().aaaaIpv4Mapped(true).build().aaaaIpv4Mapped()).isTrue();
+        ServerConfig both = valid().aaaaIpv4Mapped("TRUE").vip6Cidr("fd00:fd00::/64").build();
+        assertThat(both.aaaaIpv4Mapped()).isTrue();
+        assertThat(both.vip6Cidr()).isNotNull();
+        assertThat(valid().aaaaIpv4Mapped(true).aaaaIpv4Mapped("false").build().aaaaIpv4Mapped()).isFalse();
+
+        assertThat(problemsOf(valid().aaaaIpv4Mapped("yes")).problems())
+                .containsExactly("aaaa-ipv4-mapped must be true or false (got \"yes\")");
+    }
+
+    @Test
+    void vipQuarantineTakesCompactAndIsoDurationsZeroIncluded() throws Exception {
+        assertThat(valid().vipQuarantine("90s").build().vipQuarantine()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(valid().vipQuarantine("2h30m").build().vipQuarantine()).isEqualTo(Duration.ofMinutes(150));
+        assertThat(valid().vipQuarantine("1d").build().vipQuarantine()).isEqualTo(Duration.ofDays(1));
+        assertThat(valid().vipQuarantine("PT1H").build().vipQuarantine()).isEqualTo(Duration.ofHours(1));
+        assertThat(valid().vipQuarantine("0s").build().vipQuarantine()).isZero();
+        assertThat(valid().vipQuarantine(Duration.ZERO).build().vipQuarantine()).isZero();
+    }
+
+    @Test
+    void vipQuarantineRefusesNegativeAndMalformedValuesNamingThem() throws Exception {
+        assertThat(problemsOf(valid().vipQuarantine("-1h")).problems())
+                .containsExactly("vip-quarantine must not be negative (got \"-1h\")");
+        assertThat(problemsOf(valid().vipQuarantine("1 hour")).problems())
+                .containsExactly("vip-quarantine must be a duration like 90s, 15m, 1h, 2h30m, 1d or PT1H"
+                        + " (got \"1 hour\")");
+        assertThat(problemsOf(valid().vipQuarantine(Duration.ofHours(-1))).problems())
+                .containsExactly("vip-quarantine must not be negative (got PT-1H)");
+        assertThat(problemsOf(valid().vipQuarantine((Duration) null)).problems())
+                .containsExactly("vip-quarantine is required");
+    }
+
+    @Test
+    void storeIsFileOrPostgresInLowerCaseOnTheCommandLine() throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns";
+        ServerConfig postgres = valid().store("postgres").postgresUrl(url).build();
+        assertThat(postgres.store()).isEqualTo(StoreKind.POSTGRES);
+        assertThat(postgres.postgresUrl()).isEqualTo(url);
+        assertThat(valid().store("POSTGRES").postgresUrl(url).build().store()).isEqualTo(StoreKind.POSTGRES);
+        assertThat(valid().store(StoreKind.POSTGRES).store("file").build().store()).isEqualTo(StoreKind.FILE);
+        assertThat(StoreKind.POSTGRES.cliName()).isEqualTo("postgres");
+
+        // A misspelt store is the one problem; the URL is not called unused because of it.
+        assertThat(problemsOf(valid().store("postgress").postgresUrl(url)).problems())
+                .containsExactly("store must be file or postgres (got \"postgress\")");
+        assertThat(problemsOf(valid().store((StoreKind) null)).problems()).containsExactly("store is required");
+    }
+
+    @Test
+    void postgresUrlIsRequiredWithThePostgresStoreAndOnlyUsedThen() throws Exception {
+        assertThat(problemsOf(valid().store("postgres")).problems()).containsExactly(
+                "postgres-url is required with --store postgres"
+                        + " (e.g. jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns)");
+        assertThat(problemsOf(valid().store("postgres").postgresUrl("  ")).problems()).singleElement().asString()
+                .startsWith("postgres-url is required with --store postgres");
+        assertThat(problemsOf(valid().postgresUrl("jdbc:postgresql://db/meshdns")).problems())
+                .containsExactly("postgres-url is only used with --store postgres (got --store file)");
+        assertThat(problemsOf(valid().store("postgres").postgresUrl("postgresql://db/meshdns")).problems())
+                .containsExactly("postgres-url must start with jdbc:postgresql://, e.g."
+                        + " jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns (got \"postgresql://db/meshdns\")");
+    }
+
+    @Test
+    void noProblemMessageShowsAPasswordFromTheUrl() throws Exception {
+        InvalidConfigException error = problemsOf(valid()
+                .postgresUrl("jdbc:mysql://db/meshdns?user=meshdns&password=s3cret&ssl=true"));
+
+        assertThat(error.problems()).containsExactly(
+                "postgres-url is only used with --store postgres (got --store file)",
+                "postgres-url must start with jdbc:postgresql://, e.g."
+                        + " jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns"
+                        + " (got \"jdbc:mysql://db/meshdns?user=meshdns&password=***&ssl=true\")");
+        assertThat(error).message().doesNotContain("s3cret");
+        assertThat(problemsOf(valid().store("postgres").postgresUrl("postgres://meshdns:s3cret@db/meshdns")))
+                .message().doesNotContain("s3cret").contains("postgres://meshdns:***@db/meshdns");
+    }
+
+    @Test
+    void maskPasswordHidesPasswordParametersAndUserInfo() throws Exception {
+        assertThat(ServerConfig.maskPassword("jdbc:postgresql://h/db?user=u&password=p&x=1"))
+                .isEqualTo("jdbc:postgresql://h/db?user=u&password=***&x=1");
+        assertThat(ServerConfig.maskPassword("jdbc:postgresql://h/db?PASSWORD=p"))
+                .isEqualTo("jdbc:postgresql://h/db?PASSWORD=***");
+        assertThat(ServerConfig.maskPassword("jdbc:postgresql://u:p@h:5432/db"))
+                .isEqualTo("jdbc:postgresql://u:***@h:5432/db");
+        assertThat(ServerConfig.maskPassword("jdbc:postgresql://[::1]:5432/db?user=u"))
+                .isEqualTo("jdbc:postgresql://[::1]:5432/db?user=u");
+        assertThat(ServerConfig.maskPassword(null)).isNull();
+
+        ServerConfig config = valid().store("postgres")
+                .postgresUrl("jdbc:postgresql://127.0.0.1/meshdns?user=meshdns&password=s3cret").build();
+        assertThat(config.postgresUrl()).contains("s3cret");
+        assertThat(config.toString()).doesNotContain("s3cret").contains("password=***", "store=POSTGRES");
+    }
+
+    @Test
+    void adminListenTakesHostPortAndPortZero() throws Exception {
+        assertThat(valid().adminListen("0.0.0.0:9100").build().adminListen())
+                .isEqualTo(new InetSocketAddress("0.0.0.0", 9100));
+        assertThat(valid().adminListen("[::1]:0").build().adminListen())
+                .isEqualTo(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+        // Port 0 on both is fine: each gets its own free port.
+        assertThat(valid().dnsListen("127.0.0.1:0").adminListen("127.0.0.1:0").build()).isNotNull();
+        // The same port on different addresses is fine.
+        assertThat(valid().dnsListen("127.0.0.1:5653").adminListen("127.0.0.2:5653").build()).isNotNull();
+
+        assertThat(problemsOf(valid().adminListen("nowhere")).problems())
+                .containsExactly("admin-listen must be HOST:PORT, e.g. 127.0.0.1:9153 or [::1]:9153 (got \"nowhere\")");
+        assertThat(problemsOf(valid().adminListen((InetSocketAddress) null)).problems())
+                .containsExactly("admin-listen is required");
+    }
+
+    @Test
+    void adminListenMustNotTakeTheDnsPortOnTheSameAddress() throws Exception {
+        assertThat(problemsOf(valid().dnsListen("127.0.0.1:5653").adminListen("127.0.0.1:5653")).problems())
+                .containsExactly("admin-listen must use another port than dns-listen on the same address"
+                        + " (admin-listen 127.0.0.1:5653, dns-listen 127.0.0.1:5653)");
+        assertThat(problemsOf(valid().dnsListen("[::1]:53").adminListen("[::1]:53")).problems())
+                .containsExactly("admin-listen must use another port than dns-listen on the same address"
+                        + " (admin-listen [0:0:0:0:0:0:0:1]:53, dns-listen [0:0:0:0:0:0:0:1]:53)");
+        // A wildcard address holds the port on every address.
+        assertThat(problemsOf(valid().dnsListen("0.0.0.0:5653").adminListen("127.0.0.1:5653")).problems())
+                .singleElement().asString().startsWith("admin-listen must use another port than dns-listen");
+        // A dns-listen that did not parse is reported alone, not compared with its default.
+        assertThat(problemsOf(valid().dnsListen("5653").adminListen("127.0.0.1:5653")).problems())
+                .singleElement().asString().startsWith("dns-listen must be HOST:PORT");
+    }
+
+    @Test
+    void newProblemsAreListedTogetherWithTheOldOnes() throws Exception {
+        InvalidConfigException error = problemsOf(ServerConfig.builder()
+                .vipCidr("240.0.0.0/4")
+                .vip6Cidr("fd00::/129")
+                .vipQuarantine("forever")
+                .store("postgres")
+                .ttlSeconds(-1)
+                .dnsListen("127.0.0.1:9153"));
+
+        assertThat(error.problems()).hasSize(6);
+        assertThat(error.problems().get(0)).startsWith("vip6-cidr must be a block like fd00:fd00::/64"
+                + " (got \"fd00::/129\"): invalid CIDR 'fd00::/129'");
+        assertThat(error.problems().subList(1, 6)).containsExactly(
+                "vip-quarantine must be a duration like 90s, 15m, 1h, 2h30m, 1d or PT1H (got \"forever\")",
+                "catalog-file is required (the catalog YAML with a \"services:\" list)",
+                "ttl must be 0 or more seconds (got -1)",
+                "postgres-url is required with --store postgres"
+                        + " (e.g. jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns)",
+                "admin-listen must use another port than dns-listen on the same address"
+                        + " (admin-listen 127.0.0.1:9153, dns-listen 127.0.0.1:9153)");
     }
 }

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The outcome of one {@link VipAllocator#allocate} call: the durable VIP of each service and,
+ * The outcome of one {@link VipAllocator#sync} or {@link VipAllocator#allocate} call: the durable VIP of each service and,
  * for each service that got none, why (e.g. the pool is exhausted). Both maps keep the order the
  * services were asked in. Immutable and thread-safe.
  */

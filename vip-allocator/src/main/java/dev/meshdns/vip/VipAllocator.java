@@ -4,6 +4,9 @@ import dev.meshdns.vip.VipStore.Allocation;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -13,88 +16,117 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Gives each service of a zone a stable virtual IP from a pool and makes it durable in a
- * {@link VipStore} before returning it. The preferred address is a hash of (zone, service) inside
- * the pool, probing linearly on collision, so restarts and independent replicas mostly agree.
- * Allocations are never released in this version. Addresses other zones hold in the store are
- * avoided as read at {@link #open}; allocators that share a store and allocate side by side need
- * disjoint pools (one IPv4, one IPv6 pool is fine). Confined to one thread (the caller's store
- * executor); not thread-safe.
+ * Gives each service of a zone a stable virtual IP from one pool and makes it durable in a
+ * {@link VipStore} before returning it. A held VIP never moves while its service is live; a
+ * service that leaves releases its VIP, which no other service gets for a quarantine; a service
+ * that comes back gets its old VIP if no one else holds it. A new service prefers a hash of (zone,
+ * service) inside the pool, probing linearly, so restarts and independent replicas mostly agree;
+ * the store decides races between replicas. One allocator per (pool, zone); an IPv4 and an IPv6
+ * allocator may share a store. Confined to one thread (the caller's store executor); not
+ * thread-safe.
  */
 public final class VipAllocator {
+
+    /** Claim rounds per call before a service that keeps losing races is reported as failed. */
+    static final int MAX_CLAIM_ROUNDS = 5;
+    private static final Duration DEFAULT_QUARANTINE = Duration.ofHours(1);
 
     private final VipStore store;
     private final VipPool pool;
     private final String zone;
-    /** This zone's services that hold an address of the pool. */
-    private final Map<String, InetAddress> vipByService = new LinkedHashMap<>();
-    /** Every address of the pool held in the store, by any zone. */
-    private final Map<InetAddress, Allocation> holderByAddress = new HashMap<>();
+    private final Duration quarantine;
+    private final Clock clock;
+    private final PoolRows rows;
+    private long revision;
 
-    private VipAllocator(VipStore store, VipPool pool, String zone) {
+    private VipAllocator(VipStore store, VipPool pool, String zone, Duration quarantine, Clock clock) {
         this.store = store;
         this.pool = pool;
         this.zone = zone;
+        this.quarantine = quarantine;
+        this.clock = clock;
+        this.rows = new PoolRows(pool, zone);
     }
 
-    /** Restores the durable allocations from the store. */
+    /** {@link #open(VipStore, Cidr, String, Duration, Clock)} with a 1 h quarantine and the UTC system clock. */
     public static VipAllocator open(VipStore store, Cidr pool, String zone) throws IOException {
+        return open(store, pool, zone, DEFAULT_QUARANTINE, Clock.systemUTC());
+    }
+
+    /**
+     * Loads the store's rows. Fails with an IOException naming both rows if two rows hold one
+     * address, or one row is listed twice.
+     */
+    public static VipAllocator open(VipStore store, Cidr pool, String zone, Duration quarantine, Clock clock)
+            throws IOException {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(clock, "clock");
         if (zone == null || zone.isBlank()) {
             throw new IllegalArgumentException("zone must not be blank, got '" + zone + "'");
         }
-        VipAllocator allocator = new VipAllocator(store, new VipPool(pool), zone);
-        for (Allocation allocation : store.restore()) {
-            allocator.restore(allocation);
+        if (quarantine == null || quarantine.isNegative()) {
+            throw new IllegalArgumentException("quarantine must be zero or positive, got " + quarantine);
         }
+        VipAllocator allocator = new VipAllocator(store, new VipPool(pool), zone, quarantine, clock);
+        VipStore.View view = store.load();
+        allocator.rows.apply(view.rows(), "store");
+        allocator.revision = view.revision();
         return allocator;
     }
 
     /**
-     * Ensures each service has a durable VIP. Returns, for every service asked for, its VIP
-     * (already durable when this returns) or a failure reason (pool exhausted). Never hands out
-     * an address in {@code reserved} (addresses pinned by other entries). A service that already
-     * holds a VIP keeps it, even if it is now reserved: a VIP never changes while its name exists.
-     * Blocks on fsync: all new VIPs of one call are made durable with one append; if that append
-     * fails, nothing is given out and the exception is thrown.
+     * Makes the held VIPs of this zone's pool match the live services. First pulls other writers'
+     * changes ({@link #refresh}); releases (at the clock's instant) every held row of this zone whose
+     * service is not live; then gives every live service without a VIP one: its old address if no
+     * one else holds it and no other service released it within the quarantine, else the preferred
+     * address, probing past addresses held, quarantined or {@code reserved}. All new VIPs are
+     * claimed in one store call; a claim lost to another writer is retried with fresh probes, at
+     * most {@value #MAX_CLAIM_ROUNDS} rounds. A live service whose row holds an address outside the
+     * pool (the pool was changed) is released and given one of the pool. Blocks on the store.
+     *
+     * @return every live service's VIP, or why it has none (pool exhausted, races lost)
      */
-    public AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved) throws IOException {
-        Objects.requireNonNull(reserved, "reserved");
-        Map<String, InetAddress> vips = new LinkedHashMap<>();
-        Map<String, String> failures = new LinkedHashMap<>();
-        Map<InetAddress, String> pending = new HashMap<>();
-        List<Allocation> fresh = new ArrayList<>();
-        long reservedInPool = reserved.stream().filter(pool::isUsable).count();
-        for (String service : new LinkedHashSet<>(services)) {
-            if (service == null || service.isBlank()) {
-                throw new IllegalArgumentException("service must not be blank, got '" + service + "'");
-            }
-            InetAddress vip = vipByService.get(service);
-            if (vip == null) {
-                vip = probe(service, reserved, pending, reservedInPool);
-                if (vip == null) {
-                    failures.put(service, exhausted(reserved, pending));
-                    continue;
-                }
-                pending.put(vip, service);
-                fresh.add(new Allocation(zone, service, vip));
-            }
-            vips.put(service, vip);
-        }
-        if (!fresh.isEmpty()) {
-            store.append(fresh);
-            fresh.forEach(this::remember);
-        }
-        return new AllocationResult(vips, failures);
+    public AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) throws IOException {
+        return ensure(live, reserved, true);
     }
 
-    /** Every durable allocation of this zone in this pool, service to VIP. */
+    /** Like {@link #sync}, but releases nothing: services not named keep their VIPs. */
+    public AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved) throws IOException {
+        return ensure(services, reserved, false);
+    }
+
+    /**
+     * Pulls the store's changes since the last revision seen (other replicas' claims and releases)
+     * and applies them. Returns true if a row of this zone in this pool changed.
+     */
+    public boolean refresh() throws IOException {
+        VipStore.View changes = store.changesSince(revision);
+        boolean changed = rows.apply(changes.rows(), "store changes since revision " + revision);
+        revision = Math.max(revision, changes.revision());
+        return changed;
+    }
+
+    /** Every VIP held by a service of this zone in this pool, service to VIP. */
     public Map<String, InetAddress> allocations() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(vipByService));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(rows.vips()));
+    }
+
+    /** The earliest instant a quarantined address of this pool becomes free for any service. */
+    public Optional<Instant> nextQuarantineEnd() {
+        Instant now = clock.instant();
+        Instant earliest = null;
+        for (InetAddress address : rows.addresses()) {
+            Instant end = rows.quarantineEnd(address, quarantine, now).orElse(null);
+            if (end != null && (earliest == null || end.isBefore(earliest))) {
+                earliest = end;
+            }
+        }
+        return Optional.ofNullable(earliest);
     }
 
     /** The pool VIPs come from. */
@@ -107,45 +139,121 @@ public final class VipAllocator {
         return zone;
     }
 
-    private void restore(Allocation allocation) throws IOException {
-        if (!pool.cidr().contains(allocation.address())) {
-            return; // another pool (the other address family, or a pool since changed)
+    private AllocationResult ensure(Collection<String> services, Set<InetAddress> reserved, boolean releaseOthers)
+            throws IOException {
+        Objects.requireNonNull(reserved, "reserved");
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String service : services) {
+            if (service == null || service.isBlank()) {
+                throw new IllegalArgumentException("service must not be blank, got '" + service + "'");
+            }
+            wanted.add(service);
         }
-        Allocation holder = holderByAddress.get(allocation.address());
-        if (holder != null && !(holder.zone().equals(allocation.zone())
-                && holder.service().equals(allocation.service()))) {
-            throw new IOException("store holds " + allocation.address().getHostAddress() + " for both "
-                    + holder.zone() + "/" + holder.service() + " and " + allocation.zone() + "/" + allocation.service());
+        refresh();
+        releaseRows(wanted, releaseOthers);
+        Map<String, String> failures = claimMissing(wanted, reserved);
+        Map<String, InetAddress> vips = new LinkedHashMap<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (String service : wanted) {
+            InetAddress vip = rows.vips().get(service);
+            if (vip != null) {
+                vips.put(service, vip);
+            } else {
+                failed.put(service, failures.getOrDefault(service, "no VIP in pool " + pool.cidr()));
+            }
         }
-        InetAddress vip = allocation.zone().equals(zone) ? vipByService.get(allocation.service()) : null;
-        if (vip != null && !vip.equals(allocation.address())) {
-            throw new IOException("store holds two VIPs in pool " + pool.cidr() + " for " + zone + "/"
-                    + allocation.service() + ": " + vip.getHostAddress() + " and "
-                    + allocation.address().getHostAddress());
-        }
-        remember(allocation);
+        return new AllocationResult(vips, failed);
     }
 
-    private void remember(Allocation allocation) {
-        holderByAddress.put(allocation.address(), allocation);
-        if (allocation.zone().equals(zone)) {
-            vipByService.put(allocation.service(), allocation.address());
+    /** Releases rows of services that left (when asked) and rows outside the pool of services that stay. */
+    private void releaseRows(Set<String> wanted, boolean releaseOthers) throws IOException {
+        List<Allocation> leaving = new ArrayList<>();
+        for (Allocation row : rows.heldOfZone()) {
+            boolean live = wanted.contains(row.service());
+            if ((releaseOthers && !live) || (live && !pool.cidr().contains(row.address()))) {
+                leaving.add(row);
+            }
         }
+        if (leaving.isEmpty()) {
+            return;
+        }
+        Instant at = clock.instant();
+        store.release(leaving, at);
+        List<Allocation> released = new ArrayList<>();
+        for (Allocation row : leaving) {
+            released.add(new Allocation(row.zone(), row.service(), row.address(), at));
+        }
+        rows.apply(released, "released rows");
+        refresh(); // the store's own view of them wins (e.g. an earlier release time)
     }
 
-    /**
-     * Linear probing from the preferred index. Each failed probe hits a distinct taken address,
-     * so at most (taken + 1) probes find a free one; probing the whole pool proves exhaustion.
-     */
-    private InetAddress probe(String service, Set<InetAddress> reserved, Map<InetAddress, String> pending,
-            long reservedInPool) {
-        long taken = holderByAddress.size() + pending.size() + reservedInPool;
+    /** Claims a VIP for every wanted service without one; returns why the ones that got none failed. */
+    private Map<String, String> claimMissing(Set<String> wanted, Set<InetAddress> reserved) throws IOException {
+        Map<String, String> failures = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String service : wanted) {
+            if (!rows.vips().containsKey(service)) {
+                missing.add(service);
+            }
+        }
+        for (int round = 1; !missing.isEmpty(); round++) {
+            if (round > MAX_CLAIM_ROUNDS) {
+                for (String service : missing) {
+                    failures.put(service, "lost the race for a VIP in pool " + pool.cidr() + " " + MAX_CLAIM_ROUNDS
+                            + " times: other writers claimed the addresses first");
+                }
+                break;
+            }
+            Instant now = clock.instant();
+            Map<InetAddress, String> pending = new LinkedHashMap<>();
+            for (String service : missing) {
+                if (rows.vips().containsKey(service)) {
+                    continue; // another replica claimed it for this service meanwhile
+                }
+                InetAddress vip = choose(service, reserved, pending, now);
+                if (vip == null) {
+                    failures.put(service, exhausted(reserved, pending, now));
+                } else {
+                    pending.put(vip, service);
+                }
+            }
+            if (pending.isEmpty()) {
+                break;
+            }
+            List<Allocation> claims = new ArrayList<>();
+            pending.forEach((vip, service) -> claims.add(Allocation.held(zone, service, vip)));
+            rows.apply(store.claim(claims, quarantine, now), "claimed rows");
+            missing = new ArrayList<>();
+            for (String service : pending.values()) {
+                if (!rows.vips().containsKey(service)) {
+                    missing.add(service);
+                }
+            }
+            if (!missing.isEmpty()) {
+                refresh();
+            }
+        }
+        return failures;
+    }
+
+    /** The service's old address when it may have it back, else the first claimable address from its preferred one. */
+    private InetAddress choose(String service, Set<InetAddress> reserved, Map<InetAddress, String> pending,
+            Instant now) {
+        Instant releasedAfter = now.minus(quarantine);
+        Allocation own = rows.own(service);
+        if (own != null && !own.isHeld() && pool.isUsable(own.address())
+                && free(service, own.address(), reserved, pending, releasedAfter)) {
+            return own.address();
+        }
+        // Each failed probe hits a distinct address some row has, a pending or a reserved one, so
+        // at most (those + 1) probes find a free one; probing the whole pool proves exhaustion.
+        long reservedInPool = reserved.stream().filter(pool::isUsable).count();
+        long taken = rows.addressesInUse() + pending.size() + reservedInPool;
         BigInteger probes = pool.usableCount().min(BigInteger.valueOf(taken).add(BigInteger.ONE));
         BigInteger index = pool.preferredIndex(zone, service);
         for (BigInteger i = BigInteger.ZERO; i.compareTo(probes) < 0; i = i.add(BigInteger.ONE)) {
             InetAddress candidate = pool.address(index);
-            if (!holderByAddress.containsKey(candidate) && !pending.containsKey(candidate)
-                    && !reserved.contains(candidate)) {
+            if (free(service, candidate, reserved, pending, releasedAfter)) {
                 return candidate;
             }
             index = index.add(BigInteger.ONE);
@@ -156,14 +264,44 @@ public final class VipAllocator {
         return null;
     }
 
-    private String exhausted(Set<InetAddress> reserved, Map<InetAddress, String> pending) {
+    private boolean free(String service, InetAddress address, Set<InetAddress> reserved,
+            Map<InetAddress, String> pending, Instant releasedAfter) {
+        return !reserved.contains(address) && !pending.containsKey(address)
+                && rows.claimable(service, address, releasedAfter);
+    }
+
+    /** E.g. {@code pool 240.0.0.0/30 exhausted: 2 addresses, 1 held, 1 in quarantine until 2026-11-26T17:00:00Z}. */
+    private String exhausted(Set<InetAddress> reserved, Map<InetAddress, String> pending, Instant now) {
+        long held = pending.size();
+        long quarantined = 0;
+        Instant until = null;
+        for (InetAddress address : rows.addresses()) {
+            if (!pool.isUsable(address) || pending.containsKey(address)) {
+                continue;
+            }
+            if (rows.isHeld(address)) {
+                held++;
+                continue;
+            }
+            Instant end = rows.quarantineEnd(address, quarantine, now).orElse(null);
+            if (end != null) {
+                quarantined++;
+                until = until == null || end.isBefore(until) ? end : until;
+            }
+        }
         long reservedOnly = reserved.stream()
                 .filter(pool::isUsable)
-                .filter(address -> !holderByAddress.containsKey(address) && !pending.containsKey(address))
+                .filter(address -> !pending.containsKey(address) && !rows.isHeld(address)
+                        && rows.quarantineEnd(address, quarantine, now).isEmpty())
                 .count();
-        BigInteger size = pool.usableCount();
-        String why = reservedOnly == 0 ? "all held"
-                : size.subtract(BigInteger.valueOf(reservedOnly)) + " held, " + reservedOnly + " reserved";
-        return "pool " + pool.cidr() + " exhausted: " + size + " addresses, " + why;
+        StringBuilder why = new StringBuilder("pool ").append(pool.cidr()).append(" exhausted: ")
+                .append(pool.usableCount()).append(" addresses, ").append(held).append(" held");
+        if (quarantined > 0) {
+            why.append(", ").append(quarantined).append(" in quarantine until ").append(until);
+        }
+        if (reservedOnly > 0) {
+            why.append(", ").append(reservedOnly).append(" reserved");
+        }
+        return why.toString();
     }
 }

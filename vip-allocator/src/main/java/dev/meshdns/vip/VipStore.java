@@ -29,11 +29,6 @@ public interface VipStore extends Closeable {
             Objects.requireNonNull(address, "address");
         }
 
-        /** A held allocation (transitional: prefer {@link #held}). */
-        public Allocation(String zone, String service, InetAddress address) {
-            this(zone, service, address, null);
-        }
-
         /** A held allocation. */
         public static Allocation held(String zone, String service, InetAddress address) {
             return new Allocation(zone, service, address, null);
@@ -66,14 +61,10 @@ public interface VipStore extends Closeable {
     }
 
     /** Every row, one per (zone, service, family), as of the returned revision. */
-    default View load() throws IOException {
-        throw new UnsupportedOperationException("pending: issue 3 SPI");
-    }
+    View load() throws IOException;
 
     /** Rows changed after {@code revision} (their current state, once each), and the new revision. */
-    default View changesSince(long revision) throws IOException {
-        throw new UnsupportedOperationException("pending: issue 3 SPI");
-    }
+    View changesSince(long revision) throws IOException;
 
     /**
      * Durably claims addresses, all or each: a claim {@code (zone, service, address)} succeeds only if
@@ -84,26 +75,10 @@ public interface VipStore extends Closeable {
      *
      * @return the rows now held by these claims (a subset of {@code claims}, held), durable
      */
-    default List<Allocation> claim(List<Allocation> claims, Duration quarantine, Instant now) throws IOException {
-        throw new UnsupportedOperationException("pending: issue 3 SPI");
-    }
+    List<Allocation> claim(List<Allocation> claims, Duration quarantine, Instant now) throws IOException;
 
     /** Durably marks these services' rows (zone, service, family of address) released at {@code at}. */
-    default void release(List<Allocation> rows, Instant at) throws IOException {
-        throw new UnsupportedOperationException("pending: issue 3 SPI");
-    }
-
-    /** Transitional (issue 2 SPI, to be removed): every allocation ever made durable. */
-    @Deprecated
-    default List<Allocation> restore() throws IOException {
-        throw new UnsupportedOperationException("replaced by load()");
-    }
-
-    /** Transitional (issue 2 SPI, to be removed): makes allocations durable. */
-    @Deprecated
-    default void append(List<Allocation> allocations) throws IOException {
-        throw new UnsupportedOperationException("replaced by claim()");
-    }
+    void release(List<Allocation> rows, Instant at) throws IOException;
 
     /**
      * Registers a wake-up for changes made by other writers (a shared store: LISTEN/NOTIFY). It is

@@ -1,42 +1,82 @@
 package dev.meshdns.vip;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
-/** Delegates to a real store and records each append, so tests can count fsyncs. Single-threaded. */
+/**
+ * Delegates to a real store and records each claim and release call, so tests can count store
+ * writes. It can fail the next claim, and it can play a rival replica: before forwarding a claim
+ * of an address it has not seen claimed, a rival service of zone {@code rival} claims that address
+ * first, so the store itself refuses ours (a lost race). Single-threaded.
+ */
 final class RecordingStore implements VipStore {
 
     private final VipStore delegate;
-    private final List<List<Allocation>> appends = new ArrayList<>();
-    private IOException nextAppendFailure;
+    private final List<List<Allocation>> claims = new ArrayList<>();
+    private final List<List<Allocation>> releases = new ArrayList<>();
+    private final Set<InetAddress> seen = new HashSet<>();
+    private IOException nextClaimFailure;
+    private int racesToLose;
+    private int rivals;
 
     RecordingStore(VipStore delegate) {
         this.delegate = delegate;
     }
 
-    List<List<Allocation>> appends() {
-        return appends;
+    List<List<Allocation>> claims() {
+        return claims;
     }
 
-    void failNextAppend(IOException failure) {
-        nextAppendFailure = failure;
+    List<List<Allocation>> releases() {
+        return releases;
+    }
+
+    void failNextClaim(IOException failure) {
+        nextClaimFailure = failure;
+    }
+
+    /** The next {@code races} first claims of an address lose to a rival that claims it just before. */
+    void loseRaces(int races) {
+        racesToLose = races;
     }
 
     @Override
-    public List<Allocation> restore() throws IOException {
-        return delegate.restore();
+    public View load() throws IOException {
+        return delegate.load();
     }
 
     @Override
-    public void append(List<Allocation> allocations) throws IOException {
-        if (nextAppendFailure != null) {
-            IOException failure = nextAppendFailure;
-            nextAppendFailure = null;
+    public View changesSince(long revision) throws IOException {
+        return delegate.changesSince(revision);
+    }
+
+    @Override
+    public List<Allocation> claim(List<Allocation> batch, Duration quarantine, Instant now) throws IOException {
+        if (nextClaimFailure != null) {
+            IOException failure = nextClaimFailure;
+            nextClaimFailure = null;
             throw failure;
         }
-        delegate.append(allocations);
-        appends.add(List.copyOf(allocations));
+        for (Allocation claim : batch) {
+            if (racesToLose > 0 && seen.add(claim.address())) {
+                racesToLose--;
+                delegate.claim(List.of(Allocation.held("rival", "rival-" + rivals++, claim.address())), quarantine, now);
+            }
+        }
+        claims.add(List.copyOf(batch));
+        return delegate.claim(batch, quarantine, now);
+    }
+
+    @Override
+    public void release(List<Allocation> rows, Instant at) throws IOException {
+        delegate.release(rows, at);
+        releases.add(List.copyOf(rows));
     }
 
     @Override

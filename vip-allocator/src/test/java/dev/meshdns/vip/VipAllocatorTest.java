@@ -9,7 +9,10 @@ import dev.meshdns.vip.store.FileVipStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -20,11 +23,15 @@ class VipAllocatorTest {
 
     private static final Cidr DEFAULT_POOL = Cidr.parse("240.0.0.0/4");
     private static final Cidr TINY_POOL = Cidr.parse("240.0.0.0/30");
+    private static final Cidr IPV6_POOL = Cidr.parse("fd00:fd00::/64");
+    private static final Duration QUARANTINE = Duration.ofHours(1);
+    private static final Instant T0 = Instant.parse("2026-11-26T16:00:00Z");
 
     @TempDir
     Path dataDir;
     @TempDir
     Path otherDataDir;
+    private final MutableClock clock = new MutableClock(T0);
     private RecordingStore store;
 
     @AfterEach
@@ -36,14 +43,15 @@ class VipAllocatorTest {
 
     @Test
     void serviceKeepsItsVipAcrossReopen() throws IOException {
-        InetAddress first = open(DEFAULT_POOL).allocate(List.of("backend"), Set.of()).vips().get("backend");
+        InetAddress first = open(DEFAULT_POOL).sync(List.of("backend"), Set.of()).vips().get("backend");
         reopen();
 
         VipAllocator reopened = open(DEFAULT_POOL);
 
         assertThat(reopened.allocations()).containsExactly(entry("backend", first));
-        assertThat(reopened.allocate(List.of("backend"), Set.of()).vips()).containsExactly(entry("backend", first));
-        assertThat(store.appends()).isEmpty();
+        assertThat(reopened.sync(List.of("backend"), Set.of()).vips()).containsExactly(entry("backend", first));
+        assertThat(store.claims()).isEmpty();
+        assertThat(store.releases()).isEmpty();
     }
 
     @Test
@@ -51,7 +59,7 @@ class VipAllocatorTest {
         Cidr pool = Cidr.parse("10.9.8.0/24");
         List<String> services = IntStream.range(0, 254).mapToObj(i -> "svc-" + i).toList();
 
-        AllocationResult result = open(pool).allocate(services, Set.of());
+        AllocationResult result = open(pool).sync(services, Set.of());
 
         assertThat(result.failures()).isEmpty();
         assertThat(Set.copyOf(result.vips().values())).hasSize(254)
@@ -61,10 +69,10 @@ class VipAllocatorTest {
 
     @Test
     void preferredVipDependsOnlyOnZoneAndServiceSoIndependentStoresAgree() throws IOException {
-        InetAddress here = open(DEFAULT_POOL).allocate(List.of("backend"), Set.of()).vips().get("backend");
+        InetAddress here = open(DEFAULT_POOL).sync(List.of("backend"), Set.of()).vips().get("backend");
         try (FileVipStore other = FileVipStore.open(otherDataDir)) {
             VipAllocator elsewhere = VipAllocator.open(other, DEFAULT_POOL, "mesh");
-            elsewhere.allocate(List.of("frontend_kong_svc_80", "web"), Set.of());
+            elsewhere.sync(List.of("frontend_kong_svc_80", "web"), Set.of());
 
             assertThat(elsewhere.allocate(List.of("backend"), Set.of()).vips()).containsEntry("backend", here);
         }
@@ -74,54 +82,171 @@ class VipAllocatorTest {
     void preferredVipIsPinnedSoUpgradesKeepIt() throws IOException {
         // network + 1 + SHA-256("mesh\0backend") mod (pool size - 2), computed outside Java.
         // If this changes, every deployment's VIPs move when replicas disagree: never change it.
-        AllocationResult result = open(DEFAULT_POOL).allocate(List.of("backend"), Set.of());
+        AllocationResult result = open(DEFAULT_POOL).sync(List.of("backend"), Set.of());
 
         assertThat(result.vips()).containsEntry("backend", ip("255.114.171.34"));
     }
 
     @Test
     void preferredIpv6VipIsPinnedToo() throws IOException {
-        AllocationResult result = open(Cidr.parse("fd00:fd00::/64")).allocate(List.of("backend"), Set.of());
+        AllocationResult result = open(IPV6_POOL).sync(List.of("backend"), Set.of());
 
         assertThat(result.vips()).containsEntry("backend", ip("fd00:fd00::371:87bc:9352:ad4"));
     }
 
     @Test
     void reservedAddressIsNeverGivenOut() throws IOException {
-        InetAddress preferred = open(DEFAULT_POOL).allocate(List.of("backend"), Set.of()).vips().get("backend");
+        InetAddress preferred = open(DEFAULT_POOL).sync(List.of("backend"), Set.of()).vips().get("backend");
         try (FileVipStore other = FileVipStore.open(otherDataDir)) {
             VipAllocator allocator = VipAllocator.open(other, DEFAULT_POOL, "mesh");
 
-            InetAddress given = allocator.allocate(List.of("backend"), Set.of(preferred)).vips().get("backend");
+            InetAddress given = allocator.sync(List.of("backend"), Set.of(preferred)).vips().get("backend");
 
             assertThat(given).isNotEqualTo(preferred).satisfies(vip -> assertThat(DEFAULT_POOL.contains(vip)).isTrue());
         }
     }
 
     @Test
+    void heldVipNeverMovesWhileItsServiceStaysLiveEvenWhenReservedLater() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        InetAddress vip = allocator.sync(List.of("backend"), Set.of()).vips().get("backend");
+
+        AllocationResult result = allocator.sync(List.of("backend", "web"), Set.of(vip));
+
+        assertThat(result.vips()).containsEntry("backend", vip);
+        assertThat(store.releases()).isEmpty();
+    }
+
+    @Test
+    void syncReleasesTheServicesThatLeftAtTheClocksInstant() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        AllocationResult first = allocator.sync(List.of("a", "b"), Set.of());
+        clock.advance(Duration.ofMinutes(5));
+
+        AllocationResult second = allocator.sync(List.of("a"), Set.of());
+
+        assertThat(second.vips()).containsExactly(entry("a", first.vips().get("a")));
+        assertThat(allocator.allocations()).containsOnlyKeys("a");
+        assertThat(store.load().rows()).contains(
+                new Allocation("mesh", "b", first.vips().get("b"), T0.plus(Duration.ofMinutes(5))));
+    }
+
+    @Test
+    void allocateClaimsWithoutReleasingServicesItWasNotGiven() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        allocator.sync(List.of("a", "b"), Set.of());
+
+        allocator.allocate(List.of("c"), Set.of());
+
+        assertThat(allocator.allocations()).containsOnlyKeys("a", "b", "c");
+        assertThat(store.releases()).isEmpty();
+    }
+
+    @Test
+    void releasedVipGoesToNoOtherServiceUntilTheQuarantineHasPassed() throws IOException {
+        VipAllocator allocator = open(TINY_POOL);
+        allocator.sync(List.of("a", "b"), Set.of());
+        InetAddress vipOfB = allocator.allocations().get("b");
+        allocator.sync(List.of("a"), Set.of());
+        clock.advance(QUARANTINE.minusSeconds(1));
+
+        assertThat(allocator.sync(List.of("a", "c"), Set.of()).failures()).containsOnlyKeys("c");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(allocator.sync(List.of("a", "c"), Set.of()).vips()).containsEntry("c", vipOfB);
+    }
+
+    @Test
+    void serviceThatComesBackWithinTheQuarantineGetsItsOldVip() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        InetAddress old = allocator.sync(List.of("a", "b"), Set.of()).vips().get("b");
+        allocator.sync(List.of("a"), Set.of());
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(allocator.sync(List.of("a", "b"), Set.of()).vips()).containsEntry("b", old);
+    }
+
+    @Test
+    void serviceThatComesBackAfterTheQuarantineStillGetsItsOldVipIfNoOneTookIt() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        allocator.sync(List.of("b"), Set.of());
+        InetAddress old = allocator.allocations().get("b");
+        allocator.sync(List.of("x"), Set.of());
+        allocator.sync(List.of(), Set.of());
+        clock.advance(Duration.ofDays(30));
+
+        AllocationResult result = allocator.sync(List.of("b"), Set.of());
+
+        assertThat(result.vips()).containsExactly(entry("b", old));
+    }
+
+    @Test
+    void serviceThatComesBackGetsANewVipWhenAnotherServiceHoldsItsOldOne() throws IOException {
+        VipAllocator allocator = open(TINY_POOL);
+        allocator.sync(List.of("a", "b"), Set.of());
+        InetAddress old = allocator.allocations().get("b");
+        allocator.sync(List.of("a"), Set.of());
+        clock.advance(QUARANTINE);
+        allocator.sync(List.of("a", "c"), Set.of());
+
+        AllocationResult result = allocator.sync(List.of("a", "c", "b"), Set.of());
+
+        assertThat(result.vips()).containsEntry("c", old).doesNotContainKey("b");
+        assertThat(result.failures()).containsOnlyKeys("b");
+    }
+
+    @Test
+    void nextQuarantineEndIsWhenTheEarliestReleasedAddressBecomesFree() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        allocator.sync(List.of("a", "b", "c"), Set.of());
+        assertThat(allocator.nextQuarantineEnd()).isEmpty();
+
+        allocator.sync(List.of("b", "c"), Set.of());
+        clock.advance(Duration.ofMinutes(20));
+        allocator.sync(List.of("c"), Set.of());
+
+        assertThat(allocator.nextQuarantineEnd()).contains(T0.plus(QUARANTINE));
+        clock.advance(Duration.ofMinutes(40));
+        assertThat(allocator.nextQuarantineEnd()).contains(T0.plus(Duration.ofMinutes(20)).plus(QUARANTINE));
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(allocator.nextQuarantineEnd()).isEmpty();
+    }
+
+    @Test
     void exhaustedPoolIsReportedPerServiceWhileOthersKeepTheirVips() throws IOException {
         VipAllocator allocator = open(TINY_POOL);
-        AllocationResult first = allocator.allocate(List.of("a", "b"), Set.of());
+        AllocationResult first = allocator.sync(List.of("a", "b"), Set.of());
 
-        AllocationResult second = allocator.allocate(List.of("a", "c", "b"), Set.of());
+        AllocationResult second = allocator.sync(List.of("a", "c", "b"), Set.of());
 
         assertThat(first.vips().values()).containsExactlyInAnyOrder(ip("240.0.0.1"), ip("240.0.0.2"));
         assertThat(second.vips()).isEqualTo(first.vips());
-        assertThat(second.failures()).containsExactly(entry("c", "pool 240.0.0.0/30 exhausted: 2 addresses, all held"));
+        assertThat(second.failures()).containsExactly(entry("c", "pool 240.0.0.0/30 exhausted: 2 addresses, 2 held"));
+    }
+
+    @Test
+    void exhaustionNamesQuarantinedAddressesAndWhenTheQuarantineEnds() throws IOException {
+        VipAllocator allocator = open(TINY_POOL);
+        allocator.sync(List.of("a", "b"), Set.of());
+        allocator.sync(List.of("a"), Set.of());
+
+        AllocationResult result = allocator.sync(List.of("a", "c"), Set.of());
+
+        assertThat(result.failures()).containsExactly(entry("c",
+                "pool 240.0.0.0/30 exhausted: 2 addresses, 1 held, 1 in quarantine until 2026-11-26T17:00:00Z"));
     }
 
     @Test
     void exhaustionInsideOneBatchFailsOnlyTheServicesThatDidNotFit() throws IOException {
-        AllocationResult result = open(TINY_POOL).allocate(List.of("a", "b", "c"), Set.of());
+        AllocationResult result = open(TINY_POOL).sync(List.of("a", "b", "c"), Set.of());
 
         assertThat(result.vips()).containsOnlyKeys("a", "b");
         assertThat(result.failures()).containsOnlyKeys("c");
-        assertThat(store.appends()).hasSize(1).first().asList().hasSize(2);
+        assertThat(store.claims()).hasSize(1).first().asList().hasSize(2);
     }
 
     @Test
     void exhaustionNamesReservedAddresses() throws IOException {
-        AllocationResult result = open(TINY_POOL).allocate(List.of("a", "b"), Set.of(ip("240.0.0.2")));
+        AllocationResult result = open(TINY_POOL).sync(List.of("a", "b"), Set.of(ip("240.0.0.2")));
 
         assertThat(result.vips()).containsExactly(entry("a", ip("240.0.0.1")));
         assertThat(result.failures())
@@ -129,59 +254,142 @@ class VipAllocatorTest {
     }
 
     @Test
-    void newServicesOfOneBatchAreMadeDurableWithOneAppend() throws IOException {
+    void newServicesOfOneSyncAreClaimedWithOneStoreCall() throws IOException {
         VipAllocator allocator = open(DEFAULT_POOL);
-        allocator.allocate(List.of("a", "b"), Set.of());
+        allocator.sync(List.of("a", "b"), Set.of());
 
-        AllocationResult result = allocator.allocate(List.of("a", "c", "d", "e", "c"), Set.of());
+        AllocationResult result = allocator.sync(List.of("a", "c", "d", "e", "c"), Set.of());
 
         assertThat(result.vips()).containsOnlyKeys("a", "c", "d", "e");
-        assertThat(store.appends()).hasSize(2);
-        assertThat(store.appends().get(1)).extracting(Allocation::service).containsExactly("c", "d", "e");
-        assertThat(store.appends().get(1)).extracting(Allocation::address)
+        assertThat(store.claims()).hasSize(2);
+        assertThat(store.claims().get(1)).extracting(Allocation::service).containsExactly("c", "d", "e");
+        assertThat(store.claims().get(1)).extracting(Allocation::address)
                 .containsExactly(result.vips().get("c"), result.vips().get("d"), result.vips().get("e"));
+        assertThat(store.releases()).hasSize(1).first().asList().hasSize(1);
     }
 
     @Test
-    void failedAppendGivesOutNothingAndLeavesTheAddressesFree() throws IOException {
+    void failedClaimGivesOutNothingAndLeavesTheAddressesFree() throws IOException {
         VipAllocator allocator = open(TINY_POOL);
-        store.failNextAppend(new IOException("disk full"));
+        store.failNextClaim(new IOException("disk full"));
 
-        assertThatThrownBy(() -> allocator.allocate(List.of("a", "b"), Set.of())).hasMessage("disk full");
+        assertThatThrownBy(() -> allocator.sync(List.of("a", "b"), Set.of())).hasMessage("disk full");
 
         assertThat(allocator.allocations()).isEmpty();
-        assertThat(allocator.allocate(List.of("c", "d"), Set.of()).failures()).isEmpty();
+        assertThat(allocator.sync(List.of("c", "d"), Set.of()).failures()).isEmpty();
+    }
+
+    @Test
+    void claimLostToAnotherWriterIsRetriedWithAnotherAddress() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        store.loseRaces(1);
+
+        AllocationResult result = allocator.sync(List.of("backend"), Set.of());
+
+        assertThat(store.claims()).hasSize(2);
+        InetAddress lost = store.claims().get(0).get(0).address();
+        assertThat(lost).isEqualTo(ip("255.114.171.34"));
+        assertThat(result.vips().get("backend")).isNotNull().isNotEqualTo(lost);
+        assertThat(allocator.allocations()).containsOnlyKeys("backend");
+    }
+
+    @Test
+    void serviceThatLosesEveryRaceIsReportedAfterFiveRounds() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        store.loseRaces(Integer.MAX_VALUE);
+
+        AllocationResult result = allocator.sync(List.of("backend"), Set.of());
+
+        assertThat(store.claims()).hasSize(VipAllocator.MAX_CLAIM_ROUNDS);
+        assertThat(result.failures()).containsExactly(entry("backend",
+                "lost the race for a VIP in pool 240.0.0.0/4 5 times: other writers claimed the addresses first"));
+    }
+
+    @Test
+    void refreshAppliesAnotherWritersClaimsAndReleases() throws IOException {
+        VipAllocator one = open(DEFAULT_POOL);
+        VipAllocator two = VipAllocator.open(store, DEFAULT_POOL, "mesh", QUARANTINE, clock);
+        assertThat(two.refresh()).isFalse();
+
+        one.sync(List.of("a", "b"), Set.of());
+        assertThat(two.refresh()).isTrue();
+        assertThat(two.allocations()).isEqualTo(one.allocations());
+
+        one.sync(List.of("a"), Set.of());
+        assertThat(two.refresh()).isTrue();
+        assertThat(two.allocations()).isEqualTo(one.allocations());
+        assertThat(two.nextQuarantineEnd()).contains(T0.plus(QUARANTINE));
+        assertThat(two.refresh()).isFalse();
+    }
+
+    @Test
+    void changesOfAnotherZoneDoNotCountAsChangesOfThisOne() throws IOException {
+        VipAllocator mesh = open(DEFAULT_POOL);
+        VipAllocator other = VipAllocator.open(store, DEFAULT_POOL, "other", QUARANTINE, clock);
+
+        other.sync(List.of("x"), Set.of());
+
+        assertThat(mesh.refresh()).isFalse();
+        assertThat(mesh.allocations()).isEmpty();
     }
 
     @Test
     void addressesHeldByAnotherZoneAreNotReusedNorListed() throws IOException {
         store = new RecordingStore(FileVipStore.open(dataDir));
-        VipAllocator other = VipAllocator.open(store, TINY_POOL, "other");
-        other.allocate(List.of("x", "y"), Set.of());
+        VipAllocator other = VipAllocator.open(store, TINY_POOL, "other", QUARANTINE, clock);
+        other.sync(List.of("x", "y"), Set.of());
 
-        VipAllocator mesh = VipAllocator.open(store, TINY_POOL, "mesh");
+        VipAllocator mesh = VipAllocator.open(store, TINY_POOL, "mesh", QUARANTINE, clock);
 
         assertThat(mesh.allocations()).isEmpty();
-        assertThat(mesh.allocate(List.of("a"), Set.of()).failures()).containsOnlyKeys("a");
+        assertThat(mesh.sync(List.of("a"), Set.of()).failures()).containsOnlyKeys("a");
+    }
+
+    @Test
+    void ipv4AndIpv6AllocatorsShareOneStore() throws IOException {
+        store = new RecordingStore(FileVipStore.open(dataDir));
+        VipAllocator v4 = VipAllocator.open(store, DEFAULT_POOL, "mesh", QUARANTINE, clock);
+        VipAllocator v6 = VipAllocator.open(store, IPV6_POOL, "mesh", QUARANTINE, clock);
+        Map<String, InetAddress> ipv4 = v4.sync(List.of("a", "b"), Set.of()).vips();
+        Map<String, InetAddress> ipv6 = v6.sync(List.of("a", "b"), Set.of()).vips();
+        v4.sync(List.of("a"), Set.of());
+        reopen();
+        store = new RecordingStore(FileVipStore.open(dataDir));
+
+        VipAllocator reopened4 = VipAllocator.open(store, DEFAULT_POOL, "mesh", QUARANTINE, clock);
+        VipAllocator reopened6 = VipAllocator.open(store, IPV6_POOL, "mesh", QUARANTINE, clock);
+
+        assertThat(ipv4.values()).allMatch(DEFAULT_POOL::contains);
+        assertThat(ipv6.values()).allMatch(IPV6_POOL::contains);
+        assertThat(reopened4.allocations()).containsExactly(entry("a", ipv4.get("a")));
+        assertThat(reopened6.allocations()).isEqualTo(ipv6);
     }
 
     @Test
     void ipv6PoolGivesVipsInsideIt() throws IOException {
-        Cidr pool = Cidr.parse("fd00:fd00::/64");
+        AllocationResult result = open(IPV6_POOL).sync(List.of("a", "b"), Set.of());
 
-        AllocationResult result = open(pool).allocate(List.of("a", "b"), Set.of());
-
-        assertThat(result.vips().values()).hasSize(2).allMatch(pool::contains).doesNotHaveDuplicates();
+        assertThat(result.vips().values()).hasSize(2).allMatch(IPV6_POOL::contains).doesNotHaveDuplicates();
     }
 
     @Test
-    void storeHoldingOneAddressForTwoServicesIsRefused() throws IOException {
-        store = new RecordingStore(FileVipStore.open(dataDir));
-        store.append(List.of(new Allocation("mesh", "a", ip("240.0.0.1")), new Allocation("mesh", "b", ip("240.0.0.1"))));
+    void storeHoldingOneAddressForTwoServicesIsRefusedNamingBoth() {
+        VipStore contradicting = new FixedViewStore(List.of(
+                Allocation.held("mesh", "a", ip("240.0.0.1")), Allocation.held("other", "b", ip("240.0.0.1"))));
 
-        assertThatThrownBy(() -> VipAllocator.open(store, TINY_POOL, "mesh"))
+        assertThatThrownBy(() -> VipAllocator.open(contradicting, TINY_POOL, "mesh", QUARANTINE, clock))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("240.0.0.1 for both mesh/a and mesh/b");
+                .hasMessageContaining("240.0.0.1 for both mesh/a and other/b");
+    }
+
+    @Test
+    void viewListingOneRowTwiceIsRefused() {
+        VipStore contradicting = new FixedViewStore(List.of(
+                Allocation.held("mesh", "a", ip("240.0.0.1")), Allocation.held("mesh", "a", ip("240.0.0.2"))));
+
+        assertThatThrownBy(() -> VipAllocator.open(contradicting, TINY_POOL, "mesh", QUARANTINE, clock))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("lists mesh/a twice");
     }
 
     @Test
@@ -195,7 +403,7 @@ class VipAllocatorTest {
 
     private VipAllocator open(Cidr pool) throws IOException {
         store = new RecordingStore(FileVipStore.open(dataDir));
-        return VipAllocator.open(store, pool, "mesh");
+        return VipAllocator.open(store, pool, "mesh", QUARANTINE, clock);
     }
 
     private void reopen() throws IOException {
@@ -203,7 +411,33 @@ class VipAllocatorTest {
         store = null;
     }
 
-    private static <K, V> java.util.Map.Entry<K, V> entry(K key, V value) {
-        return java.util.Map.entry(key, value);
+    private static <K, V> Map.Entry<K, V> entry(K key, V value) {
+        return Map.entry(key, value);
+    }
+
+    /** A store whose rows never change: for views a real store would never produce. */
+    private record FixedViewStore(List<Allocation> rows) implements VipStore {
+        @Override
+        public View load() {
+            return new View(rows, 1);
+        }
+
+        @Override
+        public View changesSince(long revision) {
+            return new View(List.of(), 1);
+        }
+
+        @Override
+        public List<Allocation> claim(List<Allocation> claims, Duration quarantine, Instant now) {
+            return List.of();
+        }
+
+        @Override
+        public void release(List<Allocation> released, Instant at) {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

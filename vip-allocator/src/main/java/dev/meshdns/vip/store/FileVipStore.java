@@ -9,7 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.LinkedHashSet;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -19,21 +20,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link VipStore}: an append-only, checksummed journal ({@code vips.journal}) in a
- * data dir, fsynced before {@link #append} returns, compacted into {@code vips.snapshot} once it
- * holds more than a configured number of records. Survives {@code kill -9} at any instant without
- * losing an acknowledged allocation. A {@code LOCK} file keeps a second process out of the data
- * dir. Not thread-safe: confine it to one thread (the {@code meshdns-vip-store} executor).
+ * data dir with one record per {@link #claim} or {@link #release} call, fsynced before the call
+ * returns, compacted into {@code vips.snapshot} once it holds more than a configured number of
+ * rows. Survives {@code kill -9} at any instant without losing an acknowledged change. A single
+ * writer: it decides the claim rules itself, its revision counts its own records, and it never
+ * calls {@link #onRemoteChange} listeners. A {@code LOCK} file keeps a second process out of the
+ * data dir. Data dirs of the issue-2 format (version 1) are read as held claims and rewritten in
+ * the current format on open. Not thread-safe: confine it to one thread (the
+ * {@code meshdns-vip-store} executor).
  */
 public final class FileVipStore implements VipStore {
 
-    /** Journal records after which a snapshot is written, unless configured otherwise. */
+    /** Journal rows after which a snapshot is written, unless configured otherwise. */
     public static final int DEFAULT_SNAPSHOT_AFTER_RECORDS = 10_000;
 
     static final String JOURNAL = "vips.journal";
     static final String SNAPSHOT = "vips.snapshot";
     static final String LOCK = "LOCK";
-    private static final String JOURNAL_MAGIC = "MDVJ";
-    private static final String SNAPSHOT_MAGIC = "MDVS";
+    static final String JOURNAL_MAGIC = "MDVJ";
+    static final String SNAPSHOT_MAGIC = "MDVS";
     private static final Logger log = LoggerFactory.getLogger(FileVipStore.class);
     /**
      * Data dirs locked by this JVM. A second open in the same JVM must fail before it opens the
@@ -44,30 +49,31 @@ public final class FileVipStore implements VipStore {
     private final Path dataDir;
     private final int snapshotAfterRecords;
     private final FileChannel lockChannel;
-    private final Set<Allocation> allocations;
+    private final RowTable table;
     private FileChannel journal;
     private long journalRecords;
     private IOException failure;
     private boolean closed;
 
-    private FileVipStore(Path dataDir, int snapshotAfterRecords, FileChannel lockChannel,
-            Set<Allocation> allocations, FileChannel journal, long journalRecords) {
+    private FileVipStore(Path dataDir, int snapshotAfterRecords, FileChannel lockChannel, RowTable table,
+            FileChannel journal, long journalRecords) {
         this.dataDir = dataDir;
         this.snapshotAfterRecords = snapshotAfterRecords;
         this.lockChannel = lockChannel;
-        this.allocations = allocations;
+        this.table = table;
         this.journal = journal;
         this.journalRecords = journalRecords;
     }
 
-    /** Opens (creating if needed) the store in {@code dataDir}, snapshotting every 10 000 records. */
+    /** Opens (creating if needed) the store in {@code dataDir}, snapshotting every 10 000 rows. */
     public static FileVipStore open(Path dataDir) throws IOException {
         return open(dataDir, DEFAULT_SNAPSHOT_AFTER_RECORDS);
     }
 
     /**
      * Opens (creating if needed) the store in {@code dataDir}, restoring snapshot and journal and
-     * cutting away a torn journal tail. Fails if another process holds the data dir.
+     * cutting away a torn journal tail. Fails if another process holds the data dir, or if the
+     * restored rows contradict themselves (two rows holding one address).
      */
     public static FileVipStore open(Path dataDir, int snapshotAfterRecords) throws IOException {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -78,16 +84,27 @@ public final class FileVipStore implements VipStore {
         FileChannel lockChannel = lock(dir);
         FileChannel journal = null;
         try {
-            Set<Allocation> allocations = new LinkedHashSet<>();
-            allocations.addAll(readSnapshot(dir.resolve(SNAPSHOT)));
+            RowTable table = new RowTable();
+            Path snapshotPath = dir.resolve(SNAPSHOT);
+            int snapshotVersion = replay(table, readSnapshot(snapshotPath), snapshotPath);
             Path journalPath = dir.resolve(JOURNAL);
             FrameFile.Contents contents = readJournal(journalPath);
             journal = FileChannel.open(journalPath, StandardOpenOption.WRITE);
             cutTornTail(journal, journalPath, contents);
             journal.position(contents.intactEnd());
-            allocations.addAll(contents.allocations());
-            return new FileVipStore(dir, snapshotAfterRecords, lockChannel, allocations, journal,
-                    contents.allocations().size());
+            replay(table, contents, journalPath);
+            table.requireOneHolderPerAddress(dir.toString());
+            long journalRows = contents.records().stream().mapToLong(r -> r.rows().size()).sum();
+            FileVipStore store = new FileVipStore(dir, snapshotAfterRecords, lockChannel, table, journal, journalRows);
+            if (contents.version() == Frames.LEGACY_VERSION || snapshotVersion == Frames.LEGACY_VERSION) {
+                try {
+                    store.migrate();
+                } catch (IOException | RuntimeException e) {
+                    store.close(); // the journal may have been swapped: close what the store holds now
+                    throw e;
+                }
+            }
+            return store;
         } catch (IOException | RuntimeException e) {
             if (journal != null) {
                 closeQuietly(journal);
@@ -102,39 +119,31 @@ public final class FileVipStore implements VipStore {
     }
 
     @Override
-    public List<Allocation> restore() throws IOException {
+    public View load() throws IOException {
         requireOpen();
-        return List.copyOf(allocations);
+        return new View(table.rows(), table.revision());
     }
 
-    /**
-     * Appends the allocations as one journal record and fsyncs. If writing or fsync fails, the
-     * journal's state is unknown, so this store refuses every later append: reopen it.
-     */
     @Override
-    public void append(List<Allocation> batch) throws IOException {
+    public View changesSince(long revision) throws IOException {
         requireOpen();
-        if (failure != null) {
-            throw new IOException("an earlier write to " + dataDir.resolve(JOURNAL)
-                    + " failed; reopen the store to recover", failure);
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
-        ByteBuffer frame = Frames.encode(batch);
-        try {
-            FrameFile.writeFully(journal, frame);
-            journal.force(true);
-        } catch (IOException e) {
-            failure = e;
-            throw new IOException("could not make " + batch.size() + " allocations durable in "
-                    + dataDir.resolve(JOURNAL), e);
-        }
-        allocations.addAll(batch);
-        journalRecords += batch.size();
-        if (journalRecords > snapshotAfterRecords) {
-            snapshot();
-        }
+        return new View(table.changedSince(revision), table.revision());
+    }
+
+    /** Decides the claim rules against its own rows, then writes the granted claims as one record. */
+    @Override
+    public List<Allocation> claim(List<Allocation> claims, Duration quarantine, Instant now) throws IOException {
+        requireWritable();
+        RowTable.Decision decision = table.decideClaims(claims, quarantine, now);
+        write(Frames.CLAIM, decision.changed());
+        return decision.granted();
+    }
+
+    /** Releases held rows as one record; rows that are absent or already released keep their state. */
+    @Override
+    public void release(List<Allocation> rows, Instant at) throws IOException {
+        requireWritable();
+        write(Frames.RELEASE, table.decideReleases(rows, at));
     }
 
     /** Releases the journal and the data dir lock. Idempotent. */
@@ -157,28 +166,61 @@ public final class FileVipStore implements VipStore {
     }
 
     /**
-     * Writes every allocation to a new snapshot, then swaps in an empty journal. A crash between
-     * the two leaves snapshot and old journal both holding some allocations, which restore reads
-     * once. Runs after an append that is already durable, so a failure here must not fail the
-     * append: it is logged and retried after the next one.
+     * Writes the changed rows as one record of the next revision, fsyncs, then applies them. If
+     * writing or fsync fails, the journal's state is unknown, so this store refuses every later
+     * write: reopen it.
      */
-    private void snapshot() {
-        Path journalPath = dataDir.resolve(JOURNAL);
-        FileChannel fresh;
-        try {
-            FrameFile.writeAtomically(dataDir.resolve(SNAPSHOT), SNAPSHOT_MAGIC, List.copyOf(allocations));
-            fresh = FrameFile.createEmpty(journalPath, JOURNAL_MAGIC);
-        } catch (IOException e) {
-            log.warn("{}: snapshot failed, keeping the journal and retrying after the next append", dataDir, e);
+    private void write(byte type, List<Allocation> changed) throws IOException {
+        if (changed.isEmpty()) {
             return;
         }
+        long revision = table.revision() + 1;
+        ByteBuffer frame = Frames.encode(type, revision, changed);
+        try {
+            FrameFile.writeFully(journal, frame);
+            journal.force(true);
+        } catch (IOException e) {
+            failure = e;
+            throw new IOException("could not make " + changed.size() + (type == Frames.CLAIM ? " claims" : " releases")
+                    + " durable in " + dataDir.resolve(JOURNAL), e);
+        }
+        table.apply(changed, revision);
+        journalRecords += changed.size();
+        if (journalRecords > snapshotAfterRecords) {
+            try {
+                snapshot();
+            } catch (IOException e) {
+                log.warn("{}: snapshot failed, keeping the journal and retrying after the next write", dataDir, e);
+            }
+        }
+    }
+
+    /** Rewrites a data dir of the issue-2 format in the current one: a snapshot of every row, an empty journal. */
+    private void migrate() throws IOException {
+        log.info("{}: rewriting {} allocations of the version 1 format as a version {} snapshot", dataDir,
+                table.size(), Frames.VERSION);
+        snapshot();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Writes every row to a new snapshot, then swaps in an empty journal. A crash between the two
+     * leaves snapshot and old journal both holding some changes; replaying the old journal over
+     * the snapshot ends in the same rows, since each record sets its rows' whole state. After a
+     * durable write, a failure here must not fail the write: the caller logs it and retries later.
+     */
+    private void snapshot() throws IOException {
+        Path journalPath = dataDir.resolve(JOURNAL);
+        FrameFile.writeAtomically(dataDir.resolve(SNAPSHOT), SNAPSHOT_MAGIC, table.revision(), table.rows());
+        FileChannel fresh = FrameFile.createEmpty(journalPath, JOURNAL_MAGIC);
         try {
             Files.move(FrameFile.temp(journalPath), journalPath, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             closeQuietly(fresh);
-            log.warn("{}: could not swap in a fresh journal, keeping the old one", dataDir, e);
-            return;
+            throw new IOException("could not swap in a fresh journal, keeping the old one", e);
         }
         closeQuietly(journal);
         journal = fresh;
@@ -186,16 +228,41 @@ public final class FileVipStore implements VipStore {
         try {
             FrameFile.forceDirectory(dataDir);
         } catch (IOException e) {
-            // Until the rename is durable, a crash could bring the old journal back and lose appends.
+            // Until the rename is durable, a crash could bring the old journal back and lose writes.
             failure = e;
-            log.error("{}: could not fsync the data dir after swapping the journal; refusing appends", dataDir, e);
+            log.error("{}: could not fsync the data dir after swapping the journal; refusing writes", dataDir, e);
         }
     }
 
-    private static List<Allocation> readSnapshot(Path snapshot) throws IOException {
+    /**
+     * Applies every record in order, each setting its rows' state (last write wins per row); the
+     * rules were decided when the records were written. Version 1 records are held claims; a
+     * version 1 service with two addresses of one family was always refused, so it still is.
+     */
+    private static int replay(RowTable table, FrameFile.Contents contents, Path path) throws IOException {
+        if (contents == null) {
+            return Frames.VERSION;
+        }
+        for (Frames.Record record : contents.records()) {
+            if (contents.version() == Frames.LEGACY_VERSION) {
+                for (Allocation row : record.rows()) {
+                    Allocation earlier = table.row(RowTable.Key.of(row));
+                    if (earlier != null && !earlier.address().equals(row.address())) {
+                        throw new IOException(path + " holds two addresses for " + row.zone() + "/" + row.service()
+                                + ": " + earlier.address().getHostAddress() + " and " + row.address().getHostAddress());
+                    }
+                }
+            }
+            table.apply(record.rows(), contents.version() == Frames.LEGACY_VERSION
+                    ? table.revision() + 1 : record.revision());
+        }
+        return contents.version();
+    }
+
+    private static FrameFile.Contents readSnapshot(Path snapshot) throws IOException {
         Files.deleteIfExists(FrameFile.temp(snapshot));
         if (!Files.exists(snapshot)) {
-            return List.of();
+            return null;
         }
         FrameFile.Contents contents = FrameFile.read(snapshot, SNAPSHOT_MAGIC);
         if (contents.tornTail()) {
@@ -203,21 +270,21 @@ public final class FileVipStore implements VipStore {
             throw new IOException(snapshot + ": corrupt record at offset " + contents.intactEnd()
                     + "; restore the data dir from a backup");
         }
-        return contents.allocations();
+        return contents;
     }
 
     private static FrameFile.Contents readJournal(Path journal) throws IOException {
         Files.deleteIfExists(FrameFile.temp(journal));
         if (!Files.exists(journal)) {
-            FrameFile.writeAtomically(journal, JOURNAL_MAGIC, List.of());
+            FrameFile.writeAtomically(journal, JOURNAL_MAGIC, 0, List.of());
         }
         return FrameFile.read(journal, JOURNAL_MAGIC);
     }
 
-    /** A torn tail is an append that never completed, so never acknowledged: it is safe to drop. */
+    /** A torn tail is a write that never completed, so never acknowledged: it is safe to drop. */
     private static void cutTornTail(FileChannel journal, Path path, FrameFile.Contents contents) throws IOException {
         if (contents.tornTail()) {
-            log.warn("{}: cutting {} bytes of torn tail at offset {}; an append that never completed,"
+            log.warn("{}: cutting {} bytes of torn tail at offset {}; a write that never completed,"
                     + " never acknowledged", path, contents.size() - contents.intactEnd(), contents.intactEnd());
             journal.truncate(contents.intactEnd());
             journal.force(true);
@@ -271,6 +338,14 @@ public final class FileVipStore implements VipStore {
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("FileVipStore on " + dataDir + " is closed");
+        }
+    }
+
+    private void requireWritable() throws IOException {
+        requireOpen();
+        if (failure != null) {
+            throw new IOException("an earlier write to " + dataDir.resolve(JOURNAL)
+                    + " failed; reopen the store to recover", failure);
         }
     }
 

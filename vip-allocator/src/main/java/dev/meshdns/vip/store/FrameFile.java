@@ -18,15 +18,15 @@ import java.util.List;
  */
 final class FrameFile {
 
-    /** Allocations per snapshot frame, so no frame comes near the size limit. */
-    private static final int SNAPSHOT_FRAME_ALLOCATIONS = 4096;
+    /** Rows per snapshot frame, so no frame comes near the size limit. */
+    private static final int SNAPSHOT_FRAME_ROWS = 4096;
 
     /**
-     * What a scan found: the allocations of every intact frame, and where the intact part ends.
-     * {@code intactEnd < size} means a torn tail: bytes after the last intact frame, with no
-     * intact frame after them.
+     * What a scan found: the file's format version, the records of every intact frame, and where
+     * the intact part ends. {@code intactEnd < size} means a torn tail: bytes after the last
+     * intact frame, with no intact frame after them.
      */
-    record Contents(List<Allocation> allocations, long intactEnd, long size) {
+    record Contents(int version, List<Frames.Record> records, long intactEnd, long size) {
         boolean tornTail() {
             return intactEnd < size;
         }
@@ -41,11 +41,13 @@ final class FrameFile {
      */
     static Contents read(Path path, String magic) throws IOException {
         ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(path));
-        if (!Frames.hasHeader(file, magic)) {
-            throw new IOException(path + ": not a mesh-dns VIP file of this version (expected header '"
-                    + magic + "' version 1 in the first " + Frames.HEADER_BYTES + " bytes)");
+        int version = Frames.version(file, magic);
+        if (version < 0) {
+            throw new IOException(path + ": not a mesh-dns VIP file of a known version (expected header '"
+                    + magic + "' version " + Frames.LEGACY_VERSION + " or " + Frames.VERSION + " in the first "
+                    + Frames.HEADER_BYTES + " bytes)");
         }
-        List<Allocation> allocations = new ArrayList<>();
+        List<Frames.Record> records = new ArrayList<>();
         int position = Frames.HEADER_BYTES;
         while (position < file.limit()) {
             int end = Frames.intactFrameEnd(file, position);
@@ -56,23 +58,26 @@ final class FrameFile {
                             + " followed by an intact record at offset " + next
                             + "; acknowledged allocations are damaged, restore the data dir from a backup");
                 }
-                return new Contents(allocations, position, file.limit());
+                return new Contents(version, records, position, file.limit());
             }
-            allocations.addAll(Frames.decode(file, position, path));
+            records.add(Frames.decode(file, position, path, version, records.size() + 1));
             position = end;
         }
-        return new Contents(allocations, position, file.limit());
+        return new Contents(version, records, position, file.limit());
     }
 
-    /** Writes header and allocations to {@code target} so that it is either absent, the old file, or whole. */
-    static void writeAtomically(Path target, String magic, List<Allocation> allocations) throws IOException {
+    /**
+     * Writes header and rows (as snapshot records of {@code revision}) to {@code target} so that
+     * it is either absent, the old file, or whole.
+     */
+    static void writeAtomically(Path target, String magic, long revision, List<Allocation> rows) throws IOException {
         Path temp = temp(target);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             writeFully(channel, Frames.header(magic));
-            for (int from = 0; from < allocations.size(); from += SNAPSHOT_FRAME_ALLOCATIONS) {
-                int to = Math.min(allocations.size(), from + SNAPSHOT_FRAME_ALLOCATIONS);
-                writeFully(channel, Frames.encode(allocations.subList(from, to)));
+            for (int from = 0; from < rows.size(); from += SNAPSHOT_FRAME_ROWS) {
+                int to = Math.min(rows.size(), from + SNAPSHOT_FRAME_ROWS);
+                writeFully(channel, Frames.encode(Frames.SNAPSHOT, revision, rows.subList(from, to)));
             }
             channel.force(true);
         }

@@ -3,24 +3,27 @@ package dev.meshdns.vip.store;
 import dev.meshdns.vip.VipStore.Allocation;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
  * The on-disk format shared by the journal and the snapshot. A file is an 8-byte header (4-byte
- * magic, int32 version) followed by frames. A frame holds the allocations of one append:
- * {@code int32 payloadLength, int32 crc32c(payloadLength bytes + payload), payload}, and the
- * payload is {@code int32 count} then per allocation {@code u16 zoneLength, zone (UTF-8),
- * u16 serviceLength, service (UTF-8), u8 addressLength (4 or 16), address}. One checksum per
- * append means a torn append is always one bad frame at the very end of the journal.
+ * magic, int32 version) followed by frames {@code int32 payloadLength, int32 crc32c(payloadLength
+ * bytes + payload), payload}. Version 2 (written): the payload is {@code u8 type (1 claim,
+ * 2 release, 3 snapshot), int64 revision, int32 count} then per row {@code u16 zoneLength, zone
+ * (UTF-8), u16 serviceLength, service (UTF-8), u8 addressLength (4 or 16), address, u8 released
+ * (0|1)[, int64 epochSecond, int32 nanos]}. Version 1 (issue 2, read only): the payload is
+ * {@code int32 count} then rows without the released byte, read as claims. One checksum per store
+ * call means a torn write is always one bad frame at the very end of the journal.
  * Stateless and thread-safe.
  */
 final class Frames {
@@ -28,44 +31,71 @@ final class Frames {
     static final int HEADER_BYTES = 8;
     static final int FRAME_OVERHEAD_BYTES = 8;
     static final int MAX_PAYLOAD_BYTES = 64 << 20;
-    private static final int VERSION = 1;
+    static final int VERSION = 2;
+    static final int LEGACY_VERSION = 1;
+
+    static final byte CLAIM = 1;
+    static final byte RELEASE = 2;
+    static final byte SNAPSHOT = 3;
+
+    /** One decoded frame: its type, the store revision after it, and its rows in their new state. */
+    record Record(byte type, long revision, List<Allocation> rows) {
+    }
 
     private Frames() {
     }
 
     static ByteBuffer header(String magic) {
+        return header(magic, VERSION);
+    }
+
+    static ByteBuffer header(String magic, int version) {
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-        header.put(magic.getBytes(StandardCharsets.US_ASCII)).putInt(VERSION);
+        header.put(magic.getBytes(StandardCharsets.US_ASCII)).putInt(version);
         return header.flip();
     }
 
-    static boolean hasHeader(ByteBuffer file, String magic) {
-        return file.limit() >= HEADER_BYTES && header(magic).equals(file.duplicate().position(0).limit(HEADER_BYTES));
+    /** The file's format version (1 or 2) when it starts with this magic, else -1. */
+    static int version(ByteBuffer file, String magic) {
+        for (int version : new int[] {VERSION, LEGACY_VERSION}) {
+            if (file.limit() >= HEADER_BYTES
+                    && header(magic, version).equals(file.duplicate().position(0).limit(HEADER_BYTES))) {
+                return version;
+            }
+        }
+        return -1;
     }
 
-    /** One frame holding all the allocations; throws IllegalArgumentException when they cannot be encoded. */
-    static ByteBuffer encode(List<Allocation> allocations) {
-        List<byte[]> fields = new ArrayList<>();
-        int payloadBytes = 4;
-        for (Allocation allocation : allocations) {
-            byte[] zone = utf8("zone", allocation.zone());
-            byte[] service = utf8("service", allocation.service());
-            byte[] address = allocation.address().getAddress();
+    /** One version-2 frame; throws IllegalArgumentException when the rows cannot be encoded. */
+    static ByteBuffer encode(byte type, long revision, List<Allocation> rows) {
+        List<byte[]> fields = new ArrayList<>(rows.size() * 3);
+        int payloadBytes = 1 + 8 + 4;
+        for (Allocation row : rows) {
+            byte[] zone = utf8("zone", row.zone());
+            byte[] service = utf8("service", row.service());
+            byte[] address = row.address().getAddress();
             fields.add(zone);
             fields.add(service);
             fields.add(address);
-            payloadBytes += 2 + zone.length + 2 + service.length + 1 + address.length;
+            payloadBytes += 2 + zone.length + 2 + service.length + 1 + address.length + 1
+                    + (row.isHeld() ? 0 : 12);
             if (payloadBytes > MAX_PAYLOAD_BYTES) {
-                throw new IllegalArgumentException("append of " + allocations.size()
-                        + " allocations exceeds the frame limit of " + MAX_PAYLOAD_BYTES + " bytes; split it");
+                throw new IllegalArgumentException("a record of " + rows.size()
+                        + " rows exceeds the frame limit of " + MAX_PAYLOAD_BYTES + " bytes; split it");
             }
         }
         ByteBuffer frame = ByteBuffer.allocate(FRAME_OVERHEAD_BYTES + payloadBytes);
-        frame.putInt(payloadBytes).putInt(0).putInt(allocations.size());
-        for (int i = 0; i < fields.size(); i += 3) {
-            frame.putShort((short) fields.get(i).length).put(fields.get(i));
-            frame.putShort((short) fields.get(i + 1).length).put(fields.get(i + 1));
-            frame.put((byte) fields.get(i + 2).length).put(fields.get(i + 2));
+        frame.putInt(payloadBytes).putInt(0).put(type).putLong(revision).putInt(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            frame.putShort((short) fields.get(3 * i).length).put(fields.get(3 * i));
+            frame.putShort((short) fields.get(3 * i + 1).length).put(fields.get(3 * i + 1));
+            frame.put((byte) fields.get(3 * i + 2).length).put(fields.get(3 * i + 2));
+            Instant releasedAt = rows.get(i).releasedAt();
+            if (releasedAt == null) {
+                frame.put((byte) 0);
+            } else {
+                frame.put((byte) 1).putLong(releasedAt.getEpochSecond()).putInt(releasedAt.getNano());
+            }
         }
         frame.putInt(4, checksum(frame, 0, payloadBytes));
         return frame.flip();
@@ -87,25 +117,42 @@ final class Frames {
         return position + FRAME_OVERHEAD_BYTES + payloadBytes;
     }
 
-    /** The allocations of an intact frame; throws naming the file and offset when its payload is malformed. */
-    static List<Allocation> decode(ByteBuffer file, int position, Path path) throws IOException {
+    /**
+     * The record of an intact frame; throws naming the file and offset when its payload is malformed.
+     * A version-1 frame is read as a claim; its revision is {@code legacyRevision}.
+     */
+    static Record decode(ByteBuffer file, int position, Path path, int version, long legacyRevision)
+            throws IOException {
         int end = intactFrameEnd(file, position);
         ByteBuffer payload = file.duplicate().limit(end).position(position + FRAME_OVERHEAD_BYTES);
         try {
+            byte type = CLAIM;
+            long revision = legacyRevision;
+            if (version == VERSION) {
+                type = payload.get();
+                revision = payload.getLong();
+                if (type != CLAIM && type != RELEASE && type != SNAPSHOT) {
+                    throw new IOException("unknown record type " + type);
+                }
+            }
             int count = payload.getInt();
-            List<Allocation> allocations = new ArrayList<>(Math.min(count, 1 << 16));
+            List<Allocation> rows = new ArrayList<>(Math.min(count, 1 << 16));
             for (int i = 0; i < count; i++) {
                 String zone = string(payload, Short.toUnsignedInt(payload.getShort()));
                 String service = string(payload, Short.toUnsignedInt(payload.getShort()));
                 byte[] address = new byte[Byte.toUnsignedInt(payload.get())];
                 payload.get(address);
-                allocations.add(new Allocation(zone, service, InetAddress.getByAddress(address)));
+                Instant releasedAt = version == VERSION && payload.get() != 0
+                        ? Instant.ofEpochSecond(payload.getLong(), payload.getInt())
+                        : null;
+                rows.add(new Allocation(zone, service, InetAddress.getByAddress(address), releasedAt));
             }
             if (payload.hasRemaining()) {
                 throw new IOException(payload.remaining() + " bytes left over");
             }
-            return allocations;
-        } catch (IOException | BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            return new Record(type, revision, rows);
+        } catch (IOException | BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException
+                | DateTimeException e) {
             throw new IOException(path + ": malformed record at offset " + position
                     + " (checksum matches, content does not parse): " + e, e);
         }

@@ -5,17 +5,22 @@ import dev.meshdns.vip.Cidr;
 import dev.meshdns.vip.VipAllocator;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The process {@link FileVipStoreCrashTest} kills: allocates services in batches of 1 to 3 and
- * prints {@code ack <service> <address> ;} for each once {@code allocate} has returned, that is
- * once it is durable. The trailing {@code ;} tells a whole line from one cut by the kill.
- * Arguments: data dir, snapshot threshold, number of the first service.
+ * The process {@link FileVipStoreCrashTest} kills: starts from the services the store holds, then
+ * syncs again and again, each time adding 1 to 3 new services and, every other time, dropping the
+ * oldest live one. Before a sync it prints {@code drop <service> ;} for each service it drops;
+ * once {@code sync} has returned (so durably) it prints {@code ack <service> <address> ;} for each
+ * new VIP and {@code released <service> ;} for each dropped service. The trailing {@code ;} tells
+ * a whole line from one cut by the kill. Arguments: data dir, snapshot threshold, number of the
+ * first service.
  */
 public final class AllocatingChild {
 
@@ -32,17 +37,29 @@ public final class AllocatingChild {
         PrintStream out = new PrintStream(System.out, false);
         try (FileVipStore store = FileVipStore.open(dataDir, snapshotAfterRecords)) {
             VipAllocator allocator = VipAllocator.open(store, POOL, ZONE);
+            Set<String> live = new LinkedHashSet<>(allocator.allocations().keySet());
             out.println("ready ;");
             out.flush();
-            for (int next = first; next < first + 1_000_000; ) {
-                List<String> batch = new ArrayList<>();
+            for (int next = first, step = 0; next < first + 1_000_000; step++) {
+                List<String> added = new ArrayList<>();
                 for (int size = 1 + next % 3; size > 0; size--) {
-                    batch.add("svc-" + next++);
+                    added.add("svc-" + next++);
                 }
-                AllocationResult result = allocator.allocate(batch, Set.of());
-                for (Map.Entry<String, java.net.InetAddress> vip : result.vips().entrySet()) {
-                    out.println("ack " + vip.getKey() + " " + vip.getValue().getHostAddress() + " ;");
+                List<String> dropped = new ArrayList<>();
+                if (step % 2 == 1 && live.size() > 3) {
+                    Iterator<String> oldest = live.iterator();
+                    dropped.add(oldest.next());
+                    oldest.remove();
                 }
+                live.addAll(added);
+                dropped.forEach(service -> out.println("drop " + service + " ;"));
+                out.flush();
+                AllocationResult result = allocator.sync(live, Set.of());
+                for (String service : added) {
+                    InetAddress vip = result.vips().get(service);
+                    out.println("ack " + service + " " + vip.getHostAddress() + " ;");
+                }
+                dropped.forEach(service -> out.println("released " + service + " ;"));
                 out.flush();
             }
         }

@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +26,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a real JVM that is allocating ({@link AllocatingChild}) with SIGKILL at a random moment,
- * 20 times over one data dir, and checks after each kill that every allocation the child
- * acknowledged is restored unchanged. A small snapshot threshold puts kills inside compaction too.
+ * Kills a real JVM that is claiming and releasing VIPs ({@link AllocatingChild}) with SIGKILL at a
+ * random moment, 20 times over one data dir, and checks after each kill that every claim the child
+ * acknowledged is restored unchanged and every release it acknowledged stays released; a release
+ * announced but not acknowledged may have happened or not. A small snapshot threshold puts kills
+ * inside compaction too.
  */
 class FileVipStoreCrashTest {
 
@@ -34,6 +38,8 @@ class FileVipStoreCrashTest {
     private static final int SNAPSHOT_AFTER_RECORDS = 25;
     private static final long LINE_TIMEOUT_SECONDS = 30;
     private static final Pattern ACK = Pattern.compile("ack (\\S+) (\\S+) ;");
+    private static final Pattern DROP = Pattern.compile("drop (\\S+) ;");
+    private static final Pattern RELEASED = Pattern.compile("released (\\S+) ;");
     private static final String EOF = "\u0000eof";
 
     @TempDir
@@ -41,11 +47,11 @@ class FileVipStoreCrashTest {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void everyAcknowledgedAllocationSurvivesSigkillAtAnyMoment() throws Exception {
+    void everyAcknowledgedClaimAndReleaseSurvivesSigkillAtAnyMoment() throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         Path dataDir = tempDir.resolve("data");
-        Map<String, InetAddress> acknowledged = new HashMap<>();
+        Acknowledged acknowledged = new Acknowledged();
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
             String context = "seed " + seed + ", iteration " + iteration;
             Path stderr = tempDir.resolve("child-" + iteration + ".err");
@@ -57,20 +63,68 @@ class FileVipStoreCrashTest {
                         .hasMessageContaining("is in use by another FileVipStore");
             }
             for (int wanted = random.nextInt(0, 80); wanted > 0; ) {
-                wanted -= record(next(lines), acknowledged);
+                wanted -= acknowledged.record(next(lines));
             }
             child.destroyForcibly();
             assertThat(child.waitFor(LINE_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as(context).isTrue();
             for (String line = next(lines); !line.equals(EOF); line = next(lines)) {
-                record(line, acknowledged); // printed before the kill, so acknowledged too
+                acknowledged.record(line); // printed before the kill, so acknowledged too
             }
 
             try (FileVipStore store = FileVipStore.open(dataDir)) {
                 VipAllocator allocator = VipAllocator.open(store, AllocatingChild.POOL, AllocatingChild.ZONE);
-                assertThat(allocator.allocations()).as(context).containsAllEntriesOf(acknowledged);
+                acknowledged.check(allocator.allocations(), context);
             }
         }
-        assertThat(acknowledged).hasSizeGreaterThan(ITERATIONS);
+        assertThat(acknowledged.held).hasSizeGreaterThan(ITERATIONS);
+        assertThat(acknowledged.released).hasSizeGreaterThan(ITERATIONS);
+    }
+
+    /** What the children acknowledged over all iterations. */
+    private static final class Acknowledged {
+        final Map<String, InetAddress> held = new HashMap<>();
+        final Set<String> released = new HashSet<>();
+        /** Announced before the sync that was killed: released or not, either is right. */
+        final Set<String> dropping = new HashSet<>();
+
+        /** Records a whole line and returns 1 for an ack, 0 for anything else (a line cut by the kill). */
+        int record(String line) throws IOException {
+            Matcher ack = ACK.matcher(line);
+            Matcher drop = DROP.matcher(line);
+            Matcher releasedLine = RELEASED.matcher(line);
+            if (ack.matches()) {
+                InetAddress previous = held.put(ack.group(1), InetAddress.getByName(ack.group(2)));
+                assertThat(previous).as("service %s acknowledged twice", ack.group(1)).isNull();
+                return 1;
+            } else if (drop.matches()) {
+                dropping.add(drop.group(1));
+            } else if (releasedLine.matches()) {
+                dropping.remove(releasedLine.group(1));
+                held.remove(releasedLine.group(1));
+                released.add(releasedLine.group(1));
+            } else {
+                assertThat(line).as("the only line that may not be whole is the one cut by the kill")
+                        .doesNotContain(";");
+            }
+            return 0;
+        }
+
+        void check(Map<String, InetAddress> restored, String context) {
+            for (Map.Entry<String, InetAddress> vip : held.entrySet()) {
+                if (dropping.contains(vip.getKey()) && !restored.containsKey(vip.getKey())) {
+                    continue; // released durably, killed before acknowledging
+                }
+                assertThat(restored).as(context).containsEntry(vip.getKey(), vip.getValue());
+            }
+            assertThat(restored).as(context).doesNotContainKeys(released.toArray(String[]::new));
+            for (String service : dropping) {
+                if (!restored.containsKey(service)) {
+                    held.remove(service);
+                    released.add(service);
+                }
+            }
+            dropping.clear(); // the next child starts from what was restored
+        }
     }
 
     private static Process start(Path dataDir, int firstService, Path stderr) throws IOException {
@@ -106,19 +160,6 @@ class FileVipStoreCrashTest {
         String line = lines.poll(LINE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertThat(line).as("a line from the child within %d s", LINE_TIMEOUT_SECONDS).isNotNull();
         return line;
-    }
-
-    /** Records a whole ack line and returns 1, or returns 0 for anything else (a line cut by the kill). */
-    private static int record(String line, Map<String, InetAddress> acknowledged) throws IOException {
-        Matcher ack = ACK.matcher(line);
-        if (!ack.matches()) {
-            assertThat(line).as("the only line that may not be an ack is the one cut by the kill")
-                    .doesNotContain(";");
-            return 0;
-        }
-        InetAddress previous = acknowledged.put(ack.group(1), InetAddress.getByName(ack.group(2)));
-        assertThat(previous).as("service %s acknowledged twice", ack.group(1)).isNull();
-        return 1;
     }
 
     private static String stderrOf(Path stderr) {

@@ -21,7 +21,12 @@ class FileVipStoreTest extends VipStoreContract {
     private int snapshotAfterRecords = FileVipStore.DEFAULT_SNAPSHOT_AFTER_RECORDS;
 
     @Override
-    protected VipStore openStore() throws IOException {
+    protected VipStore newStore() throws IOException {
+        return FileVipStore.open(dataDir(), snapshotAfterRecords);
+    }
+
+    @Override
+    protected VipStore reopen() throws IOException {
         return FileVipStore.open(dataDir(), snapshotAfterRecords);
     }
 
@@ -42,47 +47,47 @@ class FileVipStoreTest extends VipStoreContract {
     }
 
     @Test
-    void halfWrittenLastRecordIsCutAwayAndAppendsContinue() throws IOException {
-        store().append(List.of(allocation("a", "240.0.0.1")));
-        store().append(List.of(allocation("b", "240.0.0.2")));
+    void halfWrittenLastRecordIsCutAwayAndWritesContinue() throws IOException {
+        claim(held("a", "240.0.0.1"));
+        claim(held("b", "240.0.0.2"));
         closeStore();
         long intactSize = Files.size(journal());
-        byte[] frame = frameBytes(allocation("c", "240.0.0.3"));
+        byte[] frame = frameBytes(held("c", "240.0.0.3"));
         append(journal(), Arrays.copyOf(frame, frame.length / 2));
 
-        assertThat(reopen().restore()).containsExactly(allocation("a", "240.0.0.1"), allocation("b", "240.0.0.2"));
+        assertThat(reopened().load().rows()).containsExactly(held("a", "240.0.0.1"), held("b", "240.0.0.2"));
         assertThat(journal()).hasSize(intactSize);
-        store().append(List.of(allocation("d", "240.0.0.4")));
-        assertThat(reopen().restore()).containsExactly(
-                allocation("a", "240.0.0.1"), allocation("b", "240.0.0.2"), allocation("d", "240.0.0.4"));
+        claim(held("d", "240.0.0.4"));
+        assertThat(reopened().load().rows()).containsExactly(
+                held("a", "240.0.0.1"), held("b", "240.0.0.2"), held("d", "240.0.0.4"));
     }
 
     @Test
     void zeroFilledTailIsCutAway() throws IOException {
-        store().append(List.of(allocation("a", "240.0.0.1")));
+        claim(held("a", "240.0.0.1"));
         closeStore();
         append(journal(), new byte[100]);
 
-        assertThat(reopen().restore()).containsExactly(allocation("a", "240.0.0.1"));
+        assertThat(reopened().load().rows()).containsExactly(held("a", "240.0.0.1"));
     }
 
     @Test
     void lastRecordWithBadChecksumIsCutAway() throws IOException {
-        store().append(List.of(allocation("a", "240.0.0.1")));
-        store().append(List.of(allocation("b", "240.0.0.2")));
+        claim(held("a", "240.0.0.1"));
+        claim(held("b", "240.0.0.2"));
         closeStore();
         flipByte(journal(), Files.size(journal()) - 1);
 
-        assertThat(reopen().restore()).containsExactly(allocation("a", "240.0.0.1"));
+        assertThat(reopened().load().rows()).containsExactly(held("a", "240.0.0.1"));
     }
 
     @Test
     void corruptRecordFollowedByIntactOnesIsAnErrorNamingFileAndOffset() throws IOException {
-        store().append(List.of(allocation("a", "240.0.0.1")));
-        store().append(List.of(allocation("b", "240.0.0.2")));
-        store().append(List.of(allocation("c", "240.0.0.3")));
+        claim(held("a", "240.0.0.1"));
+        claim(held("b", "240.0.0.2"));
+        claim(held("c", "240.0.0.3"));
         closeStore();
-        long secondRecord = Frames.HEADER_BYTES + frameBytes(allocation("a", "240.0.0.1")).length;
+        long secondRecord = Frames.HEADER_BYTES + frameBytes(held("a", "240.0.0.1")).length;
         flipByte(journal(), secondRecord + 12);
 
         assertThatThrownBy(this::store)
@@ -95,33 +100,33 @@ class FileVipStoreTest extends VipStoreContract {
     void journalPastTheThresholdIsSnapshottedAndBothAreRestored() throws IOException {
         snapshotAfterRecords = 3;
         for (int i = 1; i <= 5; i++) {
-            store().append(List.of(allocation("svc-" + i, "240.0.0." + i)));
+            claim(held("svc-" + i, "240.0.0." + i));
         }
 
         assertThat(dataDir().resolve(FileVipStore.SNAPSHOT)).isRegularFile();
-        assertThat(FrameFile.read(journal(), "MDVJ").allocations()).hasSize(1);
-        assertThat(reopen().restore()).extracting(VipStore.Allocation::service)
+        assertThat(FrameFile.read(journal(), "MDVJ").records()).hasSize(1);
+        assertThat(reopened().load().rows()).extracting(VipStore.Allocation::service)
                 .containsExactly("svc-1", "svc-2", "svc-3", "svc-4", "svc-5");
     }
 
     @Test
     void crashBetweenSnapshotAndFreshJournalRestoresEachAllocationOnce() throws IOException {
-        store().append(List.of(allocation("a", "240.0.0.1"), allocation("b", "240.0.0.2")));
+        claim(held("a", "240.0.0.1"), held("b", "240.0.0.2"));
         closeStore();
         byte[] journalBeforeSnapshot = Files.readAllBytes(journal());
         snapshotAfterRecords = 2;
-        store().append(List.of(allocation("c", "240.0.0.3")));
+        claim(held("c", "240.0.0.3"));
         closeStore();
         Files.write(journal(), journalBeforeSnapshot); // as if the fresh journal's rename never happened
 
-        assertThat(reopen().restore()).containsExactly(
-                allocation("a", "240.0.0.1"), allocation("b", "240.0.0.2"), allocation("c", "240.0.0.3"));
+        assertThat(reopened().load().rows()).containsExactly(
+                held("a", "240.0.0.1"), held("b", "240.0.0.2"), held("c", "240.0.0.3"));
     }
 
     @Test
     void corruptSnapshotIsAnError() throws IOException {
         snapshotAfterRecords = 1;
-        store().append(List.of(allocation("a", "240.0.0.1"), allocation("b", "240.0.0.2")));
+        claim(held("a", "240.0.0.1"), held("b", "240.0.0.2"));
         closeStore();
         Path snapshot = dataDir().resolve(FileVipStore.SNAPSHOT);
         flipByte(snapshot, Files.size(snapshot) - 1);
@@ -134,12 +139,12 @@ class FileVipStoreTest extends VipStoreContract {
 
     @Test
     void leftoverTempFilesOfAnInterruptedSnapshotAreIgnored() throws IOException {
-        store().append(List.of(allocation("a", "240.0.0.1")));
+        claim(held("a", "240.0.0.1"));
         closeStore();
         Files.write(dataDir().resolve(FileVipStore.SNAPSHOT + ".tmp"), new byte[] {1, 2, 3});
         Files.write(dataDir().resolve(FileVipStore.JOURNAL + ".tmp"), new byte[] {4, 5});
 
-        assertThat(reopen().restore()).containsExactly(allocation("a", "240.0.0.1"));
+        assertThat(reopened().load().rows()).containsExactly(held("a", "240.0.0.1"));
     }
 
     @Test
@@ -154,16 +159,79 @@ class FileVipStoreTest extends VipStoreContract {
 
     @Test
     void secondOpenOfALockedDataDirFailsUntilTheFirstIsClosed() throws IOException {
-        store().append(List.of(allocation("a", "240.0.0.1")));
+        claim(held("a", "240.0.0.1"));
 
         assertThatThrownBy(() -> FileVipStore.open(dataDir()))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("is in use by another FileVipStore");
-        assertThat(reopen().restore()).containsExactly(allocation("a", "240.0.0.1"));
+        assertThat(reopened().load().rows()).containsExactly(held("a", "240.0.0.1"));
+    }
+
+    @Test
+    void releasesSurviveASnapshotAndACrashBeforeTheFreshJournal() throws IOException {
+        claim(held("a", "240.0.0.1"), held("b", "240.0.0.2"));
+        store().release(List.of(held("a", "240.0.0.1")), T0);
+        closeStore();
+        byte[] journalBeforeSnapshot = Files.readAllBytes(journal());
+        snapshotAfterRecords = 3;
+        claim(held("c", "240.0.0.3"));
+        closeStore();
+        Files.write(journal(), journalBeforeSnapshot); // as if the fresh journal's rename never happened
+
+        assertThat(reopened().load().rows()).containsExactlyInAnyOrder(
+                released("a", "240.0.0.1", T0), held("b", "240.0.0.2"), held("c", "240.0.0.3"));
+        assertThat(store().claim(List.of(held("d", "240.0.0.1")), QUARANTINE, T0.plusSeconds(1))).isEmpty();
+    }
+
+    @Test
+    void journalOfTheIssue2FormatIsReadAsHeldClaimsAndRewritten() throws IOException {
+        Files.createDirectories(dataDir());
+        Files.write(journal(), LegacyFormat.file("MDVJ",
+                List.of(held("a", "240.0.0.1"), held("b", "fd00:fd00::2")), List.of(held("c", "240.0.0.3"))));
+
+        assertThat(store().load().rows()).containsExactlyInAnyOrder(
+                held("a", "240.0.0.1"), held("b", "fd00:fd00::2"), held("c", "240.0.0.3"));
+        assertThat(FrameFile.read(journal(), "MDVJ").version()).isEqualTo(Frames.VERSION);
+        assertThat(FrameFile.read(dataDir().resolve(FileVipStore.SNAPSHOT), "MDVS").version())
+                .isEqualTo(Frames.VERSION);
+        store().release(List.of(held("a", "240.0.0.1")), T0);
+        assertThat(reopened().load().rows()).containsExactlyInAnyOrder(
+                released("a", "240.0.0.1", T0), held("b", "fd00:fd00::2"), held("c", "240.0.0.3"));
+    }
+
+    @Test
+    void snapshotAndJournalOfTheIssue2FormatAreBothRestored() throws IOException {
+        Files.createDirectories(dataDir());
+        Files.write(dataDir().resolve(FileVipStore.SNAPSHOT), LegacyFormat.file("MDVS",
+                List.of(held("a", "240.0.0.1"), held("b", "240.0.0.2"))));
+        Files.write(journal(), LegacyFormat.file("MDVJ", List.of(held("b", "240.0.0.2"), held("c", "240.0.0.3"))));
+
+        assertThat(reopened().load().rows()).containsExactlyInAnyOrder(
+                held("a", "240.0.0.1"), held("b", "240.0.0.2"), held("c", "240.0.0.3"));
+    }
+
+    @Test
+    void issue2JournalGivingOneServiceTwoAddressesIsAnError() throws IOException {
+        Files.createDirectories(dataDir());
+        Files.write(journal(), LegacyFormat.file("MDVJ", List.of(held("a", "240.0.0.1")), List.of(held("a", "240.0.0.2"))));
+
+        assertThatThrownBy(this::store)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("two addresses for mesh/a: 240.0.0.1 and 240.0.0.2");
+    }
+
+    @Test
+    void journalHoldingOneAddressForTwoServicesIsAnErrorNamingBoth() throws IOException {
+        Files.createDirectories(dataDir());
+        Files.write(journal(), LegacyFormat.file("MDVJ", List.of(held("a", "240.0.0.1"), held("b", "240.0.0.1"))));
+
+        assertThatThrownBy(this::store)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("holds 240.0.0.1 for both mesh/a and mesh/b");
     }
 
     private static byte[] frameBytes(VipStore.Allocation allocation) {
-        ByteBuffer frame = Frames.encode(List.of(allocation));
+        ByteBuffer frame = Frames.encode(Frames.CLAIM, 1, List.of(allocation));
         byte[] bytes = new byte[frame.remaining()];
         frame.get(bytes);
         return bytes;

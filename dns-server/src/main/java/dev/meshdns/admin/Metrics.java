@@ -1,0 +1,210 @@
+package dev.meshdns.admin;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one catalogue of mesh-dns metrics: every metric name and tag lives here, in base units, with
+ * bounded tags only (never a query name or a client address). Counting on the query path
+ * ({@link #response}, {@link #dropped}) indexes counters registered up front, so it allocates
+ * nothing and takes no lock. Thread-safe: every method may be called from any thread.
+ */
+public final class Metrics {
+    /** Transport index for UDP, as passed to {@link #response} and {@link #dropped}. */
+    public static final int UDP = 0;
+    /** Transport index for TCP, as passed to {@link #response} and {@link #dropped}. */
+    public static final int TCP = 1;
+    /** Content type of {@link #writePrometheusText}: the Prometheus text format 0.0.4. */
+    public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private static final String[] TRANSPORTS = {"udp", "tcp"};
+    /** RCODEs 0..23 (the 4-bit header RCODE plus the EDNS extended range we can emit). */
+    private static final int RCODES = 24;
+    private static final String OTHER = "OTHER";
+
+    /** Outcome of one catalog change, the {@code result} tag of {@code meshdns.catalog.reloads}. */
+    public enum Reload {
+        /** The new catalog was validated and its table published. */
+        APPLIED,
+        /** The catalog was invalid; the previous table keeps answering. */
+        REJECTED,
+        /** Applying failed (store or allocator error); the previous table keeps answering. */
+        FAILED
+    }
+
+    private final MeterRegistry registry;
+    /** [transport * RCODES + rcode]; rcodes without a name of their own share the OTHER counter. */
+    private final Counter[] responses = new Counter[TRANSPORTS.length * RCODES];
+    private final Counter[] otherResponses = new Counter[TRANSPORTS.length];
+    private final Counter[] requests = new Counter[TRANSPORTS.length];
+    private final Counter[] dropped = new Counter[TRANSPORTS.length];
+    private final Counter[] reloads = new Counter[Reload.values().length];
+    private final Counter allocationFailures;
+    private final Counter pinConflicts;
+    private final Counter storeErrors;
+    private final Timer catalogApply;
+    // Gauges read these through weak references: the fields keep them alive.
+    private final AtomicLong catalogServices = new AtomicLong();
+    private final AtomicLong names = new AtomicLong();
+    private final AtomicLong unallocatedVips = new AtomicLong();
+
+    /** Registers every mesh-dns meter in {@code registry}. */
+    public Metrics(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        for (int t = 0; t < TRANSPORTS.length; t++) {
+            String transport = TRANSPORTS[t];
+            requests[t] = Counter.builder("meshdns.dns.requests")
+                    .description("DNS queries answered, by transport")
+                    .tag("transport", transport).register(registry);
+            dropped[t] = Counter.builder("meshdns.dns.dropped")
+                    .description("Datagrams and messages dropped unanswered: short, malformed or QR=1")
+                    .tag("transport", transport).register(registry);
+            otherResponses[t] = responseCounter(transport, OTHER);
+            for (int rcode = 0; rcode < RCODES; rcode++) {
+                String name = rcodeName(rcode);
+                responses[t * RCODES + rcode] =
+                        name.equals(OTHER) ? otherResponses[t] : responseCounter(transport, name);
+            }
+        }
+        for (Reload result : Reload.values()) {
+            reloads[result.ordinal()] = Counter.builder("meshdns.catalog.reloads")
+                    .description("Catalog changes seen, by outcome")
+                    .tag("result", result.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+        allocationFailures = Counter.builder("meshdns.vip.allocation.failures")
+                .description("Services left without a VIP by a catalog apply (pool exhausted or store down)")
+                .register(registry);
+        pinConflicts = Counter.builder("meshdns.vip.pin.conflicts")
+                .description("Pinned VIPs not applied because another service holds the address")
+                .register(registry);
+        storeErrors = Counter.builder("meshdns.vip.store.errors")
+                .description("VIP store operations that failed")
+                .register(registry);
+        catalogApply = Timer.builder("meshdns.catalog.apply")
+                .description("Time to apply one catalog: pins, allocation, table build, publish")
+                .register(registry);
+        Gauge.builder("meshdns.catalog.services", catalogServices, AtomicLong::get)
+                .description("Services in the applied catalog").register(registry);
+        Gauge.builder("meshdns.names", names, AtomicLong::get)
+                .description("Names in the published NameTable").register(registry);
+        Gauge.builder("meshdns.vip.unallocated", unallocatedVips, AtomicLong::get)
+                .description("Services currently without a VIP (answered SERVFAIL)").register(registry);
+    }
+
+    /** A catalogue over a new {@link PrometheusMeterRegistry}, ready for {@link #writePrometheusText}. */
+    public static Metrics prometheus() {
+        return new Metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** The registry the meters live in (for scraping, or for binding JVM meters). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Whether {@link #writePrometheusText} can work: the registry is a Prometheus registry. */
+    public boolean scrapable() {
+        return registry instanceof PrometheusMeterRegistry;
+    }
+
+    /**
+     * Writes every meter in the Prometheus text format ({@link #PROMETHEUS_CONTENT_TYPE}).
+     *
+     * @throws IllegalStateException if the registry is not a {@link PrometheusMeterRegistry}
+     */
+    public void writePrometheusText(OutputStream out) throws IOException {
+        if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+            throw new IllegalStateException("metrics registry is not a PrometheusMeterRegistry but "
+                    + registry.getClass().getName());
+        }
+        prometheus.scrape(out, PROMETHEUS_CONTENT_TYPE);
+    }
+
+    /**
+     * Counts one answered query: {@code meshdns.dns.requests} and {@code meshdns.dns.responses}.
+     * Hot path: no allocation, no lock.
+     *
+     * @param transport {@link #UDP} or {@link #TCP}
+     * @param rcode the full RCODE sent (0..23 named where common, anything else counts as OTHER)
+     */
+    public void response(int transport, int rcode) {
+        requests[transport].increment();
+        (rcode >= 0 && rcode < RCODES ? responses[transport * RCODES + rcode] : otherResponses[transport])
+                .increment();
+    }
+
+    /** Counts one message dropped unanswered (short, malformed, QR=1). Hot path: no allocation. */
+    public void dropped(int transport) {
+        dropped[transport].increment();
+    }
+
+    /** Counts one catalog change by its outcome. */
+    public void catalogReload(Reload result) {
+        reloads[result.ordinal()].increment();
+    }
+
+    /** Records how long one catalog apply took. */
+    public void catalogApplyNanos(long elapsedNanos) {
+        catalogApply.record(elapsedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Sets the number of services in the applied catalog. */
+    public void catalogServices(int count) {
+        catalogServices.set(count);
+    }
+
+    /** Sets the number of names in the published NameTable. */
+    public void names(int count) {
+        names.set(count);
+    }
+
+    /** Counts services an apply left without a VIP; no-op for zero. */
+    public void vipAllocationFailures(int services) {
+        if (services > 0) {
+            allocationFailures.increment(services);
+        }
+    }
+
+    /** Sets the number of services currently without a VIP. */
+    public void unallocatedVips(int services) {
+        unallocatedVips.set(services);
+    }
+
+    /** Counts one pinned VIP that was not applied because another service holds the address. */
+    public void vipPinConflict() {
+        pinConflicts.increment();
+    }
+
+    /** Counts one failed VIP store operation. */
+    public void vipStoreError() {
+        storeErrors.increment();
+    }
+
+    private Counter responseCounter(String transport, String rcode) {
+        return Counter.builder("meshdns.dns.responses")
+                .description("DNS responses sent, by transport and RCODE")
+                .tag("transport", transport).tag("rcode", rcode).register(registry);
+    }
+
+    static String rcodeName(int rcode) {
+        return switch (rcode) {
+            case 0 -> "NOERROR";
+            case 1 -> "FORMERR";
+            case 2 -> "SERVFAIL";
+            case 3 -> "NXDOMAIN";
+            case 4 -> "NOTIMP";
+            case 5 -> "REFUSED";
+            case 16 -> "BADVERS";
+            default -> OTHER;
+        };
+    }
+}

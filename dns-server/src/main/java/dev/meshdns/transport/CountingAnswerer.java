@@ -1,0 +1,31 @@
+package dev.meshdns.transport;
+
+import dev.meshdns.admin.Metrics;
+import dev.meshdns.core.Resolver;
+
+/**
+ * Counts every answer by transport and RCODE (read back from the reply header), and every
+ * dropped message, around another {@link Answerer}. Allocates nothing. Thread-safe when the
+ * delegate is.
+ */
+public final class CountingAnswerer implements Answerer {
+    private final Answerer delegate;
+    private final Metrics metrics;
+
+    public CountingAnswerer(Answerer delegate, Metrics metrics) {
+        this.delegate = delegate;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public int answer(byte[] query, int length, boolean tcp, byte[] out) {
+        int replyLength = delegate.answer(query, length, tcp, out);
+        int transport = tcp ? Metrics.TCP : Metrics.UDP;
+        if (replyLength == Resolver.DROP) {
+            metrics.dropped(transport);
+        } else {
+            metrics.response(transport, out[3] & 0x0f);
+        }
+        return replyLength;
+    }
+}

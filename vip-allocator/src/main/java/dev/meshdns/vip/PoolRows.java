@@ -1,0 +1,194 @@
+package dev.meshdns.vip;
+
+import dev.meshdns.vip.VipStore.Allocation;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An allocator's copy of the store rows that concern it: every row (any zone) whose address is in
+ * the pool, and its own zone's rows of the pool's family wherever their address is (a changed
+ * pool leaves some outside). Indexed by address for the rules and by service for answers. A batch
+ * that contradicts itself or the rows it is applied to (two rows holding one address, one row
+ * listed twice) is refused whole. Not thread-safe.
+ */
+final class PoolRows {
+
+    private record Key(String zone, String service) {
+    }
+
+    private final VipPool pool;
+    private final String zone;
+    private final int family;
+    private final Map<Key, Allocation> rows = new HashMap<>();
+    /** Rows (held or released) with this address of the pool; usually one. */
+    private final Map<InetAddress, List<Allocation>> byAddress = new HashMap<>();
+    /** This zone's services holding an address of the pool. */
+    private final Map<String, InetAddress> vips = new LinkedHashMap<>();
+
+    PoolRows(VipPool pool, String zone) {
+        this.pool = pool;
+        this.zone = zone;
+        this.family = pool.cidr().addressBits() == 32 ? 4 : 6;
+    }
+
+    /**
+     * Applies rows in their current state, after checking they agree with each other and with what
+     * is kept. Returns true if a row of this zone in the pool changed.
+     */
+    boolean apply(List<Allocation> batch, String source) throws IOException {
+        Map<Key, Allocation> relevant = new LinkedHashMap<>();
+        Map<InetAddress, Allocation> heldInBatch = new HashMap<>();
+        for (Allocation row : batch) {
+            if (!concerns(row)) {
+                continue;
+            }
+            Allocation twice = relevant.put(key(row), row);
+            if (twice != null) {
+                throw new IOException(source + " lists " + name(row) + " twice: " + twice + " and " + row);
+            }
+            if (row.isHeld() && inPool(row.address())) {
+                Allocation other = heldInBatch.put(row.address(), row);
+                if (other != null) {
+                    throw bothHold(source, row.address(), other, row);
+                }
+            }
+        }
+        for (Allocation row : heldInBatch.values()) {
+            Allocation holder = holder(row.address());
+            if (holder != null && !key(holder).equals(key(row)) && !relevant.containsKey(key(holder))) {
+                throw bothHold(source, row.address(), holder, row);
+            }
+        }
+        boolean changed = false;
+        for (Allocation row : relevant.values()) {
+            changed |= put(row);
+        }
+        return changed;
+    }
+
+    /** This zone's service's row of the pool's family, or null. */
+    Allocation own(String service) {
+        return rows.get(new Key(zone, service));
+    }
+
+    /** This zone's held rows of the pool's family, wherever their address is. */
+    List<Allocation> heldOfZone() {
+        List<Allocation> held = new ArrayList<>();
+        for (Allocation row : rows.values()) {
+            if (row.zone().equals(zone) && row.isHeld()) {
+                held.add(row);
+            }
+        }
+        return held;
+    }
+
+    Map<String, InetAddress> vips() {
+        return Collections.unmodifiableMap(vips);
+    }
+
+    /** Addresses of the pool some row has, held or released: the bound on failed probes. */
+    int addressesInUse() {
+        return byAddress.size();
+    }
+
+    /**
+     * True when this zone's {@code service} may claim the address by the store's rules: no other
+     * row holds it or released it after {@code releasedAfter}.
+     */
+    boolean claimable(String service, InetAddress address, Instant releasedAfter) {
+        Key claimer = new Key(zone, service);
+        for (Allocation row : byAddress.getOrDefault(address, List.of())) {
+            if (!key(row).equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean isHeld(InetAddress address) {
+        return holder(address) != null;
+    }
+
+    /** When a released, unheld address becomes free for anyone, if it is still in quarantine at {@code now}. */
+    Optional<Instant> quarantineEnd(InetAddress address, Duration quarantine, Instant now) {
+        Instant last = null;
+        for (Allocation row : byAddress.getOrDefault(address, List.of())) {
+            if (row.isHeld()) {
+                return Optional.empty();
+            }
+            if (last == null || row.releasedAt().isAfter(last)) {
+                last = row.releasedAt();
+            }
+        }
+        return last == null || !last.plus(quarantine).isAfter(now) ? Optional.empty() : Optional.of(last.plus(quarantine));
+    }
+
+    Iterable<InetAddress> addresses() {
+        return byAddress.keySet();
+    }
+
+    private Allocation holder(InetAddress address) {
+        for (Allocation row : byAddress.getOrDefault(address, List.of())) {
+            if (row.isHeld()) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    private boolean put(Allocation row) {
+        Key key = key(row);
+        Allocation old = rows.put(key, row);
+        if (old != null && inPool(old.address())) {
+            List<Allocation> at = byAddress.get(old.address());
+            at.removeIf(other -> key(other).equals(key));
+            if (at.isEmpty()) {
+                byAddress.remove(old.address());
+            }
+        }
+        if (inPool(row.address())) {
+            byAddress.computeIfAbsent(row.address(), address -> new ArrayList<>(1)).add(row);
+        }
+        if (!row.zone().equals(zone)) {
+            return false;
+        }
+        if (row.isHeld() && inPool(row.address())) {
+            vips.put(row.service(), row.address());
+        } else {
+            vips.remove(row.service());
+        }
+        return !Objects.equals(old, row)
+                && (inPool(row.address()) || (old != null && inPool(old.address())));
+    }
+
+    private boolean concerns(Allocation row) {
+        return row.family() == family && (inPool(row.address()) || row.zone().equals(zone));
+    }
+
+    private boolean inPool(InetAddress address) {
+        return pool.cidr().contains(address);
+    }
+
+    private static Key key(Allocation row) {
+        return new Key(row.zone(), row.service());
+    }
+
+    private static String name(Allocation row) {
+        return row.zone() + "/" + row.service();
+    }
+
+    private static IOException bothHold(String source, InetAddress address, Allocation one, Allocation other) {
+        return new IOException(source + " holds " + address.getHostAddress() + " for both " + name(one) + " and "
+                + name(other));
+    }
+}

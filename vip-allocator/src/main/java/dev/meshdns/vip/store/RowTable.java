@@ -1,0 +1,179 @@
+package dev.meshdns.vip.store;
+
+import dev.meshdns.vip.VipStore.Allocation;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The rows of a single-writer store in memory: one per (zone, service, family), each with the
+ * revision that last changed it, indexed by address to decide the claim rules of
+ * {@link dev.meshdns.vip.VipStore#claim} and by revision to answer {@code changesSince}. Deciding
+ * never mutates; {@link #apply} does, once the change is durable. Not thread-safe.
+ */
+final class RowTable {
+
+    record Key(String zone, String service, int family) {
+        static Key of(Allocation row) {
+            return new Key(row.zone(), row.service(), row.family());
+        }
+    }
+
+    private final Map<Key, Allocation> rows = new LinkedHashMap<>();
+    private final Map<Key, Long> revisionOf = new HashMap<>();
+    private final NavigableMap<Long, Set<Key>> keysByRevision = new TreeMap<>();
+    /** Keys whose row has this address, held or released (usually one). */
+    private final Map<InetAddress, List<Key>> keysByAddress = new HashMap<>();
+    private long revision;
+
+    long revision() {
+        return revision;
+    }
+
+    int size() {
+        return rows.size();
+    }
+
+    List<Allocation> rows() {
+        return List.copyOf(rows.values());
+    }
+
+    /** Current rows changed after {@code since}, once each, oldest change first. */
+    List<Allocation> changedSince(long since) {
+        List<Allocation> changed = new ArrayList<>();
+        for (Set<Key> keys : keysByRevision.tailMap(since, false).values()) {
+            for (Key key : keys) {
+                changed.add(rows.get(key));
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * The claims that succeed, decided one after the other (an earlier claim of the call counts
+     * for a later one): {@code granted} is what the caller gets back, {@code changed} the rows
+     * that must be written (a claim of the address the row already holds changes nothing).
+     */
+    Decision decideClaims(List<Allocation> claims, Duration quarantine, Instant now) {
+        Objects.requireNonNull(quarantine, "quarantine");
+        Objects.requireNonNull(now, "now");
+        Instant releasedAfter = now.minus(quarantine);
+        Map<InetAddress, Key> claimedInCall = new HashMap<>();
+        Set<Key> keysInCall = new HashSet<>();
+        List<Allocation> granted = new ArrayList<>();
+        List<Allocation> changed = new ArrayList<>();
+        for (Allocation claim : claims) {
+            if (!claim.isHeld()) {
+                throw new IllegalArgumentException("a claim must be a held row (no releasedAt), got " + claim);
+            }
+            Key key = Key.of(claim);
+            Allocation own = rows.get(key);
+            if (own != null && own.isHeld() && own.address().equals(claim.address()) && !keysInCall.contains(key)) {
+                granted.add(own); // rule 3: already holds that same address
+                keysInCall.add(key);
+                continue;
+            }
+            if (keysInCall.contains(key) || (own != null && own.isHeld())) {
+                continue; // rule 3: the service holds another address
+            }
+            if (claimedInCall.containsKey(claim.address()) || blocked(key, claim.address(), releasedAfter)) {
+                continue; // rules 1 and 2
+            }
+            claimedInCall.put(claim.address(), key);
+            keysInCall.add(key);
+            Allocation held = Allocation.held(claim.zone(), claim.service(), claim.address());
+            granted.add(held);
+            changed.add(held);
+        }
+        return new Decision(granted, changed);
+    }
+
+    record Decision(List<Allocation> granted, List<Allocation> changed) {
+    }
+
+    /** The held rows of these keys, as released at {@code at}; rows absent or already released are left alone. */
+    List<Allocation> decideReleases(List<Allocation> rowsToRelease, Instant at) {
+        Objects.requireNonNull(at, "at");
+        Map<Key, Allocation> released = new LinkedHashMap<>();
+        for (Allocation row : rowsToRelease) {
+            Key key = Key.of(row);
+            Allocation current = rows.get(key);
+            if (current != null && current.isHeld()) {
+                released.put(key, new Allocation(key.zone(), key.service(), current.address(), at));
+            }
+        }
+        return List.copyOf(released.values());
+    }
+
+    /** Sets each row's state as of {@code newRevision} (no rule checked: replay and durable changes). */
+    void apply(List<Allocation> changed, long newRevision) {
+        for (Allocation row : changed) {
+            Key key = Key.of(row);
+            Allocation old = rows.put(key, row);
+            if (old != null && !old.address().equals(row.address())) {
+                List<Key> keys = keysByAddress.get(old.address());
+                keys.remove(key);
+                if (keys.isEmpty()) {
+                    keysByAddress.remove(old.address());
+                }
+            }
+            if (old == null || !old.address().equals(row.address())) {
+                keysByAddress.computeIfAbsent(row.address(), address -> new ArrayList<>(1)).add(key);
+            }
+            Long oldRevision = revisionOf.put(key, newRevision);
+            if (oldRevision != null) {
+                Set<Key> keys = keysByRevision.get(oldRevision);
+                keys.remove(key);
+                if (keys.isEmpty()) {
+                    keysByRevision.remove(oldRevision);
+                }
+            }
+            keysByRevision.computeIfAbsent(newRevision, r -> new LinkedHashSet<>()).add(key);
+        }
+        revision = Math.max(revision, newRevision);
+    }
+
+    /** Fails naming both rows when two rows hold one address (restored state that contradicts itself). */
+    void requireOneHolderPerAddress(String source) throws IOException {
+        for (Map.Entry<InetAddress, List<Key>> entry : keysByAddress.entrySet()) {
+            Allocation holder = null;
+            for (Key key : entry.getValue()) {
+                Allocation row = rows.get(key);
+                if (row.isHeld()) {
+                    if (holder != null) {
+                        throw new IOException(source + " holds " + entry.getKey().getHostAddress() + " for both "
+                                + holder.zone() + "/" + holder.service() + " and " + row.zone() + "/" + row.service());
+                    }
+                    holder = row;
+                }
+            }
+        }
+    }
+
+    Allocation row(Key key) {
+        return rows.get(key);
+    }
+
+    /** Rule 1 (another row holds it) or rule 2 (another row released it after {@code releasedAfter}). */
+    private boolean blocked(Key claimer, InetAddress address, Instant releasedAfter) {
+        for (Key key : keysByAddress.getOrDefault(address, List.of())) {
+            Allocation row = rows.get(key);
+            if (!key.equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
