@@ -1,62 +1,185 @@
 package dev.meshdns;
 
+import dev.meshdns.admin.Metrics;
+import dev.meshdns.admin.Readiness;
 import dev.meshdns.catalog.Catalog;
+import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.table.NameTable;
+import dev.meshdns.table.ServiceVips;
 import dev.meshdns.table.ZoneSpec;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a catalog into a published NameTable: VIPs made durable first, then the table built aside
- * and swapped in with one volatile write. Any failure keeps the previous table. Confined to the
- * {@code meshdns-vip-store} thread (it calls the allocator).
+ * Turns the current catalog into a published NameTable: VIPs made durable first (both families),
+ * then the table built aside and swapped in with one volatile write. When the store is down the
+ * services that hold a VIP keep answering and new ones answer SERVFAIL until it is back. Any
+ * failure keeps the previous table. Each apply says when it should be retried (a quarantine
+ * ending, or the store coming back). Confined to the {@code meshdns-vip-store} thread.
  */
 final class CatalogApplier {
+    static final Duration STORE_RETRY = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(CatalogApplier.class);
     private static final int MAX_NAMED_FAILURES = 50;
 
     private final ZoneSpec spec;
-    private final VipSource vips;
+    private final VipSource v4;
+    private final VipSource v6;
     private final AtomicReference<NameTable> tables;
+    private final AtomicReference<Readiness> readiness;
+    private final Metrics metrics;
+    private final Clock clock;
+    private Catalog current;
+    private volatile Map<String, ServiceVips> published = Map.of();
 
-    CatalogApplier(ZoneSpec spec, VipSource vips, AtomicReference<NameTable> tables) {
+    CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
+                   AtomicReference<Readiness> readiness, Metrics metrics, Clock clock) {
         this.spec = spec;
-        this.vips = vips;
+        this.v4 = v4;
+        this.v6 = v6;
         this.tables = tables;
+        this.readiness = readiness;
+        this.metrics = metrics;
+        this.clock = clock;
     }
 
-    /** Applies the catalog, or logs why not and leaves the current table in place. Never throws. */
-    void apply(Catalog catalog) {
+    /** Applies a new catalog; returns when to apply again, if ever (see {@link #reapply}). Never throws. */
+    Optional<Instant> apply(Catalog catalog) {
+        current = catalog;
+        return reapply();
+    }
+
+    /** Picks up other writers' changes; applies again when there were any. Never throws. */
+    Optional<Instant> refresh() {
+        if (current == null) {
+            return Optional.empty();
+        }
+        try {
+            boolean changed = v4.refresh() | v6.refresh();
+            return changed ? reapply() : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            metrics.vipStoreError();
+            log.warn("reading VIP changes from the store failed: {}", e.getMessage());
+            return Optional.of(clock.instant().plus(STORE_RETRY));
+        }
+    }
+
+    /** Applies the current catalog again (a retry). Never throws. */
+    Optional<Instant> reapply() {
+        if (current == null) {
+            return Optional.empty();
+        }
         long start = System.nanoTime();
         try {
-            VipAssignment.Outcome outcome = VipAssignment.assign(catalog.entries(), vips);
-            outcome.conflicts().forEach(conflict -> log.error("VIP conflict: {}", conflict));
-            logFailures(outcome.failures());
-            NameTable table = NameTable.build(spec, outcome.entries(), outcome.vips(), outcome.failures());
+            List<ServiceEntry> entries = current.entries();
+            Optional<Instant> retry = Optional.empty();
+            VipAssignment.Outcome four;
+            VipAssignment.Outcome six;
+            try {
+                four = VipAssignment.assign(entries, ServiceEntry::vip, v4);
+                six = VipAssignment.assign(entries, ServiceEntry::vip6, v6);
+            } catch (IOException e) {
+                metrics.vipStoreError();
+                String why = "VIP store unavailable: " + e.getMessage();
+                log.error("{}; services that hold a VIP keep answering, new ones answer SERVFAIL", why);
+                four = VipAssignment.withoutStore(entries, ServiceEntry::vip, v4, why);
+                six = VipAssignment.withoutStore(entries, ServiceEntry::vip6, v6, why);
+                retry = Optional.of(clock.instant().plus(STORE_RETRY));
+            }
+            Stream.concat(four.conflicts().stream(), six.conflicts().stream()).forEach(conflict -> {
+                metrics.vipPinConflict();
+                log.error("VIP conflict: {}", conflict);
+            });
+            Map<String, ServiceVips> vips = combine(entries, four, six);
+            NameTable table = NameTable.build(spec, entries, vips);
             table.problems().forEach(problem -> log.warn("catalog: {}", problem));
             tables.set(table);
+            published = vips;
+            int unallocated = four.failures().size() + six.failures().size();
+            report(four.failures(), six.failures());
+            metrics.catalogReload(Metrics.Reload.APPLIED);
+            metrics.catalogServices(entries.size());
+            metrics.names(table.size());
+            metrics.vipAllocationFailures(unallocated);
+            metrics.unallocatedVips(unallocated);
+            metrics.catalogApplyNanos(System.nanoTime() - start);
+            readiness.set(readiness(four.failures(), six.failures(), retry.isPresent()));
             log.info("catalog applied: {} services, {} names, {} entries skipped, {} without VIP, in {} ms",
-                    outcome.entries().size(), table.entryNames(), catalog.problems().size(),
-                    outcome.failures().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        } catch (Exception e) {
+                    entries.size(), table.entryNames(), current.problems().size(), unallocated,
+                    Duration.ofNanos(System.nanoTime() - start).toMillis());
+            if (retry.isEmpty() && unallocated > 0) {
+                retry = earliest(v4.nextQuarantineEnd(), v6.nextQuarantineEnd());
+            }
+            return retry;
+        } catch (RuntimeException e) {
+            metrics.catalogReload(Metrics.Reload.FAILED);
             log.error("catalog not applied, still answering from the previous one", e);
+            return Optional.empty();
         }
     }
 
-    private void logFailures(Map<String, String> failures) {
-        if (failures.isEmpty()) {
+    /** The addresses answered now, service to VIPs, for the debug view. Any thread. */
+    Map<String, ServiceVips> published() {
+        return published;
+    }
+
+    private static Map<String, ServiceVips> combine(List<ServiceEntry> entries, VipAssignment.Outcome four,
+                                                    VipAssignment.Outcome six) {
+        Map<String, ServiceVips> vips = new LinkedHashMap<>();
+        for (ServiceEntry entry : entries) {
+            String service = entry.service();
+            InetAddress a = four.vips().get(service);
+            InetAddress aaaa = six.vips().get(service);
+            vips.put(service, new ServiceVips(a instanceof Inet4Address v ? v : null,
+                    aaaa instanceof Inet6Address v ? v : null,
+                    four.failures().get(service), six.failures().get(service)));
+        }
+        return vips;
+    }
+
+    private void report(Map<String, String> four, Map<String, String> six) {
+        Map<String, String> all = new LinkedHashMap<>(four);
+        six.forEach((service, why) -> all.merge(service, why, (a, b) -> a + "; " + b));
+        if (all.isEmpty()) {
             return;
         }
-        String named = failures.entrySet().stream().limit(MAX_NAMED_FAILURES)
+        String named = all.entrySet().stream().limit(MAX_NAMED_FAILURES)
                 .map(failure -> failure.getKey() + " (" + failure.getValue() + ")")
                 .collect(Collectors.joining(", "));
-        String more = failures.size() > MAX_NAMED_FAILURES ? " and " + (failures.size() - MAX_NAMED_FAILURES)
-                + " more" : "";
-        log.error("no VIP from pool {}/{} for {} services, their names answer SERVFAIL: {}{}",
-                spec.vipPool().network().getHostAddress(), spec.vipPool().prefixLength(), failures.size(), named, more);
+        String more = all.size() > MAX_NAMED_FAILURES ? " and " + (all.size() - MAX_NAMED_FAILURES) + " more" : "";
+        log.error("{} services have no VIP and answer SERVFAIL: {}{}", all.size(), named, more);
+    }
+
+    private static Readiness readiness(Map<String, String> four, Map<String, String> six, boolean storeDown) {
+        Readiness ready = Readiness.READY;
+        if (storeDown) {
+            ready = ready.withDetail("VIP store unavailable: new services answer SERVFAIL until it is back");
+        }
+        if (!four.isEmpty() || !six.isEmpty()) {
+            String example = Stream.concat(four.values().stream(), six.values().stream()).findFirst().orElse("");
+            ready = ready.withDetail((four.size() + six.size()) + " services without a VIP (SERVFAIL): " + example);
+        }
+        return ready;
+    }
+
+    private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.isEmpty() || a.get().isBefore(b.get()) ? a : b;
     }
 }

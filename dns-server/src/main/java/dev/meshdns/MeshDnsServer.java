@@ -1,25 +1,39 @@
 package dev.meshdns;
 
+import dev.meshdns.admin.AdminServer;
+import dev.meshdns.admin.DebugViews;
+import dev.meshdns.admin.Json;
+import dev.meshdns.admin.Metrics;
+import dev.meshdns.admin.Readiness;
 import dev.meshdns.catalog.Catalog;
 import dev.meshdns.catalog.CatalogWatcher;
 import dev.meshdns.config.ServerConfig;
+import dev.meshdns.config.StoreKind;
 import dev.meshdns.table.NameTable;
+import dev.meshdns.table.ServiceVips;
 import dev.meshdns.table.ZoneSpec;
 import dev.meshdns.transport.Answerer;
+import dev.meshdns.transport.CountingAnswerer;
 import dev.meshdns.transport.DnsTransport;
 import dev.meshdns.transport.TcpLimits;
+import dev.meshdns.vip.Cidr;
 import dev.meshdns.vip.VipAllocator;
 import dev.meshdns.vip.VipStore;
 import dev.meshdns.vip.store.FileVipStore;
+import dev.meshdns.vip.store.PostgresVipStore;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.util.List;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,32 +41,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root and embedding API: wires store, allocator, catalog watcher, NameTable and
- * transport, in that one place. Flow per catalog change, on the single {@code meshdns-vip-store}
- * thread: pins reserved, VIPs allocated durably, table built aside, published by one volatile
- * write that the event loops read per query. Thread-safe: accessors and {@link #close} from any
- * thread.
+ * The composition root and embedding API: wires store, allocators, catalog watcher, NameTable,
+ * transport and admin HTTP, in that one place. Every change (a catalog edit, another replica's
+ * allocation, a quarantine ending, the store coming back) is applied on the single
+ * {@code meshdns-vip-store} thread: VIPs made durable, table built aside, published by one
+ * volatile write that the event loops read per query. Thread-safe: accessors and {@link #close}
+ * from any thread.
  */
 public final class MeshDnsServer implements Closeable {
+    /** How often other writers' changes are read even without a notification (they can be missed). */
+    static final Duration REFRESH_INTERVAL = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(MeshDnsServer.class);
 
     private final ServerConfig config;
+    private final Clock clock = Clock.systemUTC();
     private final AtomicReference<NameTable> tables = new AtomicReference<>();
+    private final AtomicReference<Readiness> readiness =
+            new AtomicReference<>(Readiness.notReady("catalog not loaded yet"));
     private final AtomicReference<Catalog> pending = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final ExecutorService storeExecutor = Executors.newSingleThreadExecutor(MeshDnsServer::storeThread);
+    private final ScheduledExecutorService storeExecutor = storeExecutor();
+    private final Metrics metrics = Metrics.prometheus();
     private DnsTransport transport;
+    private AdminServer admin;
     private VipStore store;
+    private CatalogApplier applier;
     private CatalogWatcher watcher;
+    private ScheduledFuture<?> retry;
 
     private MeshDnsServer(ServerConfig config) {
         this.config = config;
     }
 
     /**
-     * Starts a server: binds UDP and TCP (zone names answer SERVFAIL until a catalog is loaded),
-     * restores the VIP store, loads the catalog file if it exists and applies it, then watches the
-     * file. Returns once listening with the first catalog applied.
+     * Starts a server: binds UDP and TCP (zone names answer SERVFAIL until a catalog is loaded) and
+     * the admin HTTP server, restores the VIP store, loads the catalog file if it exists and applies
+     * it, then watches the file. Returns once listening with the first catalog applied.
      */
     public static MeshDnsServer start(ServerConfig config) throws IOException {
         MeshDnsServer server = new MeshDnsServer(config);
@@ -66,25 +90,57 @@ public final class MeshDnsServer implements Closeable {
     }
 
     private void startAll() throws IOException {
-        ZoneSpec spec = new ZoneSpec(config.zone(), config.ttlSeconds(), config.vipCidr());
+        ZoneSpec spec = new ZoneSpec(config.zone(), config.ttlSeconds(), config.vipCidr(), config.vip6Cidr(),
+                config.aaaaIpv4Mapped());
         tables.set(NameTable.notReady(spec));
         transport = DnsTransport.bind(config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
-                config.maxTcpConnections(), config.maxTcpConnectionsPerSource()), Answerer.resolving(tables::get));
+                config.maxTcpConnections(), config.maxTcpConnectionsPerSource()),
+                new CountingAnswerer(Answerer.resolving(tables::get), metrics));
         log.info("dns transport {}: udp {}, tcp {}", transport.kindName(), transport.udpAddress(),
                 transport.tcpAddress());
-        store = onStoreThread(() -> openFileStore(config.dataDir()));
-        VipAllocator allocator = onStoreThread(() -> VipAllocator.open(store, config.vipCidr(), config.zone()));
-        CatalogApplier applier = new CatalogApplier(spec, VipSource.of(allocator), tables);
-        watcher = new CatalogWatcher(config.catalogFile(), catalog -> submit(applier, catalog));
+        admin = AdminServer.start(config.adminListen(), metrics, readiness::get,
+                DebugViews.of(this::namesJson, this::vipsJson));
+        store = onStoreThread(this::openStore);
+        VipSource v4 = onStoreThread(() -> allocator(config.vipCidr()));
+        VipSource v6 = config.vip6Cidr() == null ? VipSource.NONE : onStoreThread(() -> allocator(config.vip6Cidr()));
+        applier = new CatalogApplier(spec, v4, v6, tables, readiness, metrics, clock);
+        store.onRemoteChange(() -> storeExecutor.execute(() -> retryAt(applier.refresh())));
+        long refreshMillis = REFRESH_INTERVAL.toMillis();
+        storeExecutor.scheduleWithFixedDelay(() -> retryAt(applier.refresh()), refreshMillis, refreshMillis,
+                TimeUnit.MILLISECONDS);
+        watcher = new CatalogWatcher(config.catalogFile(), this::submit);
         watcher.start();
         onStoreThread(() -> null); // the first catalog, if any, is applied once this returns
     }
 
-    /** Queues a catalog; a burst of changes is coalesced into applying only the latest. */
-    private void submit(CatalogApplier applier, Catalog catalog) {
-        if (pending.getAndSet(catalog) == null) {
-            storeExecutor.execute(() -> applier.apply(pending.getAndSet(null)));
+    private VipStore openStore() throws IOException {
+        if (config.store() == StoreKind.POSTGRES) {
+            return PostgresVipStore.open(config.postgresUrl());
         }
+        return FileVipStore.open(config.dataDir());
+    }
+
+    private VipSource allocator(Cidr pool) throws IOException {
+        return VipSource.of(VipAllocator.open(store, pool, config.zone(), config.vipQuarantine(), clock));
+    }
+
+    /** Queues a catalog; a burst of changes is coalesced into applying only the latest. */
+    private void submit(Catalog catalog) {
+        if (pending.getAndSet(catalog) == null) {
+            storeExecutor.execute(() -> retryAt(applier.apply(pending.getAndSet(null))));
+        }
+    }
+
+    /** Schedules the next re-apply (one at a time; a new apply replaces an older plan). Store thread. */
+    private void retryAt(Optional<Instant> at) {
+        if (at.isEmpty() || closed.get()) {
+            return;
+        }
+        if (retry != null) {
+            retry.cancel(false);
+        }
+        long delayMillis = Math.max(100, Duration.between(clock.instant(), at.get()).toMillis());
+        retry = storeExecutor.schedule(() -> retryAt(applier.reapply()), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Where UDP listens (the real port when port 0 was configured). */
@@ -97,14 +153,19 @@ public final class MeshDnsServer implements Closeable {
         return transport.tcpAddress();
     }
 
+    /** Where the admin HTTP server listens. */
+    public InetSocketAddress adminAddress() {
+        return admin.address();
+    }
+
     /** The configuration the server runs with. */
     public ServerConfig config() {
         return config;
     }
 
     /**
-     * Stops watching, closes the sockets and event loops, lets a catalog change in progress finish
-     * (its VIPs stay durable) and closes the store. Idempotent.
+     * Stops watching, closes the sockets, event loops and admin server, lets a change in progress
+     * finish (its VIPs stay durable) and closes the store. Idempotent.
      */
     @Override
     public void close() {
@@ -116,6 +177,9 @@ public final class MeshDnsServer implements Closeable {
         }
         if (transport != null) {
             transport.close();
+        }
+        if (admin != null) {
+            admin.close();
         }
         storeExecutor.shutdown();
         try {
@@ -139,6 +203,32 @@ public final class MeshDnsServer implements Closeable {
         }
     }
 
+    private String namesJson() {
+        StringBuilder json = new StringBuilder("{\"names\":[");
+        String separator = "";
+        for (String name : tables.get().names()) {
+            json.append(separator);
+            Json.appendString(json, name);
+            separator = ",";
+        }
+        return json.append("]}").toString();
+    }
+
+    private String vipsJson() {
+        Map<String, ServiceVips> vips = applier == null ? Map.of() : applier.published();
+        StringBuilder json = new StringBuilder("{");
+        String separator = "";
+        for (Map.Entry<String, ServiceVips> entry : vips.entrySet()) {
+            ServiceVips v = entry.getValue();
+            json.append(separator);
+            Json.appendString(json, entry.getKey()).append(":{\"ipv4\":")
+                    .append(v.v4() == null ? "null" : Json.quote(v.v4().getHostAddress())).append(",\"ipv6\":")
+                    .append(v.v6() == null ? "null" : Json.quote(v.v6().getHostAddress())).append('}');
+            separator = ",";
+        }
+        return json.append('}').toString();
+    }
+
     private <T> T onStoreThread(Callable<T> task) throws IOException {
         try {
             return storeExecutor.submit(task).get();
@@ -160,17 +250,15 @@ public final class MeshDnsServer implements Closeable {
         }
     }
 
-    /**
-     * The one reference to the file store. Looked up reflectively only until the vip-allocator
-     * branch is merged; then this body becomes {@code return FileVipStore.open(dataDir);}.
-     */
-    private static VipStore openFileStore(Path dataDir) throws IOException {
-        return FileVipStore.open(dataDir);
-    }
-
-    private static Thread storeThread(Runnable task) {
-        Thread thread = new Thread(task, "meshdns-vip-store");
-        thread.setDaemon(true);
-        return thread;
+    private static ScheduledExecutorService storeExecutor() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "meshdns-vip-store");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 }

@@ -11,35 +11,35 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Decides the IPv4 VIP of every entry of a catalog: pinned VIPs win, except that a pin may not
- * take an address another service already holds (a VIP once answered never moves, so the pin
- * loses and that service gets an allocated VIP instead); every other service is allocated from
- * the pool, durably, in one call. Stateless; the {@link VipSource} fixes the thread.
+ * Decides the VIPs of one address family for every entry of a catalog: pinned VIPs win, except
+ * that a pin may not take an address another service already holds (a VIP once answered never
+ * moves, so the pin loses and that service gets an allocated VIP instead); every other service is
+ * synced with the pool, durably, in one call (services that left are released). Stateless; the
+ * {@link VipSource} fixes the thread.
  */
 final class VipAssignment {
 
     /**
-     * The decision. {@code entries} are the catalog's, with rejected pins removed; {@code vips} holds
-     * every service that has a VIP (pins included); {@code failures} the services without one and
-     * why; {@code conflicts} one message per rejected pin, naming both services.
+     * The decision: {@code vips} holds every service that has a VIP (pins included); {@code
+     * failures} the services without one and why; {@code conflicts} one message per rejected pin,
+     * naming both services.
      */
-    record Outcome(List<ServiceEntry> entries, Map<String, InetAddress> vips, Map<String, String> failures,
-                   List<String> conflicts) {
+    record Outcome(Map<String, InetAddress> vips, Map<String, String> failures, List<String> conflicts) {
     }
 
     private VipAssignment() {
     }
 
-    static Outcome assign(List<ServiceEntry> entries, VipSource source) throws IOException {
+    static Outcome assign(List<ServiceEntry> entries, Function<ServiceEntry, InetAddress> pinOf, VipSource source)
+            throws IOException {
         List<String> conflicts = new ArrayList<>();
-        Map<String, InetAddress> pins = acceptedPins(entries, source.allocations(), conflicts);
+        Map<String, InetAddress> pins = acceptedPins(entries, pinOf, source.allocations(), conflicts);
         Set<InetAddress> reserved = Set.copyOf(pins.values());
         List<String> unpinned = entries.stream().map(ServiceEntry::service).filter(s -> !pins.containsKey(s)).toList();
-        AllocationResult result = unpinned.isEmpty()
-                ? new AllocationResult(Map.of(), Map.of())
-                : source.allocate(unpinned, reserved);
+        AllocationResult result = source.sync(unpinned, reserved);
         Map<String, InetAddress> vips = new LinkedHashMap<>(result.vips());
         Map<String, String> failures = new LinkedHashMap<>(result.failures());
         Map<InetAddress, String> holders = holders(vips);
@@ -54,7 +54,29 @@ final class VipAssignment {
                 vips.put(service, pin);
             }
         });
-        return new Outcome(withoutRejectedPins(entries, pins), vips, failures, conflicts);
+        return new Outcome(vips, failures, conflicts);
+    }
+
+    /**
+     * What can be answered while the store is down: services keep the VIPs they hold, pins that
+     * clash with no held VIP stand, and every other service fails with {@code why}.
+     */
+    static Outcome withoutStore(List<ServiceEntry> entries, Function<ServiceEntry, InetAddress> pinOf,
+                                VipSource source, String why) {
+        List<String> conflicts = new ArrayList<>();
+        Map<String, InetAddress> held = source.allocations();
+        Map<String, InetAddress> pins = acceptedPins(entries, pinOf, held, conflicts);
+        Map<String, InetAddress> vips = new LinkedHashMap<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (ServiceEntry entry : entries) {
+            InetAddress vip = pins.containsKey(entry.service()) ? pins.get(entry.service()) : held.get(entry.service());
+            if (vip != null) {
+                vips.put(entry.service(), vip);
+            } else if (source != VipSource.NONE) {
+                failures.put(entry.service(), why);
+            }
+        }
+        return new Outcome(vips, failures, conflicts);
     }
 
     /**
@@ -62,19 +84,21 @@ final class VipAssignment {
      * the same address and to an unpinned service that durably holds the address; a loser becomes
      * unpinned, which can make its own durable VIP contested, hence the loop.
      */
-    private static Map<String, InetAddress> acceptedPins(List<ServiceEntry> entries, Map<String, InetAddress> durable,
-                                                         List<String> conflicts) {
+    private static Map<String, InetAddress> acceptedPins(List<ServiceEntry> entries,
+                                                         Function<ServiceEntry, InetAddress> pinOf,
+                                                         Map<String, InetAddress> durable, List<String> conflicts) {
         Map<String, InetAddress> pins = new LinkedHashMap<>();
         Map<InetAddress, String> pinnedBy = new HashMap<>();
         for (ServiceEntry entry : entries) {
-            if (entry.vip() == null) {
+            InetAddress pin = pinOf.apply(entry);
+            if (pin == null) {
                 continue;
             }
-            String owner = pinnedBy.putIfAbsent(entry.vip(), entry.service());
+            String owner = pinnedBy.putIfAbsent(pin, entry.service());
             if (owner == null) {
-                pins.put(entry.service(), entry.vip());
+                pins.put(entry.service(), pin);
             } else {
-                conflicts.add(conflict(entry.service(), entry.vip(), "service \"" + owner + "\" pins it first"));
+                conflicts.add(conflict(entry.service(), pin, "service \"" + owner + "\" pins it first"));
             }
         }
         Set<String> inCatalog = new LinkedHashSet<>();
@@ -109,12 +133,5 @@ final class VipAssignment {
         Map<InetAddress, String> holders = new HashMap<>();
         vips.forEach((service, vip) -> holders.put(vip, service));
         return holders;
-    }
-
-    private static List<ServiceEntry> withoutRejectedPins(List<ServiceEntry> entries, Map<String, InetAddress> pins) {
-        return entries.stream()
-                .map(e -> e.vip() == null || pins.containsKey(e.service()) ? e
-                        : new ServiceEntry(e.service(), e.hostnames(), null, e.vip6(), e.ports()))
-                .toList();
     }
 }

@@ -4,21 +4,50 @@ import dev.meshdns.vip.AllocationResult;
 import dev.meshdns.vip.VipAllocator;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The two allocator calls the catalog flow makes, as an interface so the flow is tested without a
- * store. Same confinement as {@link VipAllocator}: the {@code meshdns-vip-store} thread only.
+ * The allocator calls the catalog flow makes for one address family, as an interface so the flow
+ * is tested without a store; {@link #NONE} stands for a family without a pool (pins only). Same
+ * confinement as {@link VipAllocator}: the {@code meshdns-vip-store} thread only.
  */
 interface VipSource {
 
-    /** Every durable allocation, service to VIP. */
+    /** No pool: nothing is allocated, nothing fails, pins are the only addresses. */
+    VipSource NONE = new VipSource() {
+        @Override
+        public Map<String, InetAddress> allocations() {
+            return Map.of();
+        }
+
+        @Override
+        public AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) {
+            return new AllocationResult(Map.of(), Map.of());
+        }
+    };
+
+    /** Every held allocation, service to VIP. */
     Map<String, InetAddress> allocations();
 
-    /** Durable VIPs for these services, never one of {@code reserved}; blocks on fsync. */
-    AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved) throws IOException;
+    /**
+     * Releases held VIPs of services not in {@code live}, then gives every live service a durable
+     * VIP, never one of {@code reserved}; blocks on the store.
+     */
+    AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) throws IOException;
+
+    /** Reads changes other writers made; true when this pool's allocations changed. */
+    default boolean refresh() throws IOException {
+        return false;
+    }
+
+    /** When a quarantined address next becomes free, if any. */
+    default Optional<Instant> nextQuarantineEnd() {
+        return Optional.empty();
+    }
 
     static VipSource of(VipAllocator allocator) {
         return new VipSource() {
@@ -28,9 +57,18 @@ interface VipSource {
             }
 
             @Override
-            public AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved)
-                    throws IOException {
-                return allocator.allocate(services, reserved);
+            public AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) throws IOException {
+                return allocator.sync(live, reserved);
+            }
+
+            @Override
+            public boolean refresh() throws IOException {
+                return allocator.refresh();
+            }
+
+            @Override
+            public Optional<Instant> nextQuarantineEnd() {
+                return allocator.nextQuarantineEnd();
             }
         };
     }

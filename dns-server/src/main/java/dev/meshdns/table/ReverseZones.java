@@ -22,8 +22,11 @@ final class ReverseZones {
         boolean v4 = pool.network() instanceof Inet4Address;
         int digitBits = v4 ? 8 : 4;
         int addressBits = v4 ? 32 : 128;
-        int digits = Math.max(1, (pool.prefixLength() + digitBits - 1) / digitBits);
-        int count = 1 << Math.min(30, digits * digitBits - pool.prefixLength());
+        // A zone apex is never a whole address (that name holds a PTR): a pool longer than /24
+        // (or /124) is answered from the enclosing /24 (/124) zone.
+        int digits = Math.min(addressBits / digitBits - 1,
+                Math.max(1, (pool.prefixLength() + digitBits - 1) / digitBits));
+        int count = 1 << Math.min(30, Math.max(0, digits * digitBits - pool.prefixLength()));
         List<byte[]> out = new ArrayList<>();
         if (count > MAX_ZONES) {
             return out;
