@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * change to every connected stream as a delta (one changed entry, one resource in one response).
  * Thread-safe: {@link #put}, {@link #remove} and {@link #replaceAll} may be called from any
  * thread; they return at once and are applied in call order on one thread
- * ({@code meshdns-control-plane}), which owns all stream state.
+ * ({@code meshdns-control-plane}), which owns all stream state. After {@link #close} they throw
+ * IllegalStateException.
  */
 public final class MeshDnsControlPlane implements AutoCloseable {
     /** The xDS type URL of {@link ServiceEntry} resources; the resource name is the service. */
@@ -69,13 +71,13 @@ public final class MeshDnsControlPlane implements AutoCloseable {
     /** Adds or replaces the entry named by its service; streams get it unless they hold this version. */
     public void put(ServiceEntry entry) {
         VersionedEntry versioned = VersionedEntry.of(Objects.requireNonNull(entry, "entry"));
-        serial.execute(() -> distributor.put(versioned));
+        apply(() -> distributor.put(versioned));
     }
 
     /** Removes the service's entry, if any; streams holding it get it in {@code removed_resources}. */
     public void remove(String service) {
         Objects.requireNonNull(service, "service");
-        serial.execute(() -> distributor.remove(service));
+        apply(() -> distributor.remove(service));
     }
 
     /**
@@ -91,7 +93,15 @@ public final class MeshDnsControlPlane implements AutoCloseable {
                 throw new IllegalArgumentException("two entries for service \"" + versioned.name() + "\"");
             }
         }
-        serial.execute(() -> distributor.replaceAll(replacement));
+        apply(() -> distributor.replaceAll(replacement));
+    }
+
+    private void apply(Runnable change) {
+        try {
+            serial.execute(change);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("control plane on " + listen + " is closed", e);
+        }
     }
 
     /** The address the server listens on, with the actual port. */
