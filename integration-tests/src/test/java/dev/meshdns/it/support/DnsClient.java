@@ -16,7 +16,9 @@ import java.util.Optional;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 
 /**
@@ -49,6 +51,18 @@ public final class DnsClient {
         } catch (TextParseException e) {
             throw new IllegalArgumentException("bad name: " + name, e);
         }
+    }
+
+    /** A query with an OPT (EDNS version 0, payload 1232, no options). */
+    public static Message newQueryWithEdns(String name, int type) {
+        Message query = newQuery(name, type);
+        query.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+        return query;
+    }
+
+    /** Sends {@code name type} with an OPT over UDP and parses the reply. */
+    public Message queryWithEdns(String name, int type) {
+        return exchange(newQueryWithEdns(name, type));
     }
 
     /** Sends {@code name type} over UDP and parses the reply. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.api.Assertions;
+import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -183,6 +184,20 @@ public final class MessageAssert extends AbstractAssert<MessageAssert, Message> 
     public MessageAssert hasNoOptOptions() {
         hasOneOpt();
         Assertions.assertThat(opt().getOptions()).as("options in the OPT").isEmpty();
+        return this;
+    }
+
+    /**
+     * The OPT holds exactly one Extended DNS Error (option 15) whose text contains {@code fragment},
+     * compared case-insensitively.
+     */
+    public MessageAssert hasExtendedErrorTextContaining(String fragment) {
+        hasOneOpt();
+        List<ExtendedErrorCodeOption> errors = Replies.extendedErrors(actual);
+        Assertions.assertThat(errors).as("Extended DNS Errors in%n%s", actual).hasSize(1);
+        String text = errors.get(0).getText();
+        Assertions.assertThat(text).as("EXTRA-TEXT of the Extended DNS Error in%n%s", actual)
+                .isNotNull().containsIgnoringCase(fragment);
         return this;
     }
 

@@ -30,4 +30,15 @@ public final class Ports {
         }
         throw new IllegalStateException("no port free for both UDP and TCP after 50 attempts");
     }
+
+    /** A loopback TCP port free at the time of the call (e.g. for the admin HTTP server). */
+    public static int freeTcpPort() {
+        try (ServerSocket tcp = new ServerSocket()) {
+            tcp.setReuseAddress(false);
+            tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return tcp.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -24,18 +25,29 @@ public final class ServerProcess implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private final DnsClient client;
+    private final AdminClient admin;
 
-    private ServerProcess(Process process, int port, Path logFile) {
+    private ServerProcess(Process process, int port, int adminPort, Path logFile) {
         this.process = process;
         this.port = port;
         this.logFile = logFile;
         this.client = new DnsClient(port);
+        this.admin = new AdminClient(adminPort);
     }
 
     /** Starts {@code mesh-dns serve} on a free loopback port (zone mesh, pool 240.0.0.0/4, TTL 30). */
     public static ServerProcess start(Path catalogFile, Path dataDir) {
+        return start(catalogFile, dataDir, ServerFlags.defaults());
+    }
+
+    /**
+     * Starts {@code mesh-dns serve} with these flags, on a free loopback DNS port and a free admin
+     * port (never the default 9153, so that servers running at once do not clash).
+     */
+    public static ServerProcess start(Path catalogFile, Path dataDir, ServerFlags flags) {
         int port = Ports.freeUdpAndTcpPort();
-        List<String> command = List.of(
+        int adminPort = Ports.freeTcpPort();
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-Dio.netty.leakDetection.level=paranoid",
@@ -43,20 +55,21 @@ public final class ServerProcess implements AutoCloseable {
                 "dev.meshdns.cli.Main", "serve",
                 "--catalog-file", catalogFile.toString(),
                 "--dns-listen", "127.0.0.1:" + port,
-                "--data-dir", dataDir.toString(),
-                "--zone", "mesh",
-                "--vip-cidr", "240.0.0.0/4",
-                "--ttl", "30");
+                "--admin-listen", "127.0.0.1:" + adminPort,
+                "--data-dir", dataDir.toString()));
+        command.addAll(flags.arguments());
         try {
             Path logs = Path.of("target", "it-logs").toAbsolutePath();
             Files.createDirectories(logs);
             Path logFile = logs.resolve("mesh-dns-" + ProcessHandle.current().pid() + "-"
                     + STARTED.incrementAndGet() + ".log");
+            Files.writeString(logFile, String.join(" ", command.subList(5, command.size())) + "\n",
+                    StandardCharsets.UTF_8);
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            return new ServerProcess(process, port, logFile);
+            return new ServerProcess(process, port, adminPort, logFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -64,7 +77,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the server and waits until it answers anything on UDP. */
     public static ServerProcess startAndWait(Path catalogFile, Path dataDir) {
-        ServerProcess server = start(catalogFile, dataDir);
+        return startAndWait(catalogFile, dataDir, ServerFlags.defaults());
+    }
+
+    /** Starts the server with these flags and waits until it answers anything on UDP. */
+    public static ServerProcess startAndWait(Path catalogFile, Path dataDir, ServerFlags flags) {
+        ServerProcess server = start(catalogFile, dataDir, flags);
         try {
             return server.waitUntilAnswering();
         } catch (RuntimeException | Error e) {
@@ -96,6 +114,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public DnsClient client() {
         return client;
+    }
+
+    /** HTTP to the admin server: /metrics, /health, /ready. */
+    public AdminClient admin() {
+        return admin;
     }
 
     public boolean isAlive() {

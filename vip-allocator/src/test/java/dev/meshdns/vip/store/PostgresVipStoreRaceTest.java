@@ -1,6 +1,6 @@
 package dev.meshdns.vip.store;
 
-import static dev.meshdns.vip.store.PostgresVipStoreTest.ip;
+import static dev.meshdns.vip.store.VipStoreContract.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.vip.VipStore.Allocation;
