@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * stop, 2 for bad flags or configuration (every problem listed), 1 when the server cannot start.
  * Not thread-safe (one invocation per instance).
  */
-@Command(name = "mesh-dns", subcommands = {ServeCommand.class, CommandLine.HelpCommand.class},
+@Command(name = "mesh-dns", subcommands = {ServeCommand.class, ControlPlaneCommand.class, CommandLine.HelpCommand.class},
         description = "Authoritative DNS for a service mesh: stable virtual IPs for every service.")
 public final class Main implements Runnable {
     @Spec

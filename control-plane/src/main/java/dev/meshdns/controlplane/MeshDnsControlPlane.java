@@ -1,0 +1,184 @@
+package dev.meshdns.controlplane;
+
+import dev.meshdns.sync.v1.ServiceEntry;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An embeddable xDS control plane for mesh-dns: serves {@code meshdns.v1.ServiceEntry} resources
+ * over Envoy's {@code AggregatedDiscoveryService/DeltaAggregatedResources} and pushes every
+ * change to every connected stream as a delta (one changed entry, one resource in one response).
+ * Thread-safe: {@link #put}, {@link #remove} and {@link #replaceAll} may be called from any
+ * thread; they return at once and are applied in call order on one thread
+ * ({@code meshdns-control-plane}), which owns all stream state. After {@link #close} they throw
+ * IllegalStateException.
+ */
+public final class MeshDnsControlPlane implements AutoCloseable {
+    /** The xDS type URL of {@link ServiceEntry} resources; the resource name is the service. */
+    public static final String TYPE_URL = "type.googleapis.com/meshdns.v1.ServiceEntry";
+    private static final Logger log = LoggerFactory.getLogger(MeshDnsControlPlane.class);
+
+    private final ExecutorService serial;
+    private final EntryDistributor distributor;
+    private final Server server;
+    private final InetSocketAddress listen;
+
+    private MeshDnsControlPlane(InetSocketAddress listen, ServerCredentials credentials) throws IOException {
+        this.serial = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "meshdns-control-plane");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.distributor = new EntryDistributor();
+        this.listen = listen;
+        this.server = NettyServerBuilder.forAddress(listen, credentials)
+                .addService(new DeltaAdsService(distributor, serial))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            serial.shutdownNow();
+            throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
+        }
+        log.info("xDS control plane listening on {} (Delta ADS, type {})", address(), TYPE_URL);
+    }
+
+    /** Starts a plaintext control plane; port 0 picks a free port (see {@link #address()}). */
+    public static MeshDnsControlPlane start(InetSocketAddress listen) throws IOException {
+        return builder().listen(listen).start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Adds or replaces the entry named by its service; streams get it unless they hold this version. */
+    public void put(ServiceEntry entry) {
+        VersionedEntry versioned = VersionedEntry.of(Objects.requireNonNull(entry, "entry"));
+        apply(() -> distributor.put(versioned));
+    }
+
+    /** Removes the service's entry, if any; streams holding it get it in {@code removed_resources}. */
+    public void remove(String service) {
+        Objects.requireNonNull(service, "service");
+        apply(() -> distributor.remove(service));
+    }
+
+    /**
+     * Makes these the served entries: each stream gets what changed and the removals, nothing for
+     * an unchanged entry. Throws IllegalArgumentException for an entry without a service name or
+     * two entries with the same one (nothing is applied then).
+     */
+    public void replaceAll(Collection<ServiceEntry> entries) {
+        Map<String, VersionedEntry> replacement = new LinkedHashMap<>();
+        for (ServiceEntry entry : entries) {
+            VersionedEntry versioned = VersionedEntry.of(entry);
+            if (replacement.put(versioned.name(), versioned) != null) {
+                throw new IllegalArgumentException("two entries for service \"" + versioned.name() + "\"");
+            }
+        }
+        apply(() -> distributor.replaceAll(replacement));
+    }
+
+    private void apply(Runnable change) {
+        try {
+            serial.execute(change);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("control plane on " + listen + " is closed", e);
+        }
+    }
+
+    /** The address the server listens on, with the actual port. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getListenSockets().get(0);
+    }
+
+    /** Ends every stream (clients then reconnect elsewhere or later) and stops. Idempotent. */
+    @Override
+    public void close() {
+        if (serial.isShutdown()) {
+            return;
+        }
+        // Streams are ended first, then the server, then the thread that their last callbacks run on.
+        serial.execute(distributor::closeAll);
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+            serial.shutdown();
+            if (!serial.awaitTermination(5, TimeUnit.SECONDS)) {
+                serial.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            serial.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        log.info("xDS control plane on {} stopped", listen);
+    }
+
+    /** Options of a control plane: listen address (default 127.0.0.1:18000) and TLS. Not thread-safe. */
+    public static final class Builder {
+        private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 18000);
+        private Path certChain;
+        private Path privateKey;
+        private Path clientCa;
+
+        private Builder() {
+        }
+
+        public Builder listen(InetSocketAddress address) {
+            this.listen = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /** Serves TLS with this PEM certificate chain and PKCS#8 PEM private key. */
+        public Builder tls(Path certChain, Path privateKey) {
+            this.certChain = Objects.requireNonNull(certChain, "certChain");
+            this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+            return this;
+        }
+
+        /** Requires client certificates signed by these PEM CA certificates (mTLS); needs {@link #tls}. */
+        public Builder clientCa(Path caCertificates) {
+            this.clientCa = Objects.requireNonNull(caCertificates, "caCertificates");
+            return this;
+        }
+
+        public MeshDnsControlPlane start() throws IOException {
+            return new MeshDnsControlPlane(listen, credentials());
+        }
+
+        private ServerCredentials credentials() throws IOException {
+            if (certChain == null) {
+                if (clientCa != null) {
+                    throw new IllegalStateException("clientCa (mTLS) needs tls(certChain, privateKey) too");
+                }
+                return InsecureServerCredentials.create();
+            }
+            TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
+                    .keyManager(certChain.toFile(), privateKey.toFile());
+            if (clientCa != null) {
+                tls.trustManager(clientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+            }
+            return tls.build();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.meshdns.cli;
+
+import dev.meshdns.catalog.Catalog;
+import dev.meshdns.catalog.CatalogWatcher;
+import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.controlplane.MeshDnsControlPlane;
+import dev.meshdns.controlplane.VipWatchConsumer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mesh-dns control-plane}: the reference xDS control plane. Serves the watched catalog file
+ * (the same YAML as {@code serve --catalog-file}) as {@code meshdns.v1.ServiceEntry} resources over
+ * Delta ADS, optionally logs the VIPs a mesh-dns hands back, and runs until SIGTERM/SIGINT. Not
+ * thread-safe (one invocation per instance).
+ */
+@Command(name = "control-plane", sortOptions = false,
+        description = "Serve a catalog file to mesh-dns over xDS (Delta ADS), as a reference control plane.")
+final class ControlPlaneCommand implements Callable<Integer> {
+    static final String DEFAULT_LISTEN = "127.0.0.1:18000";
+    private static final Logger log = LoggerFactory.getLogger(ControlPlaneCommand.class);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--catalog-file", paramLabel = "PATH", required = true,
+            description = "Catalog YAML (a 'services:' list) to serve. Watched: every change is pushed as a delta;"
+                    + " a missing file is waited for.")
+    private Path catalogFile;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = DEFAULT_LISTEN,
+            description = "gRPC address of the xDS server (plaintext); port 0 picks a free port."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private String listen;
+
+    @Option(names = "--vip-watch", paramLabel = "HOST:PORT",
+            description = "A mesh-dns VipService (its --grpc-listen) to watch; the VIPs it allocated are logged."
+                    + " Default: none.")
+    private String vipWatch;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        InetSocketAddress address;
+        String flag = "--listen";
+        try {
+            address = hostPort(listen);
+            flag = "--vip-watch";
+            if (vipWatch != null) {
+                hostPort(vipWatch);
+            }
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("mesh-dns control-plane: " + flag + " " + e.getMessage());
+            spec.commandLine().getErr().println("See 'mesh-dns control-plane --help'.");
+            return ServeCommand.EXIT_CONFIG;
+        }
+        MeshDnsControlPlane controlPlane;
+        try {
+            controlPlane = MeshDnsControlPlane.start(address);
+        } catch (IOException | RuntimeException e) {
+            log.error("control plane failed to start: {}", e.getMessage(), e);
+            return ServeCommand.EXIT_START;
+        }
+        CatalogWatcher watcher = new CatalogWatcher(catalogFile, catalog -> serve(controlPlane, catalog));
+        watcher.start();
+        VipWatchConsumer vips = vipWatch == null ? null : VipWatchConsumer.start(vipWatch);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("control plane stopping");
+            watcher.close();
+            if (vips != null) {
+                vips.close();
+            }
+            controlPlane.close();
+            stopped.countDown();
+        }, "meshdns-shutdown"));
+        log.info("control plane serving {} on {}{}", catalogFile, controlPlane.address(),
+                vipWatch == null ? "" : ", watching VIPs at " + vipWatch);
+        stopped.await();
+        return 0;
+    }
+
+    private static void serve(MeshDnsControlPlane controlPlane, Catalog catalog) {
+        controlPlane.replaceAll(catalog.entries().stream().map(ControlPlaneCommand::toProto).toList());
+    }
+
+    /** The wire form of a catalog entry; an absent VIP is the empty string (mesh-dns allocates one). */
+    static dev.meshdns.sync.v1.ServiceEntry toProto(ServiceEntry entry) {
+        return dev.meshdns.sync.v1.ServiceEntry.newBuilder()
+                .setService(entry.service())
+                .addAllHostnames(entry.hostnames())
+                .setVip(entry.vip() == null ? "" : entry.vip().getHostAddress())
+                .setVip6(entry.vip6() == null ? "" : entry.vip6().getHostAddress())
+                .addAllPorts(entry.ports())
+                .build();
+    }
+
+    /** {@code HOST:PORT} or {@code [IPv6]:PORT}; the message continues the flag's value. */
+    static InetSocketAddress hostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = colon > 0 ? text.substring(0, colon) : "";
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            host = "";
+        }
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (host.isEmpty() || port < 0 || port > 65535) {
+            throw new IllegalArgumentException("must be HOST:PORT with a port from 0 to 65535, e.g. "
+                    + DEFAULT_LISTEN + " or [::1]:18000 (got \"" + text + "\")");
+        }
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("host is not a known address (got \"" + text + "\")");
+        }
+        return address;
+    }
+}
