@@ -2,7 +2,6 @@ package dev.meshdns.table;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.Cidr;
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -230,12 +229,18 @@ final class NameTableBuilder {
 
     /** A node being built: RRsets grow record by record. */
     private static final class Draft {
+        private static final int[] NO_TYPES = {};
+        private static final byte[][] NO_BYTES = {};
         final Zone zone;
         String service;
         boolean hostApex;
-        final Map<Integer, ByteArrayOutputStream> rrsets = new LinkedHashMap<>();
-        final Map<Integer, Integer> counts = new LinkedHashMap<>();
-        final Map<Integer, byte[]> unavailable = new LinkedHashMap<>();
+        // Small parallel arrays, not maps: a table has hundreds of thousands of drafts, most of
+        // them with one RRset or none.
+        int[] types = NO_TYPES;
+        byte[][] rrsets = NO_BYTES;
+        int[] counts = NO_TYPES;
+        int[] unavailableTypes = NO_TYPES;
+        byte[][] reasons = NO_BYTES;
 
         Draft(Zone zone, String service) {
             this.zone = zone;
@@ -243,29 +248,33 @@ final class NameTableBuilder {
         }
 
         void unavailable(int type, String why) {
-            unavailable.put(type, ExtendedError.of(ExtendedError.OTHER, why));
+            unavailableTypes = Arrays.copyOf(unavailableTypes, unavailableTypes.length + 1);
+            unavailableTypes[unavailableTypes.length - 1] = type;
+            reasons = Arrays.copyOf(reasons, reasons.length + 1);
+            reasons[reasons.length - 1] = ExtendedError.of(ExtendedError.OTHER, why);
         }
 
         void add(int type, byte[] record) {
-            rrsets.computeIfAbsent(type, t -> new ByteArrayOutputStream()).writeBytes(record);
-            counts.merge(type, 1, Integer::sum);
+            for (int i = 0; i < types.length; i++) {
+                if (types[i] == type) {
+                    byte[] joined = Arrays.copyOf(rrsets[i], rrsets[i].length + record.length);
+                    System.arraycopy(record, 0, joined, rrsets[i].length, record.length);
+                    rrsets[i] = joined;
+                    counts[i]++;
+                    return;
+                }
+            }
+            int n = types.length;
+            types = Arrays.copyOf(types, n + 1);
+            rrsets = Arrays.copyOf(rrsets, n + 1);
+            counts = Arrays.copyOf(counts, n + 1);
+            types[n] = type;
+            rrsets[n] = record;
+            counts[n] = 1;
         }
 
         Node toNode() {
-            int n = rrsets.size();
-            int[] types = new int[n];
-            byte[][] bytes = new byte[n][];
-            int[] recordCounts = new int[n];
-            int i = 0;
-            for (Map.Entry<Integer, ByteArrayOutputStream> e : rrsets.entrySet()) {
-                types[i] = e.getKey();
-                bytes[i] = e.getValue().toByteArray();
-                recordCounts[i] = counts.get(e.getKey());
-                i++;
-            }
-            int[] unavailableTypes = unavailable.keySet().stream().mapToInt(Integer::intValue).toArray();
-            byte[][] reasons = unavailable.values().toArray(new byte[0][]);
-            return new Node(zone, types, bytes, recordCounts, unavailableTypes, reasons);
+            return new Node(zone, types, rrsets, counts, unavailableTypes, reasons);
         }
     }
 }

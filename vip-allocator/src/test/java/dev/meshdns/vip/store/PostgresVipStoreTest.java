@@ -220,6 +220,22 @@ class PostgresVipStoreTest extends VipStoreContract {
     }
 
     @Test
+    void listenerReconnectsAfterItsConnectionIsKilledAndHearsLaterClaims() throws Exception {
+        String name = "meshdns-listener-" + System.nanoTime();
+        PostgresVipStore listening = PostgresVipStore.open(database.url() + "&ApplicationName=" + name);
+        opened.add(listening);
+        Semaphore calls = new Semaphore(0);
+        listening.onRemoteChange(calls::release);
+        assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called once listening").isTrue();
+
+        database.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + name + "'");
+
+        assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called after reconnecting").isTrue();
+        open().claim(List.of(held("a", "240.0.0.1")), QUARANTINE, T0);
+        assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called after the other replica's claim").isTrue();
+    }
+
+    @Test
     void lostConnectionFailsTheCallAndTheNextCallReconnects() throws Exception {
         String name = "meshdns-doomed-" + System.nanoTime();
         PostgresVipStore store = PostgresVipStore.open(database.url() + "&ApplicationName=" + name);
