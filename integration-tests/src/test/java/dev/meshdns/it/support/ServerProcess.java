@@ -24,12 +24,14 @@ public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path logFile;
+    private final int grpcPort;
     private final DnsClient client;
     private final AdminClient admin;
 
-    private ServerProcess(Process process, int port, int adminPort, Path logFile) {
+    private ServerProcess(Process process, int port, int adminPort, int grpcPort, Path logFile) {
         this.process = process;
         this.port = port;
+        this.grpcPort = grpcPort;
         this.logFile = logFile;
         this.client = new DnsClient(port);
         this.admin = new AdminClient(adminPort);
@@ -41,36 +43,50 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code mesh-dns serve} with these flags, on a free loopback DNS port and a free admin
-     * port (never the default 9153, so that servers running at once do not clash).
+     * Starts {@code mesh-dns serve} with these flags, on a free loopback DNS port, a free admin
+     * port (never the default 9153, so that servers running at once do not clash) and a free gRPC
+     * port ({@link #grpcPort()}). A null {@code catalogFile} leaves out {@code --catalog-file}
+     * (a server fed by {@code --control-plane} alone).
      */
     public static ServerProcess start(Path catalogFile, Path dataDir, ServerFlags flags) {
+        return start(catalogFile, dataDir, flags, List.of("-Xmx256m", "-Dio.netty.leakDetection.level=paranoid"));
+    }
+
+    /**
+     * As {@link #start(Path, Path, ServerFlags)}, with these JVM options instead of the default
+     * 256 MiB heap and paranoid leak detection (a benchmark wants a bigger heap and no leak tracking).
+     */
+    public static ServerProcess start(Path catalogFile, Path dataDir, ServerFlags flags, List<String> jvmOptions) {
         int port = Ports.freeUdpAndTcpPort();
         int adminPort = Ports.freeTcpPort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-Dio.netty.leakDetection.level=paranoid",
+        int grpcPort = Ports.freeTcpPort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        int shownFrom = command.size() + 2;
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "dev.meshdns.cli.Main", "serve",
-                "--catalog-file", catalogFile.toString(),
                 "--dns-listen", "127.0.0.1:" + port,
                 "--admin-listen", "127.0.0.1:" + adminPort,
-                "--grpc-listen", "127.0.0.1:0",
+                "--grpc-listen", "127.0.0.1:" + grpcPort,
                 "--data-dir", dataDir.toString()));
+        if (catalogFile != null) {
+            command.addAll(List.of("--catalog-file", catalogFile.toString()));
+        }
         command.addAll(flags.arguments());
         try {
             Path logs = Path.of("target", "it-logs").toAbsolutePath();
             Files.createDirectories(logs);
             Path logFile = logs.resolve("mesh-dns-" + ProcessHandle.current().pid() + "-"
                     + STARTED.incrementAndGet() + ".log");
-            Files.writeString(logFile, String.join(" ", command.subList(5, command.size())) + "\n",
+            Files.writeString(logFile, String.join(" ", command.subList(shownFrom, command.size())) + "\n",
                     StandardCharsets.UTF_8);
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            return new ServerProcess(process, port, adminPort, logFile);
+            return new ServerProcess(process, port, adminPort, grpcPort, logFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -111,6 +127,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The port of {@code --grpc-listen} on 127.0.0.1 ({@code meshdns.v1.VipService}). */
+    public int grpcPort() {
+        return grpcPort;
     }
 
     public DnsClient client() {

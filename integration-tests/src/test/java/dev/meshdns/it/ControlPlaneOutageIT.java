@@ -1,0 +1,131 @@
+package dev.meshdns.it;
+
+import static dev.meshdns.it.support.MessageAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshdns.it.support.Catalog;
+import dev.meshdns.it.support.ControlPlaneProcess;
+import dev.meshdns.it.support.DnsClient;
+import dev.meshdns.it.support.Poll;
+import dev.meshdns.it.support.Replies;
+import dev.meshdns.it.support.ServerFlags;
+import dev.meshdns.it.support.ServerProcess;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * The control plane going away and coming back, with mesh-dns fed by it alone: names keep being
+ * served from memory and, after a mesh-dns restart, from the last-known-good file; a control plane
+ * restarted with the same entries resends nothing (resume with initial_resource_versions); a changed
+ * catalog is converged to once it is back. Each test has its own control plane and mesh-dns.
+ */
+class ControlPlaneOutageIT {
+    static final Duration SYNC_DEADLINE = Duration.ofSeconds(10);
+    /** Long enough for several reconnect attempts (backoff 1 s x1.6). */
+    static final Duration OUTAGE = Duration.ofSeconds(4);
+    static final List<String> NAMES = List.of("backend.mesh.", "frontend_kong_svc_80.mesh.", "httpbin.mesh.", "httpbin.org.");
+
+    @TempDir
+    Path dir;
+    Path catalog;
+    ControlPlaneProcess controlPlane;
+    ServerProcess server;
+
+    @BeforeEach
+    void startControlPlaneAndServer() {
+        catalog = dir.resolve("catalog.yaml");
+        Catalog.example().writeTo(catalog);
+        controlPlane = ControlPlaneProcess.startAndWait(catalog);
+        server = startServer();
+    }
+
+    @AfterEach
+    void stopAll() {
+        server.close();
+        controlPlane.close();
+    }
+
+    private ServerProcess startServer() {
+        return ServerProcess.startAndWait(null, dir.resolve("data"), ServerFlags.defaults()
+                .with("--control-plane", controlPlane.target())
+                .with("--node-id", "outage-it"));
+    }
+
+    /** Waits until every example name answers, and returns name -> VIP. */
+    private static Map<String, String> awaitAllNames(DnsClient dns) {
+        Map<String, String> vips = new LinkedHashMap<>();
+        for (String name : NAMES) {
+            vips.put(name, Replies.vipOf(Poll.until(SYNC_DEADLINE, () -> dns.query(name, Type.A),
+                    r -> r.getRcode() == Rcode.NOERROR)));
+        }
+        return vips;
+    }
+
+    /** Asserts, query after query for the whole period, that every name keeps its VIP. */
+    private static void assertServedThroughout(DnsClient dns, Map<String, String> vips, Duration period) {
+        long end = System.nanoTime() + period.toNanos();
+        while (System.nanoTime() - end < 0) {
+            vips.forEach((name, vip) -> assertThat(Replies.vipOf(dns.query(name, Type.A))).as(name).isEqualTo(vip));
+            Poll.pause(20);
+        }
+    }
+
+    @Test
+    void controlPlaneRestartedWithTheSameEntriesResendsNothing() {
+        Map<String, String> vips = awaitAllNames(server.client());
+        controlPlane.awaitLog("opened: 0 entries held by the client, 1 responses", SYNC_DEADLINE);
+
+        controlPlane.stop();
+        controlPlane = ControlPlaneProcess.startAndWait(catalog, controlPlane.port(), null);
+        String log = controlPlane.awaitLog("opened:", SYNC_DEADLINE.plus(OUTAGE));
+
+        assertThat(log).as("the resumed stream's first line").contains("opened: 3 entries held by the client, 0 responses");
+        assertServedThroughout(server.client(), vips, Duration.ofSeconds(1));
+    }
+
+    @Test
+    void namesAreServedWhileTheControlPlaneIsDown() {
+        Map<String, String> vips = awaitAllNames(server.client());
+
+        controlPlane.kill();
+
+        assertServedThroughout(server.client(), vips, OUTAGE);
+        assertThat(server.log()).contains("control plane unavailable");
+        assertThat(server.admin().get("/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void restartedWhileTheControlPlaneIsDownServesLastKnownGoodThenConvergesWhenItReturns() {
+        Map<String, String> vips = awaitAllNames(server.client());
+        controlPlane.kill();
+        server.stop();
+
+        server = startServer();
+        // DNS is up before the last-known-good catalog is restored (answers SERVFAIL until then)
+        HttpResponse<String> ready = Poll.until(SYNC_DEADLINE, () -> server.admin().get("/ready"),
+                r -> r.statusCode() == 200);
+
+        assertThat(ready.statusCode()).as("/ready: %s", ready.body()).isEqualTo(200);
+        assertServedThroughout(server.client(), vips, Duration.ofSeconds(2));
+        assertThat(server.log()).contains("restored 3 control-plane entries").contains("control plane unavailable");
+
+        Catalog.example().withService("returned").writeTo(catalog);
+        controlPlane = ControlPlaneProcess.startAndWait(catalog, controlPlane.port(), null);
+        DnsClient dns = server.client();
+
+        assertThat(Poll.until(SYNC_DEADLINE.plus(OUTAGE), () -> dns.query("returned.mesh.", Type.A),
+                r -> r.getRcode() == Rcode.NOERROR)).hasAnswerCount(1);
+        assertServedThroughout(dns, vips, Duration.ofMillis(200));
+        assertThat(controlPlane.log()).contains("opened: 3 entries held by the client, 1 responses");
+    }
+}

@@ -1,0 +1,153 @@
+package dev.meshdns.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The reference control plane ({@code mesh-dns control-plane --catalog-file F --listen
+ * 127.0.0.1:PORT [--vip-watch HOST:PORT]}) as a separate JVM, with its output in a log file under
+ * {@code target/it-logs}. A restarted one can take the port of the one before, so that mesh-dns
+ * reconnects to it. One test thread drives it.
+ */
+public final class ControlPlaneProcess implements AutoCloseable {
+    private static final AtomicInteger STARTED = new AtomicInteger();
+
+    private final Process process;
+    private final int port;
+    private final Path logFile;
+
+    private ControlPlaneProcess(Process process, int port, Path logFile) {
+        this.process = process;
+        this.port = port;
+        this.logFile = logFile;
+    }
+
+    /** Starts on a free loopback port and waits until it accepts connections. */
+    public static ControlPlaneProcess startAndWait(Path catalogFile) {
+        return startAndWait(catalogFile, Ports.freeTcpPort(), null);
+    }
+
+    /**
+     * Starts on this port (the one of a stopped control plane, for a restart), watching the VIPs of
+     * the mesh-dns at {@code vipWatch} unless it is null, and waits until it accepts connections.
+     */
+    public static ControlPlaneProcess startAndWait(Path catalogFile, int port, String vipWatch) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"),
+                "dev.meshdns.cli.Main", "control-plane",
+                "--catalog-file", catalogFile.toString(),
+                "--listen", "127.0.0.1:" + port));
+        if (vipWatch != null) {
+            command.addAll(List.of("--vip-watch", vipWatch));
+        }
+        ControlPlaneProcess controlPlane;
+        try {
+            Path logs = Path.of("target", "it-logs").toAbsolutePath();
+            Files.createDirectories(logs);
+            Path logFile = logs.resolve("control-plane-" + ProcessHandle.current().pid() + "-"
+                    + STARTED.incrementAndGet() + ".log");
+            Files.writeString(logFile, String.join(" ", command.subList(4, command.size())) + "\n",
+                    StandardCharsets.UTF_8);
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+            controlPlane = new ControlPlaneProcess(process, port, logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+        try {
+            return controlPlane.waitUntilListening();
+        } catch (RuntimeException | Error e) {
+            controlPlane.kill();
+            throw e;
+        }
+    }
+
+    private ControlPlaneProcess waitUntilListening() {
+        long end = System.nanoTime() + ServerProcess.START_DEADLINE.toNanos();
+        while (System.nanoTime() - end < 0) {
+            if (!process.isAlive()) {
+                throw new AssertionError("control plane exited with " + process.exitValue() + "; log:\n" + log());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return this;
+            } catch (IOException notYet) {
+                Poll.pause(50);
+            }
+        }
+        throw new AssertionError("control plane not listening within " + ServerProcess.START_DEADLINE
+                + "; log:\n" + log());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code 127.0.0.1:PORT}, the value of mesh-dns's {@code --control-plane}. */
+    public String target() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** SIGKILL: streams break without a goodbye. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit();
+    }
+
+    /** SIGTERM and wait for the JVM to exit (it closes its streams first). */
+    public void stop() {
+        process.destroy();
+        if (!awaitExit()) {
+            process.destroyForcibly();
+            awaitExit();
+            throw new AssertionError("control plane ignored SIGTERM for 10 s; log:\n" + log());
+        }
+    }
+
+    private boolean awaitExit() {
+        try {
+            return process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Polls the log until it contains {@code text}; returns the log then (or fails with it). */
+    public String awaitLog(String text, Duration deadline) {
+        String log = Poll.until(deadline, this::log, seen -> seen.contains(text));
+        if (!log.contains(text)) {
+            throw new AssertionError("control-plane log has no \"" + text + "\" after " + deadline + ":\n" + log);
+        }
+        return log;
+    }
+
+    public String log() {
+        try {
+            return Files.readString(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
