@@ -11,6 +11,9 @@ import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ServiceVips;
+import dev.meshdns.sync.AllocationWatchService;
+import dev.meshdns.sync.CatalogMerger;
+import dev.meshdns.sync.ControlPlaneClient;
 import dev.meshdns.table.ZoneSpec;
 import dev.meshdns.transport.Answerer;
 import dev.meshdns.transport.CountingAnswerer;
@@ -21,6 +24,9 @@ import dev.meshdns.vip.VipAllocator;
 import dev.meshdns.vip.VipStore;
 import dev.meshdns.vip.store.FileVipStore;
 import dev.meshdns.vip.store.PostgresVipStore;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,8 +47,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root and embedding API: wires store, allocators, catalog watcher, NameTable,
- * transport and admin HTTP, in that one place. Every change (a catalog edit, another replica's
+ * The composition root and embedding API: wires store, allocators, catalog sources (file watcher
+ * and control-plane client, merged), NameTable, transport, admin HTTP and the gRPC VipService, in
+ * that one place. Every change (a catalog edit, another replica's
  * allocation, a quarantine ending, the store coming back) is applied on the single
  * {@code meshdns-vip-store} thread: VIPs made durable, table built aside, published by one
  * volatile write that the event loops read per query. Thread-safe: accessors and {@link #close}
@@ -67,6 +74,9 @@ public final class MeshDnsServer implements Closeable {
     private VipStore store;
     private CatalogApplier applier;
     private CatalogWatcher watcher;
+    private ControlPlaneClient controlPlane;
+    private AllocationWatchService allocations;
+    private Server grpc;
     private ScheduledFuture<?> retry;
 
     private MeshDnsServer(ServerConfig config) {
@@ -75,8 +85,10 @@ public final class MeshDnsServer implements Closeable {
 
     /**
      * Starts a server: binds UDP and TCP (zone names answer SERVFAIL until a catalog is loaded) and
-     * the admin HTTP server, restores the VIP store, loads the catalog file if it exists and applies
-     * it, then watches the file. Returns once listening with the first catalog applied.
+     * the admin HTTP server, restores the VIP store, starts the gRPC VipService, restores the
+     * control plane's last-known-good entries and starts syncing, loads the catalog file if it exists
+     * and watches it; both sources are merged into one catalog. Returns once listening with the
+     * first catalog applied (when either source had one).
      */
     public static MeshDnsServer start(ServerConfig config) throws IOException {
         MeshDnsServer server = new MeshDnsServer(config);
@@ -104,12 +116,24 @@ public final class MeshDnsServer implements Closeable {
         VipSource v4 = onStoreThread(() -> allocator(config.vipCidr()));
         VipSource v6 = config.vip6Cidr() == null ? VipSource.NONE : onStoreThread(() -> allocator(config.vip6Cidr()));
         applier = new CatalogApplier(spec, v4, v6, tables, readiness, metrics, clock);
-        store.onRemoteChange(() -> storeExecutor.execute(() -> retryAt(applier.refresh())));
+        allocations = new AllocationWatchService(store, storeExecutor);
+        grpc = NettyServerBuilder.forAddress(config.grpcListen(), InsecureServerCredentials.create())
+                .addService(allocations).build().start();
+        log.info("VipService (gRPC) on {}", grpc.getListenSockets());
+        store.onRemoteChange(() -> storeExecutor.execute(() -> applied(applier.refresh())));
         long refreshMillis = REFRESH_INTERVAL.toMillis();
-        storeExecutor.scheduleWithFixedDelay(() -> retryAt(applier.refresh()), refreshMillis, refreshMillis,
+        storeExecutor.scheduleWithFixedDelay(() -> applied(applier.refresh()), refreshMillis, refreshMillis,
                 TimeUnit.MILLISECONDS);
-        watcher = new CatalogWatcher(config.catalogFile(), this::submit);
-        watcher.start();
+        CatalogMerger merger = new CatalogMerger(this::submit);
+        if (config.controlPlane() != null) {
+            // Restores the last-known-good entries (submitted before this returns), then connects.
+            controlPlane = ControlPlaneClient.start(config.controlPlane(), config.dataDir(),
+                    merger::controlPlaneChanged);
+        }
+        if (config.catalogFile() != null) {
+            watcher = new CatalogWatcher(config.catalogFile(), merger::fileChanged);
+            watcher.start();
+        }
         onStoreThread(() -> null); // the first catalog, if any, is applied once this returns
     }
 
@@ -127,8 +151,14 @@ public final class MeshDnsServer implements Closeable {
     /** Queues a catalog; a burst of changes is coalesced into applying only the latest. */
     private void submit(Catalog catalog) {
         if (pending.getAndSet(catalog) == null) {
-            storeExecutor.execute(() -> retryAt(applier.apply(pending.getAndSet(null))));
+            storeExecutor.execute(() -> applied(applier.apply(pending.getAndSet(null))));
         }
+    }
+
+    /** After an apply or refresh: tells the allocation watches, then plans the retry. Store thread. */
+    private void applied(Optional<Instant> retryAt) {
+        allocations.changed();
+        retryAt(retryAt);
     }
 
     /** Schedules the next re-apply (one at a time; a new apply replaces an older plan). Store thread. */
@@ -140,7 +170,7 @@ public final class MeshDnsServer implements Closeable {
             retry.cancel(false);
         }
         long delayMillis = Math.max(100, Duration.between(clock.instant(), at.get()).toMillis());
-        retry = storeExecutor.schedule(() -> retryAt(applier.reapply()), delayMillis, TimeUnit.MILLISECONDS);
+        retry = storeExecutor.schedule(() -> applied(applier.reapply()), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Where UDP listens (the real port when port 0 was configured). */
@@ -158,6 +188,11 @@ public final class MeshDnsServer implements Closeable {
         return admin.address();
     }
 
+    /** Where the gRPC VipService listens (the real port when port 0 was configured). */
+    public InetSocketAddress grpcAddress() {
+        return (InetSocketAddress) grpc.getListenSockets().get(0);
+    }
+
     /** The configuration the server runs with. */
     public ServerConfig config() {
         return config;
@@ -172,8 +207,14 @@ public final class MeshDnsServer implements Closeable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
         if (watcher != null) {
             watcher.close();
+        }
+        if (grpc != null) {
+            grpc.shutdownNow();
         }
         if (transport != null) {
             transport.close();

@@ -31,8 +31,9 @@ final class ServeCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--catalog-file", paramLabel = "PATH",
-            description = "Catalog YAML (a 'services:' list). Required. Watched: edits apply within a second;"
-                    + " a missing file is waited for.")
+            description = "Catalog YAML (a 'services:' list). Required unless --control-plane is given; with it,"
+                    + " both are combined (the control plane wins a service defined by both). Watched: edits apply"
+                    + " within a second; a missing file is waited for.")
     private Path catalogFile;
 
     @Option(names = "--dns-listen", paramLabel = "HOST:PORT", defaultValue = ServerConfig.DEFAULT_DNS_LISTEN,
@@ -89,6 +90,33 @@ final class ServeCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     private String adminListen;
 
+    @Option(names = "--control-plane", paramLabel = "HOST:PORT",
+            description = "xDS control plane to sync service entries from (Delta ADS, type meshdns.v1.ServiceEntry)."
+                    + " What it sent last is kept in --data-dir and served while it is away. Default: none.")
+    private String controlPlane;
+
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "xDS node id sent to the control plane. Default: this machine's host name.")
+    private String nodeId;
+
+    @Option(names = "--control-plane-ca", paramLabel = "FILE",
+            description = "PEM CA certificates to verify the control plane with (TLS). Default: plaintext.")
+    private Path controlPlaneCa;
+
+    @Option(names = "--control-plane-cert", paramLabel = "FILE",
+            description = "PEM client certificate chain for mutual TLS with the control plane (with"
+                    + " --control-plane-key). Default: none.")
+    private Path controlPlaneCert;
+
+    @Option(names = "--control-plane-key", paramLabel = "FILE",
+            description = "PEM private key of --control-plane-cert. Default: none.")
+    private Path controlPlaneKey;
+
+    @Option(names = "--grpc-listen", paramLabel = "HOST:PORT", defaultValue = ServerConfig.DEFAULT_GRPC_LISTEN,
+            description = "gRPC address of meshdns.v1.VipService (the allocated VIPs, for the control plane);"
+                    + " port 0 picks a free port. Default: ${DEFAULT-VALUE}.")
+    private String grpcListen;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -99,6 +127,8 @@ final class ServeCommand implements Callable<Integer> {
             config = ServerConfig.builder().catalogFile(catalogFile).dnsListen(dnsListen).dataDir(dataDir)
                     .zone(zone).vipCidr(vipCidr).ttlSeconds(ttl).vip6Cidr(vip6Cidr).aaaaIpv4Mapped(aaaaIpv4Mapped)
                     .vipQuarantine(vipQuarantine).store(store).postgresUrl(postgresUrl).adminListen(adminListen)
+                    .controlPlane(controlPlane).nodeId(nodeId).controlPlaneCa(controlPlaneCa)
+                    .controlPlaneCert(controlPlaneCert).controlPlaneKey(controlPlaneKey).grpcListen(grpcListen)
                     .build();
         } catch (InvalidConfigException e) {
             spec.commandLine().getErr().println("mesh-dns serve: " + e.getMessage());

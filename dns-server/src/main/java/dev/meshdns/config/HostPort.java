@@ -50,6 +50,37 @@ final class HostPort {
         return address;
     }
 
+    /**
+     * Checks a remote {@code HOST:PORT} (host name, IPv4 or {@code [IPv6]}) without resolving it, so a
+     * peer whose name does not resolve yet can still be configured; returns it trimmed. Throws
+     * IllegalArgumentException with a message that continues a flag name.
+     */
+    static String target(String text, int examplePort) {
+        String value = text == null ? "" : text.trim();
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw invalid(text, examplePort);
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            if (IpLiterals.ipv6(host.substring(1, host.length() - 1)).isEmpty()) {
+                throw invalid(text, examplePort);
+            }
+        } else if (host.contains(":") || (IpLiterals.ipv4(host).isEmpty() && DnsNames.nameProblem(host).isPresent())) {
+            throw invalid(text, examplePort);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw invalid(text, examplePort);
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be from 1 to 65535 (got \"" + text + "\")");
+        }
+        return value;
+    }
+
     private static IllegalArgumentException invalid(String text, int examplePort) {
         return new IllegalArgumentException("must be HOST:PORT, e.g. 127.0.0.1:" + examplePort + " or [::1]:"
                 + examplePort + " (got \"" + text + "\")");

@@ -4,7 +4,9 @@ import dev.meshdns.catalog.DnsNames;
 import dev.meshdns.vip.Cidr;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +19,8 @@ import java.util.regex.Pattern;
  * {@link Builder#build()}) throws {@link InvalidConfigException} listing every problem at once.
  * Problems are named like the CLI flags ({@code dns-listen}, {@code vip-cidr}). Immutable.
  *
- * @param catalogFile                the catalog YAML; watched, and waited for when missing
+ * @param catalogFile                the catalog YAML; watched, and waited for when missing. Null when the
+ *                                   catalog comes from the control plane only
  * @param dnsListen                  UDP and TCP address; port 0 picks a free port
  * @param dataDir                    where the file VIP store keeps its journal
  * @param zone                       the authoritative zone, lower case, no trailing dot
@@ -35,12 +38,17 @@ import java.util.regex.Pattern;
  *                                   {@link #maskPassword(String)} of it, never the URL itself
  * @param adminListen                HTTP address of the admin endpoints (metrics, health, ready); port 0 picks
  *                                   a free port
+ * @param controlPlane               the xDS control plane the catalog is synced from; null for none (then
+ *                                   {@code catalogFile} is required)
+ * @param grpcListen                 gRPC address of {@code meshdns.v1.VipService} (the VIPs handed back to the
+ *                                   control plane); port 0 picks a free port
  */
 public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone, Cidr vipCidr,
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
                            int maxTcpConnectionsPerSource, Cidr vip6Cidr, boolean aaaaIpv4Mapped,
                            Duration vipQuarantine, StoreKind store, String postgresUrl,
-                           InetSocketAddress adminListen) {
+                           InetSocketAddress adminListen, ControlPlaneConfig controlPlane,
+                           InetSocketAddress grpcListen) {
     public static final String DEFAULT_DNS_LISTEN = "127.0.0.1:5653";
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_ZONE = "mesh";
@@ -56,6 +64,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
     /** On the command line; must be a constant expression for picocli. */
     public static final String DEFAULT_STORE_TEXT = "file";
     public static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9153";
+    public static final String DEFAULT_GRPC_LISTEN = "127.0.0.1:5678";
     public static final String POSTGRES_URL_PREFIX = "jdbc:postgresql://";
     public static final String POSTGRES_URL_EXAMPLE = "jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns";
 
@@ -65,14 +74,14 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
     public ServerConfig {
         List<String> problems = problems(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                 tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
-                postgresUrl, adminListen);
+                postgresUrl, adminListen, controlPlane, grpcListen);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         zone = DnsNames.normalize(zone);
     }
 
-    /** A builder starting from the defaults; only the catalog file has none. */
+    /** A builder starting from the defaults; only the catalog file (or the control plane) has none. */
     public static Builder builder() {
         return new Builder();
     }
@@ -97,17 +106,20 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 + ", tcpIdleTimeout=" + tcpIdleTimeout + ", maxTcpConnections=" + maxTcpConnections
                 + ", maxTcpConnectionsPerSource=" + maxTcpConnectionsPerSource + ", vip6Cidr=" + vip6Cidr
                 + ", aaaaIpv4Mapped=" + aaaaIpv4Mapped + ", vipQuarantine=" + vipQuarantine + ", store=" + store
-                + ", postgresUrl=" + maskPassword(postgresUrl) + ", adminListen=" + adminListen + "]";
+                + ", postgresUrl=" + maskPassword(postgresUrl) + ", adminListen=" + adminListen
+                + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + "]";
     }
 
     static List<String> problems(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone,
                                  Cidr vipCidr, int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
                                  int maxTcpConnectionsPerSource, Cidr vip6Cidr, Duration vipQuarantine,
-                                 StoreKind store, String postgresUrl, InetSocketAddress adminListen) {
+                                 StoreKind store, String postgresUrl, InetSocketAddress adminListen,
+                                 ControlPlaneConfig controlPlane, InetSocketAddress grpcListen) {
         List<String> problems = new ArrayList<>();
-        if (catalogFile == null) {
-            problems.add("catalog-file is required (the catalog YAML with a \"services:\" list)");
-        } else if (Files.isDirectory(catalogFile)) {
+        if (catalogFile == null && controlPlane == null) {
+            problems.add("catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
+                    + "or the xDS control plane's HOST:PORT)");
+        } else if (catalogFile != null && Files.isDirectory(catalogFile)) {
             problems.add("catalog-file must be a file, not a directory (got " + catalogFile + ")");
         }
         if (dnsListen == null) {
@@ -150,7 +162,14 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             problems.add("vip-quarantine must not be negative (got " + vipQuarantine + ")");
         }
         storeProblems(store, postgresUrl, problems);
-        adminListenProblems(adminListen, dnsListen, problems);
+        listenProblems("admin-listen", adminListen, "dns-listen", dnsListen, problems);
+        if (controlPlane != null) {
+            ControlPlaneConfig.problems(controlPlane, problems);
+        }
+        listenProblems("grpc-listen", grpcListen, "dns-listen", dnsListen, problems);
+        if (adminListen != null && !adminListen.isUnresolved()) {
+            listenProblems("grpc-listen", grpcListen, "admin-listen", adminListen, new ArrayList<>(), problems);
+        }
         return problems;
     }
 
@@ -173,23 +192,30 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         }
     }
 
-    private static void adminListenProblems(InetSocketAddress admin, InetSocketAddress dns, List<String> problems) {
-        if (admin == null) {
-            problems.add("admin-listen is required");
+    private static void listenProblems(String flag, InetSocketAddress address, String otherFlag,
+                                       InetSocketAddress other, List<String> problems) {
+        listenProblems(flag, address, otherFlag, other, problems, problems);
+    }
+
+    /** Reports a missing or unresolved address to {@code own}, a port clash with {@code other} to {@code clashes}. */
+    private static void listenProblems(String flag, InetSocketAddress address, String otherFlag,
+                                       InetSocketAddress other, List<String> own, List<String> clashes) {
+        if (address == null) {
+            own.add(flag + " is required");
             return;
         }
-        if (admin.isUnresolved()) {
-            problems.add("admin-listen host is not an address of this machine (got " + admin.getHostString() + ")");
+        if (address.isUnresolved()) {
+            own.add(flag + " host is not an address of this machine (got " + address.getHostString() + ")");
             return;
         }
-        if (dns == null || dns.isUnresolved() || admin.getPort() == 0 || admin.getPort() != dns.getPort()) {
+        if (other == null || other.isUnresolved() || address.getPort() == 0 || address.getPort() != other.getPort()) {
             return;
         }
         // A wildcard address (0.0.0.0, ::) takes the port on every address, so it collides too.
-        if (admin.getAddress().equals(dns.getAddress()) || admin.getAddress().isAnyLocalAddress()
-                || dns.getAddress().isAnyLocalAddress()) {
-            problems.add("admin-listen must use another port than dns-listen on the same address (admin-listen "
-                    + text(admin) + ", dns-listen " + text(dns) + ")");
+        if (address.getAddress().equals(other.getAddress()) || address.getAddress().isAnyLocalAddress()
+                || other.getAddress().isAnyLocalAddress()) {
+            clashes.add(flag + " must use another port than " + otherFlag + " on the same address (" + flag + " "
+                    + text(address) + ", " + otherFlag + " " + text(other) + ")");
         }
     }
 
@@ -230,6 +256,13 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         private StoreKind store = DEFAULT_STORE;
         private String postgresUrl;
         private InetSocketAddress adminListen = HostPort.parse(DEFAULT_ADMIN_LISTEN, 9153);
+        private String controlPlane;
+        private boolean controlPlaneSet;
+        private String nodeId;
+        private Path controlPlaneCa;
+        private Path controlPlaneCert;
+        private Path controlPlaneKey;
+        private InetSocketAddress grpcListen = HostPort.parse(DEFAULT_GRPC_LISTEN, 5678);
 
         private Builder() {
         }
@@ -405,15 +438,71 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             return this;
         }
 
+        /** {@code HOST:PORT} of the xDS control plane; null or blank for none. Not resolved here. */
+        public Builder controlPlane(String text) {
+            controlPlane = null;
+            controlPlaneSet = text != null && !text.isBlank();
+            if (!controlPlaneSet) {
+                return this;
+            }
+            try {
+                controlPlane = HostPort.target(text, 18000);
+            } catch (IllegalArgumentException e) {
+                textProblems.add("control-plane " + e.getMessage());
+            }
+            return this;
+        }
+
+        /** The xDS node id; null for the default, this machine's host name. */
+        public Builder nodeId(String value) {
+            nodeId = value;
+            return this;
+        }
+
+        /** PEM trust roots for the control plane's certificate (TLS); null for none. */
+        public Builder controlPlaneCa(Path value) {
+            controlPlaneCa = value;
+            return this;
+        }
+
+        /** PEM client certificate chain for mutual TLS; null for none. */
+        public Builder controlPlaneCert(Path value) {
+            controlPlaneCert = value;
+            return this;
+        }
+
+        /** PEM private key of the client certificate; null for none. */
+        public Builder controlPlaneKey(Path value) {
+            controlPlaneKey = value;
+            return this;
+        }
+
+        public Builder grpcListen(InetSocketAddress value) {
+            grpcListen = value;
+            return this;
+        }
+
+        /** {@code HOST:PORT}, {@code [IPv6]:PORT}; the host is resolved once, here. */
+        public Builder grpcListen(String text) {
+            try {
+                grpcListen = HostPort.parse(text, 5678);
+            } catch (IllegalArgumentException e) {
+                grpcListen = null;
+                textProblems.add("grpc-listen " + e.getMessage());
+            }
+            return this;
+        }
+
         /** The config, or {@link InvalidConfigException} listing every problem found. */
         public ServerConfig build() {
             if (!vipCidrSet) {
                 vipCidr(DEFAULT_VIP_CIDR);
             }
             List<String> problems = new ArrayList<>(textProblems);
+            ControlPlaneConfig plane = controlPlaneConfig(problems);
             for (String problem : problems(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                     tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
-                    postgresUrl, adminListen)) {
+                    postgresUrl, adminListen, plane, grpcListen)) {
                 // A value that failed to parse is already reported; don't also call it missing.
                 if (!(problem.endsWith(" is required") && startsLikeAny(problem, textProblems))) {
                     problems.add(problem);
@@ -424,7 +513,32 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             }
             return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
                     maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine, store,
-                    postgresUrl, adminListen);
+                    postgresUrl, adminListen, plane, grpcListen);
+        }
+
+        private ControlPlaneConfig controlPlaneConfig(List<String> problems) {
+            if (controlPlaneSet) {
+                return new ControlPlaneConfig(controlPlane, nodeId == null ? defaultNodeId() : nodeId.trim(),
+                        controlPlaneCa, controlPlaneCert, controlPlaneKey);
+            }
+            String[] flags = {"node-id", "control-plane-ca", "control-plane-cert", "control-plane-key"};
+            Object[] values = {nodeId, controlPlaneCa, controlPlaneCert, controlPlaneKey};
+            for (int i = 0; i < flags.length; i++) {
+                if (values[i] != null) {
+                    problems.add(flags[i] + " is only used with --control-plane (got " + values[i] + ")");
+                }
+            }
+            return null;
+        }
+
+        /** This machine's host name, as xDS clients usually introduce themselves. */
+        static String defaultNodeId() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                String env = System.getenv("HOSTNAME");
+                return env == null || env.isBlank() ? "mesh-dns" : env;
+            }
         }
 
         private static boolean startsLikeAny(String problem, List<String> others) {

@@ -99,7 +99,7 @@ class MainTest {
                 "--ttl", "-5");
 
         assertThat(code).isEqualTo(ServeCommand.EXIT_CONFIG);
-        assertThat(err.toString()).contains("catalog-file is required", "dns-listen must be HOST:PORT",
+        assertThat(err.toString()).contains("catalog-file or control-plane is required", "dns-listen must be HOST:PORT",
                 "zone must be a DNS name", "vip-cidr must be a block like 240.0.0.0/4", "ttl must be 0 or more");
     }
 

@@ -66,7 +66,8 @@ class ServerConfigTest {
         assertThat(error.problems()).containsExactly(
                 "dns-listen must be HOST:PORT, e.g. 127.0.0.1:5653 or [::1]:5653 (got \"localhost\")",
                 "ttl must be a whole number of seconds (got \"thirty\")",
-                "catalog-file is required (the catalog YAML with a \"services:\" list)",
+                "catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
+                        + "or the xDS control plane's HOST:PORT)",
                 "data-dir must be a directory (got the file " + file + ")",
                 "zone must be a DNS name of labels of 1..63 letters, digits, '-' or '_' (got \"bad zone!\")",
                 "vip-cidr must be an IPv4 block like 240.0.0.0/4 (got fd00:0:0:0:0:0:0:0/64)",
@@ -107,10 +108,11 @@ class ServerConfigTest {
     @Test
     void recordConstructorValidatesToo() {
         InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> new ServerConfig(
-                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null));
+                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null));
 
         assertThat(error.problems()).containsExactly(
-                "catalog-file is required (the catalog YAML with a \"services:\" list)",
+                "catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
+                        + "or the xDS control plane's HOST:PORT)",
                 "dns-listen is required",
                 "data-dir is required",
                 "zone is required",
@@ -119,7 +121,8 @@ class ServerConfigTest {
                 "tcp-idle-timeout must be positive (got null)",
                 "vip-quarantine is required",
                 "store is required",
-                "admin-listen is required");
+                "admin-listen is required",
+                "grpc-listen is required");
     }
 
     private ServerConfig.Builder valid() throws Exception {
@@ -293,11 +296,64 @@ class ServerConfigTest {
                 + " (got \"fd00::/129\"): invalid CIDR 'fd00::/129'");
         assertThat(error.problems().subList(1, 6)).containsExactly(
                 "vip-quarantine must be a duration like 90s, 15m, 1h, 2h30m, 1d or PT1H (got \"forever\")",
-                "catalog-file is required (the catalog YAML with a \"services:\" list)",
+                "catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
+                        + "or the xDS control plane's HOST:PORT)",
                 "ttl must be 0 or more seconds (got -1)",
                 "postgres-url is required with --store postgres"
                         + " (e.g. jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns)",
                 "admin-listen must use another port than dns-listen on the same address"
                         + " (admin-listen 127.0.0.1:9153, dns-listen 127.0.0.1:9153)");
+    }
+
+    @Test
+    void controlPlaneAloneIsEnoughAndTheNodeIdDefaultsToTheHostName() throws Exception {
+        ServerConfig config = ServerConfig.builder().vipCidr(pool()).controlPlane("cp.mesh.example:18000").build();
+
+        assertThat(config.catalogFile()).isNull();
+        assertThat(config.controlPlane().target()).isEqualTo("cp.mesh.example:18000");
+        assertThat(config.controlPlane().nodeId()).isNotBlank();
+        assertThat(config.controlPlane().usesTls()).isFalse();
+        assertThat(config.grpcListen()).isEqualTo(new InetSocketAddress("127.0.0.1", 5678));
+    }
+
+    @Test
+    void controlPlaneTakesMutualTlsFilesAndANodeId() throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "x");
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+        Path key = Files.writeString(dir.resolve("key.pem"), "x");
+
+        ControlPlaneConfig plane = valid().controlPlane("[::1]:18000").nodeId("dns-1").controlPlaneCa(ca)
+                .controlPlaneCert(cert).controlPlaneKey(key).build().controlPlane();
+
+        assertThat(plane).isEqualTo(new ControlPlaneConfig("[::1]:18000", "dns-1", ca, cert, key));
+        assertThat(plane.usesTls()).isTrue();
+    }
+
+    @Test
+    void controlPlaneProblemsAreListedWithTheOthers() throws Exception {
+        InvalidConfigException error = problemsOf(ServerConfig.builder().vipCidr(pool()).controlPlane("cp:0")
+                .nodeId(" ").controlPlaneCa(dir.resolve("missing.pem")).controlPlaneCert(dir)
+                .grpcListen("127.0.0.1:5653"));
+
+        assertThat(error.problems()).containsExactly(
+                "control-plane port must be from 1 to 65535 (got \"cp:0\")",
+                "node-id must not be blank (got \"\")",
+                "control-plane-ca must be a readable PEM file (got " + dir.resolve("missing.pem") + ")",
+                "control-plane-cert must be a readable PEM file (got " + dir + ")",
+                "control-plane-cert and control-plane-key are given together for mutual TLS"
+                        + " (got only control-plane-cert)",
+                "grpc-listen must use another port than dns-listen on the same address"
+                        + " (grpc-listen 127.0.0.1:5653, dns-listen 127.0.0.1:5653)");
+    }
+
+    @Test
+    void controlPlaneFlagsWithoutTheControlPlaneAreProblems() throws Exception {
+        assertThat(problemsOf(valid().nodeId("dns-1").controlPlaneKey(dir.resolve("k.pem"))
+                .grpcListen("nowhere")).problems()).containsExactly(
+                "grpc-listen must be HOST:PORT, e.g. 127.0.0.1:5678 or [::1]:5678 (got \"nowhere\")",
+                "node-id is only used with --control-plane (got dns-1)",
+                "control-plane-key is only used with --control-plane (got " + dir.resolve("k.pem") + ")");
+        assertThat(problemsOf(valid().controlPlane("not a host:1")).problems()).containsExactly(
+                "control-plane must be HOST:PORT, e.g. 127.0.0.1:18000 or [::1]:18000 (got \"not a host:1\")");
     }
 }

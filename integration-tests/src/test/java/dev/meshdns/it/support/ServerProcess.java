@@ -56,6 +56,7 @@ public final class ServerProcess implements AutoCloseable {
                 "--catalog-file", catalogFile.toString(),
                 "--dns-listen", "127.0.0.1:" + port,
                 "--admin-listen", "127.0.0.1:" + adminPort,
+                "--grpc-listen", "127.0.0.1:0",
                 "--data-dir", dataDir.toString()));
         command.addAll(flags.arguments());
         try {

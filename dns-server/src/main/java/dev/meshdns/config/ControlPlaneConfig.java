@@ -1,0 +1,47 @@
+package dev.meshdns.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How to reach the xDS control plane: its address, the node id mesh-dns introduces itself with,
+ * and TLS material (none: plaintext; a CA: TLS; a certificate and key too: mutual TLS). Part of
+ * {@link ServerConfig}, validated with it. Immutable.
+ *
+ * @param target   {@code HOST:PORT}, resolved by gRPC when connecting (it may not resolve yet at start)
+ * @param nodeId   the xDS node id
+ * @param caFile   PEM trust roots for the control plane's certificate; null: plaintext unless a client
+ *                 certificate is given (then the JVM's default roots)
+ * @param certFile PEM client certificate chain for mutual TLS; null for none
+ * @param keyFile  PEM private key of {@code certFile}; set exactly when it is
+ */
+public record ControlPlaneConfig(String target, String nodeId, Path caFile, Path certFile, Path keyFile) {
+
+    /** True when the connection uses TLS. */
+    public boolean usesTls() {
+        return caFile != null || certFile != null;
+    }
+
+    static void problems(ControlPlaneConfig config, List<String> problems) {
+        if (config.target() == null) {
+            problems.add("control-plane is required");
+        }
+        if (config.nodeId() == null || config.nodeId().isBlank()) {
+            problems.add("node-id must not be blank (got \"" + config.nodeId() + "\")");
+        }
+        fileProblem("control-plane-ca", config.caFile(), problems);
+        fileProblem("control-plane-cert", config.certFile(), problems);
+        fileProblem("control-plane-key", config.keyFile(), problems);
+        if ((config.certFile() == null) != (config.keyFile() == null)) {
+            problems.add("control-plane-cert and control-plane-key are given together for mutual TLS (got only "
+                    + (config.certFile() == null ? "control-plane-key" : "control-plane-cert") + ")");
+        }
+    }
+
+    private static void fileProblem(String flag, Path file, List<String> problems) {
+        if (file != null && (!Files.isRegularFile(file) || !Files.isReadable(file))) {
+            problems.add(flag + " must be a readable PEM file (got " + file + ")");
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package dev.meshdns.sync;
+
+import com.google.rpc.Code;
+import dev.meshdns.catalog.ServiceEntries;
+import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.config.ControlPlaneConfig;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The xDS client: a Delta ADS stream ({@code DeltaAggregatedResources}) with a wildcard
+ * subscription to {@code meshdns.v1.ServiceEntry}. Each response is validated resource by resource:
+ * good ones are applied, bad ones keep their last good state and the response is NACKed with an
+ * {@code error_detail} naming them; otherwise it is ACKed. After each applied response the
+ * {@link Listener} gets the full entry list and the entries are persisted ({@link LastKnownGood}),
+ * which {@link #start} restores first, so names are served while the control plane is away and a
+ * reconnect sends their versions as {@code initial_resource_versions}. Reconnects follow
+ * {@link ReconnectBackoff}, reset once a stream got a response. As in grpc-java's xDS client, one
+ * serial executor ({@code meshdns-sync}) owns all state and each stream attempt is its own object,
+ * so callbacks of a dead stream are ignored. Thread-safe: {@link #close} from any thread.
+ */
+public final class ControlPlaneClient implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
+    private static final int MAX_NAMED_PROBLEMS = 20;
+
+    /** Receives the full current entry list after each applied response, on {@code meshdns-sync}. */
+    @FunctionalInterface
+    public interface Listener {
+        void entriesChanged(List<ServiceEntry> entries);
+    }
+
+    private final ManagedChannel channel;
+    private final String nodeId;
+    private final LastKnownGood lastKnownGood;
+    private final Listener listener;
+    private final ReconnectBackoff backoff;
+    private final LongSupplier nanoTime;
+    private final ScheduledExecutorService executor = executor();
+    // Everything below is confined to the executor.
+    private final Map<String, SyncedEntry> resources = new LinkedHashMap<>();
+    private AdsStream stream;
+    private ScheduledFuture<?> reconnect;
+    private boolean closed;
+
+    ControlPlaneClient(ManagedChannel channel, String nodeId, Path dataDir, Listener listener,
+                       ReconnectBackoff backoff, LongSupplier nanoTime) {
+        this.channel = channel;
+        this.nodeId = nodeId;
+        this.lastKnownGood = new LastKnownGood(dataDir);
+        this.listener = listener;
+        this.backoff = backoff;
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * Restores the last-known-good entries (the listener gets them before this returns, when there
+     * are any) and starts connecting to the control plane in the background.
+     */
+    public static ControlPlaneClient start(ControlPlaneConfig config, Path dataDir, Listener listener)
+            throws IOException {
+        ManagedChannel channel = Grpc.newChannelBuilder(config.target(), credentials(config)).build();
+        ControlPlaneClient client = new ControlPlaneClient(channel, config.nodeId(), dataDir, listener,
+                ReconnectBackoff.withRandomJitter(), System::nanoTime);
+        client.start();
+        return client;
+    }
+
+    void start() throws IOException {
+        try {
+            executor.submit(() -> {
+                restore();
+                connect();
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while restoring the last-known-good catalog", e);
+        } catch (ExecutionException e) {
+            throw new IOException("cannot start the control-plane client", e.getCause());
+        }
+    }
+
+    static ChannelCredentials credentials(ControlPlaneConfig config) throws IOException {
+        if (!config.usesTls()) {
+            return InsecureChannelCredentials.create();
+        }
+        TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
+        if (config.caFile() != null) {
+            tls.trustManager(config.caFile().toFile());
+        }
+        if (config.certFile() != null) {
+            tls.keyManager(config.certFile().toFile(), config.keyFile().toFile());
+        }
+        return tls.build();
+    }
+
+    /**
+     * The wait before reconnecting: the next backoff, reset first when the stream got a response,
+     * less the time the stream lived (grpc-java's rule, so a stream that lived long reconnects at once).
+     */
+    static Duration reconnectDelay(ReconnectBackoff backoff, boolean responded, Duration streamAge) {
+        if (responded) {
+            backoff.reset();
+        }
+        Duration delay = backoff.next().minus(streamAge);
+        return delay.isNegative() ? Duration.ZERO : delay;
+    }
+
+    private void restore() {
+        List<SyncedEntry> saved = lastKnownGood.load();
+        saved.forEach(entry -> resources.put(entry.name(), entry));
+        if (!saved.isEmpty()) {
+            log.info("restored {} control-plane entries from {}", saved.size(), lastKnownGood.file());
+            listener.entriesChanged(entries());
+        }
+    }
+
+    private void connect() {
+        reconnect = null;
+        if (closed) {
+            return;
+        }
+        stream = new AdsStream();
+        stream.start();
+    }
+
+    private List<ServiceEntry> entries() {
+        List<ServiceEntry> entries = new ArrayList<>(resources.size());
+        resources.values().forEach(synced -> entries.add(synced.entry()));
+        return entries;
+    }
+
+    private void handle(AdsStream from, DeltaDiscoveryResponse response) {
+        from.responded = true;
+        backoff.reset();
+        if (!ServiceEntryResource.TYPE_URL.equals(response.getTypeUrl())) {
+            from.send(reply(response, List.of("unexpected type " + response.getTypeUrl() + ", subscribed to "
+                    + ServiceEntryResource.TYPE_URL + " only")));
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        for (Resource resource : response.getResourcesList()) {
+            ServiceEntries.Checked checked = ServiceEntryResource.check(resource);
+            if (checked.isValid()) {
+                resources.put(resource.getName(), new SyncedEntry(resource.getName(), resource.getVersion(),
+                        checked.entry()));
+            } else {
+                problems.addAll(checked.problems());
+            }
+        }
+        response.getRemovedResourcesList().forEach(resources::remove);
+        int applied = response.getResourcesCount() - problems.size() + response.getRemovedResourcesCount();
+        if (applied > 0) {
+            listener.entriesChanged(entries());
+        }
+        if (!problems.isEmpty()) {
+            log.error("control plane sent {} invalid entries, keeping their last good state: {}", problems.size(),
+                    String.join(", ", problems.subList(0, Math.min(problems.size(), MAX_NAMED_PROBLEMS))));
+        }
+        from.send(reply(response, problems));
+        if (applied > 0) {
+            persist();
+        }
+    }
+
+    private static DeltaDiscoveryRequest reply(DeltaDiscoveryResponse response, List<String> problems) {
+        DeltaDiscoveryRequest.Builder reply = DeltaDiscoveryRequest.newBuilder()
+                .setTypeUrl(response.getTypeUrl()).setResponseNonce(response.getNonce());
+        if (!problems.isEmpty()) {
+            String named = String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_NAMED_PROBLEMS)));
+            String more = problems.size() > MAX_NAMED_PROBLEMS
+                    ? " and " + (problems.size() - MAX_NAMED_PROBLEMS) + " more" : "";
+            reply.setErrorDetail(com.google.rpc.Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE)
+                    .setMessage(problems.size() + " invalid resources: " + named + more));
+        }
+        return reply.build();
+    }
+
+    private void persist() {
+        try {
+            lastKnownGood.save(resources.values());
+        } catch (IOException e) {
+            log.error("cannot save the last-known-good catalog {}: {}", lastKnownGood.file(), e.toString());
+        }
+    }
+
+    private void ended(AdsStream from, Status status) {
+        stream = null;
+        if (closed) {
+            return;
+        }
+        Duration delay = reconnectDelay(backoff, from.responded,
+                Duration.ofNanos(nanoTime.getAsLong() - from.startNanos));
+        if (from.responded) {
+            log.info("control-plane stream ended ({}), reconnecting in {} ms", describe(status), delay.toMillis());
+        } else {
+            log.warn("control plane unavailable ({}), serving {} known entries, retrying in {} ms",
+                    describe(status), resources.size(), delay.toMillis());
+        }
+        reconnect = executor.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static String describe(Status status) {
+        return status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
+    }
+
+    /** Ends the stream and the channel; no listener call follows once this returns. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            executor.submit(() -> {
+                closed = true;
+                if (reconnect != null) {
+                    reconnect.cancel(false);
+                }
+                if (stream != null) {
+                    stream.cancel();
+                    stream = null;
+                }
+            }).get(10, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException | ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("closing the control-plane client: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdown();
+        channel.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs on the sync thread unless the client is closing (then the callback is dropped). */
+    private void onSyncThread(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("control-plane client closed, callback dropped");
+        }
+    }
+
+    /** One stream attempt; its callbacks act only while it is the current stream. */
+    private final class AdsStream implements ClientResponseObserver<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
+        private final long startNanos = nanoTime.getAsLong();
+        private ClientCallStreamObserver<DeltaDiscoveryRequest> requests;
+        private boolean responded;
+
+        void start() {
+            AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(this);
+            DeltaDiscoveryRequest.Builder first = DeltaDiscoveryRequest.newBuilder()
+                    .setNode(Node.newBuilder().setId(nodeId))
+                    .setTypeUrl(ServiceEntryResource.TYPE_URL)
+                    .addResourceNamesSubscribe("*");
+            resources.values().forEach(held -> first.putInitialResourceVersions(held.name(), held.version()));
+            send(first.build());
+        }
+
+        void send(DeltaDiscoveryRequest request) {
+            requests.onNext(request);
+        }
+
+        void cancel() {
+            requests.cancel("mesh-dns is stopping", null);
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<DeltaDiscoveryRequest> requestStream) {
+            requests = requestStream;
+        }
+
+        @Override
+        public void onNext(DeltaDiscoveryResponse response) {
+            onSyncThread(() -> {
+                if (stream == this) {
+                    handle(this, response);
+                }
+            });
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            onSyncThread(() -> {
+                if (stream == this) {
+                    ended(this, Status.fromThrowable(error));
+                }
+            });
+        }
+
+        @Override
+        public void onCompleted() {
+            onSyncThread(() -> {
+                if (stream == this) {
+                    ended(this, Status.UNAVAILABLE.withDescription("stream closed by the control plane"));
+                }
+            });
+        }
+    }
+
+    private static ScheduledExecutorService executor() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "meshdns-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return executor;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.meshdns.sync;
+
+import dev.meshdns.admin.Json;
+import dev.meshdns.catalog.ServiceEntries;
+import dev.meshdns.catalog.ServiceEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The control-plane entries last applied, kept in {@code control-plane-catalog.json} in the data
+ * dir so that a restart while the control plane is away still serves every name (and resumes the
+ * stream with their versions). Written whole after each applied response: a temp file, fsync,
+ * atomic rename, fsync of the directory, so a crash leaves the old or the new file, never a mix.
+ * Read back through the catalog's own validation. Format:
+ * <pre>{"format":1,"resources":[{"name":"backend","version":"7","service":"backend",
+ *   "hostnames":["backend.shop.example"],"vip":"240.0.0.9","vip6":null,"ports":[8080]}]}</pre>
+ * Not thread-safe: used by the {@code meshdns-sync} thread only.
+ */
+final class LastKnownGood {
+    static final String FILE_NAME = "control-plane-catalog.json";
+    static final int FORMAT = 1;
+    private static final Logger log = LoggerFactory.getLogger(LastKnownGood.class);
+    private static final int MAX_CODE_POINTS = 256 * 1024 * 1024;
+
+    private final Path file;
+    private final Path temp;
+
+    LastKnownGood(Path dataDir) {
+        this.file = dataDir.resolve(FILE_NAME);
+        this.temp = dataDir.resolve(FILE_NAME + ".tmp");
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /**
+     * The persisted entries, or none when there is no file. A file that cannot be read at all is
+     * logged and treated as none (the control plane sends everything again); an entry that fails
+     * validation is logged and left out.
+     */
+    List<SyncedEntry> load() {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            log.error("cannot read the last-known-good catalog {}, starting without it: {}", file, e.toString());
+            return List.of();
+        }
+        try {
+            return parse(text);
+        } catch (YAMLException | IllegalArgumentException | ClassCastException e) {
+            log.error("the last-known-good catalog {} is unusable, starting without it: {}", file,
+                    String.valueOf(e.getMessage()).replaceAll("\\s*\\n\\s*", " "));
+            return List.of();
+        }
+    }
+
+    /** Replaces the file with these entries, durably (returns once the rename is on disk). */
+    void save(Collection<SyncedEntry> entries) throws IOException {
+        Files.createDirectories(file.getParent());
+        byte[] bytes = render(entries).getBytes(StandardCharsets.UTF_8);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // The rename is durable only once the directory entry is: fsync the directory (works on Linux).
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            log.debug("cannot fsync directory {}: {}", file.getParent(), e.toString());
+        }
+    }
+
+    static String render(Collection<SyncedEntry> entries) {
+        StringBuilder json = new StringBuilder(64 + entries.size() * 128);
+        json.append("{\"format\":").append(FORMAT).append(",\"resources\":[");
+        String separator = "\n";
+        for (SyncedEntry synced : entries) {
+            ServiceEntry entry = synced.entry();
+            json.append(separator).append("{\"name\":");
+            Json.appendString(json, synced.name()).append(",\"version\":");
+            Json.appendString(json, synced.version()).append(",\"service\":");
+            Json.appendString(json, entry.service()).append(",\"hostnames\":[");
+            for (int i = 0; i < entry.hostnames().size(); i++) {
+                Json.appendString(json.append(i == 0 ? "" : ","), entry.hostnames().get(i));
+            }
+            json.append("],\"vip\":").append(entry.vip() == null ? "null" : Json.quote(entry.vip().getHostAddress()))
+                    .append(",\"vip6\":")
+                    .append(entry.vip6() == null ? "null" : Json.quote(entry.vip6().getHostAddress()))
+                    .append(",\"ports\":[");
+            for (int i = 0; i < entry.ports().size(); i++) {
+                json.append(i == 0 ? "" : ",").append(entry.ports().get(i));
+            }
+            json.append("]}");
+            separator = ",\n";
+        }
+        return json.append("\n]}\n").toString();
+    }
+
+    static List<SyncedEntry> parse(String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_CODE_POINTS);
+        // JSON is YAML: the catalog's parser reads it without another dependency.
+        Object root = new Yaml(new SafeConstructor(options)).load(text);
+        if (!(root instanceof Map<?, ?> top) || !Integer.valueOf(FORMAT).equals(top.get("format"))
+                || !(top.get("resources") instanceof List<?> resources)) {
+            throw new IllegalArgumentException("expected {\"format\":" + FORMAT + ",\"resources\":[...]}");
+        }
+        List<SyncedEntry> entries = new ArrayList<>(resources.size());
+        for (Object item : resources) {
+            Map<?, ?> fields = (Map<?, ?>) item;
+            Object name = fields.get("name");
+            Object version = fields.get("version");
+            Map<String, Object> entryFields = new HashMap<>();
+            fields.forEach((key, value) -> entryFields.put(String.valueOf(key), value));
+            entryFields.remove("name");
+            entryFields.remove("version");
+            ServiceEntries.Checked checked = ServiceEntries.check(entryFields);
+            if (!(name instanceof String n) || !(version instanceof String v) || !checked.isValid()) {
+                log.warn("last-known-good resource {} left out: {}", name,
+                        checked.isValid() ? "name and version must be strings" : String.join("; ", checked.problems()));
+                continue;
+            }
+            entries.add(new SyncedEntry(n, v, checked.entry()));
+        }
+        return entries;
+    }
+}

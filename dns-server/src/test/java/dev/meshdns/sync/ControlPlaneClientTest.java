@@ -1,0 +1,166 @@
+package dev.meshdns.sync;
+
+import static dev.meshdns.sync.FakeAdsServer.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.config.ControlPlaneConfig;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client against a control plane on real gRPC (127.0.0.1, a free port). */
+class ControlPlaneClientTest {
+    @TempDir
+    Path dataDir;
+
+    private final BlockingQueue<List<ServiceEntry>> delivered = new LinkedBlockingQueue<>();
+    private FakeAdsServer plane;
+    private ControlPlaneClient client;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    private ControlPlaneClient connect(String target) throws Exception {
+        return ControlPlaneClient.start(new ControlPlaneConfig(target, "dns-test", null, null, null), dataDir,
+                delivered::add);
+    }
+
+    private List<String> nextServices() throws InterruptedException {
+        List<ServiceEntry> entries = delivered.poll(10, TimeUnit.SECONDS);
+        assertThat(entries).as("entries delivered within 10 s").isNotNull();
+        return entries.stream().map(entry -> entry.service() + "=" + entry.hostnames()).toList();
+    }
+
+    @Test
+    void subscribesToEveryServiceEntryAsItsNodeAndAcksTheInitialSync() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target());
+
+        DeltaDiscoveryRequest first = plane.nextRequest();
+        assertThat(first.getNode().getId()).isEqualTo("dns-test");
+        assertThat(first.getTypeUrl()).isEqualTo("type.googleapis.com/meshdns.v1.ServiceEntry");
+        assertThat(first.getResourceNamesSubscribeList()).containsExactly("*");
+        assertThat(first.getInitialResourceVersionsMap()).isEmpty();
+
+        String nonce = plane.send(DeltaDiscoveryResponse.newBuilder()
+                .addResources(resource("web", "1", "web.shop.example"))
+                .addResources(resource("db", "1", "db.shop.example")));
+
+        assertThat(nextServices()).containsExactly("web=[web.shop.example]", "db=[db.shop.example]");
+        DeltaDiscoveryRequest ack = plane.nextRequest();
+        assertThat(ack.getResponseNonce()).isEqualTo(nonce);
+        assertThat(ack.hasErrorDetail()).isFalse();
+    }
+
+    @Test
+    void addChangeAndRemoveOneEntryEachDeliverTheFullList() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target());
+        plane.nextRequest();
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "1", "web.example")));
+        assertThat(nextServices()).containsExactly("web=[web.example]");
+
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("api", "1", "api.example")));
+        assertThat(nextServices()).containsExactly("web=[web.example]", "api=[api.example]");
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "2", "www.example")));
+        assertThat(nextServices()).containsExactly("web=[www.example]", "api=[api.example]");
+        plane.send(DeltaDiscoveryResponse.newBuilder().addRemovedResources("web"));
+        assertThat(nextServices()).containsExactly("api=[api.example]");
+    }
+
+    @Test
+    void anInvalidEntryIsNackedByNameWhileTheGoodOnesApplyAndItKeepsItsLastGoodState() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target());
+        plane.nextRequest();
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "1", "web.example")));
+        nextServices();
+        plane.nextRequest(); // ACK
+
+        String nonce = plane.send(DeltaDiscoveryResponse.newBuilder()
+                .addResources(resource("web", "2", "not a name"))
+                .addResources(resource("api", "1", dev.meshdns.sync.v1.ServiceEntry.newBuilder()
+                        .setService("api").setVip("240.0.0.300").build()))
+                .addResources(resource("db", "1", "db.example")));
+
+        assertThat(nextServices()).containsExactly("web=[web.example]", "db=[db.example]");
+        DeltaDiscoveryRequest nack = plane.nextRequest();
+        assertThat(nack.getResponseNonce()).isEqualTo(nonce);
+        assertThat(nack.getErrorDetail().getCode()).isEqualTo(3); // INVALID_ARGUMENT
+        assertThat(nack.getErrorDetail().getMessage())
+                .startsWith("2 invalid resources: resource \"web\" hostname must be a DNS name")
+                .contains("resource \"api\" vip must be an IPv4 address like 240.0.0.100 (got \"240.0.0.300\")");
+    }
+
+    @Test
+    void reconnectResumesWithTheHeldVersionsSoNothingIsResent() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target());
+        plane.nextRequest();
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "7", "web.example"))
+                .addResources(resource("db", "3", "db.example")));
+        nextServices();
+        plane.nextRequest(); // ACK
+
+        plane.dropStream(); // the stream got a response: the backoff was reset, it reconnects within ~1 s
+
+        DeltaDiscoveryRequest resumed = plane.nextRequest();
+        assertThat(resumed.getInitialResourceVersionsMap()).isEqualTo(Map.of("web", "7", "db", "3"));
+        assertThat(resumed.getResourceNamesSubscribeList()).containsExactly("*");
+        plane.send(DeltaDiscoveryResponse.newBuilder().addRemovedResources("db"));
+        assertThat(nextServices()).containsExactly("web=[web.example]");
+    }
+
+    @Test
+    void afterARestartWithTheControlPlaneDownTheLastAppliedEntriesAreServedAndResumed() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target());
+        plane.nextRequest();
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "4", "web.example")));
+        nextServices();
+        plane.nextRequest(); // ACK: sent before the file is written
+        int port = plane.port();
+        client.close();
+        plane.close();
+        delivered.clear();
+
+        client = connect("127.0.0.1:" + port); // nothing listens there now
+
+        List<ServiceEntry> restored = delivered.poll();
+        assertThat(restored).as("restored before start returns").isNotNull();
+        assertThat(restored).extracting(ServiceEntry::service).containsExactly("web");
+        plane = FakeAdsServer.start(port);
+        DeltaDiscoveryRequest resumed = plane.nextRequest(); // after a backoff of about 1 s
+        assertThat(resumed.getInitialResourceVersionsMap()).isEqualTo(Map.of("web", "4"));
+    }
+
+    @Test
+    void theReconnectDelayFollowsTheBackoffUnlessTheStreamGotAResponse() {
+        ReconnectBackoff backoff = new ReconnectBackoff(() -> 0.5);
+
+        assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ofMillis(100)))
+                .isEqualTo(Duration.ofMillis(1500));
+        assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofMillis(2560));
+        assertThat(ControlPlaneClient.reconnectDelay(backoff, true, Duration.ofMillis(300)))
+                .isEqualTo(Duration.ofMillis(700));
+        assertThat(ControlPlaneClient.reconnectDelay(backoff, true, Duration.ofMinutes(5))).isEqualTo(Duration.ZERO);
+    }
+}

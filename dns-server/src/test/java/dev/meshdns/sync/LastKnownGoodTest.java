@@ -1,0 +1,54 @@
+package dev.meshdns.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshdns.catalog.ServiceEntry;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LastKnownGoodTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void savedEntriesAndVersionsComeBackAfterARestart() throws Exception {
+        ServiceEntry web = new ServiceEntry("web", List.of("web.shop.example", "www.shop.example"),
+                (Inet4Address) InetAddress.getByName("240.0.0.9"), (Inet6Address) InetAddress.getByName("fd00::9"),
+                List.of(80, 443));
+        List<SyncedEntry> entries = List.of(new SyncedEntry("web", "v\"7\\\u2028", web),
+                new SyncedEntry("db", "3", ServiceEntry.of("db")));
+
+        new LastKnownGood(dir).save(entries);
+
+        assertThat(new LastKnownGood(dir).load()).isEqualTo(entries);
+        assertThat(dir.resolve("control-plane-catalog.json.tmp")).doesNotExist();
+    }
+
+    @Test
+    void noFileIsAnEmptyCatalogAndAnUnusableFileIsToo() throws Exception {
+        assertThat(new LastKnownGood(dir).load()).isEmpty();
+
+        Files.writeString(dir.resolve(LastKnownGood.FILE_NAME), "{\"format\":1,\"resour", StandardCharsets.UTF_8);
+
+        assertThat(new LastKnownGood(dir).load()).isEmpty();
+    }
+
+    @Test
+    void anEntryThatFailsTheCatalogRulesIsLeftOutAndTheOthersAreKept() throws Exception {
+        Files.writeString(dir.resolve(LastKnownGood.FILE_NAME), """
+                {"format":1,"resources":[
+                {"name":"bad","version":"1","service":"bad name","hostnames":[],"vip":null,"vip6":null,"ports":[]},
+                {"name":"ok","version":"2","service":"ok","hostnames":[],"vip":"240.0.0.1","vip6":null,"ports":[]}
+                ]}
+                """, StandardCharsets.UTF_8);
+
+        assertThat(new LastKnownGood(dir).load()).extracting(SyncedEntry::name).containsExactly("ok");
+    }
+}
