@@ -1,0 +1,154 @@
+package dev.meshdns.it.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshdns.controlplane.MeshDnsControlPlane;
+import dev.meshdns.it.support.DnsClient;
+import dev.meshdns.it.support.Poll;
+import dev.meshdns.it.support.ServerFlags;
+import dev.meshdns.it.support.ServerProcess;
+import dev.meshdns.sync.v1.ServiceEntry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * Propagation benchmark of issue 4, not part of the build (failsafe runs only *IT classes): an
+ * embedded {@link MeshDnsControlPlane} serving 100,000 entries (mesh-dns allocates their VIPs) to a
+ * mesh-dns started as a separate process, fed by the control plane alone. Measures (1) the full
+ * initial sync: from launching mesh-dns until /ready is 200 and a sample of 1,000 names (the first
+ * and last included) answers NOERROR; (2) 200 single-entry changes, each a new service put() on the
+ * control plane and timed until mesh-dns answers its name (UDP queries about every millisecond).
+ * Prints the results and writes them to {@code target/propagation-bench.txt}. Run with:
+ * <pre>
+ * mvn -o verify -pl integration-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dit.test=PropagationBench -Dfailsafe.failIfNoSpecifiedTests=false
+ * </pre>
+ * Numbers depend on the machine and its load; the report includes {@code uptime}'s load average.
+ */
+class PropagationBench {
+    static final int ENTRIES = Integer.getInteger("bench.entries", 100_000);
+    static final int CHANGES = Integer.getInteger("bench.changes", 200);
+    static final int SAMPLE = 1_000;
+    static final Duration SYNC_DEADLINE = Duration.ofMinutes(5);
+    static final Duration CHANGE_DEADLINE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void propagationOfSingleChangesOnALargeCatalog() throws Exception {
+        List<ServiceEntry> entries = new ArrayList<>(ENTRIES);
+        for (int i = 0; i < ENTRIES; i++) {
+            entries.add(ServiceEntry.newBuilder().setService(service(i)).addPorts(80).build());
+        }
+        StringBuilder report = new StringBuilder("PropagationBench: " + ENTRIES + " entries, " + CHANGES
+                + " changes, " + Runtime.getRuntime().availableProcessors() + " CPUs, load before: " + loadAverage() + "\n");
+        try (MeshDnsControlPlane controlPlane = MeshDnsControlPlane.start(new InetSocketAddress("127.0.0.1", 0))) {
+            controlPlane.replaceAll(entries);
+            long launched = System.nanoTime();
+            try (ServerProcess server = ServerProcess.start(null, dir.resolve("data"), ServerFlags.defaults()
+                            .with("--control-plane", "127.0.0.1:" + controlPlane.address().getPort())
+                            .with("--node-id", "bench"),
+                    List.of("-Xmx2g"))) {
+                server.waitUntilAnswering();
+                long answering = System.nanoTime();
+                awaitFullSync(server);
+                long synced = System.nanoTime();
+                report.append(String.format("initial sync: %d ms from launch until /ready and every sampled name"
+                        + " answers (JVM up and answering after %d ms, so %d ms for the sync itself)%n",
+                        millis(synced - launched), millis(answering - launched), millis(synced - answering)));
+
+                long[] nanos = new long[CHANGES];
+                DnsClient dns = server.client();
+                for (int i = 0; i < CHANGES; i++) {
+                    String service = "added-" + i;
+                    long put = System.nanoTime();
+                    controlPlane.put(ServiceEntry.newBuilder().setService(service).addPorts(80).build());
+                    nanos[i] = awaitAnswer(dns, service + ".mesh.") - put;
+                }
+                report.append(percentiles(nanos)).append("load after: ").append(loadAverage()).append('\n');
+                report.append("mesh-dns log: ").append(server.logFile()).append('\n');
+            }
+        }
+        System.out.print(report);
+        Files.writeString(Path.of("target", "propagation-bench.txt"), report, StandardCharsets.UTF_8);
+    }
+
+    private static String service(int i) {
+        return String.format("svc-%06d", i);
+    }
+
+    private static void awaitFullSync(ServerProcess server) {
+        assertThat(Poll.until(SYNC_DEADLINE, () -> server.admin().get("/ready").statusCode(), status -> status == 200))
+                .as("/ready").isEqualTo(200);
+        Random random = new Random(4);
+        List<Integer> sample = new ArrayList<>(List.of(0, ENTRIES - 1));
+        while (sample.size() < SAMPLE) {
+            sample.add(random.nextInt(ENTRIES));
+        }
+        DnsClient dns = server.client();
+        for (int i : sample) {
+            Message reply = Poll.until(SYNC_DEADLINE, () -> dns.query(service(i) + ".mesh.", Type.A),
+                    r -> r.getRcode() == Rcode.NOERROR);
+            assertThat(reply.getRcode()).as(service(i)).isEqualTo(Rcode.NOERROR);
+        }
+    }
+
+    /** Queries about every millisecond until NOERROR; returns System.nanoTime() at that reply. */
+    private static long awaitAnswer(DnsClient dns, String name) {
+        long end = System.nanoTime() + CHANGE_DEADLINE.toNanos();
+        while (System.nanoTime() - end < 0) {
+            if (dns.query(name, Type.A).getRcode() == Rcode.NOERROR) {
+                return System.nanoTime();
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        throw new AssertionError(name + " not answered within " + CHANGE_DEADLINE);
+    }
+
+    private static String percentiles(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return String.format("single-entry change until answered, %d changes: p50 %.1f ms, p90 %.1f ms,"
+                        + " p99 %.1f ms, max %.1f ms, min %.1f ms%n", sorted.length,
+                ms(at(sorted, 0.50)), ms(at(sorted, 0.90)), ms(at(sorted, 0.99)), ms(sorted[sorted.length - 1]),
+                ms(sorted[0]));
+    }
+
+    /** Nearest-rank percentile. */
+    private static long at(long[] sorted, double quantile) {
+        int rank = (int) Math.ceil(quantile * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "(unknown: " + e + ")";
+        }
+    }
+}
