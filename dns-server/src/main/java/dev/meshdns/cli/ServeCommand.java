@@ -3,6 +3,7 @@ package dev.meshdns.cli;
 import dev.meshdns.MeshDnsServer;
 import dev.meshdns.config.InvalidConfigException;
 import dev.meshdns.config.ServerConfig;
+import dev.meshdns.config.StoreKind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -149,8 +150,12 @@ final class ServeCommand implements Callable<Integer> {
             log.info("mesh-dns stopped");
             stopped.countDown();
         }, "meshdns-shutdown"));
-        log.info("mesh-dns listening on udp/tcp {} (zone {}, VIPs from {}, catalog {}, data {})",
-                text(server.udpAddress()), config.zone(), vipCidr, config.catalogFile(), config.dataDir());
+        log.info("mesh-dns listening on udp/tcp {} (zone {}, VIPs from {}, catalog {}, control plane {}, store {},"
+                        + " admin http://{})", text(server.udpAddress()), config.zone(), vipCidr,
+                config.catalogFile() == null ? "none" : config.catalogFile(),
+                config.controlPlane() == null ? "none" : config.controlPlane().target(),
+                config.store() == StoreKind.POSTGRES ? ServerConfig.maskPassword(config.postgresUrl())
+                        : config.dataDir(), text(server.adminAddress()));
         stopped.await();
         return 0;
     }
