@@ -86,11 +86,28 @@ class ControlPlaneOutageIT {
         controlPlane.awaitLog("opened: 0 entries held by the client, 1 responses", SYNC_DEADLINE);
 
         controlPlane.stop();
+        long appliedBefore = server.log().lines().filter(line -> line.contains("catalog applied")).count();
         controlPlane = ControlPlaneProcess.startAndWait(catalog, controlPlane.port(), null);
         String log = controlPlane.awaitLog("opened:", SYNC_DEADLINE.plus(OUTAGE));
 
         assertThat(log).as("the resumed stream's first line").contains("opened: 3 entries held by the client, 0 responses");
         assertServedThroughout(server.client(), vips, Duration.ofSeconds(1));
+        assertThat(server.log().lines().filter(line -> line.contains("catalog applied")).count())
+                .as("catalogs applied by mesh-dns after the resume").isEqualTo(appliedBefore);
+    }
+
+    @Test
+    void withTheControlPlaneDownAndNothingKnownZoneNamesAreServfailAndNotReady() {
+        server.close();
+        controlPlane.kill();
+
+        server = ServerProcess.startAndWait(null, dir.resolve("empty-data"), ServerFlags.defaults()
+                .with("--control-plane", controlPlane.target())
+                .with("--node-id", "outage-it"));
+        Poll.until(SYNC_DEADLINE, server::log, text -> text.contains("control plane unavailable"));
+
+        assertThat(server.client().query("backend.mesh.", Type.A)).hasRcode(Rcode.SERVFAIL);
+        assertThat(server.admin().get("/ready").statusCode()).isEqualTo(503);
     }
 
     @Test

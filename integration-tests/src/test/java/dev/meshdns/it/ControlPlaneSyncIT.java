@@ -156,6 +156,25 @@ class ControlPlaneSyncIT {
     }
 
     @Test
+    void vipWatchResumedFromARevisionGetsOnlyTheChangesAfterIt() {
+        awaitRcode("backend.mesh.", Rcode.NOERROR);
+        long revision;
+        try (VipWatch first = VipWatch.open(server.grpcPort(), 0)) {
+            revision = first.awaitUpdate(SYNC_DEADLINE, AllocationsUpdate::getFullState).getRevision();
+        }
+
+        Catalog.example().withService("resumed").writeTo(catalog);
+        String resumedVip = Replies.vipOf(awaitRcode("resumed.mesh.", Rcode.NOERROR));
+        try (VipWatch resumed = VipWatch.open(server.grpcPort(), revision)) {
+            AllocationsUpdate update = resumed.awaitUpdate(SYNC_DEADLINE, u -> true);
+
+            assertThat(update.getFullState()).as("first update of a resumed watch is incremental").isFalse();
+            assertThat(update.getRevision()).isGreaterThan(revision);
+            assertThat(held(update)).containsEntry("resumed", resumedVip).doesNotContainKey("backend");
+        }
+    }
+
+    @Test
     void referenceControlPlaneLogsTheVipsItWatches() {
         // The control plane's watch began before mesh-dns had synced anything: an empty full state,
         // then the allocations as increments.
