@@ -3,6 +3,7 @@ package dev.meshdns.cli;
 import dev.meshdns.catalog.Catalog;
 import dev.meshdns.catalog.CatalogWatcher;
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.config.HostPort;
 import dev.meshdns.controlplane.MeshDnsControlPlane;
 import dev.meshdns.controlplane.VipWatchConsumer;
 import java.io.IOException;
@@ -107,28 +108,8 @@ final class ControlPlaneCommand implements Callable<Integer> {
     }
 
     /** {@code HOST:PORT} or {@code [IPv6]:PORT}; the message continues the flag's value. */
+    /** {@code HOST:PORT} or {@code [IPv6]:PORT}, parsed like serve's addresses. */
     static InetSocketAddress hostPort(String text) {
-        int colon = text.lastIndexOf(':');
-        String host = colon > 0 ? text.substring(0, colon) : "";
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.contains(":")) {
-            host = "";
-        }
-        int port;
-        try {
-            port = Integer.parseInt(text.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (host.isEmpty() || port < 0 || port > 65535) {
-            throw new IllegalArgumentException("must be HOST:PORT with a port from 0 to 65535, e.g. "
-                    + DEFAULT_LISTEN + " or [::1]:18000 (got \"" + text + "\")");
-        }
-        InetSocketAddress address = new InetSocketAddress(host, port);
-        if (address.isUnresolved()) {
-            throw new IllegalArgumentException("host is not a known address (got \"" + text + "\")");
-        }
-        return address;
+        return HostPort.parse(text, 18000);
     }
 }

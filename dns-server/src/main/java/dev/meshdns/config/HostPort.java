@@ -5,7 +5,7 @@ import dev.meshdns.catalog.IpLiterals;
 import java.net.InetSocketAddress;
 
 /** Parses {@code HOST:PORT} and {@code [IPv6]:PORT} into a socket address. Stateless and thread-safe. */
-final class HostPort {
+public final class HostPort {
     private HostPort() {
     }
 
@@ -18,7 +18,7 @@ final class HostPort {
      * Throws IllegalArgumentException with a message that continues a flag name; the message's
      * example addresses use {@code examplePort}.
      */
-    static InetSocketAddress parse(String text, int examplePort) {
+    public static InetSocketAddress parse(String text, int examplePort) {
         String value = text == null ? "" : text.trim();
         int colon = value.lastIndexOf(':');
         if (colon <= 0 || colon == value.length() - 1) {

@@ -6,16 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand, so quarantines pass without sleeping. Single-threaded. */
-final class MutableClock extends Clock {
+/**
+ * A clock tests move by hand, so quarantines pass without sleeping. Thread-safe (volatile), so one
+ * clock can be shared by several replicas of a race test.
+ */
+public final class MutableClock extends Clock {
 
-    private Instant now;
+    private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 

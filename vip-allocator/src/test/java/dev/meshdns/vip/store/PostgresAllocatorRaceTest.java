@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.vip.AllocationResult;
 import dev.meshdns.vip.Cidr;
+import dev.meshdns.vip.MutableClock;
 import dev.meshdns.vip.VipAllocator;
 import dev.meshdns.vip.VipStore.Allocation;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,7 +45,7 @@ class PostgresAllocatorRaceTest {
     private PostgresTestDatabase database;
     private final List<PostgresVipStore> stores = new ArrayList<>();
     private final List<VipAllocator> allocators = new ArrayList<>();
-    private final SharedClock clock = new SharedClock(Instant.parse("2026-11-26T16:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T16:00:00Z"));
     private ExecutorService threads;
 
     @BeforeEach
@@ -132,33 +130,5 @@ class PostgresAllocatorRaceTest {
     private Map<String, InetAddress> heldInStore() throws Exception {
         return stores.get(0).load().rows().stream().filter(Allocation::isHeld)
                 .collect(Collectors.toMap(Allocation::service, Allocation::address));
-    }
-
-    /** A clock the test moves for every replica at once. */
-    private static final class SharedClock extends Clock {
-        private volatile Instant now;
-
-        SharedClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("tests use UTC");
-        }
     }
 }
