@@ -115,9 +115,10 @@ public final class MeshDnsControlPlane implements AutoCloseable {
         if (serial.isShutdown()) {
             return;
         }
-        // Streams are ended first, then the server, then the thread that their last callbacks run on.
-        serial.execute(distributor::closeAll);
+        // New streams are refused first (a client would otherwise reconnect at once to a server that
+        // is going away), then open streams are ended, then the thread their last callbacks run on.
         server.shutdown();
+        serial.execute(distributor::closeAll);
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
                 server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -122,11 +122,13 @@ public final class ControlPlaneClient implements Closeable {
     }
 
     /**
-     * The wait before reconnecting: the next backoff, reset first when the stream got a response,
-     * less the time the stream lived (grpc-java's rule, so a stream that lived long reconnects at once).
+     * The wait before reconnecting: the next backoff, reset first when the stream got a response or
+     * lived at least {@link #HEALTHY_STREAM} (a resumed stream whose versions all match gets no
+     * response at all, yet was healthy), less the time the stream lived (grpc-java's rule, so a
+     * stream that lived long reconnects at once).
      */
     static Duration reconnectDelay(ReconnectBackoff backoff, boolean responded, Duration streamAge) {
-        if (responded) {
+        if (responded || streamAge.compareTo(HEALTHY_STREAM) >= 0) {
             backoff.reset();
         }
         Duration delay = backoff.next().minus(streamAge);
@@ -202,6 +204,9 @@ public final class ControlPlaneClient implements Closeable {
         }
         return reply.build();
     }
+
+    /** A stream open this long counts as healthy even without a response. */
+    static final Duration HEALTHY_STREAM = Duration.ofSeconds(5);
 
     private void persist() {
         try {

@@ -159,6 +159,10 @@ class ControlPlaneClientTest {
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ofMillis(100)))
                 .isEqualTo(Duration.ofMillis(1500));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofMillis(2560));
+        assertThat(ControlPlaneClient.reconnectDelay(backoff, false, ControlPlaneClient.HEALTHY_STREAM))
+                .as("a stream that lived long counts as healthy even without a response: backoff reset")
+                .isEqualTo(Duration.ZERO);
+        assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofMillis(1600));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, true, Duration.ofMillis(300)))
                 .isEqualTo(Duration.ofMillis(700));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, true, Duration.ofMinutes(5))).isEqualTo(Duration.ZERO);

@@ -17,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Rcode;
@@ -103,8 +103,9 @@ class ControlPlaneOutageIT {
      * A resumed stream whose versions all match gets no response, and is a working stream all the same.
      */
     @Test
-    @Disabled("server bug, fails against xds 16ce1d3: a resumed stream that got no response (all versions matched)"
-            + " does not reset ControlPlaneClient's backoff, so each restart waits longer (6th: 8 s, 7th: 17 s)")
+    @Disabled("open gap: a resumed stream that gets no response resets the backoff only after living 5 s"
+            + " (ControlPlaneClient.HEALTHY_STREAM); this test restarts the control plane right after each"
+            + " reconnect, so the backoff still grows. Fix: reset once the stream is established.")
     void controlPlaneRestartedAgainAndAgainIsReconnectedToPromptlyEachTime() {
         awaitAllNames(server.client());
         controlPlane.awaitLog("opened:", SYNC_DEADLINE);
