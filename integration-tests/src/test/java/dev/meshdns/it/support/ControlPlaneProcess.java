@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,14 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ControlPlaneProcess implements AutoCloseable {
     private static final AtomicInteger STARTED = new AtomicInteger();
 
-    private final Process process;
+    private final JvmProcess process;
     private final int port;
-    private final Path logFile;
 
     private ControlPlaneProcess(Process process, int port, Path logFile) {
-        this.process = process;
+        this.process = new JvmProcess(process, logFile, "control plane");
         this.port = port;
-        this.logFile = logFile;
     }
 
     /** Starts on a free loopback port and waits until it accepts connections. */
@@ -102,30 +99,16 @@ public final class ControlPlaneProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** SIGKILL: streams break without a goodbye. */
+    /** SIGKILL: the JVM gets no chance to flush or clean up. */
     public void kill() {
-        process.destroyForcibly();
-        awaitExit();
+        process.kill();
     }
 
-    /** SIGTERM and wait for the JVM to exit (it closes its streams first). */
+    /** SIGTERM and wait for the JVM to exit. */
     public void stop() {
-        process.destroy();
-        if (!awaitExit()) {
-            process.destroyForcibly();
-            awaitExit();
-            throw new AssertionError("control plane ignored SIGTERM for 10 s; log:\n" + log());
-        }
+        process.stop();
     }
 
-    private boolean awaitExit() {
-        try {
-            return process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
     /** Polls the log until it contains {@code text}; returns the log then (or fails with it). */
     public String awaitLog(String text, Duration deadline) {
@@ -137,17 +120,11 @@ public final class ControlPlaneProcess implements AutoCloseable {
     }
 
     public String log() {
-        try {
-            return Files.readString(logFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return process.log();
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            kill();
-        }
+        process.close();
     }
 }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.Type;
 
@@ -21,18 +20,16 @@ public final class ServerProcess implements AutoCloseable {
     public static final Duration START_DEADLINE = Duration.ofSeconds(30);
     private static final AtomicInteger STARTED = new AtomicInteger();
 
-    private final Process process;
+    private final JvmProcess process;
     private final int port;
-    private final Path logFile;
     private final int grpcPort;
     private final DnsClient client;
     private final AdminClient admin;
 
     private ServerProcess(Process process, int port, int adminPort, int grpcPort, Path logFile) {
-        this.process = process;
+        this.process = new JvmProcess(process, logFile, "server");
         this.port = port;
         this.grpcPort = grpcPort;
-        this.logFile = logFile;
         this.client = new DnsClient(port);
         this.admin = new AdminClient(adminPort);
     }
@@ -149,45 +146,25 @@ public final class ServerProcess implements AutoCloseable {
 
     /** SIGKILL: the JVM gets no chance to flush or clean up. */
     public void kill() {
-        process.destroyForcibly();
-        awaitExit();
+        process.kill();
     }
 
     /** SIGTERM and wait for the JVM to exit. */
     public void stop() {
-        process.destroy();
-        if (!awaitExit()) {
-            process.destroyForcibly();
-            awaitExit();
-            throw new AssertionError("server ignored SIGTERM for 10 s; log:\n" + log());
-        }
+        process.stop();
     }
 
-    private boolean awaitExit() {
-        try {
-            return process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
     public Path logFile() {
-        return logFile;
+        return process.logFile();
     }
 
     public String log() {
-        try {
-            return Files.readString(logFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return process.log();
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            kill();
-        }
+        process.close();
     }
 }
