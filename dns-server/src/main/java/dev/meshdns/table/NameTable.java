@@ -23,30 +23,124 @@ public final class NameTable {
     private final List<String> problems;
 
     NameTable(List<byte[]> names, List<Node> values, int entryNames, List<String> problems) {
-        int capacity = Integer.highestOneBit(Math.max(4, names.size() * 2 - 1)) << 1;
-        this.keys = new byte[capacity][];
-        this.hashes = new int[capacity];
-        this.nodes = new Node[capacity];
-        this.mask = capacity - 1;
-        this.size = names.size();
-        this.entryNames = entryNames;
-        this.problems = List.copyOf(problems);
+        this(new byte[capacityFor(names.size())][], names.size(), entryNames, List.copyOf(problems));
         for (int i = 0; i < names.size(); i++) {
-            byte[] key = names.get(i);
-            int h = WireName.hash(key, 0, key.length);
-            int slot = h & mask;
-            while (keys[slot] != null) {
-                slot = (slot + 1) & mask;
-            }
-            keys[slot] = key;
-            hashes[slot] = h;
-            nodes[slot] = values.get(i);
+            insert(names.get(i), values.get(i));
         }
+    }
+
+    private NameTable(byte[][] keys, int size, int entryNames, List<String> problems) {
+        this.keys = keys;
+        this.hashes = new int[keys.length];
+        this.nodes = new Node[keys.length];
+        this.mask = keys.length - 1;
+        this.size = size;
+        this.entryNames = entryNames;
+        this.problems = problems;
+    }
+
+    private NameTable(NameTable base, int size, int entryNames) {
+        this.keys = base.keys.clone();
+        this.hashes = base.hashes.clone();
+        this.nodes = base.nodes.clone();
+        this.mask = base.mask;
+        this.size = size;
+        this.entryNames = entryNames;
+        this.problems = base.problems;
+    }
+
+    /** Room for twice the names, a power of two: probes stay short. */
+    private static int capacityFor(int names) {
+        return Integer.highestOneBit(Math.max(4, names * 2 - 1)) << 1;
+    }
+
+    /**
+     * A copy with these names changed: a node puts the name, null removes it. Built aside; this
+     * table is unchanged. Copies the slot arrays, so it costs a few milliseconds per million
+     * slots however small the change; it rebuilds when the table would grow past half full.
+     */
+    NameTable patched(Map<WireKey, Node> changes, int entryNames) {
+        int size = this.size;
+        for (Map.Entry<WireKey, Node> change : changes.entrySet()) {
+            boolean present = slotOf(change.getKey().wire()) >= 0;
+            size += change.getValue() == null ? (present ? -1 : 0) : (present ? 0 : 1);
+        }
+        if (size * 2 > keys.length) {
+            List<byte[]> names = new ArrayList<>(size);
+            List<Node> values = new ArrayList<>(size);
+            for (int slot = 0; slot < keys.length; slot++) {
+                if (keys[slot] != null && !changes.containsKey(new WireKey(keys[slot]))) {
+                    names.add(keys[slot]);
+                    values.add(nodes[slot]);
+                }
+            }
+            changes.forEach((key, node) -> {
+                if (node != null) {
+                    names.add(key.wire());
+                    values.add(node);
+                }
+            });
+            return new NameTable(names, values, entryNames, problems);
+        }
+        NameTable copy = new NameTable(this, size, entryNames);
+        changes.forEach((key, node) -> {
+            int slot = copy.slotOf(key.wire());
+            if (node == null) {
+                if (slot >= 0) {
+                    copy.delete(slot);
+                }
+            } else if (slot >= 0) {
+                copy.nodes[slot] = node;
+            } else {
+                copy.insert(key.wire(), node);
+            }
+        });
+        return copy;
+    }
+
+    private void insert(byte[] key, Node node) {
+        int h = WireName.hash(key, 0, key.length);
+        int slot = h & mask;
+        while (keys[slot] != null) {
+            slot = (slot + 1) & mask;
+        }
+        keys[slot] = key;
+        hashes[slot] = h;
+        nodes[slot] = node;
+    }
+
+    private int slotOf(byte[] key) {
+        int h = WireName.hash(key, 0, key.length);
+        for (int slot = h & mask; keys[slot] != null; slot = (slot + 1) & mask) {
+            if (hashes[slot] == h && java.util.Arrays.equals(keys[slot], key)) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /** Linear-probing delete by backward shift: later keys of the run move up, no tombstones. */
+    private void delete(int slot) {
+        int hole = slot;
+        for (int next = (hole + 1) & mask; keys[next] != null; next = (next + 1) & mask) {
+            int home = hashes[next] & mask;
+            // The key at `next` may fill the hole unless its home lies cyclically in (hole, next].
+            boolean stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+            if (!stays) {
+                keys[hole] = keys[next];
+                hashes[hole] = hashes[next];
+                nodes[hole] = nodes[next];
+                hole = next;
+            }
+        }
+        keys[hole] = null;
+        hashes[hole] = 0;
+        nodes[hole] = null;
     }
 
     /** The table before the first catalog is loaded: zone names answer SERVFAIL. */
     public static NameTable notReady(ZoneSpec spec) {
-        return new NameTableBuilder(spec, false).build();
+        return new NameTableBuilder(spec, false).build().table();
     }
 
     /**
@@ -54,11 +148,7 @@ public final class NameTable {
      * from {@code vips} is left out. Name collisions are left out and listed in {@link #problems}.
      */
     public static NameTable build(ZoneSpec spec, List<ServiceEntry> entries, Map<String, ServiceVips> vips) {
-        NameTableBuilder builder = new NameTableBuilder(spec, true);
-        for (ServiceEntry entry : entries) {
-            builder.add(entry, vips.get(entry.service()));
-        }
-        return builder.build();
+        return LiveTable.build(spec, entries, vips).table();
     }
 
     /**

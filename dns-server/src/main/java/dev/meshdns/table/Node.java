@@ -9,14 +9,17 @@ package dev.meshdns.table;
  */
 public final class Node {
     private final Zone zone;
+    private final String owner;
     private final int[] types;
     private final byte[][] rrsets;
     private final int[] counts;
     private final int[] unavailableTypes;
     private final byte[][] unavailableReasons;
 
-    Node(Zone zone, int[] types, byte[][] rrsets, int[] counts, int[] unavailableTypes, byte[][] unavailableReasons) {
+    Node(Zone zone, String owner, int[] types, byte[][] rrsets, int[] counts, int[] unavailableTypes,
+         byte[][] unavailableReasons) {
         this.zone = zone;
+        this.owner = owner;
         this.types = types;
         this.rrsets = rrsets;
         this.counts = counts;
@@ -27,6 +30,16 @@ public final class Node {
     /** The zone this name belongs to. */
     public Zone zone() {
         return zone;
+    }
+
+    /** The service whose name (or PTR name) this is; null for a zone apex of its own or an empty non-terminal. */
+    String owner() {
+        return owner;
+    }
+
+    /** True for an empty non-terminal: a name with no records of its own, only names below it. */
+    boolean isEmptyNonTerminal() {
+        return owner == null && types.length == 0 && unavailableTypes.length == 0;
     }
 
     /** Index of the RRset of this type, or -1. */

@@ -9,16 +9,28 @@ public final class Zone {
     private final byte[] apex;
     private final byte[] soaAuthority;
     private final boolean ready;
+    private final boolean hostApex;
 
-    Zone(byte[] apex, byte[] soaAuthority, boolean ready) {
+    Zone(byte[] apex, byte[] soaAuthority, boolean ready, boolean hostApex) {
         this.apex = apex;
         this.soaAuthority = soaAuthority;
         this.ready = ready;
+        this.hostApex = hostApex;
     }
 
     /** Lower-case wire form of the apex. */
     public byte[] apex() {
         return apex.clone();
+    }
+
+    /** The apex itself, not a copy; do not modify. */
+    byte[] apexWire() {
+        return apex;
+    }
+
+    /** True when an entry's out-of-zone hostname is the apex (not the mesh zone or a reverse zone). */
+    boolean hostApex() {
+        return hostApex;
     }
 
     /** The SOA record with its owner name written out, ready to append as the one authority record. */

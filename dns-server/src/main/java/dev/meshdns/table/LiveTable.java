@@ -1,0 +1,310 @@
+package dev.meshdns.table;
+
+import dev.meshdns.catalog.ServiceEntry;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A published {@link NameTable} together with what it takes to change a few services without
+ * building it again: the names each service owns, how many owned names lie below each name (so
+ * empty non-terminals come and go with them), the ancestors of out-of-zone host apexes, and the
+ * services caught in a name clash. A patch gives exactly the table a full build of the new catalog
+ * would give (the SOA serial aside: zones the patch keeps keep theirs); where that would take
+ * reasoning about catalog order or re-cutting zones (a clash, a host apex that still has names
+ * below it, a new apex above an existing one), it declines and the caller builds in full. The
+ * table is immutable; the index is not: confined to the thread that applies catalogs, and only the
+ * instance a successful patch returns may be used afterwards.
+ */
+public final class LiveTable {
+    private final ZoneSpec spec;
+    private final NameTable table;
+    private final Map<String, Footprint> owned;
+    private final Map<WireKey, int[]> below;
+    private final Map<WireKey, int[]> apexAncestors;
+    private final Set<String> contested;
+
+    /** The names a service owns: its entry names, then its PTR names. */
+    record Footprint(List<byte[]> names, List<byte[]> ptrs) {
+    }
+
+    /** The new state of one service: {@code vips} null, or nothing to answer, when it is gone. */
+    public record Change(ServiceEntry entry, ServiceVips vips) {
+        public static Change removed(ServiceEntry entry) {
+            return new Change(entry, null);
+        }
+    }
+
+    LiveTable(ZoneSpec spec, NameTable table, Map<String, Footprint> owned, Map<WireKey, int[]> below,
+              Map<WireKey, int[]> apexAncestors, Set<String> contested) {
+        this.spec = spec;
+        this.table = table;
+        this.owned = owned;
+        this.below = below;
+        this.apexAncestors = apexAncestors;
+        this.contested = contested;
+    }
+
+    /**
+     * Builds the table for these entries with the addresses of each service; an entry missing from
+     * {@code vips} is left out. Name collisions are left out and listed in {@link NameTable#problems}.
+     */
+    public static LiveTable build(ZoneSpec spec, List<ServiceEntry> entries, Map<String, ServiceVips> vips) {
+        NameTableBuilder builder = new NameTableBuilder(spec, true);
+        for (ServiceEntry entry : entries) {
+            builder.add(entry, vips.get(entry.service()));
+        }
+        return builder.build();
+    }
+
+    public NameTable table() {
+        return table;
+    }
+
+    /**
+     * The table with these services changed (each service at most once), or empty when the change
+     * needs a full build. Empty leaves this instance as it was.
+     */
+    public Optional<LiveTable> patch(List<Change> changes) {
+        return new Patch().run(changes);
+    }
+
+    /** Every proper ancestor of the name starting at {@code from}, nearest first, root included. */
+    static void ancestorsOf(byte[] wire, int from, Consumer<WireKey> action) {
+        for (int pos = WireName.parent(wire, from); pos >= 0; pos = WireName.parent(wire, pos)) {
+            action.accept(WireKey.of(wire, pos));
+        }
+    }
+
+    /**
+     * Every ancestor of the name within its zone, nearest first, the apex included (so an apex
+     * knows whether names remain in its zone).
+     */
+    static void ancestorsInZone(byte[] wire, Zone zone, Consumer<WireKey> action) {
+        int apexLength = zone.apexWire().length;
+        for (int pos = WireName.parent(wire, 0); pos >= 0 && wire.length - pos >= apexLength;
+             pos = WireName.parent(wire, pos)) {
+            action.accept(WireKey.of(wire, pos));
+        }
+    }
+
+    private static boolean isApex(byte[] wire, Zone zone) {
+        return Arrays.equals(wire, zone.apexWire());
+    }
+
+    /** One patch: every change is staged in overlays and only committed once nothing declined. */
+    private final class Patch {
+        private final TableRecords records = new TableRecords(spec, true);
+        private final Map<WireKey, Node> nodes = new LinkedHashMap<>(); // a null value removes the name
+        private final Map<WireKey, Integer> belowDelta = new HashMap<>();
+        private final Map<WireKey, Integer> apexAncestorDelta = new HashMap<>();
+        private final Map<String, Footprint> footprints = new HashMap<>(); // a null value: owns nothing now
+        private int entryNamesDelta;
+
+        Optional<LiveTable> run(List<Change> changes) {
+            for (Change change : changes) {
+                if (contested.contains(change.entry().service())) {
+                    return Optional.empty();
+                }
+            }
+            List<Footprint> leaving = new ArrayList<>();
+            for (Change change : changes) {
+                Footprint old = owned.get(change.entry().service());
+                if (old != null) {
+                    leaving.add(old);
+                    footprints.put(change.entry().service(), null);
+                    entryNamesDelta -= old.names().size();
+                    forEachName(old, wire -> ancestorsInZone(wire, node(wire).zone(), key -> count(key, -1)));
+                }
+            }
+            for (Footprint old : leaving) {
+                if (!removeNames(old)) {
+                    return Optional.empty();
+                }
+            }
+            List<Change> arriving = changes.stream().filter(c -> c.vips() != null && !c.vips().isEmpty()).toList();
+            if (!addHostApexes(arriving)) {
+                return Optional.empty();
+            }
+            for (Change change : arriving) {
+                if (!addEntry(change)) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(commit());
+        }
+
+        private boolean removeNames(Footprint old) {
+            List<byte[]> all = new ArrayList<>(old.names());
+            all.addAll(old.ptrs());
+            for (byte[] wire : all) {
+                WireKey key = new WireKey(wire);
+                Node node = node(wire);
+                Zone zone = node.zone();
+                if (below(key) > 0) {
+                    if (isApex(wire, zone)) {
+                        return false; // names of other services stay below: their zone would be cut anew
+                    }
+                    nodes.put(key, Draft.emptyNonTerminal(zone));
+                } else {
+                    nodes.put(key, null);
+                    if (isApex(wire, zone)) {
+                        ancestorsOf(wire, 0, ancestor -> apexAncestorDelta.merge(ancestor, -1, Integer::sum));
+                    }
+                }
+                ancestorsInZone(wire, zone, ancestor -> {
+                    if (below(ancestor) == 0) {
+                        Node at = node(ancestor.wire());
+                        if (at != null && at.isEmptyNonTerminal()) {
+                            nodes.put(ancestor, null);
+                        }
+                    }
+                });
+            }
+            return true;
+        }
+
+        /** New zones for out-of-zone hostnames, parents first, as a full build cuts them. */
+        private boolean addHostApexes(List<Change> arriving) {
+            List<byte[]> hostnames = new ArrayList<>();
+            for (Change change : arriving) {
+                change.entry().hostnames().forEach(hostname -> hostnames.add(WireName.of(hostname)));
+            }
+            hostnames.sort(Comparator.comparingInt(TableRecords::labels));
+            for (byte[] wire : hostnames) {
+                if (zoneOf(wire) != null) {
+                    continue;
+                }
+                WireKey key = new WireKey(wire);
+                int[] apexesBelow = apexAncestors.get(key);
+                if ((apexesBelow == null ? 0 : apexesBelow[0]) + apexAncestorDelta.getOrDefault(key, 0) > 0) {
+                    return false; // a zone below this one would have to join it
+                }
+                nodes.put(key, records.zone(wire, true).toNode());
+                ancestorsOf(wire, 0, ancestor -> apexAncestorDelta.merge(ancestor, 1, Integer::sum));
+            }
+            return true;
+        }
+
+        private boolean addEntry(Change change) {
+            String service = change.entry().service();
+            List<byte[]> names = records.namesOf(change.entry());
+            for (byte[] wire : names) {
+                WireKey key = new WireKey(wire);
+                Node existing = node(wire);
+                Draft draft;
+                if (existing != null && existing.owner() == null && existing.zone().hostApex()
+                        && isApex(wire, existing.zone())) {
+                    draft = records.apexOf(existing, service);
+                } else if (existing != null && existing.isEmptyNonTerminal()) {
+                    draft = new Draft(existing.zone(), service);
+                } else if (existing != null) {
+                    return false; // a clash: which entry wins depends on catalog order
+                } else {
+                    Zone zone = zoneOf(wire);
+                    if (zone == null) {
+                        return false;
+                    }
+                    draft = new Draft(zone, service);
+                }
+                records.addAddresses(draft, change.vips());
+                add(key, draft.toNode());
+            }
+            List<byte[]> ptrs = new ArrayList<>(2);
+            for (InetAddress vip : records.ptrVips(change.vips())) {
+                byte[] wire = ReverseZones.ptrName(vip);
+                Node existing = node(wire);
+                Zone zone = existing != null && existing.isEmptyNonTerminal() ? existing.zone() : zoneOf(wire);
+                if (existing != null && !existing.isEmptyNonTerminal() || zone == null) {
+                    return false;
+                }
+                Draft draft = new Draft(zone, service);
+                records.addPtrs(draft, names);
+                add(new WireKey(wire), draft.toNode());
+                ptrs.add(wire);
+            }
+            footprints.put(service, new Footprint(names, ptrs));
+            entryNamesDelta += names.size();
+            return true;
+        }
+
+        /** Puts an owned name and counts it in every ancestor of its zone, adding empty non-terminals. */
+        private void add(WireKey key, Node node) {
+            nodes.put(key, node);
+            Zone zone = node.zone();
+            ancestorsInZone(key.wire(), zone, ancestor -> {
+                count(ancestor, 1);
+                if (node(ancestor.wire()) == null) {
+                    nodes.put(ancestor, Draft.emptyNonTerminal(zone));
+                }
+            });
+        }
+
+        private LiveTable commit() {
+            footprints.forEach((service, footprint) -> {
+                if (footprint == null) {
+                    owned.remove(service);
+                } else {
+                    owned.put(service, footprint);
+                }
+            });
+            applyDeltas(below, belowDelta);
+            applyDeltas(apexAncestors, apexAncestorDelta);
+            NameTable patched = table.patched(nodes, table.entryNames() + entryNamesDelta);
+            return new LiveTable(spec, patched, owned, below, apexAncestors, contested);
+        }
+
+        private static void applyDeltas(Map<WireKey, int[]> counts, Map<WireKey, Integer> deltas) {
+            deltas.forEach((key, delta) -> {
+                int now = (counts.containsKey(key) ? counts.get(key)[0] : 0) + delta;
+                if (now <= 0) {
+                    counts.remove(key);
+                } else {
+                    counts.computeIfAbsent(key, k -> new int[1])[0] = now;
+                }
+            });
+        }
+
+        private void count(WireKey key, int delta) {
+            belowDelta.merge(key, delta, Integer::sum);
+        }
+
+        private int below(WireKey key) {
+            int[] base = below.get(key);
+            return (base == null ? 0 : base[0]) + belowDelta.getOrDefault(key, 0);
+        }
+
+        private Node node(byte[] wire) {
+            WireKey key = new WireKey(wire);
+            if (nodes.containsKey(key)) {
+                return nodes.get(key);
+            }
+            return table.find(wire, 0, wire.length, WireName.hash(wire, 0, wire.length));
+        }
+
+        /** The zone whose apex is the name or its closest ancestor, as staged; null outside every zone. */
+        private Zone zoneOf(byte[] wire) {
+            for (int pos = 0; pos >= 0; pos = WireName.parent(wire, pos)) {
+                byte[] suffix = pos == 0 ? wire : Arrays.copyOfRange(wire, pos, wire.length);
+                Node node = node(suffix);
+                if (node != null && isApex(suffix, node.zone())) {
+                    return node.zone();
+                }
+            }
+            return null;
+        }
+
+        private void forEachName(Footprint footprint, Consumer<byte[]> action) {
+            footprint.names().forEach(action);
+            footprint.ptrs().forEach(action);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.meshdns.table;
+
+import dev.meshdns.catalog.ServiceEntry;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the names of a zone spec look like, shared by a full build and a patch: the names of an
+ * entry, their address records, PTR records, and zones with their SOA and NS. Each instance takes a
+ * new SOA serial for the zones it makes. Not thread-safe: one per build or patch.
+ */
+final class TableRecords {
+    static final int TYPE_A = 1;
+    static final int TYPE_NS = 2;
+    static final int TYPE_SOA = 6;
+    static final int TYPE_PTR = 12;
+    static final int TYPE_AAAA = 28;
+    private static final byte[] IPV4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
+    private static final Pattern KUBE_SERVICE = Pattern.compile("([a-z0-9-]+)_([a-z0-9-]+)_svc_([0-9]+)");
+    private static final AtomicLong LAST_SERIAL = new AtomicLong();
+
+    private final ZoneSpec spec;
+    private final boolean ready;
+    private final long serial;
+    private final byte[] mname;
+    private final byte[] rname;
+
+    TableRecords(ZoneSpec spec, boolean ready) {
+        this.spec = spec;
+        this.ready = ready;
+        this.serial = LAST_SERIAL.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis() / 1000));
+        this.mname = WireName.of("ns.dns." + spec.zone());
+        this.rname = WireName.of("hostmaster.dns." + spec.zone());
+    }
+
+    ZoneSpec spec() {
+        return spec;
+    }
+
+    /** The names an entry asks for, in wire form: the service name, its Kubernetes form if any, its hostnames. */
+    List<byte[]> namesOf(ServiceEntry entry) {
+        List<byte[]> out = new ArrayList<>(2 + entry.hostnames().size());
+        out.add(WireName.of(entry.service() + "." + spec.zone()));
+        Matcher m = KUBE_SERVICE.matcher(entry.service());
+        if (m.matches()) {
+            out.add(WireName.of(m.group(1) + "." + m.group(2) + ".svc." + m.group(3) + "." + spec.zone()));
+        }
+        for (String hostname : entry.hostnames()) {
+            out.add(WireName.of(hostname));
+        }
+        return out;
+    }
+
+    /** A zone and the draft of its apex, holding its SOA and NS. */
+    Draft zone(byte[] apex, boolean hostApex) {
+        int ttl = spec.ttlSeconds();
+        byte[] soaRdata = Records.soaRdata(mname, rname, serial, ttl);
+        Zone zone = new Zone(apex, Records.withOwner(apex, TYPE_SOA, ttl, soaRdata), ready, hostApex);
+        Draft draft = new Draft(zone, null);
+        draft.add(TYPE_SOA, Records.rr(TYPE_SOA, ttl, soaRdata));
+        draft.add(TYPE_NS, Records.rr(TYPE_NS, ttl, mname));
+        return draft;
+    }
+
+    /** The draft of a host apex node as a zone apex draft again (SOA and NS), to add an entry's addresses to. */
+    Draft apexOf(Node apexNode, String service) {
+        Draft draft = new Draft(apexNode.zone(), service);
+        for (int i = 0; i < apexNode.rrsetCount(); i++) {
+            draft.add(apexNode.type(i), apexNode.rrset(i));
+        }
+        return draft;
+    }
+
+    void addAddresses(Draft draft, ServiceVips vips) {
+        int ttl = spec.ttlSeconds();
+        if (vips.v4() != null) {
+            draft.add(TYPE_A, Records.rr(TYPE_A, ttl, vips.v4().getAddress()));
+        } else if (vips.v4Failure() != null) {
+            draft.unavailable(TYPE_A, vips.v4Failure());
+        }
+        if (vips.v6() != null) {
+            draft.add(TYPE_AAAA, Records.rr(TYPE_AAAA, ttl, vips.v6().getAddress()));
+        } else if (vips.v6Failure() != null) {
+            draft.unavailable(TYPE_AAAA, vips.v6Failure());
+        } else if (spec.aaaaIpv4Mapped() && vips.v4() != null) {
+            byte[] mapped = Arrays.copyOf(IPV4_MAPPED_PREFIX, 16);
+            System.arraycopy(vips.v4().getAddress(), 0, mapped, 12, 4);
+            draft.add(TYPE_AAAA, Records.rr(TYPE_AAAA, ttl, mapped));
+        }
+    }
+
+    /** The VIPs of a service that get a PTR name: those inside their family's pool. */
+    List<InetAddress> ptrVips(ServiceVips vips) {
+        List<InetAddress> out = new ArrayList<>(2);
+        if (vips.v4() != null && spec.vipPool().contains(vips.v4())) {
+            out.add(vips.v4());
+        }
+        if (vips.v6() != null && spec.vip6Pool() != null && spec.vip6Pool().contains(vips.v6())) {
+            out.add(vips.v6());
+        }
+        return out;
+    }
+
+    void addPtrs(Draft draft, List<byte[]> targets) {
+        for (byte[] target : targets) {
+            draft.add(TYPE_PTR, Records.rr(TYPE_PTR, spec.ttlSeconds(), target));
+        }
+    }
+
+    static int labels(byte[] wire) {
+        int n = 0;
+        for (int pos = 0; wire[pos] != 0; pos = WireName.parent(wire, pos)) {
+            n++;
+        }
+        return n;
+    }
+}

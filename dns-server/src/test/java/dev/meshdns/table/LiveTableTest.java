@@ -1,0 +1,201 @@
+package dev.meshdns.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.vip.Cidr;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class LiveTableTest {
+    private static final ZoneSpec SPEC = new ZoneSpec("mesh", 30, Cidr.parse("240.0.0.0/24"),
+            Cidr.parse("fd00::/120"), false);
+    private static final List<String> SERVICES = List.of("s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
+            "s9", "web_shop_svc_8080", "api_shop_svc_8080", "web_prod_svc_9090", "x");
+    private static final List<String> HOSTNAMES = List.of("a.example", "b.a.example", "c.b.a.example",
+            "d.example", "example", "y.x.mesh", "s1.mesh", "deep.n.mesh", "q.deep.n.mesh", "shop.svc.8080.mesh",
+            "p.example.org", "example.org", "mesh", "7.0.0.240.in-addr.arpa", "n.mesh");
+
+    @Test
+    void aPatchedTableIsTheTableAFullBuildGivesWhateverTheChanges() throws Exception {
+        Random random = new Random(20261127);
+        int patched = 0;
+        int declined = 0;
+        for (int run = 0; run < 300; run++) {
+            Map<String, ServiceEntry> catalog = new LinkedHashMap<>();
+            Map<String, ServiceVips> vips = new LinkedHashMap<>();
+            for (int i = random.nextInt(8); i > 0; i--) {
+                String service = pick(random, SERVICES);
+                catalog.put(service, entry(random, service));
+                vips.put(service, vips(random));
+            }
+            LiveTable live = LiveTable.build(SPEC, List.copyOf(catalog.values()), vips);
+            for (int step = 0; step < 20; step++) {
+                List<LiveTable.Change> changes = new ArrayList<>();
+                Set<String> touched = new HashSet<>();
+                for (int c = 1 + random.nextInt(3); c > 0; c--) {
+                    String service = pick(random, SERVICES);
+                    if (!touched.add(service)) {
+                        continue;
+                    }
+                    if (catalog.containsKey(service) && random.nextInt(3) == 0) {
+                        changes.add(LiveTable.Change.removed(catalog.remove(service)));
+                        vips.remove(service);
+                    } else {
+                        ServiceEntry entry = entry(random, service);
+                        ServiceVips addresses = vips(random);
+                        catalog.put(service, entry);
+                        vips.put(service, addresses);
+                        changes.add(new LiveTable.Change(entry, addresses));
+                    }
+                }
+                LiveTable full = LiveTable.build(SPEC, List.copyOf(catalog.values()), vips);
+                Optional<LiveTable> patch = live.patch(changes);
+                if (patch.isPresent()) {
+                    patched++;
+                    assertSameNames(patch.get().table(), full.table(), "run " + run + " step " + step + ": " + changes);
+                    assertThat(patch.get().table().problems()).isEqualTo(full.table().problems());
+                    live = patch.get();
+                } else {
+                    declined++;
+                    live = full;
+                }
+            }
+        }
+        // Both paths are taken; names clash on purpose often here, so many patches are declined.
+        assertThat(patched).as("patched %d, declined %d", patched, declined).isGreaterThan((patched + declined) / 3);
+        assertThat(declined).as("declined").isGreaterThan(100);
+    }
+
+    @Test
+    void aChangedServiceIsAnsweredAtItsNewAddressAndARemovedOneNoMore() throws Exception {
+        ServiceEntry web = new ServiceEntry("web", List.of("web.shop.example"), null, null, List.of());
+        ServiceEntry api = new ServiceEntry("api", List.of(), null, null, List.of());
+        LiveTable live = LiveTable.build(SPEC, List.of(web, api),
+                Map.of("web", ServiceVips.of(v4("240.0.0.7")), "api", ServiceVips.of(v4("240.0.0.8"))));
+
+        LiveTable next = live.patch(List.of(new LiveTable.Change(web, ServiceVips.of(v4("240.0.0.9"))),
+                LiveTable.Change.removed(api))).orElseThrow();
+
+        assertThat(next.table().find("web.mesh").rrset(0)).endsWith(240, 0, 0, 9);
+        assertThat(next.table().find("web.shop.example").indexOf(TableRecords.TYPE_SOA)).isNotNegative();
+        assertThat(next.table().find("9.0.0.240.in-addr.arpa")).isNotNull();
+        assertThat(next.table().find("7.0.0.240.in-addr.arpa")).isNull();
+        assertThat(next.table().find("api.mesh")).isNull();
+        assertThat(next.table().find("8.0.0.240.in-addr.arpa")).isNull();
+        assertThat(live.table().find("api.mesh")).as("the old table is unchanged").isNotNull();
+    }
+
+    @Test
+    void aNameTakenByAnotherServiceIsLeftToAFullBuild() throws Exception {
+        ServiceEntry web = new ServiceEntry("web", List.of("shop.example"), null, null, List.of());
+        LiveTable live = LiveTable.build(SPEC, List.of(web), Map.of("web", ServiceVips.of(v4("240.0.0.7"))));
+        ServiceEntry clash = new ServiceEntry("api", List.of("shop.example"), null, null, List.of());
+
+        assertThat(live.patch(List.of(new LiveTable.Change(clash, ServiceVips.of(v4("240.0.0.8")))))).isEmpty();
+        assertThat(live.table().find("api.mesh")).as("a declined patch changes nothing").isNull();
+    }
+
+    @Test
+    void aHostnameAboveAnotherHostZoneIsLeftToAFullBuild() throws Exception {
+        ServiceEntry inner = new ServiceEntry("inner", List.of("a.shop.example"), null, null, List.of());
+        LiveTable live = LiveTable.build(SPEC, List.of(inner), Map.of("inner", ServiceVips.of(v4("240.0.0.7"))));
+        ServiceEntry outer = new ServiceEntry("outer", List.of("shop.example"), null, null, List.of());
+
+        assertThat(live.patch(List.of(new LiveTable.Change(outer, ServiceVips.of(v4("240.0.0.8")))))).isEmpty();
+    }
+
+    @Test
+    void aTableThatGrowsPastHalfFullIsRebuiltAndStillFindsEveryName() throws Exception {
+        LiveTable live = LiveTable.build(SPEC, List.of(), Map.of());
+        List<ServiceEntry> entries = new ArrayList<>();
+        Map<String, ServiceVips> vips = new LinkedHashMap<>();
+        for (int i = 1; i < 200; i++) {
+            ServiceEntry entry = ServiceEntry.of("svc-" + i);
+            entries.add(entry);
+            vips.put(entry.service(), ServiceVips.of(v4("240.0.0." + i)));
+            live = live.patch(List.of(new LiveTable.Change(entry, vips.get(entry.service())))).orElseThrow();
+        }
+        assertSameNames(live.table(), LiveTable.build(SPEC, entries, vips).table(), "199 services added one by one");
+    }
+
+    private static void assertSameNames(NameTable patched, NameTable full, String what) {
+        Map<String, String> got = dump(patched);
+        Map<String, String> want = dump(full);
+        Map<String, String> diff = new TreeMap<>();
+        Set<String> names = new HashSet<>(got.keySet());
+        names.addAll(want.keySet());
+        for (String name : names) {
+            if (!String.valueOf(got.get(name)).equals(String.valueOf(want.get(name)))) {
+                diff.put(name, "patched: " + got.get(name) + "\n    full: " + want.get(name));
+            }
+        }
+        assertThat(diff).as(what).isEmpty();
+    }
+
+    private static ServiceEntry entry(Random random, String service) {
+        List<String> hostnames = new ArrayList<>();
+        for (int i = random.nextInt(4) - 1; i > 0; i--) {
+            String hostname = pick(random, HOSTNAMES);
+            if (!hostnames.contains(hostname)) {
+                hostnames.add(hostname);
+            }
+        }
+        return new ServiceEntry(service, hostnames, null, null, List.of());
+    }
+
+    private static ServiceVips vips(Random random) throws UnknownHostException {
+        int kind = random.nextInt(10);
+        Inet4Address v4 = kind == 0 ? null : v4(kind == 1 ? "10.0.0.1" : "240.0.0." + (1 + random.nextInt(250)));
+        Inet6Address v6 = random.nextInt(3) == 0 ? (Inet6Address) InetAddress.getByName("fd00::" + Integer.toHexString(1 + random.nextInt(250))) : null;
+        String v4Failure = v4 == null && random.nextBoolean() ? "pool exhausted" : null;
+        return new ServiceVips(v4, v6, v4Failure, null);
+    }
+
+    private static Inet4Address v4(String address) throws UnknownHostException {
+        return (Inet4Address) InetAddress.getByName(address);
+    }
+
+    private static <T> T pick(Random random, List<T> from) {
+        return from.get(random.nextInt(from.size()));
+    }
+
+    /** Every name and what it answers, found through the table's own lookup; SOA serials left out. */
+    private static Map<String, String> dump(NameTable table) {
+        Map<String, String> out = new TreeMap<>();
+        for (String name : table.names()) {
+            Node node = table.find(name);
+            StringBuilder text = new StringBuilder("owner=").append(node.owner())
+                    .append(" zone=").append(WireName.toDotted(node.zone().apexWire()))
+                    .append(node.zone().hostApex() ? " host" : "");
+            for (int i = 0; i < node.rrsetCount(); i++) {
+                byte[] rrset = node.rrset(i);
+                if (node.type(i) == TableRecords.TYPE_SOA) {
+                    rrset = rrset.clone();
+                    int serial = 12 + WireName.of("ns.dns.mesh").length + WireName.of("hostmaster.dns.mesh").length;
+                    Arrays.fill(rrset, serial, serial + 4, (byte) 0);
+                }
+                text.append(' ').append(node.type(i)).append('x').append(node.recordCount(i)).append('=')
+                        .append(Arrays.toString(rrset));
+            }
+            text.append(" unavailable=").append(Arrays.toString(node.unavailable(TableRecords.TYPE_A)))
+                    .append(Arrays.toString(node.unavailable(TableRecords.TYPE_AAAA)));
+            out.put(name, text.toString());
+        }
+        assertThat(out).hasSize(table.size());
+        return out;
+    }
+}
