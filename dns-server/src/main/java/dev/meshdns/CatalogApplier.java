@@ -4,6 +4,8 @@ import dev.meshdns.admin.Metrics;
 import dev.meshdns.admin.Readiness;
 import dev.meshdns.catalog.Catalog;
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.vip.AllocationResult;
+import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ServiceVips;
 import dev.meshdns.table.ZoneSpec;
@@ -14,11 +16,16 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -26,15 +33,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the current catalog into a published NameTable: VIPs made durable first (both families),
- * then the table built aside and swapped in with one volatile write. When the store is down the
- * services that hold a VIP keep answering and new ones answer SERVFAIL until it is back. Any
- * failure keeps the previous table. Each apply says when it should be retried (a quarantine
- * ending, or the store coming back). Confined to the {@code meshdns-vip-store} thread.
+ * then the table built aside and swapped in with one volatile write. A change of a few services
+ * after a clean apply is patched in: only those services' VIPs are claimed or released and only
+ * their names are replaced ({@link LiveTable}), so one change costs about the same in a catalog of
+ * 100,000; anything a patch cannot decide alone (pins, clashes, failures, another replica's
+ * changes) falls back to the full apply. When the store is down the services that hold a VIP keep
+ * answering and new ones answer SERVFAIL until it is back. Any failure keeps the previous table.
+ * Each apply says when it should be retried (a quarantine ending, or the store coming back).
+ * Confined to the {@code meshdns-vip-store} thread.
  */
 final class CatalogApplier {
     static final Duration STORE_RETRY = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(CatalogApplier.class);
     private static final int MAX_NAMED_FAILURES = 50;
+    /** A change of more services than this is applied in full: patching it would not be faster. */
+    static final int MAX_PATCHED_SERVICES = 4096;
 
     private final ZoneSpec spec;
     private final VipSource v4;
@@ -45,6 +58,11 @@ final class CatalogApplier {
     private final Clock clock;
     private Catalog current;
     private volatile Map<String, ServiceVips> published = Map.of();
+    // What the last apply left, for the next patch; live is null when the next apply must be full.
+    private LiveTable live;
+    private final Map<String, ServiceEntry> applied = new HashMap<>();
+    private Set<InetAddress> pins4 = Set.of();
+    private Set<InetAddress> pins6 = Set.of();
 
     CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
                    AtomicReference<Readiness> readiness, Metrics metrics, Clock clock) {
@@ -60,7 +78,7 @@ final class CatalogApplier {
     /** Applies a new catalog; returns when to apply again, if ever (see {@link #reapply}). Never throws. */
     Optional<Instant> apply(Catalog catalog) {
         current = catalog;
-        return reapply();
+        return patch(catalog.entries()) ? Optional.empty() : reapply();
     }
 
     /** Picks up other writers' changes; applies again when there were any. Never throws. */
@@ -105,13 +123,19 @@ final class CatalogApplier {
                 log.error("VIP conflict: {}", conflict);
             });
             Map<String, ServiceVips> vips = combine(entries, four, six);
-            NameTable table = NameTable.build(spec, entries, vips);
+            live = null;
+            LiveTable built = LiveTable.build(spec, entries, vips);
+            NameTable table = built.table();
             table.problems().forEach(problem -> log.warn("catalog: {}", problem));
             tables.set(table);
             published = vips;
             int unallocated = four.failures().size() + six.failures().size();
+            boolean clean = retry.isEmpty() && unallocated == 0 && four.conflicts().isEmpty()
+                    && six.conflicts().isEmpty();
+            remember(clean ? built : null, entries);
             report(four.failures(), six.failures());
             metrics.catalogReload(Metrics.Reload.APPLIED);
+            metrics.catalogApplied(false);
             metrics.catalogServices(entries.size());
             metrics.names(table.size());
             metrics.vipAllocationFailures(unallocated);
@@ -126,10 +150,137 @@ final class CatalogApplier {
             }
             return retry;
         } catch (RuntimeException e) {
+            live = null;
             metrics.catalogReload(Metrics.Reload.FAILED);
             log.error("catalog not applied, still answering from the previous one", e);
             return Optional.empty();
         }
+    }
+
+    /**
+     * Applies a small change by patching: true when the change was published (or there was none),
+     * false when the full apply must run (nothing was published; VIPs made durable on the way stay
+     * durable and are found again by it). Never throws.
+     */
+    private boolean patch(List<ServiceEntry> entries) {
+        if (live == null) {
+            return false;
+        }
+        long start = System.nanoTime();
+        Optional<CatalogDiff> found = CatalogDiff.of(applied, entries, MAX_PATCHED_SERVICES);
+        if (found.isEmpty()) {
+            return false;
+        }
+        CatalogDiff diff = found.get();
+        if (diff.isEmpty()) {
+            metrics.catalogReload(Metrics.Reload.APPLIED);
+            return true;
+        }
+        Optional<Map<String, ServiceVips>> vips = vipsOfChanged(diff);
+        if (vips.isEmpty()) {
+            return false;
+        }
+        List<LiveTable.Change> changes = new ArrayList<>(diff.size());
+        diff.removed().forEach(entry -> changes.add(LiveTable.Change.removed(entry)));
+        diff.changed().forEach(entry -> changes.add(new LiveTable.Change(entry, published.get(entry.service()))));
+        diff.added().forEach(entry -> changes.add(new LiveTable.Change(entry, vips.get().get(entry.service()))));
+        Optional<LiveTable> patched;
+        try {
+            patched = live.patch(changes);
+        } catch (RuntimeException e) {
+            log.warn("patching the table failed, building it whole", e);
+            return false;
+        }
+        if (patched.isEmpty()) {
+            return false;
+        }
+        Map<String, ServiceVips> next = new LinkedHashMap<>(published);
+        diff.removed().forEach(entry -> next.remove(entry.service()));
+        next.putAll(vips.get());
+        tables.set(patched.get().table());
+        published = next;
+        live = patched.get();
+        diff.removed().forEach(entry -> applied.remove(entry.service()));
+        diff.changed().forEach(entry -> applied.put(entry.service(), entry));
+        diff.added().forEach(entry -> applied.put(entry.service(), entry));
+        metrics.catalogReload(Metrics.Reload.APPLIED);
+        metrics.catalogApplied(true);
+        metrics.catalogServices(entries.size());
+        metrics.names(live.table().size());
+        metrics.catalogApplyNanos(System.nanoTime() - start);
+        log.info("catalog patched: {} services added, {} changed, {} removed; {} services, {} names, in {} ms",
+                diff.added().size(), diff.changed().size(), diff.removed().size(), entries.size(),
+                live.table().entryNames(), Duration.ofNanos(System.nanoTime() - start).toMillis());
+        return true;
+    }
+
+    /**
+     * The VIPs of the added services, made durable, with those of the removed services released;
+     * empty when the full apply must decide: a pin among the changed entries, a service left
+     * without a VIP, the store failing, or another writer's changes seen meanwhile (the VIPs kept
+     * for unchanged services could then be stale).
+     */
+    private Optional<Map<String, ServiceVips>> vipsOfChanged(CatalogDiff diff) {
+        for (List<ServiceEntry> entries : List.of(diff.added(), diff.changed(), diff.removed())) {
+            for (ServiceEntry entry : entries) {
+                ServiceEntry old = applied.get(entry.service());
+                if (entry.vip() != null || entry.vip6() != null
+                        || old != null && (old.vip() != null || old.vip6() != null)) {
+                    return Optional.empty();
+                }
+            }
+        }
+        List<String> added = diff.added().stream().map(ServiceEntry::service).toList();
+        List<String> removed = diff.removed().stream().map(ServiceEntry::service).toList();
+        long seen = v4.foreignChanges() + v6.foreignChanges();
+        AllocationResult four;
+        AllocationResult six;
+        try {
+            if (!removed.isEmpty()) {
+                v4.release(removed);
+                v6.release(removed);
+            }
+            four = added.isEmpty() ? new AllocationResult(Map.of(), Map.of()) : v4.allocate(added, pins4);
+            six = added.isEmpty() ? new AllocationResult(Map.of(), Map.of()) : v6.allocate(added, pins6);
+        } catch (IOException | RuntimeException e) {
+            log.debug("patching VIPs failed, applying in full: {}", e.toString());
+            return Optional.empty();
+        }
+        if (!four.failures().isEmpty() || !six.failures().isEmpty()
+                || v4.foreignChanges() + v6.foreignChanges() != seen) {
+            return Optional.empty();
+        }
+        Map<String, ServiceVips> vips = new LinkedHashMap<>();
+        for (String service : added) {
+            InetAddress a = four.vips().get(service);
+            InetAddress aaaa = six.vips().get(service);
+            vips.put(service, new ServiceVips(a instanceof Inet4Address v ? v : null,
+                    aaaa instanceof Inet6Address v ? v : null, null, null));
+        }
+        return Optional.of(vips);
+    }
+
+    /** Keeps what a patch of the next change needs, or forgets it ({@code built} null) so that apply is full. */
+    private void remember(LiveTable built, List<ServiceEntry> entries) {
+        live = built;
+        applied.clear();
+        if (built == null) {
+            return;
+        }
+        entries.forEach(entry -> applied.put(entry.service(), entry));
+        pins4 = pins(entries, ServiceEntry::vip);
+        pins6 = pins(entries, ServiceEntry::vip6);
+    }
+
+    private static Set<InetAddress> pins(List<ServiceEntry> entries, Function<ServiceEntry, InetAddress> pinOf) {
+        Set<InetAddress> pins = new HashSet<>();
+        for (ServiceEntry entry : entries) {
+            InetAddress pin = pinOf.apply(entry);
+            if (pin != null) {
+                pins.add(pin);
+            }
+        }
+        return Set.copyOf(pins);
     }
 
     /** The addresses answered now, service to VIPs, for the debug view. Any thread. */

@@ -39,6 +39,20 @@ interface VipSource {
      */
     AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) throws IOException;
 
+    /** Like {@link #sync}, but releases nothing: services not named keep their VIPs. */
+    default AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved) throws IOException {
+        return new AllocationResult(Map.of(), Map.of());
+    }
+
+    /** Releases the VIPs these services hold; blocks on the store. */
+    default void release(Collection<String> services) throws IOException {
+    }
+
+    /** How many reads of the store found another writer's changes (see {@link VipAllocator#foreignChanges}). */
+    default long foreignChanges() {
+        return 0;
+    }
+
     /** Reads changes other writers made; true when this pool's allocations changed. */
     default boolean refresh() throws IOException {
         return false;
@@ -59,6 +73,22 @@ interface VipSource {
             @Override
             public AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) throws IOException {
                 return allocator.sync(live, reserved);
+            }
+
+            @Override
+            public AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved)
+                    throws IOException {
+                return allocator.allocate(services, reserved);
+            }
+
+            @Override
+            public void release(Collection<String> services) throws IOException {
+                allocator.release(services);
+            }
+
+            @Override
+            public long foreignChanges() {
+                return allocator.foreignChanges();
             }
 
             @Override

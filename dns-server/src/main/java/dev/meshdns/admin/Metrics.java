@@ -49,6 +49,8 @@ public final class Metrics {
     private final Counter[] requests = new Counter[TRANSPORTS.length];
     private final Counter[] dropped = new Counter[TRANSPORTS.length];
     private final Counter[] reloads = new Counter[Reload.values().length];
+    private final Counter patchedApplies;
+    private final Counter fullApplies;
     private final Counter allocationFailures;
     private final Counter pinConflicts;
     private final Counter storeErrors;
@@ -81,6 +83,12 @@ public final class Metrics {
                     .description("Catalog changes seen, by outcome")
                     .tag("result", result.name().toLowerCase(Locale.ROOT)).register(registry);
         }
+        patchedApplies = Counter.builder("meshdns.catalog.applies")
+                .description("Catalogs published, by how: a patch of the changed services, or a full build")
+                .tag("mode", "patch").register(registry);
+        fullApplies = Counter.builder("meshdns.catalog.applies")
+                .description("Catalogs published, by how: a patch of the changed services, or a full build")
+                .tag("mode", "full").register(registry);
         allocationFailures = Counter.builder("meshdns.vip.allocation.failures")
                 .description("Services left without a VIP by a catalog apply (pool exhausted or store down)")
                 .register(registry);
@@ -153,6 +161,10 @@ public final class Metrics {
     }
 
     /** Records how long one catalog apply took. */
+    public void catalogApplied(boolean patched) {
+        (patched ? patchedApplies : fullApplies).increment();
+    }
+
     public void catalogApplyNanos(long elapsedNanos) {
         catalogApply.record(elapsedNanos, TimeUnit.NANOSECONDS);
     }

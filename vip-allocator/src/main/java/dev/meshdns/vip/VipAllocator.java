@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Gives each service of a zone a stable virtual IP from one pool and makes it durable in a
@@ -42,6 +43,7 @@ public final class VipAllocator {
     private final Clock clock;
     private final PoolRows rows;
     private long revision;
+    private long foreignChanges;
 
     private VipAllocator(VipStore store, VipPool pool, String zone, Duration quarantine, Clock clock) {
         this.store = store;
@@ -101,6 +103,26 @@ public final class VipAllocator {
     }
 
     /**
+     * Releases (at the clock's instant) the VIPs these services hold; every other service keeps
+     * its own. For a caller that knows exactly which services left; {@link #sync} finds them by
+     * itself. Blocks on the store.
+     */
+    public void release(Collection<String> services) throws IOException {
+        Set<String> leaving = Set.copyOf(services);
+        refresh();
+        releaseRows(row -> leaving.contains(row.service()));
+    }
+
+    /**
+     * How many times a read of the store's changes found rows unlike its own copy (another
+     * replica's claim or release): a caller that keeps its own copy of the VIPs compares this
+     * before and after a call to learn whether that copy went stale.
+     */
+    public long foreignChanges() {
+        return foreignChanges;
+    }
+
+    /**
      * Pulls the store's changes since the last revision seen (other replicas' claims and releases)
      * and applies them. Returns true if a row of this zone in this pool changed.
      */
@@ -108,6 +130,9 @@ public final class VipAllocator {
         VipStore.View changes = store.changesSince(revision);
         boolean changed = rows.apply(changes.rows(), "store changes since revision " + revision);
         revision = Math.max(revision, changes.revision());
+        if (changed) {
+            foreignChanges++;
+        }
         return changed;
     }
 
@@ -150,7 +175,8 @@ public final class VipAllocator {
             wanted.add(service);
         }
         refresh();
-        releaseRows(wanted, releaseOthers);
+        Set<String> live = wanted;
+        releaseRows(row -> live.contains(row.service()) ? !pool.cidr().contains(row.address()) : releaseOthers);
         Map<String, String> failures = claimMissing(wanted, reserved);
         Map<String, InetAddress> vips = new LinkedHashMap<>();
         Map<String, String> failed = new LinkedHashMap<>();
@@ -165,12 +191,11 @@ public final class VipAllocator {
         return new AllocationResult(vips, failed);
     }
 
-    /** Releases rows of services that left (when asked) and rows outside the pool of services that stay. */
-    private void releaseRows(Set<String> wanted, boolean releaseOthers) throws IOException {
+    /** Releases the held rows of this zone that {@code leaves} picks. */
+    private void releaseRows(Predicate<Allocation> leaves) throws IOException {
         List<Allocation> leaving = new ArrayList<>();
         for (Allocation row : rows.heldOfZone()) {
-            boolean live = wanted.contains(row.service());
-            if ((releaseOthers && !live) || (live && !pool.cidr().contains(row.address()))) {
+            if (leaves.test(row)) {
                 leaving.add(row);
             }
         }

@@ -143,6 +143,34 @@ class VipAllocatorTest {
     }
 
     @Test
+    void releaseLetsGoOfTheNamedServicesOnlyAtTheClocksInstant() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        AllocationResult first = allocator.sync(List.of("a", "b", "c"), Set.of());
+        clock.advance(Duration.ofMinutes(5));
+
+        allocator.release(List.of("b", "not-held"));
+
+        assertThat(allocator.allocations()).containsOnlyKeys("a", "c");
+        assertThat(store.load().rows()).contains(
+                new Allocation("mesh", "b", first.vips().get("b"), T0.plus(Duration.ofMinutes(5))));
+    }
+
+    @Test
+    void foreignChangesCountsOnlyWhatAnotherWriterDid() throws IOException {
+        VipAllocator one = open(DEFAULT_POOL);
+        VipAllocator two = VipAllocator.open(store, DEFAULT_POOL, "mesh", QUARANTINE, clock);
+        two.allocate(List.of("x"), Set.of());
+        two.release(List.of("x"));
+        long own = two.foreignChanges();
+
+        one.allocate(List.of("a"), Set.of());
+        two.allocate(List.of("y"), Set.of());
+
+        assertThat(own).isZero();
+        assertThat(two.foreignChanges()).isEqualTo(1);
+    }
+
+    @Test
     void releasedVipGoesToNoOtherServiceUntilTheQuarantineHasPassed() throws IOException {
         VipAllocator allocator = open(TINY_POOL);
         allocator.sync(List.of("a", "b"), Set.of());

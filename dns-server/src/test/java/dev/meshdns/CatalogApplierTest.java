@@ -1,0 +1,166 @@
+package dev.meshdns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshdns.admin.Metrics;
+import dev.meshdns.admin.Readiness;
+import dev.meshdns.catalog.Catalog;
+import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.table.NameTable;
+import dev.meshdns.table.Node;
+import dev.meshdns.table.ServiceVips;
+import dev.meshdns.table.ZoneSpec;
+import dev.meshdns.vip.VipStore.Allocation;
+import dev.meshdns.vip.Cidr;
+import dev.meshdns.vip.VipAllocator;
+import dev.meshdns.vip.store.FileVipStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The catalog flow over a real file store: which changes are patched in and what they leave durable. */
+class CatalogApplierTest {
+    private static final Cidr POOL = Cidr.parse("240.0.0.0/4");
+    private static final ZoneSpec SPEC = new ZoneSpec("mesh", 30, POOL);
+
+    @TempDir
+    Path dataDir;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final AtomicReference<NameTable> tables = new AtomicReference<>();
+    private FileVipStore store;
+    private VipAllocator allocator;
+    private CatalogApplier applier;
+
+    @BeforeEach
+    void open() throws IOException {
+        store = FileVipStore.open(dataDir);
+        allocator = VipAllocator.open(store, POOL, "mesh");
+        applier = new CatalogApplier(SPEC, VipSource.of(allocator), VipSource.NONE, tables,
+                new AtomicReference<>(Readiness.notReady("test")), new Metrics(registry), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        store.close();
+    }
+
+    @Test
+    void anAddedServiceIsPatchedInWithADurableVip() throws IOException {
+        applier.apply(catalog("web", "api"));
+
+        applier.apply(catalog("web", "api", "db"));
+
+        assertThat(applies("full")).isEqualTo(1);
+        assertThat(applies("patch")).isEqualTo(1);
+        assertThat(vipOf("db.mesh")).isEqualTo(durableVipOf("db"));
+        assertThat(vipOf("web.mesh")).isEqualTo(durableVipOf("web"));
+    }
+
+    @Test
+    void aRemovedServiceIsPatchedOutAndItsVipReleased() throws IOException {
+        applier.apply(catalog("web", "api"));
+        InetAddress api = durableVipOf("api");
+
+        applier.apply(catalog("web"));
+
+        assertThat(applies("patch")).isEqualTo(1);
+        assertThat(tables.get().find("api.mesh")).isNull();
+        assertThat(allocator.allocations()).containsOnlyKeys("web");
+        assertThat(store.load().rows()).anySatisfy(row -> {
+            assertThat(row.service()).isEqualTo("api");
+            assertThat(row.address()).isEqualTo(api);
+            assertThat(row.isHeld()).isFalse();
+        });
+    }
+
+    @Test
+    void aChangedHostnameIsPatchedAndTheServiceKeepsItsVip() throws IOException {
+        applier.apply(catalog("web"));
+        InetAddress web = durableVipOf("web");
+
+        applier.apply(new Catalog(List.of(new ServiceEntry("web", List.of("web.shop.example"), null, null,
+                List.of())), List.of()));
+
+        assertThat(applies("patch")).isEqualTo(1);
+        assertThat(vipOf("web.shop.example")).isEqualTo(web);
+        assertThat(applier.published().get("web").v4()).isEqualTo(web);
+    }
+
+    @Test
+    void aPinnedServiceIsAppliedInFull() throws IOException {
+        applier.apply(catalog("web"));
+
+        applier.apply(new Catalog(List.of(ServiceEntry.of("web"), new ServiceEntry("db", List.of(),
+                (Inet4Address) InetAddress.getByName("240.9.9.9"), null, List.of())), List.of()));
+
+        assertThat(applies("patch")).isZero();
+        assertThat(applies("full")).isEqualTo(2);
+        assertThat(vipOf("db.mesh")).isEqualTo(InetAddress.getByName("240.9.9.9"));
+    }
+
+    @Test
+    void anotherReplicasChangeSeenWhilePatchingMakesTheApplyFull() throws IOException {
+        applier.apply(catalog("web"));
+        VipAllocator replica = VipAllocator.open(store, POOL, "mesh");
+        replica.allocate(List.of("elsewhere"), java.util.Set.of());
+
+        applier.apply(catalog("web", "db"));
+
+        assertThat(applies("patch")).isZero();
+        assertThat(applies("full")).isEqualTo(2);
+        assertThat(vipOf("db.mesh")).isEqualTo(durableVipOf("db"));
+    }
+
+    @Test
+    void manyPatchesLeaveEveryAnsweredVipDurable() throws IOException {
+        List<String> services = new ArrayList<>(List.of("s0", "s1", "s2"));
+        applier.apply(catalog(services.toArray(String[]::new)));
+        for (int i = 3; i < 60; i++) {
+            services.add("s" + i);
+            if (i % 3 == 0) {
+                services.remove(0);
+            }
+            applier.apply(catalog(services.toArray(String[]::new)));
+        }
+
+        assertThat(applies("patch")).isEqualTo(57);
+        Map<String, ServiceVips> published = applier.published();
+        assertThat(published).containsOnlyKeys(services);
+        for (String service : services) {
+            assertThat(vipOf(service + ".mesh")).as(service).isEqualTo(durableVipOf(service));
+        }
+        assertThat(allocator.allocations()).containsOnlyKeys(services);
+    }
+
+    private double applies(String mode) {
+        return registry.get("meshdns.catalog.applies").tag("mode", mode).counter().count();
+    }
+
+    private InetAddress durableVipOf(String service) throws IOException {
+        return store.load().rows().stream()
+                .filter(row -> row.service().equals(service) && row.isHeld())
+                .map(Allocation::address).findFirst().orElseThrow();
+    }
+
+    private InetAddress vipOf(String name) throws IOException {
+        Node node = tables.get().find(name);
+        assertThat(node).as(name).isNotNull();
+        byte[] rrset = node.rrset(node.indexOf(1));
+        return InetAddress.getByAddress(java.util.Arrays.copyOfRange(rrset, rrset.length - 4, rrset.length));
+    }
+
+    private static Catalog catalog(String... services) {
+        return new Catalog(java.util.Arrays.stream(services).map(ServiceEntry::of).toList(), List.of());
+    }
+}
