@@ -31,8 +31,9 @@ import org.xbill.DNS.Type;
  * embedded {@link MeshDnsControlPlane} serving 100,000 entries (mesh-dns allocates their VIPs) to a
  * mesh-dns started as a separate process, fed by the control plane alone. Measures (1) the full
  * initial sync: from launching mesh-dns until /ready is 200 and a sample of 1,000 names (the first
- * and last included) answers NOERROR; (2) 200 single-entry changes, each a new service put() on the
- * control plane and timed until mesh-dns answers its name (UDP queries about every millisecond).
+ * and last included) answers NOERROR; (2) 200 single-entry changes on the control plane, in turn
+ * adding a service, giving an existing one a new hostname and removing one, each timed until
+ * mesh-dns answers the change (UDP queries about every millisecond).
  * Prints the results and writes them to {@code target/propagation-bench.txt}. Run with:
  * <pre>
  * mvn -o verify -pl integration-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
@@ -74,19 +75,51 @@ class PropagationBench {
                         millis(synced - launched), millis(answering - launched), millis(synced - answering)));
 
                 long[] nanos = new long[CHANGES];
+                long[][] byKind = new long[3][(CHANGES + 2) / 3];
                 DnsClient dns = server.client();
                 for (int i = 0; i < CHANGES; i++) {
-                    String service = "added-" + i;
-                    long put = System.nanoTime();
-                    controlPlane.put(ServiceEntry.newBuilder().setService(service).addPorts(80).build());
-                    nanos[i] = awaitAnswer(dns, service + ".mesh.") - put;
+                    long start = System.nanoTime();
+                    nanos[i] = change(controlPlane, dns, i) - start;
+                    byKind[i % 3][i / 3] = nanos[i];
                 }
-                report.append(percentiles(nanos)).append("load after: ").append(loadAverage()).append('\n');
+                report.append("all kinds: ").append(percentiles(nanos));
+                for (int kind = 0; kind < 3; kind++) {
+                    long[] of = Arrays.copyOf(byKind[kind], (CHANGES - kind + 2) / 3);
+                    report.append(KINDS[kind]).append(": ").append(percentiles(of));
+                }
+                report.append("load after: ").append(loadAverage()).append('\n');
                 report.append("mesh-dns log: ").append(server.logFile()).append('\n');
             }
         }
         System.out.print(report);
         Files.writeString(Path.of("target", "propagation-bench.txt"), report, StandardCharsets.UTF_8);
+    }
+
+    private static final String[] KINDS = {"add a service", "change a service's hostname", "remove a service"};
+
+    /**
+     * Change {@code i}, by {@code i % 3}: add a new service (until its name answers), give an
+     * existing service a new hostname (until the hostname answers), remove an existing service
+     * (until its name is NXDOMAIN). Returns System.nanoTime() at the answer that shows it.
+     */
+    private static long change(MeshDnsControlPlane controlPlane, DnsClient dns, int i) {
+        String existing = service(ENTRIES - 1 - i);
+        switch (i % 3) {
+            case 0 -> {
+                controlPlane.put(ServiceEntry.newBuilder().setService("added-" + i).addPorts(80).build());
+                return awaitRcode(dns, "added-" + i + ".mesh.", Rcode.NOERROR);
+            }
+            case 1 -> {
+                String hostname = "changed-" + i + ".shop.example";
+                controlPlane.put(ServiceEntry.newBuilder().setService(existing).addHostnames(hostname)
+                        .addPorts(80).build());
+                return awaitRcode(dns, hostname + ".", Rcode.NOERROR);
+            }
+            default -> {
+                controlPlane.remove(existing);
+                return awaitRcode(dns, existing + ".mesh.", Rcode.NXDOMAIN);
+            }
+        }
     }
 
     private static String service(int i) {
@@ -109,16 +142,16 @@ class PropagationBench {
         }
     }
 
-    /** Queries about every millisecond until NOERROR; returns System.nanoTime() at that reply. */
-    private static long awaitAnswer(DnsClient dns, String name) {
+    /** Queries about every millisecond until the rcode; returns System.nanoTime() at that reply. */
+    private static long awaitRcode(DnsClient dns, String name, int rcode) {
         long end = System.nanoTime() + CHANGE_DEADLINE.toNanos();
         while (System.nanoTime() - end < 0) {
-            if (dns.query(name, Type.A).getRcode() == Rcode.NOERROR) {
+            if (dns.query(name, Type.A).getRcode() == rcode) {
                 return System.nanoTime();
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
-        throw new AssertionError(name + " not answered within " + CHANGE_DEADLINE);
+        throw new AssertionError(name + " not " + Rcode.string(rcode) + " within " + CHANGE_DEADLINE);
     }
 
     private static String percentiles(long[] nanos) {
