@@ -17,13 +17,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -57,10 +57,11 @@ final class CatalogApplier {
     private final Metrics metrics;
     private final Clock clock;
     private Catalog current;
-    private volatile Map<String, ServiceVips> published = Map.of();
+    // Replaced by a full apply, changed in place by a patch; read by the debug view.
+    private volatile ConcurrentHashMap<String, ServiceVips> published = new ConcurrentHashMap<>();
     // What the last apply left, for the next patch; live is null when the next apply must be full.
     private LiveTable live;
-    private final Map<String, ServiceEntry> applied = new HashMap<>();
+    private final AppliedEntries applied = new AppliedEntries();
     private Set<InetAddress> pins4 = Set.of();
     private Set<InetAddress> pins6 = Set.of();
 
@@ -128,7 +129,7 @@ final class CatalogApplier {
             NameTable table = built.table();
             table.problems().forEach(problem -> log.warn("catalog: {}", problem));
             tables.set(table);
-            published = vips;
+            published = new ConcurrentHashMap<>(vips);
             int unallocated = four.failures().size() + six.failures().size();
             boolean clean = retry.isEmpty() && unallocated == 0 && four.conflicts().isEmpty()
                     && six.conflicts().isEmpty();
@@ -167,7 +168,7 @@ final class CatalogApplier {
             return false;
         }
         long start = System.nanoTime();
-        Optional<CatalogDiff> found = CatalogDiff.of(applied, entries, MAX_PATCHED_SERVICES);
+        Optional<CatalogDiff> found = applied.diff(entries, MAX_PATCHED_SERVICES);
         if (found.isEmpty()) {
             return false;
         }
@@ -194,15 +195,11 @@ final class CatalogApplier {
         if (patched.isEmpty()) {
             return false;
         }
-        Map<String, ServiceVips> next = new LinkedHashMap<>(published);
-        diff.removed().forEach(entry -> next.remove(entry.service()));
-        next.putAll(vips.get());
         tables.set(patched.get().table());
-        published = next;
+        diff.removed().forEach(entry -> published.remove(entry.service()));
+        published.putAll(vips.get());
         live = patched.get();
-        diff.removed().forEach(entry -> applied.remove(entry.service()));
-        diff.changed().forEach(entry -> applied.put(entry.service(), entry));
-        diff.added().forEach(entry -> applied.put(entry.service(), entry));
+        applied.apply(diff);
         metrics.catalogReload(Metrics.Reload.APPLIED);
         metrics.catalogApplied(true);
         metrics.catalogServices(entries.size());
@@ -263,11 +260,10 @@ final class CatalogApplier {
     /** Keeps what a patch of the next change needs, or forgets it ({@code built} null) so that apply is full. */
     private void remember(LiveTable built, List<ServiceEntry> entries) {
         live = built;
-        applied.clear();
+        applied.replaceAll(built == null ? List.of() : entries);
         if (built == null) {
             return;
         }
-        entries.forEach(entry -> applied.put(entry.service(), entry));
         pins4 = pins(entries, ServiceEntry::vip);
         pins6 = pins(entries, ServiceEntry::vip6);
     }
@@ -283,7 +279,7 @@ final class CatalogApplier {
         return Set.copyOf(pins);
     }
 
-    /** The addresses answered now, service to VIPs, for the debug view. Any thread. */
+    /** The addresses answered now, service to VIPs, unordered, for the debug view. Any thread. */
     Map<String, ServiceVips> published() {
         return published;
     }

@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -256,7 +257,7 @@ public final class MeshDnsServer implements Closeable {
     }
 
     private String vipsJson() {
-        Map<String, ServiceVips> vips = applier == null ? Map.of() : applier.published();
+        Map<String, ServiceVips> vips = applier == null ? Map.of() : new TreeMap<>(applier.published());
         StringBuilder json = new StringBuilder("{");
         String separator = "";
         for (Map.Entry<String, ServiceVips> entry : vips.entrySet()) {

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -86,6 +87,18 @@ final class PoolRows {
         List<Allocation> held = new ArrayList<>();
         for (Allocation row : rows.values()) {
             if (row.zone().equals(zone) && row.isHeld()) {
+                held.add(row);
+            }
+        }
+        return held;
+    }
+
+    /** The held rows of this zone of just these services (no scan of every row). */
+    List<Allocation> heldOfZone(Collection<String> services) {
+        List<Allocation> held = new ArrayList<>();
+        for (String service : services) {
+            Allocation row = rows.get(new Key(zone, service));
+            if (row != null && row.isHeld()) {
                 held.add(row);
             }
         }

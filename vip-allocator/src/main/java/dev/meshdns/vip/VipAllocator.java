@@ -108,9 +108,8 @@ public final class VipAllocator {
      * itself. Blocks on the store.
      */
     public void release(Collection<String> services) throws IOException {
-        Set<String> leaving = Set.copyOf(services);
         refresh();
-        releaseRows(row -> leaving.contains(row.service()));
+        releaseRows(rows.heldOfZone(services), row -> true);
     }
 
     /**
@@ -176,7 +175,9 @@ public final class VipAllocator {
         }
         refresh();
         Set<String> live = wanted;
-        releaseRows(row -> live.contains(row.service()) ? !pool.cidr().contains(row.address()) : releaseOthers);
+        // Without releasing others only the wanted services' own rows can leave: no need to scan them all.
+        releaseRows(releaseOthers ? rows.heldOfZone() : rows.heldOfZone(wanted),
+                row -> live.contains(row.service()) ? !pool.cidr().contains(row.address()) : releaseOthers);
         Map<String, String> failures = claimMissing(wanted, reserved);
         Map<String, InetAddress> vips = new LinkedHashMap<>();
         Map<String, String> failed = new LinkedHashMap<>();
@@ -191,10 +192,10 @@ public final class VipAllocator {
         return new AllocationResult(vips, failed);
     }
 
-    /** Releases the held rows of this zone that {@code leaves} picks. */
-    private void releaseRows(Predicate<Allocation> leaves) throws IOException {
+    /** Releases the rows among {@code candidates} (held rows of this zone) that {@code leaves} picks. */
+    private void releaseRows(List<Allocation> candidates, Predicate<Allocation> leaves) throws IOException {
         List<Allocation> leaving = new ArrayList<>();
-        for (Allocation row : rows.heldOfZone()) {
+        for (Allocation row : candidates) {
             if (leaves.test(row)) {
                 leaving.add(row);
             }

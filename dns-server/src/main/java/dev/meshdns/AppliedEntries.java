@@ -1,0 +1,86 @@
+package dev.meshdns;
+
+import dev.meshdns.catalog.ServiceEntry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The entries last applied, by service, and what a new catalog changes about them. A diff costs one
+ * pass over the catalog and, only when services left, one over what was applied: each applied
+ * service is stamped when the catalog names it, so no set of the catalog's services is built. Not
+ * thread-safe: confined to the thread that applies catalogs.
+ */
+final class AppliedEntries {
+    private static final class Slot {
+        ServiceEntry entry;
+        int seen;
+
+        Slot(ServiceEntry entry) {
+            this.entry = entry;
+        }
+    }
+
+    private final Map<String, Slot> byService = new HashMap<>();
+    private int pass;
+
+    ServiceEntry get(String service) {
+        Slot slot = byService.get(service);
+        return slot == null ? null : slot.entry;
+    }
+
+    void replaceAll(List<ServiceEntry> entries) {
+        byService.clear();
+        entries.forEach(entry -> byService.put(entry.service(), new Slot(entry)));
+    }
+
+    /**
+     * What {@code entries} change, or empty when more than {@code limit} services changed or a
+     * service is named twice (a merged catalog never does that; a full apply sorts it out).
+     */
+    Optional<CatalogDiff> diff(List<ServiceEntry> entries, int limit) {
+        int stamp = ++pass;
+        List<ServiceEntry> added = new ArrayList<>();
+        List<ServiceEntry> changed = new ArrayList<>();
+        int named = 0;
+        for (ServiceEntry entry : entries) {
+            Slot slot = byService.get(entry.service());
+            if (slot == null) {
+                added.add(entry);
+            } else {
+                if (slot.seen == stamp) {
+                    return Optional.empty();
+                }
+                slot.seen = stamp;
+                named++;
+                if (slot.entry != entry && !slot.entry.equals(entry)) {
+                    changed.add(entry);
+                }
+            }
+            if (added.size() + changed.size() > limit) {
+                return Optional.empty();
+            }
+        }
+        List<ServiceEntry> removed = new ArrayList<>();
+        if (named < byService.size()) {
+            for (Slot slot : byService.values()) {
+                if (slot.seen != stamp) {
+                    removed.add(slot.entry);
+                }
+            }
+        }
+        if (added.size() + changed.size() + removed.size() > limit) {
+            return Optional.empty();
+        }
+        return Optional.of(new CatalogDiff(added, changed, removed));
+    }
+
+    /** Takes the diff as applied. */
+    void apply(CatalogDiff diff) {
+        diff.removed().forEach(entry -> byService.remove(entry.service()));
+        diff.changed().forEach(entry -> byService.get(entry.service()).entry = entry);
+        diff.added().forEach(entry -> byService.put(entry.service(), new Slot(entry)));
+    }
+}
