@@ -20,7 +20,8 @@ import java.util.Set;
 final class NameTableBuilder {
     private final TableRecords records;
     private final Map<WireKey, Zone> zones = new HashMap<>();
-    private final Map<WireKey, Draft> names = new LinkedHashMap<>();
+    private final Map<WireKey, Draft> apexes = new LinkedHashMap<>();
+    private Map<WireKey, Draft> names = apexes; // presized by build() once the entries are known
     private final List<Pending> pending = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final Map<String, LiveTable.Footprint> owned = new HashMap<>();
@@ -48,6 +49,12 @@ final class NameTableBuilder {
     }
 
     LiveTable build() {
+        int expected = 0;
+        for (Pending p : pending) {
+            expected += p.names.size() + 1;
+        }
+        names = new LinkedHashMap<>(Math.max(16, (names.size() + expected) * 4 / 3 + 1));
+        names.putAll(apexes);
         // An out-of-zone hostname is the apex of a zone of its own; parents first, so a hostname
         // below another one's name joins that zone instead of cutting a new one.
         pending.stream()

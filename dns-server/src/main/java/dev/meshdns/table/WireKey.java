@@ -2,21 +2,35 @@ package dev.meshdns.table;
 
 import java.util.Arrays;
 
-/** A lower-case wire name as a map key (arrays compare by identity). Immutable; do not modify the array. */
-record WireKey(byte[] wire) {
+/**
+ * A lower-case wire name as a map key (arrays compare by identity), its hash computed once: a full
+ * build looks each name up several times. Immutable; do not modify the array.
+ */
+final class WireKey {
+    private final byte[] wire;
+    private final int hash;
+
+    WireKey(byte[] wire) {
+        this.wire = wire;
+        this.hash = Arrays.hashCode(wire);
+    }
 
     static WireKey of(byte[] wire, int from) {
         return new WireKey(from == 0 ? wire : Arrays.copyOfRange(wire, from, wire.length));
     }
 
+    byte[] wire() {
+        return wire;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof WireKey k && Arrays.equals(wire, k.wire);
+        return o instanceof WireKey k && hash == k.hash && Arrays.equals(wire, k.wire);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(wire);
+        return hash;
     }
 
     @Override
