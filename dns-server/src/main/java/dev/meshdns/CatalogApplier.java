@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,6 +90,11 @@ final class CatalogApplier {
         }
         try {
             boolean changed = v4.refresh() | v6.refresh();
+            if (changed && live != null && stillHeld(Set.of())) {
+                // Typically another replica claiming the same new services: nothing answered moves.
+                log.debug("other writers' VIP changes leave every answered VIP as it is");
+                return Optional.empty();
+            }
             return changed ? reapply() : Optional.empty();
         } catch (IOException | RuntimeException e) {
             metrics.vipStoreError();
@@ -244,7 +250,7 @@ final class CatalogApplier {
             return Optional.empty();
         }
         if (!four.failures().isEmpty() || !six.failures().isEmpty()
-                || v4.foreignChanges() + v6.foreignChanges() != seen) {
+                || v4.foreignChanges() + v6.foreignChanges() != seen && !stillHeld(Set.copyOf(removed))) {
             return Optional.empty();
         }
         Map<String, ServiceVips> vips = new LinkedHashMap<>();
@@ -255,6 +261,30 @@ final class CatalogApplier {
                     aaaa instanceof Inet6Address v ? v : null, null, null));
         }
         return Optional.of(vips);
+    }
+
+    /**
+     * True when every allocated VIP answered now (pins aside, services in {@code except} aside) is
+     * still the one its service holds in the store, as other writers' changes may have left it.
+     * One lookup per published service.
+     */
+    private boolean stillHeld(Set<String> except) {
+        for (Map.Entry<String, ServiceVips> answered : published.entrySet()) {
+            String service = answered.getKey();
+            ServiceEntry entry = applied.get(service);
+            if (entry == null) {
+                return false;
+            }
+            if (except.contains(service)) {
+                continue;
+            }
+            ServiceVips vips = answered.getValue();
+            if (entry.vip() == null && v4 != VipSource.NONE && !Objects.equals(vips.v4(), v4.vipOf(service))
+                    || entry.vip6() == null && v6 != VipSource.NONE && !Objects.equals(vips.v6(), v6.vipOf(service))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Keeps what a patch of the next change needs, or forgets it ({@code built} null) so that apply is full. */

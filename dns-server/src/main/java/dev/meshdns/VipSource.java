@@ -33,6 +33,11 @@ interface VipSource {
     /** Every held allocation, service to VIP. */
     Map<String, InetAddress> allocations();
 
+    /** The VIP the service holds, or null. */
+    default InetAddress vipOf(String service) {
+        return allocations().get(service);
+    }
+
     /**
      * Releases held VIPs of services not in {@code live}, then gives every live service a durable
      * VIP, never one of {@code reserved}; blocks on the store.
@@ -73,6 +78,11 @@ interface VipSource {
             @Override
             public AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) throws IOException {
                 return allocator.sync(live, reserved);
+            }
+
+            @Override
+            public InetAddress vipOf(String service) {
+                return allocator.vipOf(service);
             }
 
             @Override

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,16 +111,54 @@ class CatalogApplierTest {
     }
 
     @Test
-    void anotherReplicasChangeSeenWhilePatchingMakesTheApplyFull() throws IOException {
+    void anotherReplicasClaimsForOtherServicesDoNotStopAPatch() throws IOException {
         applier.apply(catalog("web"));
         VipAllocator replica = VipAllocator.open(store, POOL, "mesh");
-        replica.allocate(List.of("elsewhere"), java.util.Set.of());
+        replica.allocate(List.of("elsewhere"), Set.of());
 
         applier.apply(catalog("web", "db"));
 
+        assertThat(applies("patch")).isEqualTo(1);
+        assertThat(vipOf("db.mesh")).isEqualTo(durableVipOf("db"));
+    }
+
+    @Test
+    void anotherReplicaReleasingAnAnsweredServiceMakesTheApplyFullAndTheServiceIsHeldAgain() throws IOException {
+        applier.apply(catalog("web", "api"));
+        InetAddress api = durableVipOf("api");
+        VipAllocator replica = VipAllocator.open(store, POOL, "mesh");
+        replica.release(List.of("api"));
+
+        applier.apply(catalog("web", "api", "db"));
+
         assertThat(applies("patch")).isZero();
         assertThat(applies("full")).isEqualTo(2);
-        assertThat(vipOf("db.mesh")).isEqualTo(durableVipOf("db"));
+        assertThat(durableVipOf("api")).as("held again, same address").isEqualTo(api);
+        assertThat(vipOf("api.mesh")).isEqualTo(api);
+    }
+
+    @Test
+    void aRefreshFindingOnlyChangesThatMoveNothingAnsweredAppliesNothing() throws IOException {
+        applier.apply(catalog("web"));
+        VipAllocator replica = VipAllocator.open(store, POOL, "mesh");
+        replica.allocate(List.of("web", "elsewhere"), Set.of());
+
+        assertThat(applier.refresh()).isEmpty();
+
+        assertThat(applies("full")).isEqualTo(1);
+        assertThat(vipOf("web.mesh")).isEqualTo(durableVipOf("web"));
+    }
+
+    @Test
+    void aRefreshFindingAnAnsweredServiceReleasedAppliesInFull() throws IOException {
+        applier.apply(catalog("web"));
+        VipAllocator replica = VipAllocator.open(store, POOL, "mesh");
+        replica.release(List.of("web"));
+
+        applier.refresh();
+
+        assertThat(applies("full")).isEqualTo(2);
+        assertThat(allocator.allocations()).containsOnlyKeys("web");
     }
 
     @Test

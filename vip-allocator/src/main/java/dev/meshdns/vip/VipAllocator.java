@@ -135,6 +135,11 @@ public final class VipAllocator {
         return changed;
     }
 
+    /** The VIP this zone's service holds in this pool, or null; no copy of the others is made. */
+    public InetAddress vipOf(String service) {
+        return rows.vips().get(service);
+    }
+
     /** Every VIP held by a service of this zone in this pool, service to VIP. */
     public Map<String, InetAddress> allocations() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(rows.vips()));
