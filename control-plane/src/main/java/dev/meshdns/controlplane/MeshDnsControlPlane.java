@@ -47,21 +47,38 @@ public final class MeshDnsControlPlane implements AutoCloseable {
         });
         this.distributor = new EntryDistributor();
         this.listen = listen;
-        this.server = NettyServerBuilder.forAddress(listen, credentials)
-                .addService(new DeltaAdsService(distributor, serial))
-                .build();
         try {
-            server.start();
+            // Credentials are turned into an SSL context here: a certificate or key that is not
+            // PEM fails now, with IllegalArgumentException.
+            this.server = NettyServerBuilder.forAddress(listen, credentials)
+                    .addService(new DeltaAdsService(distributor, serial))
+                    .build()
+                    .start();
         } catch (IOException e) {
             serial.shutdownNow();
             throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            serial.shutdownNow();
+            throw e;
         }
-        log.info("xDS control plane listening on {} (Delta ADS, type {})", address(), TYPE_URL);
+        log.info("xDS control plane listening on {} (Delta ADS, type {}, {})", address(), TYPE_URL,
+                describe(credentials));
     }
 
     /** Starts a plaintext control plane; port 0 picks a free port (see {@link #address()}). */
     public static MeshDnsControlPlane start(InetSocketAddress listen) throws IOException {
-        return builder().listen(listen).start();
+        return start(listen, InsecureServerCredentials.create());
+    }
+
+    /**
+     * Starts a control plane with these credentials, e.g. {@link TlsServerCredentials} (with
+     * {@link TlsServerCredentials.ClientAuth#REQUIRE} for mutual TLS) or
+     * {@link InsecureServerCredentials}; port 0 picks a free port (see {@link #address()}).
+     */
+    public static MeshDnsControlPlane start(InetSocketAddress listen, ServerCredentials credentials)
+            throws IOException {
+        return new MeshDnsControlPlane(Objects.requireNonNull(listen, "listen"),
+                Objects.requireNonNull(credentials, "credentials"));
     }
 
     public static Builder builder() {
@@ -102,6 +119,16 @@ public final class MeshDnsControlPlane implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             throw new IllegalStateException("control plane on " + listen + " is closed", e);
         }
+    }
+
+    private static String describe(ServerCredentials credentials) {
+        if (credentials instanceof InsecureServerCredentials) {
+            return "plaintext";
+        }
+        if (credentials instanceof TlsServerCredentials tls) {
+            return tls.getClientAuth() == TlsServerCredentials.ClientAuth.REQUIRE ? "mutual TLS" : "TLS";
+        }
+        return credentials.getClass().getSimpleName();
     }
 
     /** The address the server listens on, with the actual port. */
@@ -163,8 +190,22 @@ public final class MeshDnsControlPlane implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Starts the control plane; IOException when a file cannot be read or the address is taken,
+         * IllegalArgumentException naming the files when they are not a PEM certificate and key.
+         */
         public MeshDnsControlPlane start() throws IOException {
-            return new MeshDnsControlPlane(listen, credentials());
+            ServerCredentials credentials = credentials();
+            try {
+                return MeshDnsControlPlane.start(listen, credentials);
+            } catch (IllegalArgumentException e) {
+                if (certChain == null) {
+                    throw e;
+                }
+                throw new IllegalArgumentException("cannot serve TLS with certificate chain " + certChain
+                        + ", key " + privateKey + (clientCa == null ? "" : " and client CA " + clientCa)
+                        + ": " + e.getMessage(), e);
+            }
         }
 
         private ServerCredentials credentials() throws IOException {

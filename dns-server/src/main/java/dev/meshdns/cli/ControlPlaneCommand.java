@@ -4,11 +4,15 @@ import dev.meshdns.catalog.Catalog;
 import dev.meshdns.catalog.CatalogWatcher;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.HostPort;
+import dev.meshdns.config.InvalidConfigException;
 import dev.meshdns.controlplane.MeshDnsControlPlane;
 import dev.meshdns.controlplane.VipWatchConsumer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -21,8 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mesh-dns control-plane}: the reference xDS control plane. Serves the watched catalog file
  * (the same YAML as {@code serve --catalog-file}) as {@code meshdns.v1.ServiceEntry} resources over
- * Delta ADS, optionally logs the VIPs a mesh-dns hands back, and runs until SIGTERM/SIGINT. Not
- * thread-safe (one invocation per instance).
+ * Delta ADS (plaintext, TLS or mutual TLS), optionally logs the VIPs a mesh-dns hands back, and
+ * runs until SIGTERM/SIGINT. Not thread-safe (one invocation per instance).
  */
 @Command(name = "control-plane", sortOptions = false,
         description = "Serve a catalog file to mesh-dns over xDS (Delta ADS), as a reference control plane.")
@@ -39,7 +43,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
     private Path catalogFile;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = DEFAULT_LISTEN,
-            description = "gRPC address of the xDS server (plaintext); port 0 picks a free port."
+            description = "gRPC address of the xDS server (plaintext unless --tls-cert); port 0 picks a free port."
                     + " Default: ${DEFAULT-VALUE}.")
     private String listen;
 
@@ -48,27 +52,41 @@ final class ControlPlaneCommand implements Callable<Integer> {
                     + " Default: none.")
     private String vipWatch;
 
+    @Option(names = "--tls-cert", paramLabel = "PATH",
+            description = "PEM certificate chain to serve TLS with (with --tls-key). Default: none (plaintext).")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PATH",
+            description = "PEM (PKCS#8) private key of --tls-cert. Default: none.")
+    private Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "PATH",
+            description = "PEM CA certificates that client certificates must be signed by; every client must"
+                    + " present one (mutual TLS). Only with --tls-cert. Default: none (no client certificates).")
+    private Path tlsClientCa;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
     @Override
     public Integer call() throws InterruptedException {
-        InetSocketAddress address;
-        String flag = "--listen";
-        try {
-            address = hostPort(listen);
-            flag = "--vip-watch";
-            if (vipWatch != null) {
-                hostPort(vipWatch);
-            }
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("mesh-dns control-plane: " + flag + " " + e.getMessage());
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            spec.commandLine().getErr().println("mesh-dns control-plane: "
+                    + new InvalidConfigException(problems).getMessage());
             spec.commandLine().getErr().println("See 'mesh-dns control-plane --help'.");
             return ServeCommand.EXIT_CONFIG;
         }
         MeshDnsControlPlane controlPlane;
         try {
-            controlPlane = MeshDnsControlPlane.start(address);
+            MeshDnsControlPlane.Builder builder = MeshDnsControlPlane.builder().listen(hostPort(listen));
+            if (tlsCert != null) {
+                builder.tls(tlsCert, tlsKey);
+            }
+            if (tlsClientCa != null) {
+                builder.clientCa(tlsClientCa);
+            }
+            controlPlane = builder.start();
         } catch (IOException | RuntimeException e) {
             log.error("control plane failed to start: {}", e.getMessage(), e);
             return ServeCommand.EXIT_START;
@@ -92,6 +110,41 @@ final class ControlPlaneCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Every problem of the flags at once, each naming the flag and what was given. */
+    private List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        addressProblem("--listen", listen, problems);
+        if (vipWatch != null) {
+            addressProblem("--vip-watch", vipWatch, problems);
+        }
+        fileProblem("--tls-cert", tlsCert, problems);
+        fileProblem("--tls-key", tlsKey, problems);
+        fileProblem("--tls-client-ca", tlsClientCa, problems);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            problems.add("--tls-cert and --tls-key must be given together (got only "
+                    + (tlsCert == null ? "--tls-key" : "--tls-cert") + ")");
+        }
+        if (tlsClientCa != null && tlsCert == null) {
+            problems.add("--tls-client-ca (mutual TLS) needs --tls-cert and --tls-key too"
+                    + " (got --tls-client-ca " + tlsClientCa + " without --tls-cert)");
+        }
+        return problems;
+    }
+
+    private static void addressProblem(String flag, String text, List<String> problems) {
+        try {
+            hostPort(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(flag + " " + e.getMessage());
+        }
+    }
+
+    private static void fileProblem(String flag, Path file, List<String> problems) {
+        if (file != null && (!Files.isRegularFile(file) || !Files.isReadable(file))) {
+            problems.add(flag + " must be a readable PEM file (got " + file + ")");
+        }
+    }
+
     private static void serve(MeshDnsControlPlane controlPlane, Catalog catalog) {
         controlPlane.replaceAll(catalog.entries().stream().map(ControlPlaneCommand::toProto).toList());
     }
@@ -107,7 +160,6 @@ final class ControlPlaneCommand implements Callable<Integer> {
                 .build();
     }
 
-    /** {@code HOST:PORT} or {@code [IPv6]:PORT}; the message continues the flag's value. */
     /** {@code HOST:PORT} or {@code [IPv6]:PORT}, parsed like serve's addresses. */
     static InetSocketAddress hostPort(String text) {
         return HostPort.parse(text, 18000);

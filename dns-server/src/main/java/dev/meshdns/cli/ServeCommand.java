@@ -110,7 +110,7 @@ final class ServeCommand implements Callable<Integer> {
     private Path controlPlaneCert;
 
     @Option(names = "--control-plane-key", paramLabel = "FILE",
-            description = "PEM private key of --control-plane-cert. Default: none.")
+            description = "PEM (PKCS#8) private key of --control-plane-cert. Default: none.")
     private Path controlPlaneKey;
 
     @Option(names = "--grpc-listen", paramLabel = "HOST:PORT", defaultValue = ServerConfig.DEFAULT_GRPC_LISTEN,

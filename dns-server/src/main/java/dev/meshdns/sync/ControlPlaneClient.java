@@ -232,8 +232,29 @@ public final class ControlPlaneClient implements Closeable {
         reconnect = executor.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private static String describe(Status status) {
-        return status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
+    /**
+     * The code, the first line of the description (gRPC appends the channel pipeline to some) and
+     * the cause: why a TLS handshake failed (an unknown CA, a missing client certificate) is only
+     * there, behind {@code UNAVAILABLE: ssl exception}.
+     */
+    static String describe(Status status) {
+        StringBuilder text = new StringBuilder(status.getCode().toString());
+        if (status.getDescription() != null) {
+            text.append(": ").append(status.getDescription().lines().findFirst().orElse(""));
+        }
+        Throwable cause = status.getCause();
+        if (cause != null) {
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            text.append(" (").append(cause.getClass().getSimpleName());
+            if (root.getMessage() != null) {
+                text.append(": ").append(root.getMessage());
+            }
+            text.append(')');
+        }
+        return text.toString();
     }
 
     /** Ends the stream and the channel; no listener call follows once this returns. Idempotent. */

@@ -9,11 +9,16 @@ import java.io.StringWriter;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ControlPlaneCommandTest {
+    @TempDir
+    Path dir;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
@@ -37,6 +42,44 @@ class ControlPlaneCommandTest {
         assertThat(run("control-plane", "--catalog-file", "catalog.yaml", "--listen", "18000")).isEqualTo(2);
 
         assertThat(err.toString()).contains("--listen must be HOST:PORT", "(got \"18000\")");
+    }
+
+    @Test
+    void helpDocumentsTheTlsFlags() {
+        assertThat(run("control-plane", "--help")).isZero();
+
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertThat(help).contains("--tls-cert=PATH", "--tls-key=PATH", "--tls-client-ca=PATH", "mutual TLS",
+                "Only with --tls-cert.");
+    }
+
+    @Test
+    void badTlsFlagsExitTwoListingEveryProblemWithTheOthers() {
+        Path missing = dir.resolve("missing.key");
+
+        int code = run("control-plane", "--catalog-file", "catalog.yaml", "--listen", "18000",
+                "--tls-key", missing.toString(), "--tls-client-ca", dir.toString());
+
+        assertThat(code).isEqualTo(ServeCommand.EXIT_CONFIG);
+        assertThat(err.toString().lines().filter(line -> line.startsWith("  - "))).containsExactly(
+                "  - --listen must be HOST:PORT, e.g. 127.0.0.1:18000 or [::1]:18000 (got \"18000\")",
+                "  - --tls-key must be a readable PEM file (got " + missing + ")",
+                "  - --tls-client-ca must be a readable PEM file (got " + dir + ")",
+                "  - --tls-cert and --tls-key must be given together (got only --tls-key)",
+                "  - --tls-client-ca (mutual TLS) needs --tls-cert and --tls-key too (got --tls-client-ca " + dir
+                        + " without --tls-cert)");
+        assertThat(err.toString()).startsWith("mesh-dns control-plane: invalid configuration:")
+                .contains("See 'mesh-dns control-plane --help'.");
+    }
+
+    @Test
+    void aTlsCertificateWithoutItsKeyIsAConfigurationError() throws Exception {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+
+        assertThat(run("control-plane", "--catalog-file", "catalog.yaml", "--tls-cert", cert.toString()))
+                .isEqualTo(ServeCommand.EXIT_CONFIG);
+
+        assertThat(err.toString()).contains("--tls-cert and --tls-key must be given together (got only --tls-cert)");
     }
 
     @Test

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshdns.vip.Cidr;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class MainTest {
@@ -63,6 +65,22 @@ class MainTest {
                         + " (admin-listen 127.0.0.1:5653, dns-listen 127.0.0.1:5653)",
                 "See 'mesh-dns serve --help'.");
         assertThat(err.toString().lines().filter(line -> line.startsWith("  - "))).hasSize(4);
+    }
+
+    @Test
+    void badControlPlaneTlsFlagsExitTwoListingEveryProblem(@TempDir Path dir) {
+        Path ca = dir.resolve("ca.pem");
+        Path cert = dir.resolve("client.pem");
+
+        int code = run("serve", "--control-plane", "127.0.0.1:18000", "--control-plane-ca", ca.toString(),
+                "--control-plane-cert", cert.toString());
+
+        assertThat(code).isEqualTo(ServeCommand.EXIT_CONFIG);
+        assertThat(err.toString().lines().filter(line -> line.startsWith("  - "))).containsExactly(
+                "  - control-plane-ca must be a readable PEM file (got " + ca + ")",
+                "  - control-plane-cert must be a readable PEM file (got " + cert + ")",
+                "  - control-plane-cert and control-plane-key are given together for mutual TLS"
+                        + " (got only control-plane-cert)");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.ControlPlaneConfig;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,5 +168,18 @@ class ControlPlaneClientTest {
         assertThat(ControlPlaneClient.reconnectDelay(backoff, true, Duration.ofMillis(300)))
                 .isEqualTo(Duration.ofMillis(700));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, true, Duration.ofMinutes(5))).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aFailedTlsHandshakeIsDescribedOnOneLineWithItsCause() {
+        Throwable handshake = new SSLHandshakeException("PKIX path building failed")
+                .initCause(new IllegalStateException("unable to find valid certification path to requested target"));
+        Status status = Status.UNAVAILABLE.withDescription("io exception\nChannel Pipeline: [SslHandler#0]")
+                .withCause(handshake);
+
+        assertThat(ControlPlaneClient.describe(status)).isEqualTo("UNAVAILABLE: io exception"
+                + " (SSLHandshakeException: unable to find valid certification path to requested target)");
+        assertThat(ControlPlaneClient.describe(Status.UNAVAILABLE.withDescription("Network closed for unknown reason")))
+                .isEqualTo("UNAVAILABLE: Network closed for unknown reason");
     }
 }

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The reference control plane ({@code mesh-dns control-plane --catalog-file F --listen
- * 127.0.0.1:PORT [--vip-watch HOST:PORT]}) as a separate JVM, with its output in a log file under
- * {@code target/it-logs}. A restarted one can take the port of the one before, so that mesh-dns
- * reconnects to it. One test thread drives it.
+ * 127.0.0.1:PORT [--vip-watch HOST:PORT] [flags]}) as a separate JVM, with its output in a log
+ * file under {@code target/it-logs}. A restarted one can take the port of the one before, so that
+ * mesh-dns reconnects to it. One test thread drives it.
  */
 public final class ControlPlaneProcess implements AutoCloseable {
     private static final AtomicInteger STARTED = new AtomicInteger();
@@ -39,6 +39,18 @@ public final class ControlPlaneProcess implements AutoCloseable {
      * the mesh-dns at {@code vipWatch} unless it is null, and waits until it accepts connections.
      */
     public static ControlPlaneProcess startAndWait(Path catalogFile, int port, String vipWatch) {
+        return startAndWait(catalogFile, port, vipWatch, List.of());
+    }
+
+    /**
+     * Starts on a free loopback port with these further flags (e.g. {@code --tls-cert F --tls-key K})
+     * and waits until it accepts TCP connections (which says nothing about TLS handshakes).
+     */
+    public static ControlPlaneProcess startAndWait(Path catalogFile, List<String> flags) {
+        return startAndWait(catalogFile, Ports.freeTcpPort(), null, flags);
+    }
+
+    private static ControlPlaneProcess startAndWait(Path catalogFile, int port, String vipWatch, List<String> flags) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
@@ -49,6 +61,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
         if (vipWatch != null) {
             command.addAll(List.of("--vip-watch", vipWatch));
         }
+        command.addAll(flags);
         ControlPlaneProcess controlPlane;
         try {
             Path logs = Path.of("target", "it-logs").toAbsolutePath();
