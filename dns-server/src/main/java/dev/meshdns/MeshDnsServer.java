@@ -60,6 +60,9 @@ public final class MeshDnsServer implements Closeable {
     /** How often other writers' changes are read even without a notification (they can be missed). */
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(MeshDnsServer.class);
+    private static final Duration MIN_RETRY_DELAY = Duration.ofMillis(100);
+    /** Added to a retry's delay: the executor's clock (nanoTime) and the wall clock may differ by a little. */
+    private static final Duration RETRY_MARGIN = Duration.ofMillis(10);
 
     private final ServerConfig config;
     private final Clock clock = Clock.systemUTC();
@@ -170,8 +173,11 @@ public final class MeshDnsServer implements Closeable {
         if (retry != null) {
             retry.cancel(false);
         }
-        long delayMillis = Math.max(100, Duration.between(clock.instant(), at.get()).toMillis());
-        retry = storeExecutor.schedule(() -> applied(applier.reapply()), delayMillis, TimeUnit.MILLISECONDS);
+        // Never early: a retry a fraction of a millisecond before a quarantine ends finds the address
+        // still quarantined, and by the time it asks for the next end there is none left to wait for.
+        long delayNanos = Math.max(MIN_RETRY_DELAY.toNanos(),
+                Duration.between(clock.instant(), at.get()).plus(RETRY_MARGIN).toNanos());
+        retry = storeExecutor.schedule(() -> applied(applier.reapply()), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Where UDP listens (the real port when port 0 was configured). */
