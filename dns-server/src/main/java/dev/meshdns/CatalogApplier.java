@@ -47,7 +47,10 @@ final class CatalogApplier {
     static final Duration STORE_RETRY = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(CatalogApplier.class);
     private static final int MAX_NAMED_FAILURES = 50;
-    /** A change of more services than this is applied in full: patching it would not be faster. */
+    /**
+     * A change of more services than this is applied in full: per service a patch costs what a full
+     * build does, so a big one gains little and holds a second copy of the index meanwhile.
+     */
     static final int MAX_PATCHED_SERVICES = 4096;
 
     private final ZoneSpec spec;
