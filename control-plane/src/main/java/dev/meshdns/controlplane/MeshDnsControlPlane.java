@@ -4,6 +4,7 @@ import dev.meshdns.sync.v1.ServiceEntry;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * An embeddable xDS control plane for mesh-dns: serves {@code meshdns.v1.ServiceEntry} resources
  * over Envoy's {@code AggregatedDiscoveryService/DeltaAggregatedResources} and pushes every
  * change to every connected stream as a delta (one changed entry, one resource in one response).
+ * A stream gets its response headers as soon as it is accepted, before any response (a resumed
+ * client that is up to date gets no response; the headers tell it the stream is established).
  * Thread-safe: {@link #put}, {@link #remove} and {@link #replaceAll} may be called from any
  * thread; they return at once and are applied in call order on one thread
  * ({@code meshdns-control-plane}), which owns all stream state. After {@link #close} they throw
@@ -48,7 +51,8 @@ public final class MeshDnsControlPlane implements AutoCloseable {
         this.distributor = new EntryDistributor();
         this.listen = listen;
         this.server = NettyServerBuilder.forAddress(listen, credentials)
-                .addService(new DeltaAdsService(distributor, serial))
+                .addService(ServerInterceptors.intercept(new DeltaAdsService(distributor, serial),
+                        new ResponseHeadersAtOnce()))
                 .build();
         try {
             server.start();

@@ -134,6 +134,16 @@ class MeshDnsControlPlaneIT {
     }
 
     @Test
+    void aResumedStreamThatIsSentNothingGetsResponseHeadersAtOnce() throws Exception {
+        Map<String, String> held = versions(connect(Map.of()).next());
+
+        AdsTestClient resumed = connect(held);
+
+        assertThat(resumed.gotHeaders()).as("response headers without any response").isTrue();
+        assertThat(resumed.nothingFor(QUIET_MILLIS)).isNull();
+    }
+
+    @Test
     void reconnectWithOneStaleVersionIsSentOnlyThatEntryAndRemovalsOfUnknownNames() throws Exception {
         Map<String, String> held = new HashMap<>(versions(connect(Map.of()).next()));
         held.put("api", "0000000000000000");

@@ -43,9 +43,12 @@ import org.slf4j.LoggerFactory;
  * {@link Listener} gets the full entry list and the entries are persisted ({@link LastKnownGood}),
  * which {@link #start} restores first, so names are served while the control plane is away and a
  * reconnect sends their versions as {@code initial_resource_versions}. Reconnects follow
- * {@link ReconnectBackoff}, reset once a stream got a response. As in grpc-java's xDS client, one
- * serial executor ({@code meshdns-sync}) owns all state and each stream attempt is its own object,
- * so callbacks of a dead stream are ignored. Thread-safe: {@link #close} from any thread.
+ * {@link ReconnectBackoff}, reset once a stream is established: its response headers or a response
+ * arrived (a resumed stream whose versions all match gets no response, so the reference control
+ * plane sends headers as soon as it accepts a stream), or, for control planes that send headers
+ * only with their first response, once it lived {@link #HEALTHY_STREAM}. As in grpc-java's xDS
+ * client, one serial executor ({@code meshdns-sync}) owns all state and each stream attempt is its
+ * own object, so callbacks of a dead stream are ignored. Thread-safe: {@link #close} from any thread.
  */
 public final class ControlPlaneClient implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
@@ -122,13 +125,14 @@ public final class ControlPlaneClient implements Closeable {
     }
 
     /**
-     * The wait before reconnecting: the next backoff, reset first when the stream got a response or
-     * lived at least {@link #HEALTHY_STREAM} (a resumed stream whose versions all match gets no
-     * response at all, yet was healthy), less the time the stream lived (grpc-java's rule, so a
-     * stream that lived long reconnects at once).
+     * The wait before reconnecting: the next backoff, reset first when the stream was established
+     * (response headers or a response arrived) or lived at least {@link #HEALTHY_STREAM} (a resumed
+     * stream whose versions all match gets no response, and its headers may come only with one, yet
+     * it was healthy), less the time the stream lived (grpc-java's rule, so a stream that lived long
+     * reconnects at once).
      */
-    static Duration reconnectDelay(ReconnectBackoff backoff, boolean responded, Duration streamAge) {
-        if (responded || streamAge.compareTo(HEALTHY_STREAM) >= 0) {
+    static Duration reconnectDelay(ReconnectBackoff backoff, boolean established, Duration streamAge) {
+        if (established || streamAge.compareTo(HEALTHY_STREAM) >= 0) {
             backoff.reset();
         }
         Duration delay = backoff.next().minus(streamAge);
@@ -159,9 +163,17 @@ public final class ControlPlaneClient implements Closeable {
         return entries;
     }
 
+    /** The control plane accepted the stream (headers) or answered on it: the backoff starts over. */
+    private void established(AdsStream from) {
+        if (!from.established) {
+            from.established = true;
+            backoff.reset();
+            log.debug("control-plane stream established");
+        }
+    }
+
     private void handle(AdsStream from, DeltaDiscoveryResponse response) {
-        from.responded = true;
-        backoff.reset();
+        established(from);
         if (!ServiceEntryResource.TYPE_URL.equals(response.getTypeUrl())) {
             from.send(reply(response, List.of("unexpected type " + response.getTypeUrl() + ", subscribed to "
                     + ServiceEntryResource.TYPE_URL + " only")));
@@ -205,7 +217,7 @@ public final class ControlPlaneClient implements Closeable {
         return reply.build();
     }
 
-    /** A stream open this long counts as healthy even without a response. */
+    /** A stream open this long counts as healthy even without response headers or a response. */
     static final Duration HEALTHY_STREAM = Duration.ofSeconds(5);
 
     private void persist() {
@@ -221,9 +233,9 @@ public final class ControlPlaneClient implements Closeable {
         if (closed) {
             return;
         }
-        Duration delay = reconnectDelay(backoff, from.responded,
+        Duration delay = reconnectDelay(backoff, from.established,
                 Duration.ofNanos(nanoTime.getAsLong() - from.startNanos));
-        if (from.responded) {
+        if (from.established) {
             log.info("control-plane stream ended ({}), reconnecting in {} ms", describe(status), delay.toMillis());
         } else {
             log.warn("control plane unavailable ({}), serving {} known entries, retrying in {} ms",
@@ -278,10 +290,12 @@ public final class ControlPlaneClient implements Closeable {
     private final class AdsStream implements ClientResponseObserver<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
         private final long startNanos = nanoTime.getAsLong();
         private ClientCallStreamObserver<DeltaDiscoveryRequest> requests;
-        private boolean responded;
+        private boolean established;
 
         void start() {
-            AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(this);
+            AggregatedDiscoveryServiceGrpc.newStub(channel)
+                    .withInterceptors(new ResponseHeadersInterceptor(this::onHeaders))
+                    .deltaAggregatedResources(this);
             DeltaDiscoveryRequest.Builder first = DeltaDiscoveryRequest.newBuilder()
                     .setNode(Node.newBuilder().setId(nodeId))
                     .setTypeUrl(ServiceEntryResource.TYPE_URL)
@@ -301,6 +315,14 @@ public final class ControlPlaneClient implements Closeable {
         @Override
         public void beforeStart(ClientCallStreamObserver<DeltaDiscoveryRequest> requestStream) {
             requests = requestStream;
+        }
+
+        void onHeaders() {
+            onSyncThread(() -> {
+                if (stream == this) {
+                    established(this);
+                }
+            });
         }
 
         @Override

@@ -7,6 +7,8 @@ import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.ControlPlaneConfig;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +42,15 @@ class ControlPlaneClientTest {
     private ControlPlaneClient connect(String target) throws Exception {
         return ControlPlaneClient.start(new ControlPlaneConfig(target, "dns-test", null, null, null), dataDir,
                 delivered::add);
+    }
+
+    /** A client whose reconnect backoff is this one. */
+    private ControlPlaneClient connect(String target, ReconnectBackoff backoff) throws Exception {
+        ControlPlaneClient started = new ControlPlaneClient(
+                Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build(), "dns-test", dataDir,
+                delivered::add, backoff, System::nanoTime);
+        started.start();
+        return started;
     }
 
     private List<String> nextServices() throws InterruptedException {
@@ -129,6 +140,22 @@ class ControlPlaneClientTest {
     }
 
     @Test
+    void aStreamAcceptedWithResponseHeadersButSentNoResponseResetsTheBackoff() throws Exception {
+        plane = FakeAdsServer.startSendingHeadersOnAccept();
+        ReconnectBackoff grown = new ReconnectBackoff(() -> 0.5);
+        for (int failure = 0; failure < 10; failure++) {
+            grown.next(); // the wait after the next failure would be 110 s
+        }
+        client = connect(plane.target(), grown);
+        plane.nextRequest(); // a resume whose versions all match: nothing to send
+
+        plane.dropStream();
+
+        DeltaDiscoveryRequest reconnected = plane.nextRequest(); // within 10 s: after about 1 s
+        assertThat(reconnected.getResourceNamesSubscribeList()).containsExactly("*");
+    }
+
+    @Test
     void afterARestartWithTheControlPlaneDownTheLastAppliedEntriesAreServedAndResumed() throws Exception {
         plane = FakeAdsServer.start();
         client = connect(plane.target());
@@ -152,7 +179,7 @@ class ControlPlaneClientTest {
     }
 
     @Test
-    void theReconnectDelayFollowsTheBackoffUnlessTheStreamGotAResponse() {
+    void theReconnectDelayFollowsTheBackoffUnlessTheStreamWasEstablished() {
         ReconnectBackoff backoff = new ReconnectBackoff(() -> 0.5);
 
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofSeconds(1));
@@ -160,7 +187,7 @@ class ControlPlaneClientTest {
                 .isEqualTo(Duration.ofMillis(1500));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofMillis(2560));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, ControlPlaneClient.HEALTHY_STREAM))
-                .as("a stream that lived long counts as healthy even without a response: backoff reset")
+                .as("a stream that lived long counts as healthy even without headers: backoff reset")
                 .isEqualTo(Duration.ZERO);
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofMillis(1600));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, true, Duration.ofMillis(300)))
