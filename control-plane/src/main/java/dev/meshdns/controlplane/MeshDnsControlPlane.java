@@ -42,7 +42,8 @@ public final class MeshDnsControlPlane implements AutoCloseable {
     private final Server server;
     private final InetSocketAddress listen;
 
-    private MeshDnsControlPlane(InetSocketAddress listen, ServerCredentials credentials) throws IOException {
+    private MeshDnsControlPlane(InetSocketAddress listen, ServerCredentials credentials,
+                                Map<String, VersionedEntry> initialEntries) throws IOException {
         this.serial = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "meshdns-control-plane");
             thread.setDaemon(true);
@@ -50,6 +51,10 @@ public final class MeshDnsControlPlane implements AutoCloseable {
         });
         this.distributor = new EntryDistributor();
         this.listen = listen;
+        if (!initialEntries.isEmpty()) {
+            // Queued before the server starts, so before the first stream's first request.
+            serial.execute(() -> distributor.replaceAll(initialEntries));
+        }
         this.server = NettyServerBuilder.forAddress(listen, credentials)
                 .addService(ServerInterceptors.intercept(new DeltaAdsService(distributor, serial),
                         new ResponseHeadersAtOnce()))
@@ -90,14 +95,19 @@ public final class MeshDnsControlPlane implements AutoCloseable {
      * two entries with the same one (nothing is applied then).
      */
     public void replaceAll(Collection<ServiceEntry> entries) {
-        Map<String, VersionedEntry> replacement = new LinkedHashMap<>();
+        Map<String, VersionedEntry> replacement = byName(entries);
+        apply(() -> distributor.replaceAll(replacement));
+    }
+
+    private static Map<String, VersionedEntry> byName(Collection<ServiceEntry> entries) {
+        Map<String, VersionedEntry> byName = new LinkedHashMap<>();
         for (ServiceEntry entry : entries) {
-            VersionedEntry versioned = VersionedEntry.of(entry);
-            if (replacement.put(versioned.name(), versioned) != null) {
+            VersionedEntry versioned = VersionedEntry.of(Objects.requireNonNull(entry, "entry"));
+            if (byName.put(versioned.name(), versioned) != null) {
                 throw new IllegalArgumentException("two entries for service \"" + versioned.name() + "\"");
             }
         }
-        apply(() -> distributor.replaceAll(replacement));
+        return byName;
     }
 
     private void apply(Runnable change) {
@@ -139,9 +149,13 @@ public final class MeshDnsControlPlane implements AutoCloseable {
         log.info("xDS control plane on {} stopped", listen);
     }
 
-    /** Options of a control plane: listen address (default 127.0.0.1:18000) and TLS. Not thread-safe. */
+    /**
+     * Options of a control plane: listen address (default 127.0.0.1:18000), TLS and the entries it
+     * serves from the start. Not thread-safe.
+     */
     public static final class Builder {
         private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 18000);
+        private Map<String, VersionedEntry> entries = Map.of();
         private Path certChain;
         private Path privateKey;
         private Path clientCa;
@@ -151,6 +165,16 @@ public final class MeshDnsControlPlane implements AutoCloseable {
 
         public Builder listen(InetSocketAddress address) {
             this.listen = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * The entries served from the first stream on (default none). Better than {@link #put} after
+         * {@link #start}: a client that connected in between would be sent an empty state, and told
+         * to remove whatever it held. Throws IllegalArgumentException as {@link #replaceAll} does.
+         */
+        public Builder entries(Collection<ServiceEntry> entries) {
+            this.entries = byName(Objects.requireNonNull(entries, "entries"));
             return this;
         }
 
@@ -168,7 +192,7 @@ public final class MeshDnsControlPlane implements AutoCloseable {
         }
 
         public MeshDnsControlPlane start() throws IOException {
-            return new MeshDnsControlPlane(listen, credentials());
+            return new MeshDnsControlPlane(listen, credentials(), entries);
         }
 
         private ServerCredentials credentials() throws IOException {

@@ -144,6 +144,20 @@ class MeshDnsControlPlaneIT {
     }
 
     @Test
+    void entriesGivenToTheBuilderAreServedFromTheFirstStreamOn() throws Exception {
+        Map<String, String> held = versions(connect(Map.of()).next());
+
+        try (MeshDnsControlPlane started = MeshDnsControlPlane.builder()
+                .listen(new InetSocketAddress("127.0.0.1", 0)).entries(List.of(WEB, API, DB)).start();
+             AdsTestClient resumed = new AdsTestClient(started.address())) {
+            resumed.subscribe(held);
+
+            assertThat(resumed.gotHeaders()).isTrue();
+            assertThat(resumed.nothingFor(QUIET_MILLIS)).as("nothing to send, nothing to remove").isNull();
+        }
+    }
+
+    @Test
     void reconnectWithOneStaleVersionIsSentOnlyThatEntryAndRemovalsOfUnknownNames() throws Exception {
         Map<String, String> held = new HashMap<>(versions(connect(Map.of()).next()));
         held.put("api", "0000000000000000");

@@ -11,7 +11,9 @@ import dev.meshdns.it.support.Replies;
 import dev.meshdns.it.support.ServerFlags;
 import dev.meshdns.it.support.ServerProcess;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,6 +119,28 @@ class ControlPlaneOutageIT {
             String log = controlPlane.awaitLog("opened:", reconnectDeadline);
             assertThat(log).as("restart %d", restart).contains("opened: 3 entries held by the client, 0 responses");
         }
+    }
+
+    /**
+     * The control plane listens only once its catalog is loaded: listening with an empty state would
+     * tell the resuming mesh-dns to remove every name.
+     */
+    @Test
+    void controlPlaneRestartedBeforeItsCatalogFileExistsListensOnceItIsThereAndRemovesNothing() throws Exception {
+        Map<String, String> vips = awaitAllNames(server.client());
+        controlPlane.awaitLog("opened:", SYNC_DEADLINE);
+        controlPlane.kill();
+        Path later = Files.move(catalog, dir.resolve("catalog-later.yaml"));
+
+        controlPlane = ControlPlaneProcess.start(catalog, controlPlane.port(), null);
+        controlPlane.awaitLog("not listening on", SYNC_DEADLINE);
+        assertServedThroughout(server.client(), vips, OUTAGE); // mesh-dns retries meanwhile
+        assertThat(controlPlane.acceptsConnections()).as("listening without a catalog").isFalse();
+        Files.move(later, catalog, StandardCopyOption.ATOMIC_MOVE);
+        String log = controlPlane.awaitLog("opened:", SYNC_DEADLINE.plus(OUTAGE));
+
+        assertThat(log).as("the resumed stream's first line").contains("opened: 3 entries held by the client, 0 responses");
+        assertServedThroughout(server.client(), vips, Duration.ofSeconds(1));
     }
 
     @Test
