@@ -9,8 +9,10 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -26,6 +28,8 @@ class ControlPlaneClientTest {
     Path dataDir;
 
     private final BlockingQueue<List<ServiceEntry>> delivered = new LinkedBlockingQueue<>();
+    /** What each save of the last-known-good file held ("service=version"), in order. */
+    private final BlockingQueue<List<String>> saves = new LinkedBlockingQueue<>();
     private FakeAdsServer plane;
     private ControlPlaneClient client;
 
@@ -44,11 +48,19 @@ class ControlPlaneClientTest {
                 delivered::add);
     }
 
-    /** A client whose reconnect backoff is this one. */
-    private ControlPlaneClient connect(String target, ReconnectBackoff backoff) throws Exception {
+    /** A client with this reconnect backoff and save delay, whose saves are recorded in {@link #saves}. */
+    private ControlPlaneClient connect(String target, ReconnectBackoff backoff, Duration saveDelay)
+            throws Exception {
+        LastKnownGood recorded = new LastKnownGood(dataDir) {
+            @Override
+            void save(Collection<SyncedEntry> entries) throws IOException {
+                saves.add(entries.stream().map(synced -> synced.name() + "=" + synced.version()).toList());
+                super.save(entries);
+            }
+        };
         ControlPlaneClient started = new ControlPlaneClient(
-                Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build(), "dns-test", dataDir,
-                delivered::add, backoff, System::nanoTime);
+                Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build(), "dns-test", recorded,
+                delivered::add, backoff, System::nanoTime, saveDelay);
         started.start();
         return started;
     }
@@ -146,7 +158,7 @@ class ControlPlaneClientTest {
         for (int failure = 0; failure < 10; failure++) {
             grown.next(); // the wait after the next failure would be 110 s
         }
-        client = connect(plane.target(), grown);
+        client = connect(plane.target(), grown, ControlPlaneClient.SAVE_DELAY);
         plane.nextRequest(); // a resume whose versions all match: nothing to send
 
         plane.dropStream();
@@ -164,7 +176,7 @@ class ControlPlaneClientTest {
         nextServices();
         plane.nextRequest(); // ACK: sent before the file is written
         int port = plane.port();
-        client.close();
+        client.close(); // writes the file if the save is still pending
         plane.close();
         delivered.clear();
 
@@ -176,6 +188,51 @@ class ControlPlaneClientTest {
         plane = FakeAdsServer.start(port);
         DeltaDiscoveryRequest resumed = plane.nextRequest(); // after a backoff of about 1 s
         assertThat(resumed.getInitialResourceVersionsMap()).isEqualTo(Map.of("web", "4"));
+    }
+
+    @Test
+    void aBurstOfResponsesIsSavedOnceWithTheLatestState() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target(), ReconnectBackoff.withRandomJitter(), ControlPlaneClient.SAVE_DELAY);
+        plane.nextRequest();
+
+        // Three responses back to back: all applied well within the save delay of 1 s.
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "1", "web.example")));
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("api", "1", "api.example")));
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "2", "www.example")));
+        for (int ack = 0; ack < 3; ack++) {
+            plane.nextRequest();
+        }
+
+        assertThat(saves.poll(10, TimeUnit.SECONDS)).as("one save, a delay after the first response")
+                .containsExactly("web=2", "api=1");
+        client.close();
+        assertThat(saves).as("nothing left to save on close").isEmpty();
+        assertThat(new LastKnownGood(dataDir).load()).extracting(SyncedEntry::version).containsExactly("2", "1");
+    }
+
+    @Test
+    void closeSavesWhatIsPendingAndARestartServesIt() throws Exception {
+        plane = FakeAdsServer.start();
+        Duration never = Duration.ofHours(1);
+        client = connect(plane.target(), ReconnectBackoff.withRandomJitter(), never);
+        plane.nextRequest();
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "1", "web.example")));
+        plane.send(DeltaDiscoveryResponse.newBuilder().addRemovedResources("web")
+                .addResources(resource("db", "3", "db.example")));
+        plane.nextRequest();
+        plane.nextRequest();
+        assertThat(saves).as("no save before the delay").isEmpty();
+
+        client.close();
+
+        assertThat(saves).containsExactly(List.of("db=3"));
+        plane.close();
+        plane = null;
+        delivered.clear();
+        client = connect("127.0.0.1:1", ReconnectBackoff.withRandomJitter(), never); // nothing listens there
+        assertThat(delivered.poll()).as("restored before start returns").extracting(ServiceEntry::service)
+                .containsExactly("db");
     }
 
     @Test
