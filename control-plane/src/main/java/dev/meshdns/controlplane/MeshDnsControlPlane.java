@@ -4,6 +4,7 @@ import dev.meshdns.sync.v1.ServiceEntry;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * An embeddable xDS control plane for mesh-dns: serves {@code meshdns.v1.ServiceEntry} resources
  * over Envoy's {@code AggregatedDiscoveryService/DeltaAggregatedResources} and pushes every
  * change to every connected stream as a delta (one changed entry, one resource in one response).
+ * A stream gets its response headers as soon as it is accepted, before any response (a resumed
+ * client that is up to date gets no response; the headers tell it the stream is established).
  * Thread-safe: {@link #put}, {@link #remove} and {@link #replaceAll} may be called from any
  * thread; they return at once and are applied in call order on one thread
  * ({@code meshdns-control-plane}), which owns all stream state. After {@link #close} they throw
@@ -39,7 +42,8 @@ public final class MeshDnsControlPlane implements AutoCloseable {
     private final Server server;
     private final InetSocketAddress listen;
 
-    private MeshDnsControlPlane(InetSocketAddress listen, ServerCredentials credentials) throws IOException {
+    private MeshDnsControlPlane(InetSocketAddress listen, ServerCredentials credentials,
+                                Map<String, VersionedEntry> initialEntries) throws IOException {
         this.serial = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "meshdns-control-plane");
             thread.setDaemon(true);
@@ -47,11 +51,16 @@ public final class MeshDnsControlPlane implements AutoCloseable {
         });
         this.distributor = new EntryDistributor();
         this.listen = listen;
+        if (!initialEntries.isEmpty()) {
+            // Queued before the server starts, so before the first stream's first request.
+            serial.execute(() -> distributor.replaceAll(initialEntries));
+        }
         try {
             // Credentials are turned into an SSL context here: a certificate or key that is not
             // PEM fails now, with IllegalArgumentException.
             this.server = NettyServerBuilder.forAddress(listen, credentials)
-                    .addService(new DeltaAdsService(distributor, serial))
+                    .addService(ServerInterceptors.intercept(new DeltaAdsService(distributor, serial),
+                            new ResponseHeadersAtOnce()))
                     .build()
                     .start();
         } catch (IOException e) {
@@ -78,7 +87,7 @@ public final class MeshDnsControlPlane implements AutoCloseable {
     public static MeshDnsControlPlane start(InetSocketAddress listen, ServerCredentials credentials)
             throws IOException {
         return new MeshDnsControlPlane(Objects.requireNonNull(listen, "listen"),
-                Objects.requireNonNull(credentials, "credentials"));
+                Objects.requireNonNull(credentials, "credentials"), Map.of());
     }
 
     public static Builder builder() {
@@ -103,14 +112,19 @@ public final class MeshDnsControlPlane implements AutoCloseable {
      * two entries with the same one (nothing is applied then).
      */
     public void replaceAll(Collection<ServiceEntry> entries) {
-        Map<String, VersionedEntry> replacement = new LinkedHashMap<>();
+        Map<String, VersionedEntry> replacement = byName(entries);
+        apply(() -> distributor.replaceAll(replacement));
+    }
+
+    private static Map<String, VersionedEntry> byName(Collection<ServiceEntry> entries) {
+        Map<String, VersionedEntry> byName = new LinkedHashMap<>();
         for (ServiceEntry entry : entries) {
-            VersionedEntry versioned = VersionedEntry.of(entry);
-            if (replacement.put(versioned.name(), versioned) != null) {
+            VersionedEntry versioned = VersionedEntry.of(Objects.requireNonNull(entry, "entry"));
+            if (byName.put(versioned.name(), versioned) != null) {
                 throw new IllegalArgumentException("two entries for service \"" + versioned.name() + "\"");
             }
         }
-        apply(() -> distributor.replaceAll(replacement));
+        return byName;
     }
 
     private void apply(Runnable change) {
@@ -162,9 +176,13 @@ public final class MeshDnsControlPlane implements AutoCloseable {
         log.info("xDS control plane on {} stopped", listen);
     }
 
-    /** Options of a control plane: listen address (default 127.0.0.1:18000) and TLS. Not thread-safe. */
+    /**
+     * Options of a control plane: listen address (default 127.0.0.1:18000), TLS and the entries it
+     * serves from the start. Not thread-safe.
+     */
     public static final class Builder {
         private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 18000);
+        private Map<String, VersionedEntry> entries = Map.of();
         private Path certChain;
         private Path privateKey;
         private Path clientCa;
@@ -174,6 +192,16 @@ public final class MeshDnsControlPlane implements AutoCloseable {
 
         public Builder listen(InetSocketAddress address) {
             this.listen = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * The entries served from the first stream on (default none). Better than {@link #put} after
+         * {@link #start}: a client that connected in between would be sent an empty state, and told
+         * to remove whatever it held. Throws IllegalArgumentException as {@link #replaceAll} does.
+         */
+        public Builder entries(Collection<ServiceEntry> entries) {
+            this.entries = byName(Objects.requireNonNull(entries, "entries"));
             return this;
         }
 
@@ -197,7 +225,7 @@ public final class MeshDnsControlPlane implements AutoCloseable {
         public MeshDnsControlPlane start() throws IOException {
             ServerCredentials credentials = credentials();
             try {
-                return MeshDnsControlPlane.start(listen, credentials);
+                return new MeshDnsControlPlane(listen, credentials, entries);
             } catch (IllegalArgumentException e) {
                 if (certChain == null) {
                     throw e;

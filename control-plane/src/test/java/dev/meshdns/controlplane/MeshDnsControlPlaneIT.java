@@ -134,6 +134,30 @@ class MeshDnsControlPlaneIT {
     }
 
     @Test
+    void aResumedStreamThatIsSentNothingGetsResponseHeadersAtOnce() throws Exception {
+        Map<String, String> held = versions(connect(Map.of()).next());
+
+        AdsTestClient resumed = connect(held);
+
+        assertThat(resumed.gotHeaders()).as("response headers without any response").isTrue();
+        assertThat(resumed.nothingFor(QUIET_MILLIS)).isNull();
+    }
+
+    @Test
+    void entriesGivenToTheBuilderAreServedFromTheFirstStreamOn() throws Exception {
+        Map<String, String> held = versions(connect(Map.of()).next());
+
+        try (MeshDnsControlPlane started = MeshDnsControlPlane.builder()
+                .listen(new InetSocketAddress("127.0.0.1", 0)).entries(List.of(WEB, API, DB)).start();
+             AdsTestClient resumed = new AdsTestClient(started.address())) {
+            resumed.subscribe(held);
+
+            assertThat(resumed.gotHeaders()).isTrue();
+            assertThat(resumed.nothingFor(QUIET_MILLIS)).as("nothing to send, nothing to remove").isNull();
+        }
+    }
+
+    @Test
     void reconnectWithOneStaleVersionIsSentOnlyThatEntryAndRemovalsOfUnknownNames() throws Exception {
         Map<String, String> held = new HashMap<>(versions(connect(Map.of()).next()));
         held.put("api", "0000000000000000");

@@ -26,7 +26,10 @@ import picocli.CommandLine.Spec;
  * {@code mesh-dns control-plane}: the reference xDS control plane. Serves the watched catalog file
  * (the same YAML as {@code serve --catalog-file}) as {@code meshdns.v1.ServiceEntry} resources over
  * Delta ADS (plaintext, TLS or mutual TLS), optionally logs the VIPs a mesh-dns hands back, and
- * runs until SIGTERM/SIGINT. Not thread-safe (one invocation per instance).
+ * runs until SIGTERM/SIGINT. It
+ * listens only once a first catalog is loaded: a mesh-dns connecting earlier would be sent an empty
+ * state and told to remove every name it holds. Thread-safety: the catalog watcher's thread hands
+ * catalogs over under one lock; one invocation per instance.
  */
 @Command(name = "control-plane", sortOptions = false,
         description = "Serve a catalog file to mesh-dns over xDS (Delta ADS), as a reference control plane.")
@@ -39,7 +42,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
 
     @Option(names = "--catalog-file", paramLabel = "PATH", required = true,
             description = "Catalog YAML (a 'services:' list) to serve. Watched: every change is pushed as a delta;"
-                    + " a missing file is waited for.")
+                    + " a missing or unusable file is waited for (nothing listens until a first catalog is loaded).")
     private Path catalogFile;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = DEFAULT_LISTEN,
@@ -68,6 +71,13 @@ final class ControlPlaneCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
+    private final Object lock = new Object();
+    // Guarded by lock: the latest catalog until the control plane listens, then the control plane.
+    private Catalog firstCatalog;
+    private MeshDnsControlPlane controlPlane;
+    private VipWatchConsumer vips;
+    private boolean stopping;
+
     @Override
     public Integer call() throws InterruptedException {
         List<String> problems = problems();
@@ -77,35 +87,28 @@ final class ControlPlaneCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("See 'mesh-dns control-plane --help'.");
             return ServeCommand.EXIT_CONFIG;
         }
-        MeshDnsControlPlane controlPlane;
-        try {
-            MeshDnsControlPlane.Builder builder = MeshDnsControlPlane.builder().listen(hostPort(listen));
-            if (tlsCert != null) {
-                builder.tls(tlsCert, tlsKey);
-            }
-            if (tlsClientCa != null) {
-                builder.clientCa(tlsClientCa);
-            }
-            controlPlane = builder.start();
-        } catch (IOException | RuntimeException e) {
-            log.error("control plane failed to start: {}", e.getMessage(), e);
-            return ServeCommand.EXIT_START;
-        }
-        CatalogWatcher watcher = new CatalogWatcher(catalogFile, catalog -> serve(controlPlane, catalog));
-        watcher.start();
-        VipWatchConsumer vips = vipWatch == null ? null : VipWatchConsumer.start(vipWatch);
+        InetSocketAddress address = hostPort(listen);
+        CatalogWatcher watcher = new CatalogWatcher(catalogFile, this::catalogChanged);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("control plane stopping");
-            watcher.close();
-            if (vips != null) {
-                vips.close();
-            }
-            controlPlane.close();
+            stop(watcher);
             stopped.countDown();
         }, "meshdns-shutdown"));
-        log.info("control plane serving {} on {}{}", catalogFile, controlPlane.address(),
-                vipWatch == null ? "" : ", watching VIPs at " + vipWatch);
+        watcher.start(); // delivers the file now if it is there and usable
+        try {
+            synchronized (lock) {
+                if (!listenOnceLoaded(address)) {
+                    return 0;
+                }
+                vips = vipWatch == null ? null : VipWatchConsumer.start(vipWatch);
+                log.info("control plane serving {} on {}{}", catalogFile, controlPlane.address(),
+                        vipWatch == null ? "" : ", watching VIPs at " + vipWatch);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("control plane failed to start: {}", e.getMessage(), e);
+            watcher.close();
+            return ServeCommand.EXIT_START;
+        }
         stopped.await();
         return 0;
     }
@@ -145,8 +148,62 @@ final class ControlPlaneCommand implements Callable<Integer> {
         }
     }
 
-    private static void serve(MeshDnsControlPlane controlPlane, Catalog catalog) {
-        controlPlane.replaceAll(catalog.entries().stream().map(ControlPlaneCommand::toProto).toList());
+    private void stop(CatalogWatcher watcher) {
+        log.info("control plane stopping");
+        watcher.close();
+        synchronized (lock) {
+            stopping = true;
+            lock.notifyAll();
+            if (vips != null) {
+                vips.close();
+            }
+            if (controlPlane != null) {
+                controlPlane.close();
+            }
+        }
+    }
+
+    /**
+     * Waits for the first usable catalog, then listens, serving it from the first stream on.
+     * Returns false when stopped while waiting. Holds {@link #lock}.
+     */
+    private boolean listenOnceLoaded(InetSocketAddress address) throws InterruptedException, IOException {
+        if (firstCatalog == null && !stopping) {
+            log.info("not listening on {} until a usable catalog is loaded from {}", address, catalogFile);
+        }
+        while (firstCatalog == null && !stopping) {
+            lock.wait();
+        }
+        if (stopping) {
+            return false;
+        }
+        MeshDnsControlPlane.Builder builder = MeshDnsControlPlane.builder().listen(address)
+                .entries(wireEntries(firstCatalog));
+        if (tlsCert != null) {
+            builder.tls(tlsCert, tlsKey);
+        }
+        if (tlsClientCa != null) {
+            builder.clientCa(tlsClientCa);
+        }
+        controlPlane = builder.start();
+        firstCatalog = null;
+        return true;
+    }
+
+    /** Runs on the watcher's thread (or in {@code watcher.start()}), for each new usable catalog. */
+    private void catalogChanged(Catalog catalog) {
+        synchronized (lock) {
+            if (controlPlane != null) {
+                controlPlane.replaceAll(wireEntries(catalog));
+            } else {
+                firstCatalog = catalog; // a later one before listening replaces it: the latest is served
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private static List<dev.meshdns.sync.v1.ServiceEntry> wireEntries(Catalog catalog) {
+        return catalog.entries().stream().map(ControlPlaneCommand::toProto).toList();
     }
 
     /** The wire form of a catalog entry; an absent VIP is the empty string (mesh-dns allocates one). */

@@ -40,16 +40,32 @@ import org.slf4j.LoggerFactory;
  * subscription to {@code meshdns.v1.ServiceEntry}. Each response is validated resource by resource:
  * good ones are applied, bad ones keep their last good state and the response is NACKed with an
  * {@code error_detail} naming them; otherwise it is ACKed. After each applied response the
- * {@link Listener} gets the full entry list and the entries are persisted ({@link LastKnownGood}),
- * which {@link #start} restores first, so names are served while the control plane is away and a
- * reconnect sends their versions as {@code initial_resource_versions}. Reconnects follow
- * {@link ReconnectBackoff}, reset once a stream got a response. As in grpc-java's xDS client, one
- * serial executor ({@code meshdns-sync}) owns all state and each stream attempt is its own object,
- * so callbacks of a dead stream are ignored. Thread-safe: {@link #close} from any thread.
+ * {@link Listener} gets the full entry list, and {@link #SAVE_DELAY} later the entries are persisted
+ * ({@link LastKnownGood}; one write for a burst of responses, and one on {@link #close}), which
+ * {@link #start} restores first, so names are served while the control plane is away and a
+ * reconnect sends their versions as {@code initial_resource_versions}. The file is only a cache
+ * for that: a crash may lose the last second of changes, and the control plane then resends what
+ * changed since the versions the file holds. Reconnects follow {@link ReconnectBackoff}, reset
+ * once a stream is established: its response headers or a response arrived (a resumed stream whose
+ * versions all match gets no response, so the reference control plane sends headers as soon as it
+ * accepts a stream), or, for control planes that send headers only with their first response, once
+ * it lived {@link #HEALTHY_STREAM}. As in grpc-java's xDS client, one serial executor
+ * ({@code meshdns-sync}) owns all state and each stream attempt is its own object, so callbacks of
+ * a dead stream are ignored. Thread-safe: {@link #close} from any thread.
  */
 public final class ControlPlaneClient implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
     private static final int MAX_NAMED_PROBLEMS = 20;
+
+    /** A stream open this long counts as healthy even without response headers or a response. */
+    static final Duration HEALTHY_STREAM = Duration.ofSeconds(5);
+
+    /**
+     * How long after an applied response the entries are saved. The file is rewritten whole (about
+     * 20 MB at 100,000 entries, a tenth of a second or more) and fsynced on the sync thread, which
+     * would delay the ACK of every response of a burst; this way a burst costs one write.
+     */
+    static final Duration SAVE_DELAY = Duration.ofSeconds(1);
 
     /** Receives the full current entry list after each applied response, on {@code meshdns-sync}. */
     @FunctionalInterface
@@ -63,21 +79,24 @@ public final class ControlPlaneClient implements Closeable {
     private final Listener listener;
     private final ReconnectBackoff backoff;
     private final LongSupplier nanoTime;
+    private final Duration saveDelay;
     private final ScheduledExecutorService executor = executor();
     // Everything below is confined to the executor.
     private final Map<String, SyncedEntry> resources = new LinkedHashMap<>();
     private AdsStream stream;
     private ScheduledFuture<?> reconnect;
+    private ScheduledFuture<?> pendingSave;
     private boolean closed;
 
-    ControlPlaneClient(ManagedChannel channel, String nodeId, Path dataDir, Listener listener,
-                       ReconnectBackoff backoff, LongSupplier nanoTime) {
+    ControlPlaneClient(ManagedChannel channel, String nodeId, LastKnownGood lastKnownGood, Listener listener,
+                       ReconnectBackoff backoff, LongSupplier nanoTime, Duration saveDelay) {
         this.channel = channel;
         this.nodeId = nodeId;
-        this.lastKnownGood = new LastKnownGood(dataDir);
+        this.lastKnownGood = lastKnownGood;
         this.listener = listener;
         this.backoff = backoff;
         this.nanoTime = nanoTime;
+        this.saveDelay = saveDelay;
     }
 
     /**
@@ -87,8 +106,8 @@ public final class ControlPlaneClient implements Closeable {
     public static ControlPlaneClient start(ControlPlaneConfig config, Path dataDir, Listener listener)
             throws IOException {
         ManagedChannel channel = Grpc.newChannelBuilder(config.target(), credentials(config)).build();
-        ControlPlaneClient client = new ControlPlaneClient(channel, config.nodeId(), dataDir, listener,
-                ReconnectBackoff.withRandomJitter(), System::nanoTime);
+        ControlPlaneClient client = new ControlPlaneClient(channel, config.nodeId(), new LastKnownGood(dataDir),
+                listener, ReconnectBackoff.withRandomJitter(), System::nanoTime, SAVE_DELAY);
         client.start();
         return client;
     }
@@ -122,13 +141,14 @@ public final class ControlPlaneClient implements Closeable {
     }
 
     /**
-     * The wait before reconnecting: the next backoff, reset first when the stream got a response or
-     * lived at least {@link #HEALTHY_STREAM} (a resumed stream whose versions all match gets no
-     * response at all, yet was healthy), less the time the stream lived (grpc-java's rule, so a
-     * stream that lived long reconnects at once).
+     * The wait before reconnecting: the next backoff, reset first when the stream was established
+     * (response headers or a response arrived) or lived at least {@link #HEALTHY_STREAM} (a resumed
+     * stream whose versions all match gets no response, and its headers may come only with one, yet
+     * it was healthy), less the time the stream lived (grpc-java's rule, so a stream that lived long
+     * reconnects at once).
      */
-    static Duration reconnectDelay(ReconnectBackoff backoff, boolean responded, Duration streamAge) {
-        if (responded || streamAge.compareTo(HEALTHY_STREAM) >= 0) {
+    static Duration reconnectDelay(ReconnectBackoff backoff, boolean established, Duration streamAge) {
+        if (established || streamAge.compareTo(HEALTHY_STREAM) >= 0) {
             backoff.reset();
         }
         Duration delay = backoff.next().minus(streamAge);
@@ -159,9 +179,17 @@ public final class ControlPlaneClient implements Closeable {
         return entries;
     }
 
+    /** The control plane accepted the stream (headers) or answered on it: the backoff starts over. */
+    private void established(AdsStream from) {
+        if (!from.established) {
+            from.established = true;
+            backoff.reset();
+            log.debug("control-plane stream established");
+        }
+    }
+
     private void handle(AdsStream from, DeltaDiscoveryResponse response) {
-        from.responded = true;
-        backoff.reset();
+        established(from);
         if (!ServiceEntryResource.TYPE_URL.equals(response.getTypeUrl())) {
             from.send(reply(response, List.of("unexpected type " + response.getTypeUrl() + ", subscribed to "
                     + ServiceEntryResource.TYPE_URL + " only")));
@@ -188,7 +216,7 @@ public final class ControlPlaneClient implements Closeable {
         }
         from.send(reply(response, problems));
         if (applied > 0) {
-            persist();
+            saveSoon();
         }
     }
 
@@ -205,10 +233,15 @@ public final class ControlPlaneClient implements Closeable {
         return reply.build();
     }
 
-    /** A stream open this long counts as healthy even without a response. */
-    static final Duration HEALTHY_STREAM = Duration.ofSeconds(5);
+    /** Schedules a save of the entries as they will be then, unless one is scheduled already. */
+    private void saveSoon() {
+        if (pendingSave == null) {
+            pendingSave = executor.schedule(this::save, saveDelay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
 
-    private void persist() {
+    private void save() {
+        pendingSave = null;
         try {
             lastKnownGood.save(resources.values());
         } catch (IOException e) {
@@ -221,9 +254,9 @@ public final class ControlPlaneClient implements Closeable {
         if (closed) {
             return;
         }
-        Duration delay = reconnectDelay(backoff, from.responded,
+        Duration delay = reconnectDelay(backoff, from.established,
                 Duration.ofNanos(nanoTime.getAsLong() - from.startNanos));
-        if (from.responded) {
+        if (from.established) {
             log.info("control-plane stream ended ({}), reconnecting in {} ms", describe(status), delay.toMillis());
         } else {
             log.warn("control plane unavailable ({}), serving {} known entries, retrying in {} ms",
@@ -257,7 +290,10 @@ public final class ControlPlaneClient implements Closeable {
         return text.toString();
     }
 
-    /** Ends the stream and the channel; no listener call follows once this returns. Idempotent. */
+    /**
+     * Ends the stream and the channel and saves the entries if a save is pending; no listener call
+     * follows once this returns. Idempotent.
+     */
     @Override
     public void close() {
         try {
@@ -269,6 +305,10 @@ public final class ControlPlaneClient implements Closeable {
                 if (stream != null) {
                     stream.cancel();
                     stream = null;
+                }
+                if (pendingSave != null) {
+                    pendingSave.cancel(false);
+                    save();
                 }
             }).get(10, TimeUnit.SECONDS);
         } catch (RejectedExecutionException | ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -299,10 +339,12 @@ public final class ControlPlaneClient implements Closeable {
     private final class AdsStream implements ClientResponseObserver<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
         private final long startNanos = nanoTime.getAsLong();
         private ClientCallStreamObserver<DeltaDiscoveryRequest> requests;
-        private boolean responded;
+        private boolean established;
 
         void start() {
-            AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(this);
+            AggregatedDiscoveryServiceGrpc.newStub(channel)
+                    .withInterceptors(new ResponseHeadersInterceptor(this::onHeaders))
+                    .deltaAggregatedResources(this);
             DeltaDiscoveryRequest.Builder first = DeltaDiscoveryRequest.newBuilder()
                     .setNode(Node.newBuilder().setId(nodeId))
                     .setTypeUrl(ServiceEntryResource.TYPE_URL)
@@ -322,6 +364,14 @@ public final class ControlPlaneClient implements Closeable {
         @Override
         public void beforeStart(ClientCallStreamObserver<DeltaDiscoveryRequest> requestStream) {
             requests = requestStream;
+        }
+
+        void onHeaders() {
+            onSyncThread(() -> {
+                if (stream == this) {
+                    established(this);
+                }
+            });
         }
 
         @Override

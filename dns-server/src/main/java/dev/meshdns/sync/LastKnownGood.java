@@ -27,14 +27,16 @@ import org.yaml.snakeyaml.error.YAMLException;
 /**
  * The control-plane entries last applied, kept in {@code control-plane-catalog.json} in the data
  * dir so that a restart while the control plane is away still serves every name (and resumes the
- * stream with their versions). Written whole after each applied response: a temp file, fsync,
+ * stream with their versions). Written whole, {@link ControlPlaneClient#SAVE_DELAY} after applied
+ * responses (so it may lag the served entries by that much) and on close: a temp file, fsync,
  * atomic rename, fsync of the directory, so a crash leaves the old or the new file, never a mix.
  * Read back through the catalog's own validation. Format:
  * <pre>{"format":1,"resources":[{"name":"backend","version":"7","service":"backend",
  *   "hostnames":["backend.shop.example"],"vip":"240.0.0.9","vip6":null,"ports":[8080]}]}</pre>
- * Not thread-safe: used by the {@code meshdns-sync} thread only.
+ * Not thread-safe: used by the {@code meshdns-sync} thread only. Not final so that tests can
+ * record the saves.
  */
-final class LastKnownGood {
+class LastKnownGood {
     static final String FILE_NAME = "control-plane-catalog.json";
     static final int FORMAT = 1;
     private static final Logger log = LoggerFactory.getLogger(LastKnownGood.class);

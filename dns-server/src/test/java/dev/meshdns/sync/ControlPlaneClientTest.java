@@ -7,9 +7,13 @@ import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.ControlPlaneConfig;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.Status;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -26,6 +30,8 @@ class ControlPlaneClientTest {
     Path dataDir;
 
     private final BlockingQueue<List<ServiceEntry>> delivered = new LinkedBlockingQueue<>();
+    /** What each save of the last-known-good file held ("service=version"), in order. */
+    private final BlockingQueue<List<String>> saves = new LinkedBlockingQueue<>();
     private FakeAdsServer plane;
     private ControlPlaneClient client;
 
@@ -42,6 +48,23 @@ class ControlPlaneClientTest {
     private ControlPlaneClient connect(String target) throws Exception {
         return ControlPlaneClient.start(new ControlPlaneConfig(target, "dns-test", null, null, null), dataDir,
                 delivered::add);
+    }
+
+    /** A client with this reconnect backoff and save delay, whose saves are recorded in {@link #saves}. */
+    private ControlPlaneClient connect(String target, ReconnectBackoff backoff, Duration saveDelay)
+            throws Exception {
+        LastKnownGood recorded = new LastKnownGood(dataDir) {
+            @Override
+            void save(Collection<SyncedEntry> entries) throws IOException {
+                saves.add(entries.stream().map(synced -> synced.name() + "=" + synced.version()).toList());
+                super.save(entries);
+            }
+        };
+        ControlPlaneClient started = new ControlPlaneClient(
+                Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build(), "dns-test", recorded,
+                delivered::add, backoff, System::nanoTime, saveDelay);
+        started.start();
+        return started;
     }
 
     private List<String> nextServices() throws InterruptedException {
@@ -131,6 +154,22 @@ class ControlPlaneClientTest {
     }
 
     @Test
+    void aStreamAcceptedWithResponseHeadersButSentNoResponseResetsTheBackoff() throws Exception {
+        plane = FakeAdsServer.startSendingHeadersOnAccept();
+        ReconnectBackoff grown = new ReconnectBackoff(() -> 0.5);
+        for (int failure = 0; failure < 10; failure++) {
+            grown.next(); // the wait after the next failure would be 110 s
+        }
+        client = connect(plane.target(), grown, ControlPlaneClient.SAVE_DELAY);
+        plane.nextRequest(); // a resume whose versions all match: nothing to send
+
+        plane.dropStream();
+
+        DeltaDiscoveryRequest reconnected = plane.nextRequest(); // within 10 s: after about 1 s
+        assertThat(reconnected.getResourceNamesSubscribeList()).containsExactly("*");
+    }
+
+    @Test
     void afterARestartWithTheControlPlaneDownTheLastAppliedEntriesAreServedAndResumed() throws Exception {
         plane = FakeAdsServer.start();
         client = connect(plane.target());
@@ -139,7 +178,7 @@ class ControlPlaneClientTest {
         nextServices();
         plane.nextRequest(); // ACK: sent before the file is written
         int port = plane.port();
-        client.close();
+        client.close(); // writes the file if the save is still pending
         plane.close();
         delivered.clear();
 
@@ -154,7 +193,52 @@ class ControlPlaneClientTest {
     }
 
     @Test
-    void theReconnectDelayFollowsTheBackoffUnlessTheStreamGotAResponse() {
+    void aBurstOfResponsesIsSavedOnceWithTheLatestState() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target(), ReconnectBackoff.withRandomJitter(), ControlPlaneClient.SAVE_DELAY);
+        plane.nextRequest();
+
+        // Three responses back to back: all applied well within the save delay of 1 s.
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "1", "web.example")));
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("api", "1", "api.example")));
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "2", "www.example")));
+        for (int ack = 0; ack < 3; ack++) {
+            plane.nextRequest();
+        }
+
+        assertThat(saves.poll(10, TimeUnit.SECONDS)).as("one save, a delay after the first response")
+                .containsExactly("web=2", "api=1");
+        client.close();
+        assertThat(saves).as("nothing left to save on close").isEmpty();
+        assertThat(new LastKnownGood(dataDir).load()).extracting(SyncedEntry::version).containsExactly("2", "1");
+    }
+
+    @Test
+    void closeSavesWhatIsPendingAndARestartServesIt() throws Exception {
+        plane = FakeAdsServer.start();
+        Duration never = Duration.ofHours(1);
+        client = connect(plane.target(), ReconnectBackoff.withRandomJitter(), never);
+        plane.nextRequest();
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "1", "web.example")));
+        plane.send(DeltaDiscoveryResponse.newBuilder().addRemovedResources("web")
+                .addResources(resource("db", "3", "db.example")));
+        plane.nextRequest();
+        plane.nextRequest();
+        assertThat(saves).as("no save before the delay").isEmpty();
+
+        client.close();
+
+        assertThat(saves).containsExactly(List.of("db=3"));
+        plane.close();
+        plane = null;
+        delivered.clear();
+        client = connect("127.0.0.1:1", ReconnectBackoff.withRandomJitter(), never); // nothing listens there
+        assertThat(delivered.poll()).as("restored before start returns").extracting(ServiceEntry::service)
+                .containsExactly("db");
+    }
+
+    @Test
+    void theReconnectDelayFollowsTheBackoffUnlessTheStreamWasEstablished() {
         ReconnectBackoff backoff = new ReconnectBackoff(() -> 0.5);
 
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofSeconds(1));
@@ -162,7 +246,7 @@ class ControlPlaneClientTest {
                 .isEqualTo(Duration.ofMillis(1500));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofMillis(2560));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, ControlPlaneClient.HEALTHY_STREAM))
-                .as("a stream that lived long counts as healthy even without a response: backoff reset")
+                .as("a stream that lived long counts as healthy even without headers: backoff reset")
                 .isEqualTo(Duration.ZERO);
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofMillis(1600));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, true, Duration.ofMillis(300)))

@@ -5,7 +5,13 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -18,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The control plane's side of a Delta ADS stream, driven by the test: it records every request
- * (first requests, ACKs and NACKs) and sends the responses the test writes. On real gRPC.
+ * (first requests, ACKs and NACKs) and sends the responses the test writes. On real gRPC. Its
+ * response headers go with the first response (gRPC's default), or as soon as a stream is accepted
+ * ({@link #startSendingHeadersOnAccept}, like the reference control plane).
  */
 final class FakeAdsServer implements AutoCloseable {
     final BlockingQueue<DeltaDiscoveryRequest> requests = new LinkedBlockingQueue<>();
@@ -26,37 +34,59 @@ final class FakeAdsServer implements AutoCloseable {
     private final Server server;
     private volatile StreamObserver<DeltaDiscoveryResponse> responses;
 
-    private FakeAdsServer(int port) throws IOException {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                .addService(new AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase() {
+    private FakeAdsServer(int port, boolean headersOnAccept) throws IOException {
+        var service = new AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase() {
+            @Override
+            public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(
+                    StreamObserver<DeltaDiscoveryResponse> out) {
+                responses = out;
+                return new StreamObserver<>() {
                     @Override
-                    public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(
-                            StreamObserver<DeltaDiscoveryResponse> out) {
-                        responses = out;
-                        return new StreamObserver<>() {
-                            @Override
-                            public void onNext(DeltaDiscoveryRequest request) {
-                                requests.add(request);
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                            }
-                        };
+                    public void onNext(DeltaDiscoveryRequest request) {
+                        requests.add(request);
                     }
-                }).build().start();
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                };
+            }
+        };
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                .addService(headersOnAccept ? ServerInterceptors.intercept(service, headersOnAccept())
+                        : service.bindService())
+                .build().start();
     }
 
     static FakeAdsServer start() throws IOException {
-        return new FakeAdsServer(0);
+        return new FakeAdsServer(0, false);
     }
 
     static FakeAdsServer start(int port) throws IOException {
-        return new FakeAdsServer(port);
+        return new FakeAdsServer(port, false);
+    }
+
+    static FakeAdsServer startSendingHeadersOnAccept() throws IOException {
+        return new FakeAdsServer(0, true);
+    }
+
+    private static ServerInterceptor headersOnAccept() {
+        return new ServerInterceptor() {
+            @Override
+            public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call,
+                    Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+                call.sendHeaders(new Metadata());
+                return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void sendHeaders(Metadata ignored) {
+                    }
+                }, headers);
+            }
+        };
     }
 
     int port() {

@@ -51,6 +51,21 @@ public final class ControlPlaneProcess implements AutoCloseable {
     }
 
     private static ControlPlaneProcess startAndWait(Path catalogFile, int port, String vipWatch, List<String> flags) {
+        ControlPlaneProcess controlPlane = start(catalogFile, port, vipWatch, flags);
+        try {
+            return controlPlane.awaitListening();
+        } catch (RuntimeException | Error e) {
+            controlPlane.kill();
+            throw e;
+        }
+    }
+
+    /** As {@link #startAndWait(Path, int, String)}, without waiting (it listens once its catalog is loaded). */
+    public static ControlPlaneProcess start(Path catalogFile, int port, String vipWatch) {
+        return start(catalogFile, port, vipWatch, List.of());
+    }
+
+    private static ControlPlaneProcess start(Path catalogFile, int port, String vipWatch, List<String> flags) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
@@ -62,7 +77,6 @@ public final class ControlPlaneProcess implements AutoCloseable {
             command.addAll(List.of("--vip-watch", vipWatch));
         }
         command.addAll(flags);
-        ControlPlaneProcess controlPlane;
         try {
             Path logs = Path.of("target", "it-logs").toAbsolutePath();
             Files.createDirectories(logs);
@@ -74,33 +88,36 @@ public final class ControlPlaneProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            controlPlane = new ControlPlaneProcess(process, port, logFile);
+            return new ControlPlaneProcess(process, port, logFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
-        try {
-            return controlPlane.waitUntilListening();
-        } catch (RuntimeException | Error e) {
-            controlPlane.kill();
-            throw e;
-        }
     }
 
-    private ControlPlaneProcess waitUntilListening() {
+    /** Waits until it accepts connections; fails with its log if it exits or does not within 30 s. */
+    public ControlPlaneProcess awaitListening() {
         long end = System.nanoTime() + ServerProcess.START_DEADLINE.toNanos();
         while (System.nanoTime() - end < 0) {
             if (!process.isAlive()) {
                 throw new AssertionError("control plane exited with " + process.exitValue() + "; log:\n" + log());
             }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            if (acceptsConnections()) {
                 return this;
-            } catch (IOException notYet) {
-                Poll.pause(50);
             }
+            Poll.pause(50);
         }
         throw new AssertionError("control plane not listening within " + ServerProcess.START_DEADLINE
                 + "; log:\n" + log());
+    }
+
+    /** Whether a TCP connection to its port succeeds now. */
+    public boolean acceptsConnections() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notListening) {
+            return false;
+        }
     }
 
     public int port() {
