@@ -33,7 +33,8 @@ import org.xbill.DNS.Type;
  * initial sync: from launching mesh-dns until /ready is 200 and a sample of 1,000 names (the first
  * and last included) answers NOERROR; (2) 200 single-entry changes on the control plane, in turn
  * adding a service, giving an existing one a new hostname and removing one, each timed until
- * mesh-dns answers the change (UDP queries about every millisecond).
+ * mesh-dns answers the change (UDP queries about every millisecond), after 30 such changes not
+ * measured (JIT warm-up). mesh-dns runs with the launcher's JVM options unless {@code -Dbench.jvm}.
  * Prints the results and writes them to {@code target/propagation-bench.txt}. Run with:
  * <pre>
  * mvn -o verify -pl integration-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
@@ -45,6 +46,11 @@ class PropagationBench {
     static final int ENTRIES = Integer.getInteger("bench.entries", 100_000);
     static final int CHANGES = Integer.getInteger("bench.changes", 200);
     static final int SAMPLE = 1_000;
+    static final int WARM_UP = Integer.getInteger("bench.warmup", 30);
+    /** The mesh-dns JVM's options: by default the launcher's ({@code mesh-dns}), with a GC log beside the report. */
+    static final List<String> JVM_OPTIONS = List.of(System.getProperty("bench.jvm",
+            "-XX:+UseSerialGC -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+                    + " -Xlog:gc:file=target/propagation-bench-gc.log").split(" "));
     static final Duration SYNC_DEADLINE = Duration.ofMinutes(5);
     static final Duration CHANGE_DEADLINE = Duration.ofSeconds(30);
 
@@ -65,7 +71,7 @@ class PropagationBench {
             try (ServerProcess server = ServerProcess.start(null, dir.resolve("data"), ServerFlags.defaults()
                             .with("--control-plane", "127.0.0.1:" + controlPlane.address().getPort())
                             .with("--node-id", "bench"),
-                    List.of("-Xmx2g"))) {
+                    JVM_OPTIONS)) {
                 server.waitUntilAnswering();
                 long answering = System.nanoTime();
                 awaitFullSync(server);
@@ -74,6 +80,9 @@ class PropagationBench {
                         + " answers (JVM up and answering after %d ms, so %d ms for the sync itself)%n",
                         millis(synced - launched), millis(answering - launched), millis(synced - answering)));
 
+                for (int i = 0; i < WARM_UP; i++) {
+                    change(controlPlane, server.client(), CHANGES + i); // not measured: JIT warm-up
+                }
                 long[] nanos = new long[CHANGES];
                 long[][] byKind = new long[3][(CHANGES + 2) / 3];
                 DnsClient dns = server.client();
