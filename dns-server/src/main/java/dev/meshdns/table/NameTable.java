@@ -10,43 +10,68 @@ import java.util.Map;
 
 /**
  * Immutable snapshot of every name the server answers, keyed by lower-case wire name, with the
- * answers prepared when it is built. Lookups compare the query's bytes in place (case-folded), so a
- * hit allocates nothing. Thread-safe: built aside, published with one volatile write.
+ * answers prepared when it is built. An open-addressing table (linear probing) cut into segments of
+ * at most {@value #SEGMENT_SLOTS} slots, so that a patch copies only the segments it writes and a
+ * one-service change leaves a few hundred kilobytes of garbage, not the whole table. Lookups compare
+ * the query's bytes in place (case-folded), so a hit allocates nothing. Thread-safe: built aside,
+ * published with one volatile write, never written after.
  */
 public final class NameTable {
-    private final byte[][] keys;
-    private final int[] hashes;
-    private final Node[] nodes;
+    static final int SEGMENT_BITS = 12;
+    static final int SEGMENT_SLOTS = 1 << SEGMENT_BITS;
+
+    /** A run of slots: key, its hash and its node at the same index. */
+    private static final class Segment {
+        final byte[][] keys;
+        final int[] hashes;
+        final Node[] nodes;
+
+        Segment(int slots) {
+            this(new byte[slots][], new int[slots], new Node[slots]);
+        }
+
+        private Segment(byte[][] keys, int[] hashes, Node[] nodes) {
+            this.keys = keys;
+            this.hashes = hashes;
+            this.nodes = nodes;
+        }
+
+        Segment copy() {
+            return new Segment(keys.clone(), hashes.clone(), nodes.clone());
+        }
+    }
+
+    private final Segment[] segments;
+    private final int segmentMask;
     private final int mask;
     private final int size;
     private final int entryNames;
     private final List<String> problems;
 
     NameTable(List<byte[]> names, List<Node> values, int entryNames, List<String> problems) {
-        this(new byte[capacityFor(names.size())][], names.size(), entryNames, List.copyOf(problems));
+        this(emptySegments(capacityFor(names.size())), capacityFor(names.size()), names.size(), entryNames,
+                List.copyOf(problems));
         for (int i = 0; i < names.size(); i++) {
             insert(names.get(i), values.get(i));
         }
     }
 
-    private NameTable(byte[][] keys, int size, int entryNames, List<String> problems) {
-        this.keys = keys;
-        this.hashes = new int[keys.length];
-        this.nodes = new Node[keys.length];
-        this.mask = keys.length - 1;
+    private NameTable(Segment[] segments, int capacity, int size, int entryNames, List<String> problems) {
+        this.segments = segments;
+        this.segmentMask = Math.min(capacity, SEGMENT_SLOTS) - 1;
+        this.mask = capacity - 1;
         this.size = size;
         this.entryNames = entryNames;
         this.problems = problems;
     }
 
-    private NameTable(NameTable base, int size, int entryNames) {
-        this.keys = base.keys.clone();
-        this.hashes = base.hashes.clone();
-        this.nodes = base.nodes.clone();
-        this.mask = base.mask;
-        this.size = size;
-        this.entryNames = entryNames;
-        this.problems = base.problems;
+    private static Segment[] emptySegments(int capacity) {
+        int perSegment = Math.min(capacity, SEGMENT_SLOTS);
+        Segment[] segments = new Segment[capacity / perSegment];
+        for (int i = 0; i < segments.length; i++) {
+            segments[i] = new Segment(perSegment);
+        }
+        return segments;
     }
 
     /** Room for twice the names, a power of two: probes stay short. */
@@ -56,8 +81,8 @@ public final class NameTable {
 
     /**
      * A copy with these names changed: a node puts the name, null removes it. Built aside; this
-     * table is unchanged. Copies the slot arrays, so it costs a few milliseconds per million
-     * slots however small the change; it rebuilds when the table would grow past half full.
+     * table is unchanged. Shares every segment it does not write; rebuilds when the table would
+     * grow past half full.
      */
     NameTable patched(Map<WireKey, Node> changes, int entryNames) {
         int size = this.size;
@@ -65,15 +90,15 @@ public final class NameTable {
             boolean present = slotOf(change.getKey().wire()) >= 0;
             size += change.getValue() == null ? (present ? -1 : 0) : (present ? 0 : 1);
         }
-        if (size * 2 > keys.length) {
+        if (size * 2 > mask + 1) {
             List<byte[]> names = new ArrayList<>(size);
             List<Node> values = new ArrayList<>(size);
-            for (int slot = 0; slot < keys.length; slot++) {
-                if (keys[slot] != null && !changes.containsKey(new WireKey(keys[slot]))) {
-                    names.add(keys[slot]);
-                    values.add(nodes[slot]);
+            forEachSlot((key, node) -> {
+                if (!changes.containsKey(new WireKey(key))) {
+                    names.add(key);
+                    values.add(node);
                 }
-            }
+            });
             changes.forEach((key, node) -> {
                 if (node != null) {
                     names.add(key.wire());
@@ -82,60 +107,109 @@ public final class NameTable {
             });
             return new NameTable(names, values, entryNames, problems);
         }
-        NameTable copy = new NameTable(this, size, entryNames);
+        NameTable copy = new NameTable(segments.clone(), mask + 1, size, entryNames, problems);
+        boolean[] copied = new boolean[segments.length];
         changes.forEach((key, node) -> {
             int slot = copy.slotOf(key.wire());
             if (node == null) {
                 if (slot >= 0) {
-                    copy.delete(slot);
+                    copy.delete(slot, copied);
                 }
             } else if (slot >= 0) {
-                copy.nodes[slot] = node;
+                copy.writable(slot, copied).nodes[slot & segmentMask] = node;
             } else {
-                copy.insert(key.wire(), node);
+                copy.insert(key.wire(), node, copied);
             }
         });
         return copy;
     }
 
+    /** The segment of the slot, copied first unless this patch copied it already. */
+    private Segment writable(int slot, boolean[] copied) {
+        int index = slot >>> SEGMENT_BITS;
+        if (copied != null && !copied[index]) {
+            segments[index] = segments[index].copy();
+            copied[index] = true;
+        }
+        return segments[index];
+    }
+
     private void insert(byte[] key, Node node) {
+        insert(key, node, null);
+    }
+
+    private void insert(byte[] key, Node node, boolean[] copied) {
         int h = WireName.hash(key, 0, key.length);
         int slot = h & mask;
-        while (keys[slot] != null) {
+        while (segments[slot >>> SEGMENT_BITS].keys[slot & segmentMask] != null) {
             slot = (slot + 1) & mask;
         }
-        keys[slot] = key;
-        hashes[slot] = h;
-        nodes[slot] = node;
+        put(slot, key, h, node, copied);
+    }
+
+    private void put(int slot, byte[] key, int hash, Node node, boolean[] copied) {
+        Segment segment = writable(slot, copied);
+        int i = slot & segmentMask;
+        segment.keys[i] = key;
+        segment.hashes[i] = hash;
+        segment.nodes[i] = node;
     }
 
     private int slotOf(byte[] key) {
         int h = WireName.hash(key, 0, key.length);
-        for (int slot = h & mask; keys[slot] != null; slot = (slot + 1) & mask) {
-            if (hashes[slot] == h && java.util.Arrays.equals(keys[slot], key)) {
+        for (int slot = h & mask; ; slot = (slot + 1) & mask) {
+            Segment segment = segments[slot >>> SEGMENT_BITS];
+            int i = slot & segmentMask;
+            if (segment.keys[i] == null) {
+                return -1;
+            }
+            if (segment.hashes[i] == h && java.util.Arrays.equals(segment.keys[i], key)) {
                 return slot;
             }
         }
-        return -1;
     }
 
     /** Linear-probing delete by backward shift: later keys of the run move up, no tombstones. */
-    private void delete(int slot) {
+    private void delete(int slot, boolean[] copied) {
         int hole = slot;
-        for (int next = (hole + 1) & mask; keys[next] != null; next = (next + 1) & mask) {
-            int home = hashes[next] & mask;
+        for (int next = (hole + 1) & mask; ; next = (next + 1) & mask) {
+            Segment at = segments[next >>> SEGMENT_BITS];
+            int i = next & segmentMask;
+            if (at.keys[i] == null) {
+                break;
+            }
+            int home = at.hashes[i] & mask;
             // The key at `next` may fill the hole unless its home lies cyclically in (hole, next].
             boolean stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
             if (!stays) {
-                keys[hole] = keys[next];
-                hashes[hole] = hashes[next];
-                nodes[hole] = nodes[next];
+                put(hole, at.keys[i], at.hashes[i], at.nodes[i], copied);
                 hole = next;
             }
         }
-        keys[hole] = null;
-        hashes[hole] = 0;
-        nodes[hole] = null;
+        put(hole, null, 0, null, copied);
+    }
+
+    /** How many segments this table shares with {@code other} (the same objects): what a patch did not copy. */
+    int segmentsSharedWith(NameTable other) {
+        int shared = 0;
+        for (int i = 0; i < Math.min(segments.length, other.segments.length); i++) {
+            shared += segments[i] == other.segments[i] ? 1 : 0;
+        }
+        return shared;
+    }
+
+    int segmentCount() {
+        return segments.length;
+    }
+
+    private void forEachSlot(java.util.function.BiConsumer<byte[], Node> action) {
+        for (Segment segment : segments) {
+            for (int i = 0; i < segment.keys.length; i++) {
+                if (segment.keys[i] != null) {
+                    action.accept(segment.keys[i], segment.nodes[i]);
+                }
+            }
+        }
     }
 
     /** The table before the first catalog is loaded: zone names answer SERVFAIL. */
@@ -173,12 +247,14 @@ public final class NameTable {
     public Node find(byte[] buf, int from, int to, int hash) {
         int len = to - from;
         for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
-            byte[] key = keys[slot];
+            Segment segment = segments[slot >>> SEGMENT_BITS];
+            int i = slot & segmentMask;
+            byte[] key = segment.keys[i];
             if (key == null) {
                 return null;
             }
-            if (hashes[slot] == hash && key.length == len && sameName(key, buf, from)) {
-                return nodes[slot];
+            if (segment.hashes[i] == hash && key.length == len && sameName(key, buf, from)) {
+                return segment.nodes[i];
             }
         }
     }
@@ -207,11 +283,7 @@ public final class NameTable {
     /** Every name in dotted form, for debug views (allocates). */
     public List<String> names() {
         List<String> out = new ArrayList<>(size);
-        for (byte[] key : keys) {
-            if (key != null) {
-                out.add(WireName.toDotted(key));
-            }
-        }
+        forEachSlot((key, node) -> out.add(WireName.toDotted(key)));
         return out;
     }
 

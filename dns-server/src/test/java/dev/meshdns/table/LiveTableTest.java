@@ -132,6 +132,50 @@ class LiveTableTest {
         assertSameNames(live.table(), LiveTable.build(SPEC, entries, vips).table(), "199 services added one by one");
     }
 
+    @Test
+    void aTableOfManySegmentsPatchedAgainAndAgainIsTheFullBuildAndCopiesOnlyWhatItWrites() throws Exception {
+        Random random = new Random(7);
+        Map<String, ServiceEntry> catalog = new LinkedHashMap<>();
+        Map<String, ServiceVips> vips = new LinkedHashMap<>();
+        for (int i = 0; i < 3000; i++) {
+            catalog.put("svc-" + i, ServiceEntry.of("svc-" + i));
+            vips.put("svc-" + i, ServiceVips.of(v4("240.0." + (i / 250) + "." + (1 + i % 250))));
+        }
+        ZoneSpec spec = new ZoneSpec("mesh", 30, Cidr.parse("240.0.0.0/16"));
+        LiveTable live = LiveTable.build(spec, List.copyOf(catalog.values()), vips);
+        assertThat(live.table().segmentCount()).isGreaterThan(2);
+        for (int step = 0; step < 40; step++) {
+            List<LiveTable.Change> changes = new ArrayList<>();
+            Set<String> touched = new HashSet<>();
+            for (int c = 0; c < 1 + random.nextInt(4); c++) {
+                String service = "svc-" + random.nextInt(3000);
+                if (!touched.add(service)) {
+                    continue;
+                }
+                if (catalog.containsKey(service)) {
+                    changes.add(LiveTable.Change.removed(catalog.remove(service)));
+                    vips.remove(service);
+                } else {
+                    ServiceEntry entry = ServiceEntry.of(service);
+                    catalog.put(service, entry);
+                    vips.put(service, ServiceVips.of(v4("240.0.200." + (1 + random.nextInt(250)))));
+                    changes.add(new LiveTable.Change(entry, vips.get(service)));
+                }
+            }
+            Optional<LiveTable> patch = live.patch(changes);
+            LiveTable full = LiveTable.build(spec, List.copyOf(catalog.values()), vips);
+            if (patch.isEmpty()) {
+                live = full; // a PTR clash on a reused address
+                continue;
+            }
+            assertSameNames(patch.get().table(), full.table(), "step " + step + ": " + changes);
+            assertThat(patch.get().table().segmentsSharedWith(live.table()))
+                    .as("segments shared after %d changes", changes.size())
+                    .isGreaterThanOrEqualTo(live.table().segmentCount() - 6 * changes.size());
+            live = patch.get();
+        }
+    }
+
     private static void assertSameNames(NameTable patched, NameTable full, String what) {
         Map<String, String> got = dump(patched);
         Map<String, String> want = dump(full);
