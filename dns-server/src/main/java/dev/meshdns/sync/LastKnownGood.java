@@ -3,8 +3,11 @@ package dev.meshdns.sync;
 import dev.meshdns.admin.Json;
 import dev.meshdns.catalog.ServiceEntries;
 import dev.meshdns.catalog.ServiceEntry;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +44,7 @@ class LastKnownGood {
     static final int FORMAT = 1;
     private static final Logger log = LoggerFactory.getLogger(LastKnownGood.class);
     private static final int MAX_CODE_POINTS = 256 * 1024 * 1024;
+    private static final int WRITE_BUFFER_CHARS = 64 * 1024;
 
     private final Path file;
     private final Path temp;
@@ -81,13 +85,13 @@ class LastKnownGood {
     /** Replaces the file with these entries, durably (returns once the rename is on disk). */
     void save(Collection<SyncedEntry> entries) throws IOException {
         Files.createDirectories(file.getParent());
-        byte[] bytes = render(entries).getBytes(StandardCharsets.UTF_8);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            // Not closed itself: closing it would close the channel before the fsync.
+            Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel),
+                    StandardCharsets.UTF_8), WRITE_BUFFER_CHARS);
+            render(entries, out);
+            out.flush();
             channel.force(true);
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -99,12 +103,17 @@ class LastKnownGood {
         }
     }
 
-    static String render(Collection<SyncedEntry> entries) {
-        StringBuilder json = new StringBuilder(64 + entries.size() * 128);
-        json.append("{\"format\":").append(FORMAT).append(",\"resources\":[");
+    /**
+     * Writes the JSON one resource (one line) at a time, so saving 100,000 entries never holds the
+     * whole text (tens of megabytes the GC would have to collect from the old generation).
+     */
+    static void render(Collection<SyncedEntry> entries, Writer out) throws IOException {
+        out.write("{\"format\":" + FORMAT + ",\"resources\":[");
+        StringBuilder json = new StringBuilder(256);
         String separator = "\n";
         for (SyncedEntry synced : entries) {
             ServiceEntry entry = synced.entry();
+            json.setLength(0);
             json.append(separator).append("{\"name\":");
             Json.appendString(json, synced.name()).append(",\"version\":");
             Json.appendString(json, synced.version()).append(",\"service\":");
@@ -120,9 +129,10 @@ class LastKnownGood {
                 json.append(i == 0 ? "" : ",").append(entry.ports().get(i));
             }
             json.append("]}");
+            out.append(json);
             separator = ",\n";
         }
-        return json.append("\n]}\n").toString();
+        out.write("\n]}\n");
     }
 
     static List<SyncedEntry> parse(String text) {
