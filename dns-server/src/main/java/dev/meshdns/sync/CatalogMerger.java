@@ -40,7 +40,10 @@ public final class CatalogMerger {
         }
     }
 
-    /** The control plane's full current entry list (after an applied response or a restore). */
+    /**
+     * The control plane's full current entry list (after an applied response or a restore), each
+     * service named once, as {@link ControlPlaneClient} hands it on. Not copied when immutable.
+     */
     public void controlPlaneChanged(List<ServiceEntry> entries) {
         synchronized (lock) {
             controlPlane = List.copyOf(entries);
@@ -51,6 +54,11 @@ public final class CatalogMerger {
     private Catalog merged() {
         List<ServiceEntry> fromPlane = controlPlane == null ? List.of() : controlPlane;
         Catalog fromFile = file == null ? new Catalog(List.of(), List.of()) : file;
+        if (fromFile.entries().isEmpty()) {
+            // One source (the usual case): handed on as it is, without a map of 100,000 services per change.
+            lastOverrideWarning = "";
+            return new Catalog(fromPlane, fromFile.problems());
+        }
         Catalog catalog = merge(fromFile, fromPlane);
         String overridden = String.join(", ", overridden(fromFile, fromPlane));
         if (!overridden.isEmpty() && !overridden.equals(lastOverrideWarning)) {

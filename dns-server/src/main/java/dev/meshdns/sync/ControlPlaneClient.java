@@ -67,7 +67,10 @@ public final class ControlPlaneClient implements Closeable {
      */
     static final Duration SAVE_DELAY = Duration.ofSeconds(1);
 
-    /** Receives the full current entry list after each applied response, on {@code meshdns-sync}. */
+    /**
+     * Receives the full current entry list after each applied response, on {@code meshdns-sync}:
+     * immutable, each service named once (a resource's name must be its service).
+     */
     @FunctionalInterface
     public interface Listener {
         void entriesChanged(List<ServiceEntry> entries);
@@ -173,10 +176,14 @@ public final class ControlPlaneClient implements Closeable {
         stream.start();
     }
 
+    /** Immutable, so the merger and the catalog take it without copying it again. */
     private List<ServiceEntry> entries() {
-        List<ServiceEntry> entries = new ArrayList<>(resources.size());
-        resources.values().forEach(synced -> entries.add(synced.entry()));
-        return entries;
+        ServiceEntry[] entries = new ServiceEntry[resources.size()];
+        int i = 0;
+        for (SyncedEntry synced : resources.values()) {
+            entries[i++] = synced.entry();
+        }
+        return List.of(entries);
     }
 
     /** The control plane accepted the stream (headers) or answered on it: the backoff starts over. */
@@ -196,17 +203,20 @@ public final class ControlPlaneClient implements Closeable {
             return;
         }
         List<String> problems = new ArrayList<>();
+        int applied = 0;
         for (Resource resource : response.getResourcesList()) {
             ServiceEntries.Checked checked = ServiceEntryResource.check(resource);
             if (checked.isValid()) {
                 resources.put(resource.getName(), new SyncedEntry(resource.getName(), resource.getVersion(),
                         checked.entry()));
+                applied++;
             } else {
                 problems.addAll(checked.problems());
             }
         }
-        response.getRemovedResourcesList().forEach(resources::remove);
-        int applied = response.getResourcesCount() - problems.size() + response.getRemovedResourcesCount();
+        for (String name : response.getRemovedResourcesList()) {
+            applied += resources.remove(name) == null ? 0 : 1;
+        }
         if (applied > 0) {
             listener.entriesChanged(entries());
         }

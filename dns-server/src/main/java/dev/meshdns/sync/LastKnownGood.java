@@ -154,9 +154,11 @@ class LastKnownGood {
             entryFields.remove("name");
             entryFields.remove("version");
             ServiceEntries.Checked checked = ServiceEntries.check(entryFields);
-            if (!(name instanceof String n) || !(version instanceof String v) || !checked.isValid()) {
-                log.warn("last-known-good resource {} left out: {}", name,
-                        checked.isValid() ? "name and version must be strings" : String.join("; ", checked.problems()));
+            if (!(name instanceof String n) || !(version instanceof String v) || !checked.isValid()
+                    || !n.equals(checked.entry().service())) {
+                log.warn("last-known-good resource {} left out: {}", name, !checked.isValid()
+                        ? String.join("; ", checked.problems())
+                        : "name and version must be strings, and the name the service's (as on the wire)");
                 continue;
             }
             entries.add(new SyncedEntry(n, v, checked.entry()));
