@@ -4,7 +4,6 @@ import dev.meshdns.admin.Metrics;
 import dev.meshdns.admin.Readiness;
 import dev.meshdns.catalog.Catalog;
 import dev.meshdns.catalog.ServiceEntry;
-import dev.meshdns.vip.AllocationResult;
 import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ServiceVips;
@@ -17,16 +16,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -60,14 +56,13 @@ final class CatalogApplier {
     private final AtomicReference<Readiness> readiness;
     private final Metrics metrics;
     private final Clock clock;
+    private final VipPatch vipPatch;
     private Catalog current;
     // Replaced by a full apply, changed in place by a patch; read by the debug view.
     private volatile ConcurrentHashMap<String, ServiceVips> published = new ConcurrentHashMap<>();
     // What the last apply left, for the next patch; live is null when the next apply must be full.
     private LiveTable live;
     private final AppliedEntries applied = new AppliedEntries();
-    private Set<InetAddress> pins4 = Set.of();
-    private Set<InetAddress> pins6 = Set.of();
 
     CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
                    AtomicReference<Readiness> readiness, Metrics metrics, Clock clock) {
@@ -78,6 +73,7 @@ final class CatalogApplier {
         this.readiness = readiness;
         this.metrics = metrics;
         this.clock = clock;
+        this.vipPatch = new VipPatch(v4, v6);
     }
 
     /** Applies a new catalog; returns when to apply again, if ever (see {@link #reapply}). Never throws. */
@@ -93,7 +89,7 @@ final class CatalogApplier {
         }
         try {
             boolean changed = v4.refresh() | v6.refresh();
-            if (changed && live != null && stillHeld(Set.of())) {
+            if (changed && live != null && vipPatch.stillHeld(published, applied, Set.of())) {
                 // Typically another replica claiming the same new services: nothing answered moves.
                 log.debug("other writers' VIP changes leave every answered VIP as it is");
                 return Optional.empty();
@@ -186,7 +182,7 @@ final class CatalogApplier {
             metrics.catalogReload(Metrics.Reload.APPLIED);
             return true;
         }
-        Optional<Map<String, ServiceVips>> vips = vipsOfChanged(diff);
+        Optional<Map<String, ServiceVips>> vips = vipPatch.apply(diff, applied, published);
         if (vips.isEmpty()) {
             return false;
         }
@@ -220,76 +216,6 @@ final class CatalogApplier {
         return true;
     }
 
-    /**
-     * The VIPs of the added services, made durable, with those of the removed services released;
-     * empty when the full apply must decide: a pin among the changed entries, a service left
-     * without a VIP, the store failing, or another writer's changes seen meanwhile (the VIPs kept
-     * for unchanged services could then be stale).
-     */
-    private Optional<Map<String, ServiceVips>> vipsOfChanged(CatalogDiff diff) {
-        for (List<ServiceEntry> entries : List.of(diff.added(), diff.changed(), diff.removed())) {
-            for (ServiceEntry entry : entries) {
-                ServiceEntry old = applied.get(entry.service());
-                if (entry.vip() != null || entry.vip6() != null
-                        || old != null && (old.vip() != null || old.vip6() != null)) {
-                    return Optional.empty();
-                }
-            }
-        }
-        List<String> added = diff.added().stream().map(ServiceEntry::service).toList();
-        List<String> removed = diff.removed().stream().map(ServiceEntry::service).toList();
-        long seen = v4.foreignChanges() + v6.foreignChanges();
-        AllocationResult four;
-        AllocationResult six;
-        try {
-            if (!removed.isEmpty()) {
-                v4.release(removed);
-                v6.release(removed);
-            }
-            four = added.isEmpty() ? new AllocationResult(Map.of(), Map.of()) : v4.allocate(added, pins4);
-            six = added.isEmpty() ? new AllocationResult(Map.of(), Map.of()) : v6.allocate(added, pins6);
-        } catch (IOException | RuntimeException e) {
-            log.debug("patching VIPs failed, applying in full: {}", e.toString());
-            return Optional.empty();
-        }
-        if (!four.failures().isEmpty() || !six.failures().isEmpty()
-                || v4.foreignChanges() + v6.foreignChanges() != seen && !stillHeld(Set.copyOf(removed))) {
-            return Optional.empty();
-        }
-        Map<String, ServiceVips> vips = new LinkedHashMap<>();
-        for (String service : added) {
-            InetAddress a = four.vips().get(service);
-            InetAddress aaaa = six.vips().get(service);
-            vips.put(service, new ServiceVips(a instanceof Inet4Address v ? v : null,
-                    aaaa instanceof Inet6Address v ? v : null, null, null));
-        }
-        return Optional.of(vips);
-    }
-
-    /**
-     * True when every allocated VIP answered now (pins aside, services in {@code except} aside) is
-     * still the one its service holds in the store, as other writers' changes may have left it.
-     * One lookup per published service.
-     */
-    private boolean stillHeld(Set<String> except) {
-        for (Map.Entry<String, ServiceVips> answered : published.entrySet()) {
-            String service = answered.getKey();
-            ServiceEntry entry = applied.get(service);
-            if (entry == null) {
-                return false;
-            }
-            if (except.contains(service)) {
-                continue;
-            }
-            ServiceVips vips = answered.getValue();
-            if (entry.vip() == null && v4 != VipSource.NONE && !Objects.equals(vips.v4(), v4.vipOf(service))
-                    || entry.vip6() == null && v6 != VipSource.NONE && !Objects.equals(vips.v6(), v6.vipOf(service))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Keeps what a patch of the next change needs, or forgets it ({@code built} null) so that apply is full. */
     private void remember(LiveTable built, List<ServiceEntry> entries) {
         live = built;
@@ -297,19 +223,7 @@ final class CatalogApplier {
         if (built == null) {
             return;
         }
-        pins4 = pins(entries, ServiceEntry::vip);
-        pins6 = pins(entries, ServiceEntry::vip6);
-    }
-
-    private static Set<InetAddress> pins(List<ServiceEntry> entries, Function<ServiceEntry, InetAddress> pinOf) {
-        Set<InetAddress> pins = new HashSet<>();
-        for (ServiceEntry entry : entries) {
-            InetAddress pin = pinOf.apply(entry);
-            if (pin != null) {
-                pins.add(pin);
-            }
-        }
-        return Set.copyOf(pins);
+        vipPatch.remember(entries);
     }
 
     /** The addresses answered now, service to VIPs, unordered, for the debug view. Any thread. */

@@ -1,6 +1,5 @@
 package dev.meshdns.sync;
 
-import com.google.rpc.Code;
 import dev.meshdns.catalog.ServiceEntries;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.ControlPlaneConfig;
@@ -9,12 +8,9 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
-import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.Closeable;
@@ -55,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlaneClient implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
-    private static final int MAX_NAMED_PROBLEMS = 20;
 
     /** A stream open this long counts as healthy even without response headers or a response. */
     static final Duration HEALTHY_STREAM = Duration.ofSeconds(5);
@@ -108,7 +103,8 @@ public final class ControlPlaneClient implements Closeable {
      */
     public static ControlPlaneClient start(ControlPlaneConfig config, Path dataDir, Listener listener)
             throws IOException {
-        ManagedChannel channel = Grpc.newChannelBuilder(config.target(), credentials(config)).build();
+        ManagedChannel channel =
+                Grpc.newChannelBuilder(config.target(), ControlPlaneChannel.credentials(config)).build();
         ControlPlaneClient client = new ControlPlaneClient(channel, config.nodeId(), new LastKnownGood(dataDir),
                 listener, ReconnectBackoff.withRandomJitter(), System::nanoTime, SAVE_DELAY);
         client.start();
@@ -127,20 +123,6 @@ public final class ControlPlaneClient implements Closeable {
         } catch (ExecutionException e) {
             throw new IOException("cannot start the control-plane client", e.getCause());
         }
-    }
-
-    static ChannelCredentials credentials(ControlPlaneConfig config) throws IOException {
-        if (!config.usesTls()) {
-            return InsecureChannelCredentials.create();
-        }
-        TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
-        if (config.caFile() != null) {
-            tls.trustManager(config.caFile().toFile());
-        }
-        if (config.certFile() != null) {
-            tls.keyManager(config.certFile().toFile(), config.keyFile().toFile());
-        }
-        return tls.build();
     }
 
     /**
@@ -198,7 +180,7 @@ public final class ControlPlaneClient implements Closeable {
     private void handle(AdsStream from, DeltaDiscoveryResponse response) {
         established(from);
         if (!ServiceEntryResource.TYPE_URL.equals(response.getTypeUrl())) {
-            from.send(reply(response, List.of("unexpected type " + response.getTypeUrl() + ", subscribed to "
+            from.send(Acks.reply(response, List.of("unexpected type " + response.getTypeUrl() + ", subscribed to "
                     + ServiceEntryResource.TYPE_URL + " only")));
             return;
         }
@@ -222,26 +204,14 @@ public final class ControlPlaneClient implements Closeable {
         }
         if (!problems.isEmpty()) {
             log.error("control plane sent {} invalid entries, keeping their last good state: {}", problems.size(),
-                    String.join(", ", problems.subList(0, Math.min(problems.size(), MAX_NAMED_PROBLEMS))));
+                    String.join(", ", problems.subList(0, Math.min(problems.size(), Acks.MAX_NAMED_PROBLEMS))));
         }
-        from.send(reply(response, problems));
+        from.send(Acks.reply(response, problems));
         if (applied > 0) {
             saveSoon();
         }
     }
 
-    private static DeltaDiscoveryRequest reply(DeltaDiscoveryResponse response, List<String> problems) {
-        DeltaDiscoveryRequest.Builder reply = DeltaDiscoveryRequest.newBuilder()
-                .setTypeUrl(response.getTypeUrl()).setResponseNonce(response.getNonce());
-        if (!problems.isEmpty()) {
-            String named = String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_NAMED_PROBLEMS)));
-            String more = problems.size() > MAX_NAMED_PROBLEMS
-                    ? " and " + (problems.size() - MAX_NAMED_PROBLEMS) + " more" : "";
-            reply.setErrorDetail(com.google.rpc.Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE)
-                    .setMessage(problems.size() + " invalid resources: " + named + more));
-        }
-        return reply.build();
-    }
 
     /** Schedules a save of the entries as they will be then, unless one is scheduled already. */
     private void saveSoon() {
@@ -267,37 +237,13 @@ public final class ControlPlaneClient implements Closeable {
         Duration delay = reconnectDelay(backoff, from.established,
                 Duration.ofNanos(nanoTime.getAsLong() - from.startNanos));
         if (from.established) {
-            log.info("control-plane stream ended ({}), reconnecting in {} ms", describe(status), delay.toMillis());
+            log.info("control-plane stream ended ({}), reconnecting in {} ms", ControlPlaneChannel.describe(status),
+                    delay.toMillis());
         } else {
             log.warn("control plane unavailable ({}), serving {} known entries, retrying in {} ms",
-                    describe(status), resources.size(), delay.toMillis());
+                    ControlPlaneChannel.describe(status), resources.size(), delay.toMillis());
         }
         reconnect = executor.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * The code, the first line of the description (gRPC appends the channel pipeline to some) and
-     * the cause: why a TLS handshake failed (an unknown CA, a missing client certificate) is only
-     * there, behind {@code UNAVAILABLE: ssl exception}.
-     */
-    static String describe(Status status) {
-        StringBuilder text = new StringBuilder(status.getCode().toString());
-        if (status.getDescription() != null) {
-            text.append(": ").append(status.getDescription().lines().findFirst().orElse(""));
-        }
-        Throwable cause = status.getCause();
-        if (cause != null) {
-            Throwable root = cause;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            text.append(" (").append(cause.getClass().getSimpleName());
-            if (root.getMessage() != null) {
-                text.append(": ").append(root.getMessage());
-            }
-            text.append(')');
-        }
-        return text.toString();
     }
 
     /**

@@ -261,9 +261,9 @@ class ControlPlaneClientTest {
         Status status = Status.UNAVAILABLE.withDescription("io exception\nChannel Pipeline: [SslHandler#0]")
                 .withCause(handshake);
 
-        assertThat(ControlPlaneClient.describe(status)).isEqualTo("UNAVAILABLE: io exception"
+        assertThat(ControlPlaneChannel.describe(status)).isEqualTo("UNAVAILABLE: io exception"
                 + " (SSLHandshakeException: unable to find valid certification path to requested target)");
-        assertThat(ControlPlaneClient.describe(Status.UNAVAILABLE.withDescription("Network closed for unknown reason")))
+        assertThat(ControlPlaneChannel.describe(Status.UNAVAILABLE.withDescription("Network closed for unknown reason")))
                 .isEqualTo("UNAVAILABLE: Network closed for unknown reason");
     }
 }
