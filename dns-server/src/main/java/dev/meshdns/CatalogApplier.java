@@ -233,7 +233,7 @@ final class CatalogApplier {
 
     private static Map<String, ServiceVips> combine(List<ServiceEntry> entries, VipAssignment.Outcome four,
                                                     VipAssignment.Outcome six) {
-        Map<String, ServiceVips> vips = new LinkedHashMap<>();
+        Map<String, ServiceVips> vips = new LinkedHashMap<>(Math.max(16, entries.size() * 4 / 3 + 1));
         for (ServiceEntry entry : entries) {
             String service = entry.service();
             InetAddress a = four.vips().get(service);

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,12 +101,12 @@ final class VipAssignment {
                 conflicts.add(conflict(entry.service(), pin, "service \"" + owner + "\" pins it first"));
             }
         }
-        Set<String> inCatalog = new LinkedHashSet<>();
+        Set<String> inCatalog = new HashSet<>(Math.max(16, entries.size() * 4 / 3 + 1));
         entries.forEach(entry -> inCatalog.add(entry.service()));
         boolean changed = true;
         while (changed) {
             changed = false;
-            Map<InetAddress, String> held = new HashMap<>();
+            Map<InetAddress, String> held = new HashMap<>(Math.max(16, durable.size() * 4 / 3 + 1));
             durable.forEach((service, vip) -> {
                 if (inCatalog.contains(service) && !pins.containsKey(service)) {
                     held.put(vip, service);
@@ -130,7 +130,7 @@ final class VipAssignment {
     }
 
     private static Map<InetAddress, String> holders(Map<String, InetAddress> vips) {
-        Map<InetAddress, String> holders = new HashMap<>();
+        Map<InetAddress, String> holders = new HashMap<>(Math.max(16, vips.size() * 4 / 3 + 1));
         vips.forEach((service, vip) -> holders.put(vip, service));
         return holders;
     }

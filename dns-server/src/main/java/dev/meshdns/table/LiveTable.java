@@ -85,11 +85,11 @@ public final class LiveTable {
     }
 
     /**
-     * Every ancestor of the name within its zone, nearest first, the apex included (so an apex
-     * knows whether names remain in its zone).
+     * Every ancestor of the name within its zone, nearest first; the apex too when it is a host
+     * apex, the one kind of apex a patch may remove, so it knows whether names remain in its zone.
      */
     static void ancestorsInZone(byte[] wire, Zone zone, Consumer<WireKey> action) {
-        int apexLength = zone.apexWire().length;
+        int apexLength = zone.apexWire().length + (zone.hostApex() ? 0 : 1);
         for (int pos = WireName.parent(wire, 0); pos >= 0 && wire.length - pos >= apexLength;
              pos = WireName.parent(wire, pos)) {
             action.accept(WireKey.of(wire, pos));

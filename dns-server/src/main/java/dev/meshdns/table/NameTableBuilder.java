@@ -148,13 +148,13 @@ final class NameTableBuilder {
 
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */
     private Map<WireKey, int[]> addEmptyNonTerminals() {
-        Map<WireKey, int[]> below = new HashMap<>();
+        Map<WireKey, int[]> below = new HashMap<>(Math.max(16, names.size() * 4 / 3 + 1));
         List<Map.Entry<WireKey, Draft>> existing = new ArrayList<>(names.entrySet());
         for (Map.Entry<WireKey, Draft> e : existing) {
             Zone zone = e.getValue().zone;
             LiveTable.ancestorsInZone(e.getKey().wire(), zone, parent -> {
                 below.computeIfAbsent(parent, k -> new int[1])[0]++;
-                names.putIfAbsent(parent, new Draft(zone, null));
+                names.computeIfAbsent(parent, key -> new Draft(zone, null));
             });
         }
         return below;

@@ -47,11 +47,11 @@ final class PoolRows {
      * is kept. Returns true if a row of this zone in the pool changed.
      */
     boolean apply(List<Allocation> batch, String source) throws IOException {
-        Map<Key, Allocation> relevant = new LinkedHashMap<>();
-        Map<InetAddress, Allocation> heldInBatch = new HashMap<>();
+        Map<Key, Allocation> relevant = new LinkedHashMap<>(capacity(batch.size()));
+        Map<InetAddress, Allocation> heldInBatch = new HashMap<>(capacity(batch.size()));
         for (Allocation row : batch) {
-            if (!concerns(row)) {
-                continue;
+            if (!concerns(row) || row.equals(rows.get(key(row)))) {
+                continue; // a row as it is kept already changes nothing and agrees with everything kept
             }
             Allocation twice = relevant.put(key(row), row);
             if (twice != null) {
@@ -182,6 +182,11 @@ final class PoolRows {
         }
         return !Objects.equals(old, row)
                 && (inPool(row.address()) || (old != null && inPool(old.address())));
+    }
+
+    /** A map capacity that holds {@code entries} without growing. */
+    static int capacity(int entries) {
+        return Math.max(16, (int) (entries / 0.75f) + 1);
     }
 
     private boolean concerns(Allocation row) {

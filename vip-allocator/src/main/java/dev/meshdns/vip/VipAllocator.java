@@ -171,7 +171,7 @@ public final class VipAllocator {
     private AllocationResult ensure(Collection<String> services, Set<InetAddress> reserved, boolean releaseOthers)
             throws IOException {
         Objects.requireNonNull(reserved, "reserved");
-        Set<String> wanted = new LinkedHashSet<>();
+        Set<String> wanted = new LinkedHashSet<>(PoolRows.capacity(services.size()));
         for (String service : services) {
             if (service == null || service.isBlank()) {
                 throw new IllegalArgumentException("service must not be blank, got '" + service + "'");
@@ -184,7 +184,7 @@ public final class VipAllocator {
         releaseRows(releaseOthers ? rows.heldOfZone() : rows.heldOfZone(wanted),
                 row -> live.contains(row.service()) ? !pool.cidr().contains(row.address()) : releaseOthers);
         Map<String, String> failures = claimMissing(wanted, reserved);
-        Map<String, InetAddress> vips = new LinkedHashMap<>();
+        Map<String, InetAddress> vips = new LinkedHashMap<>(PoolRows.capacity(wanted.size()));
         Map<String, String> failed = new LinkedHashMap<>();
         for (String service : wanted) {
             InetAddress vip = rows.vips().get(service);
@@ -236,7 +236,7 @@ public final class VipAllocator {
                 break;
             }
             Instant now = clock.instant();
-            Map<InetAddress, String> pending = new LinkedHashMap<>();
+            Map<InetAddress, String> pending = new LinkedHashMap<>(PoolRows.capacity(missing.size()));
             for (String service : missing) {
                 if (rows.vips().containsKey(service)) {
                     continue; // another replica claimed it for this service meanwhile
@@ -251,7 +251,7 @@ public final class VipAllocator {
             if (pending.isEmpty()) {
                 break;
             }
-            List<Allocation> claims = new ArrayList<>();
+            List<Allocation> claims = new ArrayList<>(pending.size());
             pending.forEach((vip, service) -> claims.add(Allocation.held(zone, service, vip)));
             rows.apply(store.claim(claims, quarantine, now), "claimed rows");
             missing = new ArrayList<>();
