@@ -98,6 +98,7 @@ class PropagationBench {
                 }
                 report.append("load after: ").append(loadAverage()).append('\n');
                 report.append("mesh-dns log: ").append(server.logFile()).append('\n');
+                server.stop(); // SIGTERM: a JFR recording in -Dbench.jvm is written on the way out
             }
         }
         System.out.print(report);
