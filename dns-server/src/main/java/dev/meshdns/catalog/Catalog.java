@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record Catalog(List<ServiceEntry> entries, List<String> problems) {
     public Catalog {
-        entries = List.copyOf(entries);
+        entries = entries instanceof EntryList immutable ? immutable : List.copyOf(entries);
         problems = List.copyOf(problems);
     }
 }

@@ -1,6 +1,7 @@
 package dev.meshdns.sync;
 
 import dev.meshdns.catalog.Catalog;
+import dev.meshdns.catalog.EntryList;
 import dev.meshdns.catalog.ServiceEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,11 +43,11 @@ public final class CatalogMerger {
 
     /**
      * The control plane's full current entry list (after an applied response or a restore), each
-     * service named once, as {@link ControlPlaneClient} hands it on. Not copied when immutable.
+     * service named once, as {@link ControlPlaneClient} hands it on. Not copied when an {@link EntryList}.
      */
     public void controlPlaneChanged(List<ServiceEntry> entries) {
         synchronized (lock) {
-            controlPlane = List.copyOf(entries);
+            controlPlane = entries instanceof EntryList immutable ? immutable : List.copyOf(entries);
             downstream.accept(merged());
         }
     }

@@ -1,5 +1,6 @@
 package dev.meshdns.sync;
 
+import dev.meshdns.catalog.EntryList;
 import dev.meshdns.catalog.ServiceEntries;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.ControlPlaneConfig;
@@ -81,6 +82,7 @@ public final class ControlPlaneClient implements Closeable {
     private final ScheduledExecutorService executor = executor();
     // Everything below is confined to the executor.
     private final Map<String, SyncedEntry> resources = new LinkedHashMap<>();
+    private final EntryList.Editor entries = new EntryList.Editor(); // their entries, in the same order
     private AdsStream stream;
     private ScheduledFuture<?> reconnect;
     private ScheduledFuture<?> pendingSave;
@@ -142,7 +144,10 @@ public final class ControlPlaneClient implements Closeable {
 
     private void restore() {
         List<SyncedEntry> saved = lastKnownGood.load();
-        saved.forEach(entry -> resources.put(entry.name(), entry));
+        saved.forEach(entry -> {
+            resources.put(entry.name(), entry);
+            entries.put(entry.entry());
+        });
         if (!saved.isEmpty()) {
             log.info("restored {} control-plane entries from {}", saved.size(), lastKnownGood.file());
             listener.entriesChanged(entries());
@@ -158,14 +163,9 @@ public final class ControlPlaneClient implements Closeable {
         stream.start();
     }
 
-    /** Immutable, so the merger and the catalog take it without copying it again. */
+    /** Immutable and shared with the lists before it: the merger and the catalog take it without a copy. */
     private List<ServiceEntry> entries() {
-        ServiceEntry[] entries = new ServiceEntry[resources.size()];
-        int i = 0;
-        for (SyncedEntry synced : resources.values()) {
-            entries[i++] = synced.entry();
-        }
-        return List.of(entries);
+        return entries.list();
     }
 
     /** The control plane accepted the stream (headers) or answered on it: the backoff starts over. */
@@ -191,13 +191,18 @@ public final class ControlPlaneClient implements Closeable {
             if (checked.isValid()) {
                 resources.put(resource.getName(), new SyncedEntry(resource.getName(), resource.getVersion(),
                         checked.entry()));
+                entries.put(checked.entry());
                 applied++;
             } else {
                 problems.addAll(checked.problems());
             }
         }
         for (String name : response.getRemovedResourcesList()) {
-            applied += resources.remove(name) == null ? 0 : 1;
+            SyncedEntry gone = resources.remove(name);
+            if (gone != null) {
+                entries.remove(gone.entry().service());
+                applied++;
+            }
         }
         if (applied > 0) {
             listener.entriesChanged(entries());

@@ -1,0 +1,174 @@
+package dev.meshdns.catalog;
+
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * An immutable list of entries, one per service, kept in chunks of at most {@value #CHUNK}: a copy
+ * with one entry put or removed shares every chunk but one, so a source that changes one service
+ * of 100,000 hands on a new list without copying 100,000 references (garbage the GC would promote).
+ * Thread-safe (immutable); {@link Editor} makes the copies.
+ */
+public final class EntryList extends AbstractList<ServiceEntry> {
+    static final int CHUNK = 1024;
+    private static final ServiceEntry[] NONE = {};
+    private static final EntryList EMPTY = new EntryList(new ServiceEntry[0][], 0);
+
+    private final ServiceEntry[][] chunks;
+    private final int size;
+
+    private EntryList(ServiceEntry[][] chunks, int size) {
+        this.chunks = chunks;
+        this.size = size;
+    }
+
+    public static EntryList empty() {
+        return EMPTY;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    /** Walks the chunks: O(number of chunks); iterate instead where you can. */
+    @Override
+    public ServiceEntry get(int index) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException("index " + index + " of " + size);
+        }
+        int rest = index;
+        for (ServiceEntry[] chunk : chunks) {
+            if (rest < chunk.length) {
+                return chunk[rest];
+            }
+            rest -= chunk.length;
+        }
+        throw new IllegalStateException("chunks hold fewer than " + size + " entries");
+    }
+
+    @Override
+    public Iterator<ServiceEntry> iterator() {
+        return new Iterator<>() {
+            private int chunk;
+            private int at;
+
+            @Override
+            public boolean hasNext() {
+                while (chunk < chunks.length && at == chunks[chunk].length) {
+                    chunk++;
+                    at = 0;
+                }
+                return chunk < chunks.length;
+            }
+
+            @Override
+            public ServiceEntry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return chunks[chunk][at++];
+            }
+        };
+    }
+
+    /**
+     * Makes copies of a list with entries put (replaced in place, or appended) and removed, by
+     * service. Not thread-safe: one owner; the lists it hands out are immutable.
+     */
+    public static final class Editor {
+        private ServiceEntry[][] chunks = new ServiceEntry[0][];
+        private int size;
+        private final Map<String, Integer> chunkOf = new HashMap<>();
+        private EntryList current = EMPTY;
+
+        /** The list as it is now; the same object until the next change. */
+        public EntryList list() {
+            if (current == null) {
+                current = new EntryList(chunks.clone(), size);
+            }
+            return current;
+        }
+
+        /** Replaces the entry of its service where it stands, or appends it. */
+        public void put(ServiceEntry entry) {
+            Integer at = chunkOf.get(entry.service());
+            if (at != null) {
+                ServiceEntry[] chunk = chunks[at].clone();
+                chunk[indexIn(chunk, entry.service())] = entry;
+                changed(at, chunk, 0);
+                return;
+            }
+            int last = chunks.length - 1;
+            if (last < 0 || chunks[last].length == CHUNK) {
+                chunks = Arrays.copyOf(chunks, chunks.length + 1);
+                chunks[++last] = NONE;
+            }
+            ServiceEntry[] chunk = Arrays.copyOf(chunks[last], chunks[last].length + 1);
+            chunk[chunk.length - 1] = entry;
+            chunkOf.put(entry.service(), last);
+            changed(last, chunk, 1);
+        }
+
+        /** Removes the entry of this service, if any. */
+        public void remove(String service) {
+            Integer at = chunkOf.remove(service);
+            if (at == null) {
+                return;
+            }
+            ServiceEntry[] old = chunks[at];
+            int i = indexIn(old, service);
+            ServiceEntry[] chunk = new ServiceEntry[old.length - 1];
+            System.arraycopy(old, 0, chunk, 0, i);
+            System.arraycopy(old, i + 1, chunk, i, old.length - i - 1);
+            changed(at, chunk, -1);
+            if (chunks.length > 2 * (size / CHUNK + 1)) {
+                compact(); // removals left many chunks nearly empty
+            }
+        }
+
+        private void changed(int at, ServiceEntry[] chunk, int delta) {
+            // Chunk arrays are never written once placed; handed-out lists have their own array of them.
+            chunks[at] = chunk;
+            size += delta;
+            current = null;
+        }
+
+        private void compact() {
+            ServiceEntry[][] packed = new ServiceEntry[(size + CHUNK - 1) / CHUNK][];
+            int n = 0;
+            int filled = 0;
+            ServiceEntry[] open = null;
+            chunkOf.clear();
+            for (ServiceEntry[] chunk : chunks) {
+                for (ServiceEntry entry : chunk) {
+                    if (open == null) {
+                        open = new ServiceEntry[Math.min(CHUNK, size - n * CHUNK)];
+                        filled = 0;
+                    }
+                    open[filled++] = entry;
+                    chunkOf.put(entry.service(), n);
+                    if (filled == open.length) {
+                        packed[n++] = open;
+                        open = null;
+                    }
+                }
+            }
+            chunks = packed;
+            current = null;
+        }
+
+        private static int indexIn(ServiceEntry[] chunk, String service) {
+            for (int i = 0; i < chunk.length; i++) {
+                if (chunk[i].service().equals(service)) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("service " + service + " not in the chunk its index names");
+        }
+    }
+}
