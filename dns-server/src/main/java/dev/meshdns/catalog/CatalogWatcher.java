@@ -148,8 +148,8 @@ public final class CatalogWatcher implements Closeable {
             return new Stamp(attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
         } catch (NoSuchFileException e) {
             if (!warnedMissing) {
-                log.warn("catalog file {} does not exist; waiting for it (zone names answer SERVFAIL "
-                        + "until a first catalog is loaded, the last one otherwise)", file);
+                log.warn("catalog file {} does not exist; waiting for it (the last catalog loaded, if any, stays"
+                        + " in use)", file);
                 warnedMissing = true;
             }
             return null;
