@@ -35,9 +35,25 @@ class LastKnownGoodTest {
     void noFileIsAnEmptyCatalogAndAnUnusableFileIsToo() throws Exception {
         assertThat(new LastKnownGood(dir).load()).isEmpty();
 
-        Files.writeString(dir.resolve(LastKnownGood.FILE_NAME), "{\"format\":1,\"resour", StandardCharsets.UTF_8);
+        for (String unusable : List.of("{\"format\":1,\"resour", "", "[]", "{\"format\":2,\"resources\":[]}",
+                "{\"format\":1,\"resources\":5}", "{\"format\":1,\"resources\":[7]}", "{\"format\":1}",
+                "{\"format\":1,\"resources\":[{\"name\":\"web\",]}")) {
+            Files.writeString(dir.resolve(LastKnownGood.FILE_NAME), unusable, StandardCharsets.UTF_8);
 
-        assertThat(new LastKnownGood(dir).load()).isEmpty();
+            assertThat(new LastKnownGood(dir).load()).as(unusable).isEmpty();
+        }
+    }
+
+    @Test
+    void aPortThatIsNotAnIntegerFailsTheEntryNotTheFile() throws Exception {
+        Files.writeString(dir.resolve(LastKnownGood.FILE_NAME), """
+                {"format":1,"resources":[
+                {"name":"web","version":"1","service":"web","hostnames":[],"vip":null,"vip6":null,"ports":[80.5]},
+                {"name":"ok","version":"2","service":"ok","hostnames":[],"vip":null,"vip6":null,"ports":[8080]}
+                ]}
+                """, StandardCharsets.UTF_8);
+
+        assertThat(new LastKnownGood(dir).load()).extracting(SyncedEntry::name).containsExactly("ok");
     }
 
     @Test
