@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * The xDS client: a Delta ADS stream ({@code DeltaAggregatedResources}) with a wildcard
  * subscription to {@code meshdns.v1.ServiceEntry}. Each response is validated resource by resource:
  * good ones are applied, bad ones keep their last good state and the response is NACKed with an
- * {@code error_detail} naming them; otherwise it is ACKed. After each applied response the
- * {@link Listener} gets the full entry list, and {@link #SAVE_DELAY} later the entries are persisted
+ * {@code error_detail} naming them; otherwise it is ACKed. After an applied response (after the
+ * last of those already queued) the {@link Listener} gets the full entry list, and
+ * {@link #SAVE_DELAY} later the entries are persisted
  * ({@link LastKnownGood}; one write for a burst of responses, and one on {@link #close}), which
  * {@link #start} restores first, so names are served while the control plane is away and a
  * reconnect sends their versions as {@code initial_resource_versions}. The file is only a cache
@@ -64,7 +65,7 @@ public final class ControlPlaneClient implements Closeable {
     static final Duration SAVE_DELAY = Duration.ofSeconds(1);
 
     /**
-     * Receives the full current entry list after each applied response, on {@code meshdns-sync}:
+     * Receives the full current entry list after applied responses, on {@code meshdns-sync}:
      * immutable, each service named once (a resource's name must be its service).
      */
     @FunctionalInterface
@@ -86,6 +87,7 @@ public final class ControlPlaneClient implements Closeable {
     private AdsStream stream;
     private ScheduledFuture<?> reconnect;
     private ScheduledFuture<?> pendingSave;
+    private boolean notifyQueued;
     private boolean closed;
 
     ControlPlaneClient(ManagedChannel channel, String nodeId, LastKnownGood lastKnownGood, Listener listener,
@@ -205,7 +207,7 @@ public final class ControlPlaneClient implements Closeable {
             }
         }
         if (applied > 0) {
-            listener.entriesChanged(entries());
+            notifySoon();
         }
         if (!problems.isEmpty()) {
             log.error("control plane sent {} invalid entries, keeping their last good state: {}", problems.size(),
@@ -217,6 +219,22 @@ public final class ControlPlaneClient implements Closeable {
         }
     }
 
+
+    /**
+     * Hands the entries on once the responses already queued behind this one are handled too, so
+     * a burst (the initial sync arrives in 1 MiB responses) is applied once, not once per response.
+     */
+    private void notifySoon() {
+        if (!notifyQueued) {
+            notifyQueued = true;
+            executor.execute(() -> {
+                notifyQueued = false;
+                if (!closed) {
+                    listener.entriesChanged(entries());
+                }
+            });
+        }
+    }
 
     /** Schedules a save of the entries as they will be then, unless one is scheduled already. */
     private void saveSoon() {
