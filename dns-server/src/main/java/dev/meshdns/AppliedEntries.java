@@ -3,9 +3,11 @@ package dev.meshdns;
 import dev.meshdns.catalog.ServiceEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The entries last applied, by service, and what a new catalog changes about them. A diff costs one
@@ -44,10 +46,14 @@ final class AppliedEntries {
         int stamp = ++pass;
         List<ServiceEntry> added = new ArrayList<>();
         List<ServiceEntry> changed = new ArrayList<>();
+        Set<String> addedServices = new HashSet<>();
         int named = 0;
         for (ServiceEntry entry : entries) {
             Slot slot = byService.get(entry.service());
             if (slot == null) {
+                if (!addedServices.add(entry.service())) {
+                    return Optional.empty();
+                }
                 added.add(entry);
             } else {
                 if (slot.seen == stamp) {

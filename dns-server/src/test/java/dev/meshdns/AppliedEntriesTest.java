@@ -52,5 +52,6 @@ class AppliedEntriesTest {
         assertThat(applied.diff(List.of(WEB, API, DB, ServiceEntry.of("cache")), 1)).isEmpty();
         assertThat(applied.diff(List.of(), 1)).isEmpty();
         assertThat(applied.diff(List.of(WEB, WEB, DB), 10)).isEmpty();
+        assertThat(applied.diff(List.of(WEB, API, DB, DB), 10)).isEmpty();
     }
 }
