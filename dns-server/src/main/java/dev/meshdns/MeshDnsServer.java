@@ -34,8 +34,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,9 +60,6 @@ public final class MeshDnsServer implements Closeable {
     /** How often other writers' changes are read even without a notification (they can be missed). */
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(MeshDnsServer.class);
-    private static final Duration MIN_RETRY_DELAY = Duration.ofMillis(100);
-    /** Added to a retry's delay: the executor's clock (nanoTime) and the wall clock may differ by a little. */
-    private static final Duration RETRY_MARGIN = Duration.ofMillis(10);
 
     private final ServerConfig config;
     private final Clock clock = Clock.systemUTC();
@@ -173,11 +170,8 @@ public final class MeshDnsServer implements Closeable {
         if (retry != null) {
             retry.cancel(false);
         }
-        // Never early: a retry a fraction of a millisecond before a quarantine ends finds the address
-        // still quarantined, and by the time it asks for the next end there is none left to wait for.
-        long delayNanos = Math.max(MIN_RETRY_DELAY.toNanos(),
-                Duration.between(clock.instant(), at.get()).plus(RETRY_MARGIN).toNanos());
-        retry = storeExecutor.schedule(() -> applied(applier.reapply()), delayNanos, TimeUnit.NANOSECONDS);
+        long delayMillis = Math.max(100, Duration.between(clock.instant(), at.get()).toMillis());
+        retry = storeExecutor.schedule(() -> applied(applier.reapply()), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Where UDP listens (the real port when port 0 was configured). */

@@ -44,6 +44,7 @@ public final class VipAllocator {
     private final PoolRows rows;
     private long revision;
     private long foreignChanges;
+    private Instant lastRefusal; // when the last claim refused a service an address; null if it refused none
 
     private VipAllocator(VipStore store, VipPool pool, String zone, Duration quarantine, Clock clock) {
         this.store = store;
@@ -145,12 +146,19 @@ public final class VipAllocator {
         return Collections.unmodifiableMap(new LinkedHashMap<>(rows.vips()));
     }
 
-    /** The earliest instant a quarantined address of this pool becomes free for any service. */
+    /**
+     * The earliest instant a quarantined address of this pool becomes free for any service. Counted
+     * from the last time a service was refused for want of an address, when the last claim refused
+     * one: an address freed since then is reported with its (past) instant, so the caller retries
+     * at once instead of missing it because the quarantine ended between the refusal and the
+     * question.
+     */
     public Optional<Instant> nextQuarantineEnd() {
         Instant now = clock.instant();
+        Instant from = lastRefusal != null && lastRefusal.isBefore(now) ? lastRefusal : now;
         Instant earliest = null;
         for (InetAddress address : rows.addresses()) {
-            Instant end = rows.quarantineEnd(address, quarantine, now).orElse(null);
+            Instant end = rows.quarantineEnd(address, quarantine, from).orElse(null);
             if (end != null && (earliest == null || end.isBefore(earliest))) {
                 earliest = end;
             }
@@ -221,6 +229,7 @@ public final class VipAllocator {
     /** Claims a VIP for every wanted service without one; returns why the ones that got none failed. */
     private Map<String, String> claimMissing(Set<String> wanted, Set<InetAddress> reserved) throws IOException {
         Map<String, String> failures = new HashMap<>();
+        lastRefusal = null;
         List<String> missing = new ArrayList<>();
         for (String service : wanted) {
             if (!rows.vips().containsKey(service)) {
@@ -244,6 +253,7 @@ public final class VipAllocator {
                 InetAddress vip = choose(service, reserved, pending, now);
                 if (vip == null) {
                     failures.put(service, exhausted(reserved, pending, now));
+                    lastRefusal = now;
                 } else {
                     pending.put(vip, service);
                 }

@@ -240,6 +240,22 @@ class VipAllocatorTest {
     }
 
     @Test
+    void aQuarantineEndingBetweenARefusalAndTheQuestionIsStillReportedSoTheCallerRetries() throws IOException {
+        VipAllocator allocator = open(TINY_POOL);
+        allocator.sync(List.of("a", "b"), Set.of());
+        InetAddress vipOfA = allocator.allocations().get("a");
+        allocator.sync(List.of("b"), Set.of());
+        clock.advance(QUARANTINE.minusMillis(1));
+        assertThat(allocator.sync(List.of("b", "c"), Set.of()).failures()).containsOnlyKeys("c");
+
+        clock.advance(Duration.ofMillis(2)); // the quarantine ends before the caller asks when to retry
+
+        assertThat(allocator.nextQuarantineEnd()).contains(T0.plus(QUARANTINE));
+        assertThat(allocator.sync(List.of("b", "c"), Set.of()).vips()).containsEntry("c", vipOfA);
+        assertThat(allocator.nextQuarantineEnd()).isEmpty();
+    }
+
+    @Test
     void exhaustedPoolIsReportedPerServiceWhileOthersKeepTheirVips() throws IOException {
         VipAllocator allocator = open(TINY_POOL);
         AllocationResult first = allocator.sync(List.of("a", "b"), Set.of());
