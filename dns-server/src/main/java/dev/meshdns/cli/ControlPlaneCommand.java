@@ -5,11 +5,11 @@ import dev.meshdns.catalog.CatalogWatcher;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.HostPort;
 import dev.meshdns.config.InvalidConfigException;
+import dev.meshdns.config.PemFiles;
 import dev.meshdns.controlplane.MeshDnsControlPlane;
 import dev.meshdns.controlplane.VipWatchConsumer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,9 +120,9 @@ final class ControlPlaneCommand implements Callable<Integer> {
         if (vipWatch != null) {
             addressProblem("--vip-watch", vipWatch, problems);
         }
-        fileProblem("--tls-cert", tlsCert, problems);
-        fileProblem("--tls-key", tlsKey, problems);
-        fileProblem("--tls-client-ca", tlsClientCa, problems);
+        PemFiles.check("--tls-cert", tlsCert, problems);
+        PemFiles.check("--tls-key", tlsKey, problems);
+        PemFiles.check("--tls-client-ca", tlsClientCa, problems);
         if ((tlsCert == null) != (tlsKey == null)) {
             problems.add("--tls-cert and --tls-key must be given together (got only "
                     + (tlsCert == null ? "--tls-key" : "--tls-cert") + ")");
@@ -139,12 +139,6 @@ final class ControlPlaneCommand implements Callable<Integer> {
             hostPort(text);
         } catch (IllegalArgumentException e) {
             problems.add(flag + " " + e.getMessage());
-        }
-    }
-
-    private static void fileProblem(String flag, Path file, List<String> problems) {
-        if (file != null && (!Files.isRegularFile(file) || !Files.isReadable(file))) {
-            problems.add(flag + " must be a readable PEM file (got " + file + ")");
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.meshdns.config;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,18 +29,12 @@ public record ControlPlaneConfig(String target, String nodeId, Path caFile, Path
         if (config.nodeId() == null || config.nodeId().isBlank()) {
             problems.add("node-id must not be blank (got \"" + config.nodeId() + "\")");
         }
-        fileProblem("control-plane-ca", config.caFile(), problems);
-        fileProblem("control-plane-cert", config.certFile(), problems);
-        fileProblem("control-plane-key", config.keyFile(), problems);
+        PemFiles.check("control-plane-ca", config.caFile(), problems);
+        PemFiles.check("control-plane-cert", config.certFile(), problems);
+        PemFiles.check("control-plane-key", config.keyFile(), problems);
         if ((config.certFile() == null) != (config.keyFile() == null)) {
             problems.add("control-plane-cert and control-plane-key are given together for mutual TLS (got only "
                     + (config.certFile() == null ? "control-plane-key" : "control-plane-cert") + ")");
-        }
-    }
-
-    private static void fileProblem(String flag, Path file, List<String> problems) {
-        if (file != null && (!Files.isRegularFile(file) || !Files.isReadable(file))) {
-            problems.add(flag + " must be a readable PEM file (got " + file + ")");
         }
     }
 }
