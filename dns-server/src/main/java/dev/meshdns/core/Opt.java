@@ -1,5 +1,8 @@
 package dev.meshdns.core;
 
+import static dev.meshdns.wire.Wire.putU16;
+
+import dev.meshdns.wire.Wire;
 import java.security.SecureRandom;
 
 /**
@@ -7,8 +10,7 @@ import java.security.SecureRandom;
  * the COOKIE option (RFC 7873) when the query sent one, and an Extended DNS Error (RFC 8914)
  * explaining a SERVFAIL. Stateless and thread-safe.
  */
-final class Opt {
-    static final int PAYLOAD_BYTES = 1232;
+public final class Opt {
     private static final int SERVER_COOKIE_BYTES = 8;
     private static final int COOKIE_OPTION_BYTES = 4 + Edns.CLIENT_COOKIE_BYTES + SERVER_COOKIE_BYTES;
     /** Key of the server cookie, new each process; cookies are not yet checked, only handed out. */
@@ -17,26 +19,27 @@ final class Opt {
     private Opt() {
     }
 
-    static int size(int cookieOffset, byte[] extendedError) {
+    /** Bytes of the OPT record {@link #write} writes. */
+    public static int size(int cookieOffset, byte[] extendedError) {
         return 11 + (cookieOffset != 0 ? COOKIE_OPTION_BYTES : 0) + (extendedError != null ? extendedError.length : 0);
     }
 
     /** Writes the OPT at {@code pos}; returns the position after it. */
-    static int write(byte[] out, int pos, int rcode, boolean dnssecOk, byte[] query, int cookieOffset,
+    public static int write(byte[] out, int pos, int rcode, boolean dnssecOk, byte[] query, int cookieOffset,
                      byte[] extendedError) {
         out[pos] = 0; // root owner
-        Resolver.putU16(out, pos + 1, Edns.TYPE_OPT);
-        Resolver.putU16(out, pos + 3, PAYLOAD_BYTES);
+        putU16(out, pos + 1, Wire.TYPE_OPT);
+        putU16(out, pos + 3, Wire.UDP_MAX);
         out[pos + 5] = (byte) (rcode >>> 4);
         out[pos + 6] = 0; // version
         out[pos + 7] = (byte) (dnssecOk ? 0x80 : 0);
         out[pos + 8] = 0;
         int rdlength = size(cookieOffset, extendedError) - 11;
-        Resolver.putU16(out, pos + 9, rdlength);
+        putU16(out, pos + 9, rdlength);
         pos += 11;
         if (cookieOffset != 0) {
-            Resolver.putU16(out, pos, Edns.OPTION_COOKIE);
-            Resolver.putU16(out, pos + 2, Edns.CLIENT_COOKIE_BYTES + SERVER_COOKIE_BYTES);
+            putU16(out, pos, Edns.OPTION_COOKIE);
+            putU16(out, pos + 2, Edns.CLIENT_COOKIE_BYTES + SERVER_COOKIE_BYTES);
             System.arraycopy(query, cookieOffset, out, pos + 4, Edns.CLIENT_COOKIE_BYTES);
             long server = serverCookie(query, cookieOffset);
             for (int i = 0; i < SERVER_COOKIE_BYTES; i++) {

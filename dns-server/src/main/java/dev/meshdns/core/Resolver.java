@@ -1,5 +1,23 @@
 package dev.meshdns.core;
 
+import static dev.meshdns.wire.Wire.BADVERS;
+import static dev.meshdns.wire.Wire.CLASS_IN;
+import static dev.meshdns.wire.Wire.FORMERR;
+import static dev.meshdns.wire.Wire.HEADER;
+import static dev.meshdns.wire.Wire.NOERROR;
+import static dev.meshdns.wire.Wire.NOTIMP;
+import static dev.meshdns.wire.Wire.NXDOMAIN;
+import static dev.meshdns.wire.Wire.REFUSED;
+import static dev.meshdns.wire.Wire.SERVFAIL;
+import static dev.meshdns.wire.Wire.TYPE_A;
+import static dev.meshdns.wire.Wire.TYPE_ANY;
+import static dev.meshdns.wire.Wire.TYPE_AXFR;
+import static dev.meshdns.wire.Wire.TYPE_IXFR;
+import static dev.meshdns.wire.Wire.putU16;
+import static dev.meshdns.wire.Wire.u16;
+
+import dev.meshdns.wire.Wire;
+
 import dev.meshdns.table.ExtendedError;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.Node;
@@ -10,31 +28,13 @@ import dev.meshdns.table.Zone;
  * The answering core: a pure function of (query bytes, NameTable) to reply bytes. No I/O, no
  * locks, no clock, no allocation: a hit copies the header and question and appends prepared
  * answer bytes. What a reply needs to know about its query travels packed in one {@code long}
- * (see {@link Edns}), so nothing is allocated per query. Stateless and thread-safe.
+ * (see {@link QueryState}), so nothing is allocated per query. Stateless and thread-safe.
  */
 public final class Resolver {
     /** Returned instead of a length when the query must be dropped (no reply at all). */
     public static final int DROP = -1;
     /** Size an {@code out} buffer must have: the largest TCP reply. */
-    public static final int MAX_REPLY = 65535;
-
-    static final int NOERROR = 0;
-    static final int FORMERR = 1;
-    static final int SERVFAIL = 2;
-    static final int NXDOMAIN = 3;
-    static final int NOTIMP = 4;
-    static final int REFUSED = 5;
-    static final int BADVERS = 16;
-
-    private static final int HEADER = 12;
-    private static final int TYPE_A = 1;
-    private static final int TYPE_IXFR = 251;
-    private static final int TYPE_AXFR = 252;
-    private static final int TYPE_ANY = 255;
-    private static final int CLASS_IN = 1;
-    private static final int UDP_MIN = 512;
-    private static final int UDP_MAX = 1232;
-    private static final long TCP = 1L << 60;
+    public static final int MAX_REPLY = Wire.MAX_MESSAGE;
 
     private Resolver() {
     }
@@ -52,7 +52,7 @@ public final class Resolver {
         if ((query[2] & 0x78) != 0) {
             return headerOnly(query, out, NOTIMP);
         }
-        if (Edns.u16(query, 4) != 1 || Edns.u16(query, 6) != 0 || Edns.u16(query, 8) != 0) {
+        if (u16(query, 4) != 1 || u16(query, 6) != 0 || u16(query, 8) != 0) {
             return headerOnly(query, out, FORMERR);
         }
         int nameEnd = questionNameEnd(query, length);
@@ -60,17 +60,17 @@ public final class Resolver {
             return headerOnly(query, out, FORMERR);
         }
         int questionEnd = nameEnd + 4;
-        int additional = Edns.u16(query, 10);
-        long edns = additional == 0 ? Edns.ABSENT : Edns.parse(query, questionEnd, length, additional);
-        long ctx = edns | ((long) questionEnd << 16) | (tcp ? TCP : 0);
-        if (edns == Edns.MALFORMED) {
+        int additional = u16(query, 10);
+        long edns = additional == 0 ? QueryState.ABSENT : Edns.parse(query, questionEnd, length, additional);
+        long ctx = QueryState.of(edns, questionEnd, tcp);
+        if (edns == QueryState.MALFORMED) {
             return write(query, out, ctx, FORMERR, false, null, 0, null);
         }
-        if (Edns.present(edns) && Edns.version(edns) > 0) {
+        if (QueryState.present(edns) && QueryState.version(edns) > 0) {
             return write(query, out, ctx, BADVERS, false, null, 0, null);
         }
-        int qtype = Edns.u16(query, nameEnd);
-        if (Edns.u16(query, nameEnd + 2) != CLASS_IN || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
+        int qtype = u16(query, nameEnd);
+        if (u16(query, nameEnd + 2) != CLASS_IN || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
             return write(query, out, ctx, REFUSED, false, null, 0, null);
         }
         return lookup(query, out, ctx, nameEnd, qtype, table);
@@ -153,13 +153,13 @@ public final class Resolver {
     /** As above, with an Extended DNS Error option in the OPT (only when the query has an OPT). */
     private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa,
                              byte[] answer, int answerCount, byte[] authority, byte[] extendedError) {
-        int questionEnd = (int) (ctx >>> 16) & 0xffff;
-        boolean withOpt = Edns.present(ctx) || (ctx & Edns.MALFORMED) != 0;
-        int cookie = rcode == FORMERR ? 0 : Edns.cookieOffset(ctx);
+        int questionEnd = QueryState.questionEnd(ctx);
+        boolean withOpt = QueryState.present(ctx) || QueryState.malformed(ctx);
+        int cookie = rcode == FORMERR ? 0 : QueryState.cookieOffset(ctx);
         int optBytes = withOpt ? Opt.size(cookie, extendedError) : 0;
         int answerBytes = answer == null ? 0 : answer.length;
         int authorityBytes = authority == null ? 0 : authority.length;
-        int limit = (ctx & TCP) != 0 ? MAX_REPLY : udpLimit(ctx);
+        int limit = QueryState.replyLimit(ctx);
         boolean truncated = questionEnd + answerBytes + authorityBytes + optBytes > limit;
         if (truncated) {
             answerBytes = 0;
@@ -185,21 +185,8 @@ public final class Resolver {
             pos += authorityBytes;
         }
         if (withOpt) {
-            pos = Opt.write(out, pos, rcode, Edns.dnssecOk(ctx), query, cookie, extendedError);
+            pos = Opt.write(out, pos, rcode, QueryState.dnssecOk(ctx), query, cookie, extendedError);
         }
         return pos;
-    }
-
-    /** Largest UDP reply: 512 without EDNS, else the client's payload size within [512, 1232]. */
-    static int udpLimit(long edns) {
-        if (!Edns.present(edns)) {
-            return UDP_MIN;
-        }
-        return Math.min(UDP_MAX, Math.max(UDP_MIN, Edns.payloadBytes(edns)));
-    }
-
-    static void putU16(byte[] b, int pos, int value) {
-        b[pos] = (byte) (value >>> 8);
-        b[pos + 1] = (byte) value;
     }
 }

@@ -97,10 +97,10 @@ class EdnsTest {
 
     @Test
     void udpReplyLimitIsTheClientPayloadWithin512And1232() {
-        assertThat(Resolver.udpLimit(Edns.ABSENT)).isEqualTo(512);
-        assertThat(Resolver.udpLimit(edns(withOpt(100, 0, false)))).isEqualTo(512);
-        assertThat(Resolver.udpLimit(edns(withOpt(1000, 0, false)))).isEqualTo(1000);
-        assertThat(Resolver.udpLimit(edns(withOpt(4096, 0, false)))).isEqualTo(1232);
+        assertThat(QueryState.replyLimit(QueryState.ABSENT)).isEqualTo(512);
+        assertThat(QueryState.replyLimit(edns(withOpt(100, 0, false)))).isEqualTo(512);
+        assertThat(QueryState.replyLimit(edns(withOpt(1000, 0, false)))).isEqualTo(1000);
+        assertThat(QueryState.replyLimit(edns(withOpt(4096, 0, false)))).isEqualTo(1232);
     }
 
     private static long edns(byte[] q) {

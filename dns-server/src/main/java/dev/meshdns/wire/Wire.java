@@ -1,0 +1,62 @@
+package dev.meshdns.wire;
+
+/**
+ * The DNS wire format's numbers (RFC 1035, 3596, 6891), and big-endian reads and writes of
+ * 16- and 32-bit fields in a byte array: the one place the answering core, the table builders
+ * and the forwarder take them from. Stateless.
+ */
+public final class Wire {
+    /** Length of the message header. */
+    public static final int HEADER = 12;
+    /** The question name always starts right after the header: the target of a 0xC00C pointer. */
+    public static final int QUESTION = HEADER;
+
+    public static final int TYPE_A = 1;
+    public static final int TYPE_NS = 2;
+    public static final int TYPE_SOA = 6;
+    public static final int TYPE_PTR = 12;
+    public static final int TYPE_AAAA = 28;
+    public static final int TYPE_OPT = 41;
+    public static final int TYPE_IXFR = 251;
+    public static final int TYPE_AXFR = 252;
+    public static final int TYPE_ANY = 255;
+    public static final int CLASS_IN = 1;
+
+    public static final int NOERROR = 0;
+    public static final int FORMERR = 1;
+    public static final int SERVFAIL = 2;
+    public static final int NXDOMAIN = 3;
+    public static final int NOTIMP = 4;
+    public static final int REFUSED = 5;
+    /** Extended RCODE 16 (RFC 6891): the upper 8 bits travel in the OPT record. */
+    public static final int BADVERS = 16;
+
+    /** Largest UDP reply without EDNS. */
+    public static final int UDP_MIN = 512;
+    /** Largest UDP reply we send and the payload size we advertise (DNS Flag Day 2020). */
+    public static final int UDP_MAX = 1232;
+    /** Largest DNS message: the limit of TCP's 2-byte length prefix. */
+    public static final int MAX_MESSAGE = 65535;
+
+    private Wire() {
+    }
+
+    public static int u16(byte[] b, int pos) {
+        return ((b[pos] & 0xff) << 8) | (b[pos + 1] & 0xff);
+    }
+
+    public static void putU16(byte[] b, int pos, int value) {
+        b[pos] = (byte) (value >>> 8);
+        b[pos + 1] = (byte) value;
+    }
+
+    /** An unsigned 32-bit field, such as a TTL. */
+    public static long u32(byte[] b, int pos) {
+        return ((long) u16(b, pos) << 16) | u16(b, pos + 2);
+    }
+
+    public static void putU32(byte[] b, int pos, long value) {
+        putU16(b, pos, (int) (value >>> 16));
+        putU16(b, pos + 2, (int) value);
+    }
+}
