@@ -1,8 +1,5 @@
-package dev.meshdns.sync;
+package dev.meshdns.catalog;
 
-import dev.meshdns.catalog.Catalog;
-import dev.meshdns.catalog.EntryList;
-import dev.meshdns.catalog.ServiceEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +40,7 @@ public final class CatalogMerger {
 
     /**
      * The control plane's full current entry list (after an applied response or a restore), each
-     * service named once, as {@link ControlPlaneClient} hands it on. Not copied when an {@link EntryList}.
+     * service named once, as the control-plane client hands it on. Not copied when an {@link EntryList}.
      */
     public void controlPlaneChanged(List<ServiceEntry> entries) {
         synchronized (lock) {

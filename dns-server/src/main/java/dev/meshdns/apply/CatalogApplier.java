@@ -1,4 +1,4 @@
-package dev.meshdns;
+package dev.meshdns.apply;
 
 import dev.meshdns.admin.Metrics;
 import dev.meshdns.admin.Readiness;
@@ -29,17 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the current catalog into a published NameTable: VIPs made durable first (both families),
- * then the table built aside and swapped in with one volatile write. A change of a few services
- * after a clean apply is patched in: only those services' VIPs are claimed or released and only
- * their names are replaced ({@link LiveTable}), so one change costs about the same in a catalog of
- * 100,000; anything a patch cannot decide alone (pins, clashes, failures, another replica's
- * changes) falls back to the full apply. When the store is down the services that hold a VIP keep
- * answering and new ones answer SERVFAIL until it is back. Any failure keeps the previous table.
- * Each apply says when it should be retried (a quarantine ending, or the store coming back).
- * Confined to the {@code meshdns-vip-store} thread.
+ * Turns the current catalog into a published NameTable, VIPs made durable first: a change of a few
+ * services after a clean apply is patched in ({@link #applyPatch}), anything else is applied in full
+ * ({@link #applyFull}). Any failure keeps the previous table; each apply returns when it should be
+ * retried (a quarantine ending, the store coming back). Confined to the {@code meshdns-vip-store} thread.
  */
-final class CatalogApplier {
+public final class CatalogApplier {
     static final Duration STORE_RETRY = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(CatalogApplier.class);
     private static final int MAX_NAMED_FAILURES = 50;
@@ -64,7 +59,7 @@ final class CatalogApplier {
     private LiveTable live;
     private final AppliedEntries applied = new AppliedEntries();
 
-    CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
+    public CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
                    AtomicReference<Readiness> readiness, Metrics metrics, Clock clock) {
         this.spec = spec;
         this.v4 = v4;
@@ -76,14 +71,14 @@ final class CatalogApplier {
         this.vipPatch = new VipPatch(v4, v6);
     }
 
-    /** Applies a new catalog; returns when to apply again, if ever (see {@link #reapply}). Never throws. */
-    Optional<Instant> apply(Catalog catalog) {
+    /** Applies a new catalog, as a patch when it can; returns when to apply again, if ever. Never throws. */
+    public Optional<Instant> apply(Catalog catalog) {
         current = catalog;
-        return patch(catalog.entries()) ? Optional.empty() : reapply();
+        return applyPatch(catalog.entries()) ? Optional.empty() : applyFull();
     }
 
     /** Picks up other writers' changes; applies again when there were any. Never throws. */
-    Optional<Instant> refresh() {
+    public Optional<Instant> refresh() {
         if (current == null) {
             return Optional.empty();
         }
@@ -94,7 +89,7 @@ final class CatalogApplier {
                 log.debug("other writers' VIP changes leave every answered VIP as it is");
                 return Optional.empty();
             }
-            return changed ? reapply() : Optional.empty();
+            return changed ? applyFull() : Optional.empty();
         } catch (IOException | RuntimeException e) {
             metrics.vipStoreError();
             log.warn("reading VIP changes from the store failed: {}", e.getMessage());
@@ -102,8 +97,12 @@ final class CatalogApplier {
         }
     }
 
-    /** Applies the current catalog again (a retry). Never throws. */
-    Optional<Instant> reapply() {
+    /**
+     * Applies the current catalog in full: both families' VIPs synced with the store (durable before
+     * anything is published; with the store down, held VIPs keep answering and new services answer
+     * SERVFAIL), the table built whole and published. Also the retry. Never throws.
+     */
+    public Optional<Instant> applyFull() {
         if (current == null) {
             return Optional.empty();
         }
@@ -168,7 +167,7 @@ final class CatalogApplier {
      * false when the full apply must run (nothing was published; VIPs made durable on the way stay
      * durable and are found again by it). Never throws.
      */
-    private boolean patch(List<ServiceEntry> entries) {
+    private boolean applyPatch(List<ServiceEntry> entries) {
         if (live == null) {
             return false;
         }
@@ -227,7 +226,7 @@ final class CatalogApplier {
     }
 
     /** The addresses answered now, service to VIPs, unordered, for the debug view. Any thread. */
-    Map<String, ServiceVips> published() {
+    public Map<String, ServiceVips> published() {
         return published;
     }
 

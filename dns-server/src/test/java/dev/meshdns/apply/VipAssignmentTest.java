@@ -1,4 +1,4 @@
-package dev.meshdns;
+package dev.meshdns.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.meshdns.sync;
+package dev.meshdns.sync.serve;
 
 import dev.meshdns.sync.v1.AllocationsUpdate;
 import dev.meshdns.sync.v1.VipAllocation;

@@ -1,4 +1,4 @@
-package dev.meshdns;
+package dev.meshdns.apply;
 
 import dev.meshdns.vip.AllocationResult;
 import dev.meshdns.vip.VipAllocator;
@@ -15,7 +15,7 @@ import java.util.Set;
  * is tested without a store; {@link #NONE} stands for a family without a pool (pins only). Same
  * confinement as {@link VipAllocator}: the {@code meshdns-vip-store} thread only.
  */
-interface VipSource {
+public interface VipSource {
 
     /** No pool: nothing is allocated, nothing fails, pins are the only addresses. */
     VipSource NONE = new VipSource() {

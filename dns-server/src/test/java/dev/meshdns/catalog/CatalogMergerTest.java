@@ -1,9 +1,7 @@
-package dev.meshdns.sync;
+package dev.meshdns.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meshdns.catalog.Catalog;
-import dev.meshdns.catalog.ServiceEntry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.meshdns;
+package dev.meshdns.apply;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.AllocationResult;

@@ -1,0 +1,45 @@
+package dev.meshdns.sync.serve;
+
+import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * The gRPC server mesh-dns runs on {@code --grpc-listen}, with the services it serves (today
+ * {@code meshdns.v1.VipService}). Thread-safe.
+ */
+public final class GrpcEndpoint implements Closeable {
+    private final Server server;
+
+    private GrpcEndpoint(Server server) {
+        this.server = server;
+    }
+
+    /** Listens on {@code listen} (port 0 picks a free port) with these services. */
+    public static GrpcEndpoint start(InetSocketAddress listen, BindableService... services) throws IOException {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(listen, InsecureServerCredentials.create());
+        for (BindableService service : services) {
+            builder.addService(service);
+        }
+        try {
+            return new GrpcEndpoint(builder.build().start());
+        } catch (IOException e) {
+            throw new IOException("cannot listen on grpc " + listen + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where it listens (the real port when port 0 was configured). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getListenSockets().get(0);
+    }
+
+    /** Stops at once: open watches end. Idempotent. */
+    @Override
+    public void close() {
+        server.shutdownNow();
+    }
+}
