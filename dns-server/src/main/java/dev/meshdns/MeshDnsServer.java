@@ -108,7 +108,8 @@ public final class MeshDnsServer implements Closeable {
                     merger::controlPlaneChanged);
         }
         if (config.catalogFile() != null) {
-            watcher = new CatalogWatcher(config.catalogFile(), merger::fileChanged);
+            watcher = new CatalogWatcher(config.catalogFile(), CatalogWatcher.Listener.of(merger::fileChanged,
+                    rejected -> metrics.catalogReload(Metrics.Reload.REJECTED)));
             watcher.start();
         }
         storeThread.call(() -> null); // the first catalog, if any, is applied once this returns

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,25 @@ public final class CatalogWatcher implements Closeable {
     @FunctionalInterface
     public interface Listener {
         void catalogChanged(Catalog catalog);
+
+        /** A changed file that was rejected as a whole (not YAML, no {@code services:}); the previous catalog stays. */
+        default void catalogRejected(String reason) {
+        }
+
+        /** A listener of both events. */
+        static Listener of(Consumer<Catalog> changed, Consumer<String> rejected) {
+            return new Listener() {
+                @Override
+                public void catalogChanged(Catalog catalog) {
+                    changed.accept(catalog);
+                }
+
+                @Override
+                public void catalogRejected(String reason) {
+                    rejected.accept(reason);
+                }
+            };
+        }
     }
 
     private record Stamp(FileTime modified, long size, Object fileKey) {
@@ -131,6 +151,7 @@ public final class CatalogWatcher implements Closeable {
             catalog = CatalogFile.parse(new String(content, StandardCharsets.UTF_8));
         } catch (CatalogException e) {
             log.error("catalog file {} rejected, keeping the previous catalog: {}", file, e.getMessage());
+            listener.catalogRejected(e.getMessage());
             return false;
         }
         catalog.problems().forEach(problem -> log.warn("{}: {}", file, problem));

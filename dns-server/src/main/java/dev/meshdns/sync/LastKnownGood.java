@@ -30,16 +30,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control-plane entries last applied, kept in {@code control-plane-catalog.json} in the data
- * dir so that a restart while the control plane is away still serves every name (and resumes the
- * stream with their versions). Written whole, {@link ControlPlaneClient#SAVE_DELAY} after applied
- * responses (so it may lag the served entries by that much) and on close: a temp file, fsync,
- * atomic rename, fsync of the directory, so a crash leaves the old or the new file, never a mix.
- * Read back (streamed, with gson) through the catalog's own validation. Format:
- * <pre>{"format":1,"resources":[{"name":"backend","version":"7","service":"backend",
- *   "hostnames":["backend.shop.example"],"vip":"240.0.0.9","vip6":null,"ports":[8080]}]}</pre>
- * Not thread-safe: used by the {@code meshdns-sync} thread only. Not final so that tests can
- * record the saves.
+ * dir so that a restart while the control plane is away still serves every name and resumes the
+ * stream with their versions. Not thread-safe: used by the {@code meshdns-sync} thread only; not
+ * final so that tests can record the saves.
  */
+// Written whole (temp file, fsync, atomic rename, fsync of the directory: a crash leaves the old or
+// the new file, never a mix), SAVE_DELAY after applied responses and on close, so it may lag the
+// served entries by that much. Read back streamed with gson, through the catalog's own validation.
+// Format version 1:
+//   {"format":1,"resources":[{"name":"backend","version":"7","service":"backend",
+//     "hostnames":["backend.shop.example"],"vip":"240.0.0.9","vip6":null,"ports":[8080]}]}
 class LastKnownGood {
     static final String FILE_NAME = "control-plane-catalog.json";
     static final int FORMAT = 1;

@@ -77,6 +77,22 @@ class CatalogWatcherTest {
     }
 
     @Test
+    void brokenFileIsReportedRejectedWithWhy() throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        write(file, "services: [{service: a}]", 1);
+        List<String> rejected = new ArrayList<>();
+        CatalogWatcher watcher = new CatalogWatcher(file, CatalogWatcher.Listener.of(delivered::add, rejected::add));
+        watcher.loadNow();
+
+        write(file, "no services here: true", 2);
+        watcher.poll();
+        watcher.poll();
+
+        assertThat(delivered).hasSize(1);
+        assertThat(rejected).singleElement().asString().contains("services");
+    }
+
+    @Test
     void deletedFileKeepsTheLastCatalogAndItsReturnIsLoaded() throws IOException {
         Path file = dir.resolve("catalog.yaml");
         write(file, "services: [{service: a}]", 1);

@@ -118,6 +118,8 @@ class CatalogReloadIT {
             assertThat(Replies.vipOf(dns.query("beforebreak.mesh.", Type.A))).isEqualTo(vip);
             assertThat(dns.query("backend.mesh.", Type.A)).hasRcode(Rcode.NOERROR);
         }
+        assertThat(server.admin().metrics().value("meshdns_catalog_reloads_total{result=\"rejected\"}"))
+                .as("the rejected file is counted").isGreaterThanOrEqualTo(1);
         Catalog.example().withService("afterbreak").writeTo(catalog);
         assertThat(awaitRcode("afterbreak.mesh.", Rcode.NOERROR)).as("a fixed file is loaded again").hasRcode(Rcode.NOERROR);
     }

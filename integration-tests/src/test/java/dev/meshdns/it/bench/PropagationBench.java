@@ -27,7 +27,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
- * Propagation benchmark of issue 4, not part of the build (failsafe runs only *IT classes): an
+ * Propagation benchmark (control plane to answered name), not part of the build (failsafe runs only *IT classes): an
  * embedded {@link MeshDnsControlPlane} serving 100,000 entries (mesh-dns allocates their VIPs) to a
  * mesh-dns started as a separate process, fed by the control plane alone. Measures (1) the full
  * initial sync: from launching mesh-dns until /ready is 200 and a sample of 1,000 names (the first

@@ -24,7 +24,7 @@ public final class Catalog {
         return new Catalog(List.of());
     }
 
-    /** The catalog of the issue: backend, frontend_kong_svc_80, httpbin (httpbin.org, pinned 240.0.0.100). */
+    /** The README example catalog: backend, frontend_kong_svc_80, httpbin (httpbin.org, pinned 240.0.0.100). */
     public static Catalog example() {
         return empty()
                 .withService("backend")
