@@ -65,12 +65,12 @@ public class ResolverBenchmark {
 
     @Benchmark
     public int hit() {
-        return Resolver.answer(hit, hit.length, false, table, out);
+        return Resolver.answer(hit, hit.length, false, false, table, out);
     }
 
     @Benchmark
     public int nxdomain() {
-        return Resolver.answer(miss, miss.length, false, table, out);
+        return Resolver.answer(miss, miss.length, false, false, table, out);
     }
 
     @Benchmark

@@ -33,6 +33,11 @@ import dev.meshdns.table.Zone;
 public final class Resolver {
     /** Returned instead of a length when the query must be dropped (no reply at all). */
     public static final int DROP = -1;
+    /**
+     * Returned instead of a length when the name is not the server's to answer and forwarding is on:
+     * the caller forwards the query upstream, or answers {@link #refused} when the client may not recurse.
+     */
+    public static final int FORWARD = -2;
     /** Size an {@code out} buffer must have: the largest TCP reply. */
     public static final int MAX_REPLY = Wire.MAX_MESSAGE;
 
@@ -41,11 +46,16 @@ public final class Resolver {
 
     /**
      * Answers one DNS message. Reads {@code query[0..length)}, writes the reply into {@code out}
-     * (at least {@link #MAX_REPLY} bytes) and returns its length, or {@link #DROP}.
+     * (at least {@link #MAX_REPLY} bytes) and returns its length, {@link #DROP}, or (only with
+     * {@code forwarding}) {@link #FORWARD}.
      *
      * @param tcp true over TCP (no 512/1232 size limit, never truncated)
+     * @param forwarding true when names that are not the server's go upstream: then they, and at an
+     *     entry's hostname outside the zone every type but A, AAAA and ANY and every name below it,
+     *     are {@link #FORWARD}; false: REFUSED, and such hostnames are answered as zones of their own
      */
-    public static int answer(byte[] query, int length, boolean tcp, NameTable table, byte[] out) {
+    public static int answer(byte[] query, int length, boolean tcp, boolean forwarding, NameTable table,
+                             byte[] out) {
         if (length < HEADER || (query[2] & 0x80) != 0) {
             return DROP; // too short to answer, or a response: never reflect
         }
@@ -73,13 +83,29 @@ public final class Resolver {
         if (u16(query, nameEnd + 2) != CLASS_IN || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
             return write(query, out, ctx, REFUSED, false, null, 0, null);
         }
-        return lookup(query, out, ctx, nameEnd, qtype, table);
+        return lookup(query, out, ctx, nameEnd, qtype, forwarding, table);
     }
 
-    private static int lookup(byte[] query, byte[] out, long ctx, int nameEnd, int qtype, NameTable table) {
+    /**
+     * The REFUSED reply (RA=0) for a query {@link #answer} returned {@link #FORWARD} for, when the
+     * client may not recurse: never an open resolver.
+     */
+    public static int refused(byte[] query, int length, boolean tcp, byte[] out) {
+        int questionEnd = questionNameEnd(query, length) + 4;
+        int additional = u16(query, 10);
+        long edns = additional == 0 ? QueryState.ABSENT : Edns.parse(query, questionEnd, length, additional);
+        return write(query, out, QueryState.of(edns, questionEnd, tcp), REFUSED, false, null, 0, null);
+    }
+
+    private static int lookup(byte[] query, byte[] out, long ctx, int nameEnd, int qtype, boolean forwarding,
+                              NameTable table) {
         Node node = table.find(query, HEADER, nameEnd, WireName.hash(query, HEADER, nameEnd));
         if (node != null) {
             Zone zone = node.zone();
+            if (forwarding && zone.hostApex() && (node.isEmptyNonTerminal() || !hostAddressType(qtype))) {
+                // The mesh takes over only the addresses of a host outside its zone; the rest is the host's own.
+                return FORWARD;
+            }
             if (!zone.ready()) {
                 return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED);
             }
@@ -97,13 +123,20 @@ public final class Resolver {
             Node ancestor = table.find(query, pos, nameEnd, WireName.hash(query, pos, nameEnd));
             if (ancestor != null) {
                 Zone zone = ancestor.zone();
+                if (forwarding && zone.hostApex()) {
+                    return FORWARD;
+                }
                 if (!zone.ready()) {
                     return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED);
                 }
                 return write(query, out, ctx, NXDOMAIN, true, null, 0, zone.soaAuthority());
             }
         }
-        return write(query, out, ctx, REFUSED, false, null, 0, null); // not ours, and forwarding is off
+        return forwarding ? FORWARD : write(query, out, ctx, REFUSED, false, null, 0, null); // not ours
+    }
+
+    private static boolean hostAddressType(int qtype) {
+        return qtype == TYPE_A || qtype == Wire.TYPE_AAAA || qtype == TYPE_ANY;
     }
 
     /** Minimal ANY (RFC 8482): one RRset, the address when there is one. */

@@ -38,7 +38,7 @@ public final class Node {
     }
 
     /** True for an empty non-terminal: a name with no records of its own, only names below it. */
-    boolean isEmptyNonTerminal() {
+    public boolean isEmptyNonTerminal() {
         return owner == null && types.length == 0 && unavailableTypes.length == 0;
     }
 

@@ -29,7 +29,7 @@ public final class Zone {
     }
 
     /** True when an entry's out-of-zone hostname is the apex (not the mesh zone or a reverse zone). */
-    boolean hostApex() {
+    public boolean hostApex() {
         return hostApex;
     }
 

@@ -20,6 +20,6 @@ public interface Answerer {
 
     /** Answers with the {@link Resolver} and the table current at the time of each query. */
     static Answerer resolving(Supplier<NameTable> tables) {
-        return (query, length, tcp, out) -> Resolver.answer(query, length, tcp, tables.get(), out);
+        return (query, length, tcp, out) -> Resolver.answer(query, length, tcp, false, tables.get(), out);
     }
 }

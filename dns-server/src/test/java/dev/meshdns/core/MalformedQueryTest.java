@@ -104,8 +104,12 @@ class MalformedQueryTest {
                     q[random.nextInt(q.length)] = (byte) random.nextInt(256);
                 }
             }
-            int len = Resolver.answer(q, q.length, random.nextBoolean(), TABLE, out);
-            assertThat(len).isBetween(Resolver.DROP, Resolver.MAX_REPLY);
+            boolean tcp = random.nextBoolean();
+            int len = Resolver.answer(q, q.length, tcp, random.nextBoolean(), TABLE, out);
+            assertThat(len).isBetween(Resolver.FORWARD, Resolver.MAX_REPLY);
+            if (len == Resolver.FORWARD) {
+                assertThat(Resolver.refused(q, q.length, tcp, out)).isBetween(12, Resolver.MAX_REPLY);
+            }
         }
     }
 

@@ -35,9 +35,24 @@ final class Queries {
         return run(table, query, true);
     }
 
+    /** What a server with forwarding on does with the query over UDP: a reply, or FORWARD (null reply). */
+    static int forwarding(NameTable table, byte[] query) {
+        return Resolver.answer(query, query.length, false, true, table, new byte[Resolver.MAX_REPLY]);
+    }
+
+    /** The reply of a server with forwarding on, over UDP; fails when the query would be forwarded. */
+    static byte[] udpForwarding(NameTable table, byte[] query) {
+        byte[] out = new byte[Resolver.MAX_REPLY];
+        int len = Resolver.answer(query, query.length, false, true, table, out);
+        if (len == Resolver.FORWARD) {
+            throw new AssertionError("forwarded instead of answered");
+        }
+        return len == Resolver.DROP ? null : Arrays.copyOf(out, len);
+    }
+
     private static byte[] run(NameTable table, byte[] query, boolean tcp) {
         byte[] out = new byte[Resolver.MAX_REPLY];
-        int len = Resolver.answer(query, query.length, tcp, table, out);
+        int len = Resolver.answer(query, query.length, tcp, false, table, out);
         return len == Resolver.DROP ? null : Arrays.copyOf(out, len);
     }
 }

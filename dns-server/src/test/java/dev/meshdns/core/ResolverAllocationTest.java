@@ -34,7 +34,7 @@ class ResolverAllocationTest {
     private static void run(byte[][] queries, byte[] out) {
         for (int i = 0; i < QUERIES; i++) {
             for (byte[] q : queries) {
-                Resolver.answer(q, q.length, false, TABLE, out);
+                Resolver.answer(q, q.length, false, false, TABLE, out);
             }
         }
     }
