@@ -9,6 +9,7 @@ import dev.meshdns.catalog.Catalog;
 import dev.meshdns.catalog.CatalogWatcher;
 import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
+import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ServiceVips;
 import dev.meshdns.sync.AllocationWatchService;
@@ -105,7 +106,7 @@ public final class MeshDnsServer implements Closeable {
     private void startAll() throws IOException {
         ZoneSpec spec = new ZoneSpec(config.zone(), config.ttlSeconds(), config.vipCidr(), config.vip6Cidr(),
                 config.aaaaIpv4Mapped());
-        tables.set(NameTable.notReady(spec));
+        tables.set(LiveTable.notReady(spec));
         transport = DnsTransport.bind(config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
                 config.maxTcpConnections(), config.maxTcpConnectionsPerSource()),
                 new CountingAnswerer(Answerer.resolving(tables::get), metrics));

@@ -65,6 +65,14 @@ public final class LiveTable {
         return builder.build();
     }
 
+    /**
+     * The table before the first catalog is loaded: zone names answer SERVFAIL. A bare NameTable:
+     * nothing patches it, the first catalog is a full {@link #build}.
+     */
+    public static NameTable notReady(ZoneSpec spec) {
+        return new NameTableBuilder(spec, false).build().table();
+    }
+
     public NameTable table() {
         return table;
     }

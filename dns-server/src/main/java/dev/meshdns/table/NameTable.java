@@ -1,10 +1,6 @@
 package dev.meshdns.table;
 
-import dev.meshdns.catalog.ServiceEntry;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -210,34 +206,6 @@ public final class NameTable {
                 }
             }
         }
-    }
-
-    /** The table before the first catalog is loaded: zone names answer SERVFAIL. */
-    public static NameTable notReady(ZoneSpec spec) {
-        return new NameTableBuilder(spec, false).build().table();
-    }
-
-    /**
-     * Builds the table for these entries with the addresses of each service; an entry missing
-     * from {@code vips} is left out. Name collisions are left out and listed in {@link #problems}.
-     */
-    public static NameTable build(ZoneSpec spec, List<ServiceEntry> entries, Map<String, ServiceVips> vips) {
-        return LiveTable.build(spec, entries, vips).table();
-    }
-
-    /**
-     * IPv4 only: {@code vips} maps a service to its IPv4 VIP; a service in {@code unallocated} has
-     * none and its names answer SERVFAIL with the reason instead of a made-up address.
-     */
-    public static NameTable build(ZoneSpec spec, List<ServiceEntry> entries, Map<String, InetAddress> vips,
-                                  Map<String, String> unallocated) {
-        Map<String, ServiceVips> all = new HashMap<>();
-        for (ServiceEntry entry : entries) {
-            InetAddress v4 = vips.get(entry.service());
-            all.put(entry.service(), new ServiceVips(v4 instanceof Inet4Address a ? a : null, null,
-                    unallocated.get(entry.service()), null));
-        }
-        return build(spec, entries, all);
     }
 
     /**

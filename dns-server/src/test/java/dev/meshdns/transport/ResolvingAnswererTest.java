@@ -3,6 +3,7 @@ package dev.meshdns.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.core.Resolver;
+import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ZoneSpec;
 import dev.meshdns.vip.Cidr;
@@ -32,7 +33,7 @@ class ResolvingAnswererTest {
     @BeforeEach
     void notReadyTable() throws Exception {
         try {
-            NameTable table = NameTable.notReady(new ZoneSpec("mesh", 30,
+            NameTable table = LiveTable.notReady(new ZoneSpec("mesh", 30,
                     new Cidr(InetAddress.getByName("240.0.0.0"), 4)));
             answerer = Answerer.resolving(() -> table);
             answerer.answer(QUERY, QUERY.length, false, new byte[Resolver.MAX_REPLY]);
