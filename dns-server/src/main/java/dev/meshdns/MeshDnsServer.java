@@ -17,7 +17,6 @@ import dev.meshdns.sync.CatalogMerger;
 import dev.meshdns.sync.ControlPlaneClient;
 import dev.meshdns.table.ZoneSpec;
 import dev.meshdns.transport.Answerer;
-import dev.meshdns.transport.CountingAnswerer;
 import dev.meshdns.transport.DnsTransport;
 import dev.meshdns.transport.TcpLimits;
 import dev.meshdns.vip.Cidr;
@@ -109,7 +108,7 @@ public final class MeshDnsServer implements Closeable {
         tables.set(LiveTable.notReady(spec));
         transport = DnsTransport.bind(config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
                 config.maxTcpConnections(), config.maxTcpConnectionsPerSource()),
-                new CountingAnswerer(Answerer.resolving(tables::get), metrics));
+                Answerer.resolving(tables::get), metrics);
         log.info("dns transport {}: udp {}, tcp {}", transport.kindName(), transport.udpAddress(),
                 transport.tcpAddress());
         admin = AdminServer.start(config.adminListen(), metrics, readiness::get,
