@@ -46,9 +46,9 @@ public final class DnsTransport implements Closeable {
     private DnsTransport(TransportKind kind) {
         this.kind = kind;
         int udpThreads = kind.epoll() ? Runtime.getRuntime().availableProcessors() : 1;
-        this.udpGroup = new MultiThreadIoEventLoopGroup(udpThreads, new NamedThreadFactory("meshdns-udp"),
+        this.udpGroup = new MultiThreadIoEventLoopGroup(udpThreads, NamedThreadFactory.eventLoops("meshdns-udp"),
                 kind.ioHandlers().get());
-        this.tcpGroup = new MultiThreadIoEventLoopGroup(TCP_THREADS, new NamedThreadFactory("meshdns-tcp"),
+        this.tcpGroup = new MultiThreadIoEventLoopGroup(TCP_THREADS, NamedThreadFactory.eventLoops("meshdns-tcp"),
                 kind.ioHandlers().get());
     }
 
