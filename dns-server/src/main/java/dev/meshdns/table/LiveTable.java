@@ -71,6 +71,7 @@ public final class LiveTable {
         return new NameTableBuilder(spec, false).build().table();
     }
 
+    /** The table to publish; a later patch never writes it. */
     public NameTable table() {
         return table;
     }
