@@ -14,10 +14,10 @@ import dev.meshdns.config.StoreKind;
 import dev.meshdns.sync.ControlPlaneClient;
 import dev.meshdns.sync.serve.AllocationWatchService;
 import dev.meshdns.sync.serve.GrpcEndpoint;
+import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ZoneSpec;
 import dev.meshdns.transport.Answerer;
-import dev.meshdns.transport.CountingAnswerer;
 import dev.meshdns.transport.DnsTransport;
 import dev.meshdns.transport.TcpLimits;
 import dev.meshdns.vip.Cidr;
@@ -85,10 +85,10 @@ public final class MeshDnsServer implements Closeable {
     private void startAll() throws IOException {
         ZoneSpec spec = new ZoneSpec(config.zone(), config.ttlSeconds(), config.vipCidr(), config.vip6Cidr(),
                 config.aaaaIpv4Mapped());
-        tables.set(NameTable.notReady(spec));
+        tables.set(LiveTable.notReady(spec));
         transport = DnsTransport.bind(config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
                 config.maxTcpConnections(), config.maxTcpConnectionsPerSource()),
-                new CountingAnswerer(Answerer.resolving(tables::get), metrics));
+                Answerer.resolving(tables::get), metrics);
         log.info("dns transport {}: udp {}, tcp {}", transport.kindName(), transport.udpAddress(),
                 transport.tcpAddress());
         admin = AdminServer.start(config.adminListen(), metrics, readiness::get,

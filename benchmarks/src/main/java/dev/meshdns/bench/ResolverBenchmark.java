@@ -2,10 +2,13 @@ package dev.meshdns.bench;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.core.Resolver;
+import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
+import dev.meshdns.table.ServiceVips;
 import dev.meshdns.table.WireName;
 import dev.meshdns.table.ZoneSpec;
 import dev.meshdns.vip.Cidr;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -42,7 +45,7 @@ public class ResolverBenchmark {
 
     NameTable table;
     List<ServiceEntry> entries;
-    Map<String, InetAddress> vips;
+    Map<String, ServiceVips> vips;
     ZoneSpec spec;
     byte[] hit;
     byte[] miss;
@@ -56,9 +59,10 @@ public class ResolverBenchmark {
         for (int i = 0; i < services; i++) {
             String tag = "svc-" + i + "_ns-" + (i % 50) + "_svc_80";
             entries.add(ServiceEntry.of(tag));
-            vips.put(tag, InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(0xF0000001 + i).array()));
+            vips.put(tag, ServiceVips.of(
+                    (Inet4Address) InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(0xF0000001 + i).array())));
         }
-        table = NameTable.build(spec, entries, vips, Map.of());
+        table = LiveTable.build(spec, entries, vips).table();
         hit = query("svc-4242.ns-42.svc.80.mesh");
         miss = query("nope-4242.ns-42.svc.80.mesh");
     }
@@ -78,8 +82,8 @@ public class ResolverBenchmark {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 3)
     @Measurement(iterations = 5)
-    public NameTable buildTable() {
-        return NameTable.build(spec, entries, vips, Map.of());
+    public LiveTable buildTable() {
+        return LiveTable.build(spec, entries, vips);
     }
 
     private static byte[] query(String name) {

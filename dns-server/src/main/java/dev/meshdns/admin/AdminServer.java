@@ -2,6 +2,7 @@ package dev.meshdns.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.meshdns.transport.NamedThreadFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,10 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +69,7 @@ public final class AdminServer implements Closeable {
                     + metrics.registry().getClass().getName());
         }
         HttpServer http = HttpServer.create(listen, 0);
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, threadFactory());
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, NamedThreadFactory.daemon("meshdns-admin"));
         AdminServer server = new AdminServer(http, executor, metrics, readiness, views);
         http.setExecutor(executor);
         http.createContext("/", server::handle);
@@ -168,15 +167,6 @@ public final class AdminServer implements Closeable {
                 out.write(body);
             }
         }
-    }
-
-    private static ThreadFactory threadFactory() {
-        AtomicInteger next = new AtomicInteger(1);
-        return task -> {
-            Thread thread = new Thread(task, "meshdns-admin-" + next.getAndIncrement());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private enum Endpoint {

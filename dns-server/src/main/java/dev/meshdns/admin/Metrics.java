@@ -16,13 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The one catalogue of mesh-dns metrics: every metric name and tag lives here, in base units, with
  * bounded tags only (never a query name or a client address). Counting on the query path
- * ({@link #response}, {@link #dropped}) indexes counters registered up front, so it allocates
- * nothing and takes no lock. Thread-safe: every method may be called from any thread.
+ * ({@link #response}, {@link #dropped}, {@link #answerFailed}) indexes counters registered up front,
+ * so it allocates nothing and takes no lock. Thread-safe: every method may be called from any thread.
  */
 public final class Metrics {
-    /** Transport index for UDP, as passed to {@link #response} and {@link #dropped}. */
+    /** Transport index for UDP, as passed to {@link #response}, {@link #dropped} and {@link #answerFailed}. */
     public static final int UDP = 0;
-    /** Transport index for TCP, as passed to {@link #response} and {@link #dropped}. */
+    /** Transport index for TCP, as passed to {@link #response}, {@link #dropped} and {@link #answerFailed}. */
     public static final int TCP = 1;
     /** Content type of {@link #writePrometheusText}: the Prometheus text format 0.0.4. */
     public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -48,6 +48,7 @@ public final class Metrics {
     private final Counter[] otherResponses = new Counter[TRANSPORTS.length];
     private final Counter[] requests = new Counter[TRANSPORTS.length];
     private final Counter[] dropped = new Counter[TRANSPORTS.length];
+    private final Counter[] answerFailures = new Counter[TRANSPORTS.length];
     private final Counter[] reloads = new Counter[Reload.values().length];
     private final Counter patchedApplies;
     private final Counter fullApplies;
@@ -70,6 +71,9 @@ public final class Metrics {
                     .tag("transport", transport).register(registry);
             dropped[t] = Counter.builder("meshdns.dns.dropped")
                     .description("Datagrams and messages dropped unanswered: short, malformed or QR=1")
+                    .tag("transport", transport).register(registry);
+            answerFailures[t] = Counter.builder("meshdns.dns.answer.failures")
+                    .description("Queries dropped unanswered because answering them failed (a bug; logged)")
                     .tag("transport", transport).register(registry);
             otherResponses[t] = responseCounter(transport, OTHER);
             for (int rcode = 0; rcode < RCODES; rcode++) {
@@ -153,6 +157,14 @@ public final class Metrics {
     /** Counts one message dropped unanswered (short, malformed, QR=1). Hot path: no allocation. */
     public void dropped(int transport) {
         dropped[transport].increment();
+    }
+
+    /**
+     * Counts one query dropped because answering it threw (counted here only, not as dropped: a
+     * failure is a bug to alert on, a drop is bad input). Hot path: no allocation.
+     */
+    public void answerFailed(int transport) {
+        answerFailures[transport].increment();
     }
 
     /** Counts one catalog change by its outcome. */

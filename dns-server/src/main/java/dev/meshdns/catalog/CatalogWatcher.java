@@ -1,5 +1,6 @@
 package dev.meshdns.catalog;
 
+import dev.meshdns.transport.NamedThreadFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ public final class CatalogWatcher implements Closeable {
                 throw new IllegalStateException("already started");
             }
             loadNow();
-            poller = Executors.newSingleThreadScheduledExecutor(CatalogWatcher::thread);
+            poller = Executors.newSingleThreadScheduledExecutor(NamedThreadFactory.single("meshdns-catalog"));
             long millis = INTERVAL.toMillis();
             poller.scheduleWithFixedDelay(this::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
         }
@@ -195,11 +196,5 @@ public final class CatalogWatcher implements Closeable {
             // A failing listener must not end the schedule: the next change gets another chance.
             log.error("catalog listener failed", e);
         }
-    }
-
-    private static Thread thread(Runnable task) {
-        Thread thread = new Thread(task, "meshdns-catalog");
-        thread.setDaemon(true);
-        return thread;
     }
 }

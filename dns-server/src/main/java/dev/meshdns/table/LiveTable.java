@@ -14,22 +14,20 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A published {@link NameTable} together with what it takes to change a few services without
- * building it again: the names each service owns, how many owned names lie below each name (so
- * empty non-terminals come and go with them), the ancestors of out-of-zone host apexes, and the
- * services caught in a name clash. A patch gives exactly the table a full build of the new catalog
- * would give (the SOA serial aside: zones the patch keeps keep theirs); where that would take
- * reasoning about catalog order or re-cutting zones (a clash, a host apex that still has names
- * below it, a new apex above an existing one), it declines and the caller builds in full. The
- * table is immutable; the index is not: confined to the thread that applies catalogs, and only the
- * instance a successful patch returns may be used afterwards.
+ * A {@link NameTable} with the index it takes to change a few services without building it again,
+ * and the one way to build a table ({@link #build}, {@link #notReady}). Not thread-safe: the table
+ * is immutable but the index is not; it is confined to the thread that applies catalogs, and only
+ * the instance a successful patch returns may be used afterwards.
  */
 public final class LiveTable {
     private final ZoneSpec spec;
     private final NameTable table;
     private final Map<String, Footprint> owned;
+    /** Per name, how many owned names lie below it: empty non-terminals come and go with them. */
     private final Map<WireKey, int[]> below;
+    /** Per name, how many out-of-zone host apexes lie below it. */
     private final Map<WireKey, int[]> apexAncestors;
+    /** Services in a name clash or named by two entries: who wins depends on catalog order, so never patched. */
     private final Set<String> contested;
 
     /** The names a service owns: its entry names, then its PTR names. */
@@ -65,13 +63,24 @@ public final class LiveTable {
         return builder.build();
     }
 
+    /**
+     * The table before the first catalog is loaded: zone names answer SERVFAIL. A bare NameTable:
+     * nothing patches it, the first catalog is a full {@link #build}.
+     */
+    public static NameTable notReady(ZoneSpec spec) {
+        return new NameTableBuilder(spec, false).build().table();
+    }
+
+    /** The table to publish; a later patch never writes it. */
     public NameTable table() {
         return table;
     }
 
     /**
      * The table with these services changed (each service at most once), or empty when the change
-     * needs a full build. Empty leaves this instance as it was.
+     * needs a full build. A patch gives exactly the table a full build of the new catalog would
+     * give, the SOA serial aside (zones the patch keeps keep theirs); where that takes reasoning
+     * about catalog order or re-cutting zones, it declines. Empty leaves this instance as it was.
      */
     public Optional<LiveTable> patch(List<Change> changes) {
         return new Patch().run(changes);

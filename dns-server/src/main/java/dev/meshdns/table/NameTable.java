@@ -1,22 +1,20 @@
 package dev.meshdns.table;
 
-import dev.meshdns.catalog.ServiceEntry;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
- * Immutable snapshot of every name the server answers, keyed by lower-case wire name, with the
- * answers prepared when it is built. An open-addressing table (linear probing) cut into segments of
- * at most {@value #SEGMENT_SLOTS} slots, so that a patch copies only the segments it writes and a
- * one-service change leaves a few hundred kilobytes of garbage, not the whole table. Lookups compare
- * the query's bytes in place (case-folded), so a hit allocates nothing. Thread-safe: built aside,
- * published with one volatile write, never written after.
+ * Immutable snapshot of every name the server answers, keyed by lower-case wire name, with its
+ * answers prepared; {@link LiveTable} builds and patches it. Thread-safe: built aside, published
+ * with one volatile write, never written after.
  */
 public final class NameTable {
+    // An open-addressing table (linear probing) cut into segments of at most SEGMENT_SLOTS slots,
+    // so that a patch copies only the segments it writes: a one-service change leaves a few hundred
+    // kilobytes of garbage, not the whole table.
     static final int SEGMENT_BITS = 12;
     static final int SEGMENT_SLOTS = 1 << SEGMENT_BITS;
 
@@ -163,7 +161,7 @@ public final class NameTable {
             if (segment.keys[i] == null) {
                 return -1;
             }
-            if (segment.hashes[i] == h && java.util.Arrays.equals(segment.keys[i], key)) {
+            if (segment.hashes[i] == h && Arrays.equals(segment.keys[i], key)) {
                 return slot;
             }
         }
@@ -202,7 +200,7 @@ public final class NameTable {
         return segments.length;
     }
 
-    private void forEachSlot(java.util.function.BiConsumer<byte[], Node> action) {
+    private void forEachSlot(BiConsumer<byte[], Node> action) {
         for (Segment segment : segments) {
             for (int i = 0; i < segment.keys.length; i++) {
                 if (segment.keys[i] != null) {
@@ -212,37 +210,10 @@ public final class NameTable {
         }
     }
 
-    /** The table before the first catalog is loaded: zone names answer SERVFAIL. */
-    public static NameTable notReady(ZoneSpec spec) {
-        return new NameTableBuilder(spec, false).build().table();
-    }
-
-    /**
-     * Builds the table for these entries with the addresses of each service; an entry missing
-     * from {@code vips} is left out. Name collisions are left out and listed in {@link #problems}.
-     */
-    public static NameTable build(ZoneSpec spec, List<ServiceEntry> entries, Map<String, ServiceVips> vips) {
-        return LiveTable.build(spec, entries, vips).table();
-    }
-
-    /**
-     * IPv4 only: {@code vips} maps a service to its IPv4 VIP; a service in {@code unallocated} has
-     * none and its names answer SERVFAIL with the reason instead of a made-up address.
-     */
-    public static NameTable build(ZoneSpec spec, List<ServiceEntry> entries, Map<String, InetAddress> vips,
-                                  Map<String, String> unallocated) {
-        Map<String, ServiceVips> all = new HashMap<>();
-        for (ServiceEntry entry : entries) {
-            InetAddress v4 = vips.get(entry.service());
-            all.put(entry.service(), new ServiceVips(v4 instanceof Inet4Address a ? a : null, null,
-                    unallocated.get(entry.service()), null));
-        }
-        return build(spec, entries, all);
-    }
-
     /**
      * The node for the wire name {@code buf[from..to)} (ending with its zero byte), compared
-     * case-insensitively, or null. {@code hash} is {@link WireName#hash} of the same bytes.
+     * case-insensitively, or null. {@code hash} is {@link WireName#hash} of the same bytes. The
+     * query's bytes are compared in place, so a hit allocates nothing.
      */
     public Node find(byte[] buf, int from, int to, int hash) {
         int len = to - from;

@@ -12,16 +12,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds a {@link LiveTable} from scratch: the names of each entry, the zones they fall in, empty
- * non-terminals, reverse (PTR) names of VIPs inside the pool, and every answer in wire form; and
- * the index a later patch needs (the names each service owns, how many owned names lie below each
- * name, the services in a name clash). Not thread-safe: one builder per build.
+ * Builds a {@link LiveTable} from scratch: every name of the entries with its answers in wire form,
+ * the zones, empty non-terminals and PTR names, and the index a later patch needs. Not thread-safe:
+ * one builder per build; {@link LiveTable#build} and {@link LiveTable#notReady} are its callers.
  */
 final class NameTableBuilder {
     private final TableRecords records;
     private final Map<WireKey, Zone> zones = new HashMap<>();
     private final Map<WireKey, Draft> apexes = new LinkedHashMap<>();
-    private Map<WireKey, Draft> names = apexes; // presized by build() once the entries are known
+    // The constructor's zones go into apexes; build() then presizes names, once the entries are known.
+    private Map<WireKey, Draft> names = apexes;
     private final List<Pending> pending = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final Map<String, LiveTable.Footprint> owned = new HashMap<>();

@@ -3,9 +3,7 @@ package dev.meshdns.table;
 /**
  * One name of a {@link NameTable} and its prepared answers: per record type, the RRset in wire
  * form with the owner written as a compression pointer to the question (offset 12), so a reply is
- * the question followed by these bytes. A type may instead be unavailable (its service has no VIP
- * of that family): it then answers SERVFAIL with a prepared Extended DNS Error. A node without
- * RRsets is an empty non-terminal. Immutable and thread-safe.
+ * the question followed by these bytes. Immutable and thread-safe.
  */
 public final class Node {
     private final Zone zone;
@@ -54,7 +52,8 @@ public final class Node {
 
     /**
      * The Extended DNS Error option (code, length, info-code, text; RFC 8914) to answer with
-     * SERVFAIL when this type exists but has no address, or null when it is not unavailable.
+     * SERVFAIL when this type exists but its service has no VIP of that family, or null when it is
+     * not unavailable.
      */
     public byte[] unavailable(int type) {
         for (int i = 0; i < unavailableTypes.length; i++) {

@@ -5,14 +5,14 @@ import dev.meshdns.core.Resolver;
 
 /**
  * Counts every answer by transport and RCODE (read back from the reply header), and every
- * dropped message, around another {@link Answerer}. Allocates nothing. Thread-safe when the
- * delegate is.
+ * dropped message, around another {@link Answerer}; a throw passes through uncounted (see
+ * {@link DnsTransport#counted}). Allocates nothing. Thread-safe when the delegate is.
  */
-public final class CountingAnswerer implements Answerer {
+final class CountingAnswerer implements Answerer {
     private final Answerer delegate;
     private final Metrics metrics;
 
-    public CountingAnswerer(Answerer delegate, Metrics metrics) {
+    CountingAnswerer(Answerer delegate, Metrics metrics) {
         this.delegate = delegate;
         this.metrics = metrics;
     }

@@ -1,5 +1,6 @@
 package dev.meshdns.transport;
 
+import dev.meshdns.admin.Metrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -20,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DNS listeners: UDP and TCP on one address and port. With epoll, one UDP socket per event
- * loop thread shares the port through SO_REUSEPORT and reads in batches (recvmmsg); with NIO, one
- * UDP socket. Thread-safety: {@link #bind} and {@link #close} from any thread; handlers run on
- * threads {@code meshdns-udp-N} and {@code meshdns-tcp-N}.
+ * The DNS listeners: UDP and TCP on one address and port, every query counted in {@link Metrics}.
+ * With epoll, one UDP socket per event loop thread shares the port through SO_REUSEPORT and reads
+ * in batches (recvmmsg); with NIO, one UDP socket. Thread-safety: {@link #bind} and {@link #close}
+ * from any thread; handlers run on threads {@code meshdns-udp-N} and {@code meshdns-tcp-N}.
  */
 public final class DnsTransport implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(DnsTransport.class);
@@ -45,26 +46,34 @@ public final class DnsTransport implements Closeable {
     private DnsTransport(TransportKind kind) {
         this.kind = kind;
         int udpThreads = kind.epoll() ? Runtime.getRuntime().availableProcessors() : 1;
-        this.udpGroup = new MultiThreadIoEventLoopGroup(udpThreads, new NamedThreadFactory("meshdns-udp"),
+        this.udpGroup = new MultiThreadIoEventLoopGroup(udpThreads, NamedThreadFactory.eventLoops("meshdns-udp"),
                 kind.ioHandlers().get());
-        this.tcpGroup = new MultiThreadIoEventLoopGroup(TCP_THREADS, new NamedThreadFactory("meshdns-tcp"),
+        this.tcpGroup = new MultiThreadIoEventLoopGroup(TCP_THREADS, NamedThreadFactory.eventLoops("meshdns-tcp"),
                 kind.ioHandlers().get());
     }
 
     /**
-     * Binds UDP and TCP to {@code listen}. With port 0, UDP gets a free port and TCP the same
-     * number, retried with another port a few times if TCP finds it taken.
+     * Binds UDP and TCP to {@code listen}, answering with {@code answerer} and counting every query
+     * in {@code metrics}. With port 0, UDP gets a free port and TCP the same number, retried with
+     * another port a few times if TCP finds it taken.
      */
-    public static DnsTransport bind(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer)
-            throws IOException {
+    public static DnsTransport bind(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer,
+                                    Metrics metrics) throws IOException {
         DnsTransport transport = new DnsTransport(TransportKind.detect());
         try {
-            transport.bindBoth(listen, tcpLimits, new GuardedAnswerer(answerer));
+            transport.bindBoth(listen, tcpLimits, counted(answerer, metrics));
             return transport;
         } catch (IOException | RuntimeException e) {
             transport.close();
             throw e;
         }
+    }
+
+    /** The answerer the handlers call: nothing it throws reaches Netty, and every query is counted once. */
+    static Answerer counted(Answerer answerer, Metrics metrics) {
+        // Counting inside the guard: a throw passes the counting uncounted, and the guard counts it
+        // as an answer failure.
+        return new GuardedAnswerer(new CountingAnswerer(answerer, metrics), metrics);
     }
 
     /** Where UDP listens (the real port when 0 was asked for). */

@@ -1,5 +1,6 @@
 package dev.meshdns.transport;
 
+import dev.meshdns.admin.Metrics;
 import dev.meshdns.core.Resolver;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,18 +9,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wraps an {@link Answerer} so that nothing it throws reaches Netty: a failure becomes
- * {@link Resolver#DROP}, is counted, and is logged at most once a minute. Thread-safe.
+ * {@link Resolver#DROP}, is counted as an answer failure, and is logged at most once a minute.
+ * Thread-safe when the delegate is.
  */
 final class GuardedAnswerer implements Answerer {
     private static final Logger log = LoggerFactory.getLogger(GuardedAnswerer.class);
     private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Answerer delegate;
+    private final Metrics metrics;
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
 
-    GuardedAnswerer(Answerer delegate) {
+    GuardedAnswerer(Answerer delegate, Metrics metrics) {
         this.delegate = delegate;
+        this.metrics = metrics;
     }
 
     @Override
@@ -27,14 +31,10 @@ final class GuardedAnswerer implements Answerer {
         try {
             return delegate.answer(query, length, tcp, out);
         } catch (Throwable e) {
+            metrics.answerFailed(tcp ? Metrics.TCP : Metrics.UDP);
             failed(e);
             return Resolver.DROP;
         }
-    }
-
-    /** Failures since start. */
-    long failures() {
-        return failures.get();
     }
 
     private void failed(Throwable e) {

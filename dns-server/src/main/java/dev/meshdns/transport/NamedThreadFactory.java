@@ -4,18 +4,47 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Event loop threads named {@code prefix-1}, {@code prefix-2}, ... Thread-safe. */
-final class NamedThreadFactory implements ThreadFactory {
-    private final String prefix;
+/**
+ * The thread factory of mesh-dns, so every thread has a name: event loops and daemon pools named
+ * {@code prefix-1}, {@code prefix-2}, ..., a single daemon thread named exactly its name.
+ * Thread-safe.
+ */
+public final class NamedThreadFactory implements ThreadFactory {
+    private final String name;
+    private final boolean numbered;
+    private final boolean eventLoop;
     private final AtomicInteger next = new AtomicInteger(1);
 
-    NamedThreadFactory(String prefix) {
-        this.prefix = prefix;
+    private NamedThreadFactory(String name, boolean numbered, boolean eventLoop) {
+        this.name = name;
+        this.numbered = numbered;
+        this.eventLoop = eventLoop;
+    }
+
+    /** Netty event loop threads {@code prefix-N}, not daemon (unless made by a daemon thread). */
+    public static NamedThreadFactory eventLoops(String prefix) {
+        return new NamedThreadFactory(prefix, true, true);
+    }
+
+    /** Daemon threads {@code prefix-N}, for a pool that must not keep the JVM alive. */
+    public static NamedThreadFactory daemon(String prefix) {
+        return new NamedThreadFactory(prefix, true, false);
+    }
+
+    /** Daemon threads named exactly {@code name}, without a number: for a single-thread executor. */
+    public static NamedThreadFactory single(String name) {
+        return new NamedThreadFactory(name, false, false);
     }
 
     @Override
     public Thread newThread(Runnable task) {
-        // FastThreadLocalThread lets Netty's thread-locals (buffer caches, our scratch) take the fast path.
-        return new FastThreadLocalThread(task, prefix + "-" + next.getAndIncrement());
+        String threadName = numbered ? name + "-" + next.getAndIncrement() : name;
+        if (eventLoop) {
+            // FastThreadLocalThread lets Netty's thread-locals (buffer caches, our scratch) take the fast path.
+            return new FastThreadLocalThread(task, threadName);
+        }
+        Thread thread = new Thread(task, threadName);
+        thread.setDaemon(true);
+        return thread;
     }
 }

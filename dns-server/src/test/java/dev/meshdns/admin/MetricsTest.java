@@ -60,6 +60,15 @@ class MetricsTest {
     }
 
     @Test
+    void answerFailuresCountByTransport() throws IOException {
+        metrics.answerFailed(Metrics.UDP);
+
+        assertThat(scrape())
+                .contains("meshdns_dns_answer_failures_total{transport=\"udp\"} 1.0")
+                .contains("meshdns_dns_answer_failures_total{transport=\"tcp\"} 0.0");
+    }
+
+    @Test
     void catalogAndVipMetricsUseBaseUnitsAndBoundedTags() throws IOException {
         metrics.catalogReload(Metrics.Reload.APPLIED);
         metrics.catalogReload(Metrics.Reload.REJECTED);

@@ -8,6 +8,7 @@ import static dev.meshdns.core.ResolverTest.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ServiceVips;
 import dev.meshdns.table.ZoneSpec;
@@ -27,11 +28,11 @@ import org.xbill.DNS.Type;
 class DualStackTest {
     static final ZoneSpec DUAL = new ZoneSpec("mesh", 30, Cidr.parse("240.0.0.0/4"),
             Cidr.parse("fd00:fd00::/64"), false);
-    static final NameTable TABLE = NameTable.build(DUAL,
+    static final NameTable TABLE = LiveTable.build(DUAL,
             List.of(ServiceEntry.of("backend"), ServiceEntry.of("v6starved")),
             Map.of("backend", new ServiceVips(v4("240.0.0.7"), v6("fd00:fd00::7"), null, null),
                     "v6starved", new ServiceVips(v4("240.0.0.8"), null, null,
-                            "pool fd00:fd00::/126 exhausted: 2 addresses, all held")));
+                            "pool fd00:fd00::/126 exhausted: 2 addresses, all held"))).table();
 
     @Test
     void aaaaAnswersTheIpv6VipWithAnIpv6Pool() {
@@ -57,8 +58,8 @@ class DualStackTest {
     @Test
     void aaaaIsTheIpv4MappedAddressWhenAskedAndThereIsNoIpv6Pool() {
         ZoneSpec mapped = new ZoneSpec("mesh", 30, Cidr.parse("240.0.0.0/4"), null, true);
-        NameTable table = NameTable.build(mapped, List.of(ServiceEntry.of("backend")),
-                Map.of("backend", ServiceVips.of(v4("240.0.0.7"))));
+        NameTable table = LiveTable.build(mapped, List.of(ServiceEntry.of("backend")),
+                Map.of("backend", ServiceVips.of(v4("240.0.0.7")))).table();
         assertThatReply(udp(table, query("backend.mesh.", Type.AAAA)))
                 .hasRcode(Rcode.NOERROR)
                 .hasAnswer("backend.mesh. 30 IN AAAA ::ffff:240.0.0.7");
@@ -84,7 +85,7 @@ class DualStackTest {
     void zoneNamesBeforeTheFirstCatalogSayNotReady() {
         byte[] q = EdnsTest.concat(query("backend.mesh.", Type.A), new byte[] {0, 0, 41, 4, (byte) 0xd0, 0, 0, 0, 0, 0, 0});
         q[11] = 1;
-        Message reply = parse(udp(NameTable.notReady(DUAL), q));
+        Message reply = parse(udp(LiveTable.notReady(DUAL), q));
         assertThat(reply.getRcode()).isEqualTo(Rcode.SERVFAIL);
         assertThat(reply.getOPT().getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR)).singleElement()
                 .satisfies(o -> assertThat(((ExtendedErrorCodeOption) o).getErrorCode())

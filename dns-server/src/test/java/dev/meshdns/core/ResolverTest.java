@@ -7,6 +7,7 @@ import static dev.meshdns.core.Queries.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ZoneSpec;
 import dev.meshdns.vip.Cidr;
@@ -26,7 +27,7 @@ import org.xbill.DNS.Type;
 
 class ResolverTest {
     static final ZoneSpec SPEC = new ZoneSpec("mesh", 30, Cidr.parse("240.0.0.0/4"));
-    static final NameTable TABLE = NameTable.build(SPEC,
+    static final NameTable TABLE = Ipv4Tables.build(SPEC,
             List.of(ServiceEntry.of("backend"),
                     ServiceEntry.of("frontend_kong_svc_80"),
                     new ServiceEntry("httpbin", List.of("httpbin.org"), (Inet4Address) ip("240.0.0.100"), null, List.of()),
@@ -170,7 +171,7 @@ class ResolverTest {
 
     @Test
     void zoneNamesAreServfailBeforeTheFirstCatalog() {
-        NameTable notReady = NameTable.notReady(SPEC);
+        NameTable notReady = LiveTable.notReady(SPEC);
         assertThatReply(udp(notReady, query("backend.mesh.", Type.A))).hasRcode(Rcode.SERVFAIL);
         assertThatReply(udp(notReady, query("mesh.", Type.SOA))).hasRcode(Rcode.SERVFAIL);
         assertThatReply(udp(notReady, query("example.com.", Type.A))).hasRcode(Rcode.REFUSED);
@@ -216,7 +217,7 @@ class ResolverTest {
         for (int i = 0; i < 30; i++) {
             hostnames.add("host-" + i + "-abcdefghijklmnopqrstuvwxyz0123456789abcdefghijk.example.com");
         }
-        NameTable big = NameTable.build(SPEC,
+        NameTable big = Ipv4Tables.build(SPEC,
                 List.of(new ServiceEntry("big", hostnames, null, null, List.of())),
                 Map.of("big", ip("240.0.0.9")), Map.of());
         byte[] q = query("9.0.0.240.in-addr.arpa.", Type.PTR);
@@ -235,7 +236,7 @@ class ResolverTest {
 
     @Test
     void aNameClaimedByTwoEntriesStaysWithTheFirstAndIsReported() {
-        NameTable table = NameTable.build(SPEC,
+        NameTable table = Ipv4Tables.build(SPEC,
                 List.of(new ServiceEntry("a", List.of("shared.example.com"), null, null, List.of()),
                         new ServiceEntry("b", List.of("shared.example.com", "deep.shared.example.com"), null, null,
                                 List.of())),

@@ -2,6 +2,7 @@ package dev.meshdns.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshdns.admin.Metrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -88,7 +89,7 @@ class TcpQueryHandlerTest {
             throw new IllegalStateException("resolver bug");
         };
         EmbeddedChannel guarded = new EmbeddedChannel(new TcpChannelInitializer(
-                new TcpLimits(Duration.ofSeconds(10), 1, 1), new GuardedAnswerer(throwing)));
+                new TcpLimits(Duration.ofSeconds(10), 1, 1), new GuardedAnswerer(throwing, Metrics.prometheus())));
 
         guarded.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(1))));
 
