@@ -2,7 +2,7 @@ package dev.meshdns.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.meshdns.transport.NamedThreadFactory;
+import dev.meshdns.threads.NamedThreadFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;

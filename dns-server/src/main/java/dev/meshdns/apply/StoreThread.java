@@ -1,6 +1,7 @@
 package dev.meshdns.apply;
 
 import dev.meshdns.catalog.Catalog;
+import dev.meshdns.threads.NamedThreadFactory;
 import dev.meshdns.vip.VipStore;
 import java.io.Closeable;
 import java.io.IOException;
@@ -43,11 +44,7 @@ public final class StoreThread implements Closeable {
 
     public StoreThread(Clock clock) {
         this.clock = clock;
-        this.executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "meshdns-vip-store");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = new ScheduledThreadPoolExecutor(1, NamedThreadFactory.single("meshdns-vip-store"));
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         executor.setRemoveOnCancelPolicy(true);

@@ -1,6 +1,6 @@
 package dev.meshdns.catalog;
 
-import dev.meshdns.transport.NamedThreadFactory;
+import dev.meshdns.threads.NamedThreadFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

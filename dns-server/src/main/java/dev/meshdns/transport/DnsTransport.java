@@ -1,6 +1,7 @@
 package dev.meshdns.transport;
 
 import dev.meshdns.admin.Metrics;
+import dev.meshdns.threads.NamedThreadFactory;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

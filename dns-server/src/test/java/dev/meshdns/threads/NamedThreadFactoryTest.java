@@ -1,4 +1,4 @@
-package dev.meshdns.transport;
+package dev.meshdns.threads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.meshdns.transport;
+package dev.meshdns.threads;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.ThreadFactory;
