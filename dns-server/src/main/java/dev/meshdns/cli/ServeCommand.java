@@ -4,6 +4,7 @@ import dev.meshdns.MeshDnsServer;
 import dev.meshdns.config.InvalidConfigException;
 import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
+import dev.meshdns.vip.store.PostgresUrl;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -154,7 +155,7 @@ final class ServeCommand implements Callable<Integer> {
                         + " admin http://{})", text(server.udpAddress()), config.zone(), vipCidr,
                 config.catalogFile() == null ? "none" : config.catalogFile(),
                 config.controlPlane() == null ? "none" : config.controlPlane().target(),
-                config.store() == StoreKind.POSTGRES ? ServerConfig.maskPassword(config.postgresUrl())
+                config.store() == StoreKind.POSTGRES ? PostgresUrl.mask(config.postgresUrl())
                         : config.dataDir(), text(server.adminAddress()));
         stopped.await();
         return 0;

@@ -2,6 +2,7 @@ package dev.meshdns.config;
 
 import dev.meshdns.catalog.DnsNames;
 import dev.meshdns.vip.Cidr;
+import dev.meshdns.vip.store.PostgresUrl;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Everything the server needs to start. Valid by construction: the constructor (and
@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * @param store                      where VIP allocations are kept
  * @param postgresUrl                the JDBC URL of the shared database; set exactly when {@code store} is
  *                                   {@link StoreKind#POSTGRES}. May hold a password: log
- *                                   {@link #maskPassword(String)} of it, never the URL itself
+ *                                   {@link PostgresUrl#mask(String)} of it, never the URL itself
  * @param adminListen                HTTP address of the admin endpoints (metrics, health, ready); port 0 picks
  *                                   a free port
  * @param controlPlane               the xDS control plane the catalog is synced from; null for none (then
@@ -68,9 +68,6 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
     public static final String POSTGRES_URL_PREFIX = "jdbc:postgresql://";
     public static final String POSTGRES_URL_EXAMPLE = "jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns";
 
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
-    private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:]*:)[^/@]*@");
-
     public ServerConfig {
         List<String> problems = problems(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                 tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
@@ -86,18 +83,6 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         return new Builder();
     }
 
-    /**
-     * The URL with any password replaced by {@code ***} ({@code password=} parameters and
-     * {@code user:password@}); for logs and messages. Null stays null.
-     */
-    public static String maskPassword(String url) {
-        if (url == null) {
-            return null;
-        }
-        String masked = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
-        return USER_INFO_PASSWORD.matcher(masked).replaceAll("$1***@");
-    }
-
     /** Like the generated one, with the password of {@link #postgresUrl()} masked. */
     @Override
     public String toString() {
@@ -106,7 +91,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 + ", tcpIdleTimeout=" + tcpIdleTimeout + ", maxTcpConnections=" + maxTcpConnections
                 + ", maxTcpConnectionsPerSource=" + maxTcpConnectionsPerSource + ", vip6Cidr=" + vip6Cidr
                 + ", aaaaIpv4Mapped=" + aaaaIpv4Mapped + ", vipQuarantine=" + vipQuarantine + ", store=" + store
-                + ", postgresUrl=" + maskPassword(postgresUrl) + ", adminListen=" + adminListen
+                + ", postgresUrl=" + PostgresUrl.mask(postgresUrl) + ", adminListen=" + adminListen
                 + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + "]";
     }
 
@@ -188,7 +173,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         }
         if (!postgresUrl.startsWith(POSTGRES_URL_PREFIX)) {
             problems.add("postgres-url must start with " + POSTGRES_URL_PREFIX + ", e.g. " + POSTGRES_URL_EXAMPLE
-                    + " (got \"" + maskPassword(postgresUrl) + "\")");
+                    + " (got \"" + PostgresUrl.mask(postgresUrl) + "\")");
         }
     }
 
