@@ -166,16 +166,6 @@ public final class VipAllocator {
         return Optional.ofNullable(earliest);
     }
 
-    /** The pool VIPs come from. */
-    public Cidr pool() {
-        return pool.cidr();
-    }
-
-    /** The zone whose services this allocator serves. */
-    public String zone() {
-        return zone;
-    }
-
     private AllocationResult ensure(Collection<String> services, Set<InetAddress> reserved, boolean releaseOthers)
             throws IOException {
         Objects.requireNonNull(reserved, "reserved");
