@@ -4,7 +4,10 @@ import dev.meshdns.catalog.DnsNames;
 import dev.meshdns.catalog.IpLiterals;
 import java.net.InetSocketAddress;
 
-/** Parses {@code HOST:PORT} and {@code [IPv6]:PORT} into a socket address. Stateless and thread-safe. */
+/**
+ * Parses {@code HOST:PORT} and {@code [IPv6]:PORT} into a socket address, and writes one back for
+ * messages. Stateless and thread-safe.
+ */
 public final class HostPort {
     private HostPort() {
     }
@@ -79,6 +82,12 @@ public final class HostPort {
             throw new IllegalArgumentException("port must be from 1 to 65535 (got \"" + text + "\")");
         }
         return value;
+    }
+
+    /** The resolved address as {@code HOST:PORT}, an IPv6 host in brackets ({@code [::1]:53}), for messages. */
+    public static String text(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static IllegalArgumentException invalid(String text, int examplePort) {

@@ -135,12 +135,7 @@ final class ServerConfigProblems {
         if (address.getAddress().equals(other.getAddress()) || address.getAddress().isAnyLocalAddress()
                 || other.getAddress().isAnyLocalAddress()) {
             problems.add(flag + " must use another port than " + otherFlag + " on the same address (" + flag + " "
-                    + text(address) + ", " + otherFlag + " " + text(other) + ")");
+                    + HostPort.text(address) + ", " + otherFlag + " " + HostPort.text(other) + ")");
         }
-    }
-
-    private static String text(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }
