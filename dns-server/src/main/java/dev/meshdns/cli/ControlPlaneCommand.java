@@ -25,10 +25,9 @@ import picocli.CommandLine.Spec;
  * {@code mesh-dns control-plane}: the reference xDS control plane. Serves the watched catalog file
  * (the same YAML as {@code serve --catalog-file}) as {@code meshdns.v1.ServiceEntry} resources over
  * Delta ADS (plaintext, TLS or mutual TLS), optionally logs the VIPs a mesh-dns hands back, and
- * runs until SIGTERM/SIGINT. It
- * listens only once a first catalog is loaded: a mesh-dns connecting earlier would be sent an empty
- * state and told to remove every name it holds. Thread-safety: the catalog watcher's thread hands
- * catalogs over under one lock; one invocation per instance.
+ * runs until SIGTERM/SIGINT. It listens only once a first catalog is loaded: a mesh-dns connecting
+ * earlier would be sent an empty state and told to remove every name it holds. Thread-safety: the
+ * catalog watcher's thread hands catalogs over under one lock; one invocation per instance.
  */
 @Command(name = "control-plane", sortOptions = false,
         description = "Serve a catalog file to mesh-dns over xDS (Delta ADS), as a reference control plane.")

@@ -26,9 +26,8 @@ import java.util.function.Predicate;
  * service that leaves releases its VIP, which no other service gets for a quarantine; a service
  * that comes back gets its old VIP if no one else holds it. A new service prefers a hash of (zone,
  * service) inside the pool, probing linearly, so restarts and independent replicas mostly agree;
- * the store decides races between replicas. One allocator per (pool, zone); an IPv4 and an IPv6
- * allocator may share a store. Confined to one thread (the caller's store executor); not
- * thread-safe.
+ * the store decides races between replicas. One allocator per (pool, zone), confined to one thread
+ * (the caller's store executor; not thread-safe); an IPv4 and an IPv6 allocator may share a store.
  */
 public final class VipAllocator {
 
