@@ -2,40 +2,48 @@ package dev.meshdns.controlplane;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
- * Reconnect delays per gRPC's connection-backoff spec: initial delay, x1.6 per failure, +-20%
- * jitter, capped; {@link #reset} after a response. Not thread-safe (one owner thread).
+ * Reconnect delays per gRPC's connection-backoff spec, for the xDS client and the VIP watch: the
+ * first wait is {@link #INITIAL}, each next one 1.6 times longer, capped at {@link #MAX}, each
+ * spread by a uniform jitter of ±20%; {@link #reset()} starts over (after a response arrived). The
+ * random source is injected so a schedule is testable. Not thread-safe: one owner thread.
  */
-final class Backoff {
-    static final Duration INITIAL = Duration.ofSeconds(1);
-    static final Duration MAX = Duration.ofSeconds(120);
+public final class Backoff {
+    public static final Duration INITIAL = Duration.ofSeconds(1);
+    public static final Duration MAX = Duration.ofSeconds(120);
     private static final double MULTIPLIER = 1.6;
     private static final double JITTER = 0.2;
 
     private final long initialNanos;
     private final long maxNanos;
+    private final DoubleSupplier random;
     private long nextNanos;
 
-    Backoff(Duration initial, Duration max) {
+    /** @param random uniform values in [0, 1); a constant 0.5 gives the schedule without jitter */
+    public Backoff(Duration initial, Duration max, DoubleSupplier random) {
         this.initialNanos = initial.toNanos();
         this.maxNanos = max.toNanos();
+        this.random = random;
         this.nextNanos = initialNanos;
     }
 
-    static Backoff standard() {
-        return new Backoff(INITIAL, MAX);
+    /** gRPC's schedule: 1 s, x1.6, ±20% random jitter, capped at 120 s. */
+    public static Backoff standard() {
+        return new Backoff(INITIAL, MAX, () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    /** The delay before the next attempt; each call grows the one after. */
-    Duration next() {
-        long base = nextNanos;
-        nextNanos = (long) Math.min(base * MULTIPLIER, maxNanos);
-        double jitter = 1 + JITTER * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-        return Duration.ofNanos((long) (base * jitter));
+    /** The wait before the next attempt; every call grows the one after it. */
+    public Duration next() {
+        long current = nextNanos;
+        nextNanos = (long) Math.min(current * MULTIPLIER, maxNanos);
+        double spread = JITTER * current;
+        return Duration.ofNanos(Math.round(current - spread + random.getAsDouble() * 2 * spread));
     }
 
-    void reset() {
+    /** Starts the schedule over at the initial wait. */
+    public void reset() {
         nextNanos = initialNanos;
     }
 }

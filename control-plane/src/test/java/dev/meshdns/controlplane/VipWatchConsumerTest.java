@@ -47,7 +47,7 @@ class VipWatchConsumerTest {
                 .build()
                 .start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
-        Backoff fast = new Backoff(Duration.ofMillis(10), Duration.ofMillis(50));
+        Backoff fast = new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Math::random);
         consumer = new VipWatchConsumer(channel, "in-process", "mesh", received::add, fast);
         consumer.begin();
     }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -26,10 +25,9 @@ import picocli.CommandLine.Spec;
  * {@code mesh-dns control-plane}: the reference xDS control plane. Serves the watched catalog file
  * (the same YAML as {@code serve --catalog-file}) as {@code meshdns.v1.ServiceEntry} resources over
  * Delta ADS (plaintext, TLS or mutual TLS), optionally logs the VIPs a mesh-dns hands back, and
- * runs until SIGTERM/SIGINT. It
- * listens only once a first catalog is loaded: a mesh-dns connecting earlier would be sent an empty
- * state and told to remove every name it holds. Thread-safety: the catalog watcher's thread hands
- * catalogs over under one lock; one invocation per instance.
+ * runs until SIGTERM/SIGINT. It listens only once a first catalog is loaded: a mesh-dns connecting
+ * earlier would be sent an empty state and told to remove every name it holds. Thread-safety: the
+ * catalog watcher's thread hands catalogs over under one lock; one invocation per instance.
  */
 @Command(name = "control-plane", sortOptions = false,
         description = "Serve a catalog file to mesh-dns over xDS (Delta ADS), as a reference control plane.")
@@ -82,18 +80,11 @@ final class ControlPlaneCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         List<String> problems = problems();
         if (!problems.isEmpty()) {
-            spec.commandLine().getErr().println("mesh-dns control-plane: "
-                    + new InvalidConfigException(problems).getMessage());
-            spec.commandLine().getErr().println("See 'mesh-dns control-plane --help'.");
-            return ServeCommand.EXIT_CONFIG;
+            return Main.invalidConfig(spec, new InvalidConfigException(problems));
         }
         InetSocketAddress address = hostPort(listen);
         CatalogWatcher watcher = new CatalogWatcher(catalogFile, this::catalogChanged);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop(watcher);
-            stopped.countDown();
-        }, "meshdns-shutdown"));
+        ShutdownHook shutdown = ShutdownHook.install(() -> stop(watcher));
         watcher.start(); // delivers the file now if it is there and usable
         try {
             synchronized (lock) {
@@ -107,9 +98,9 @@ final class ControlPlaneCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             log.error("control plane failed to start: {}", e.getMessage(), e);
             watcher.close();
-            return ServeCommand.EXIT_START;
+            return Main.EXIT_START;
         }
-        stopped.await();
+        shutdown.awaitStop();
         return 0;
     }
 

@@ -1,14 +1,14 @@
 package dev.meshdns.cli;
 
 import dev.meshdns.MeshDnsServer;
+import dev.meshdns.config.HostPort;
 import dev.meshdns.config.InvalidConfigException;
 import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
+import dev.meshdns.vip.store.PostgresUrl;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -24,8 +24,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", sortOptions = false,
         description = "Answer DNS for the zone over UDP and TCP, with VIPs for the services of the catalog file.")
 final class ServeCommand implements Callable<Integer> {
-    static final int EXIT_CONFIG = 2;
-    static final int EXIT_START = 1;
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
     @Spec
@@ -132,36 +130,27 @@ final class ServeCommand implements Callable<Integer> {
                     .controlPlaneCert(controlPlaneCert).controlPlaneKey(controlPlaneKey).grpcListen(grpcListen)
                     .build();
         } catch (InvalidConfigException e) {
-            spec.commandLine().getErr().println("mesh-dns serve: " + e.getMessage());
-            spec.commandLine().getErr().println("See 'mesh-dns serve --help'.");
-            return EXIT_CONFIG;
+            return Main.invalidConfig(spec, e);
         }
         MeshDnsServer server;
         try {
             server = MeshDnsServer.start(config);
         } catch (IOException | RuntimeException e) {
             log.error("mesh-dns failed to start: {}", e.getMessage(), e);
-            return EXIT_START;
+            return Main.EXIT_START;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        ShutdownHook shutdown = ShutdownHook.install(() -> {
             log.info("mesh-dns stopping");
             server.close();
             log.info("mesh-dns stopped");
-            stopped.countDown();
-        }, "meshdns-shutdown"));
+        });
         log.info("mesh-dns listening on udp/tcp {} (zone {}, VIPs from {}, catalog {}, control plane {}, store {},"
-                        + " admin http://{})", text(server.udpAddress()), config.zone(), vipCidr,
+                        + " admin http://{})", HostPort.text(server.udpAddress()), config.zone(), vipCidr,
                 config.catalogFile() == null ? "none" : config.catalogFile(),
                 config.controlPlane() == null ? "none" : config.controlPlane().target(),
-                config.store() == StoreKind.POSTGRES ? ServerConfig.maskPassword(config.postgresUrl())
-                        : config.dataDir(), text(server.adminAddress()));
-        stopped.await();
+                config.store() == StoreKind.POSTGRES ? PostgresUrl.mask(config.postgresUrl())
+                        : config.dataDir(), HostPort.text(server.adminAddress()));
+        shutdown.awaitStop();
         return 0;
-    }
-
-    private static String text(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }

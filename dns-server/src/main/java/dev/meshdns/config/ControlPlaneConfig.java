@@ -2,6 +2,7 @@ package dev.meshdns.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * How to reach the xDS control plane: its address, the node id mesh-dns introduces itself with,
@@ -22,10 +23,9 @@ public record ControlPlaneConfig(String target, String nodeId, Path caFile, Path
         return caFile != null || certFile != null;
     }
 
-    static void problems(ControlPlaneConfig config, List<String> problems) {
-        if (config.target() == null) {
-            problems.add("control-plane is required");
-        }
+    /** Adds the problems of {@code config}; see {@link ServerConfigProblems} for {@code unparsed}. */
+    static void problems(ControlPlaneConfig config, Set<String> unparsed, List<String> problems) {
+        ServerConfigProblems.present("control-plane", config.target(), unparsed, problems);
         if (config.nodeId() == null || config.nodeId().isBlank()) {
             problems.add("node-id must not be blank (got \"" + config.nodeId() + "\")");
         }

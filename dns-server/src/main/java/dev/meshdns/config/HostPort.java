@@ -4,7 +4,10 @@ import dev.meshdns.catalog.DnsNames;
 import dev.meshdns.catalog.IpLiterals;
 import java.net.InetSocketAddress;
 
-/** Parses {@code HOST:PORT} and {@code [IPv6]:PORT} into a socket address. Stateless and thread-safe. */
+/**
+ * Parses {@code HOST:PORT} and {@code [IPv6]:PORT} into a socket address, and writes one back for
+ * messages. Stateless and thread-safe.
+ */
 public final class HostPort {
     private HostPort() {
     }
@@ -19,31 +22,16 @@ public final class HostPort {
      * example addresses use {@code examplePort}.
      */
     public static InetSocketAddress parse(String text, int examplePort) {
-        String value = text == null ? "" : text.trim();
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0 || colon == value.length() - 1) {
-            throw invalid(text, examplePort);
-        }
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.contains(":")) {
-            throw invalid(text, examplePort);
-        }
+        Parts parts = Parts.of(text, examplePort);
+        String host = parts.host();
         if (host.isEmpty() || (IpLiterals.ipv4(host).isEmpty() && IpLiterals.ipv6(host).isEmpty()
                 && DnsNames.nameProblem(host).isPresent())) {
             throw invalid(text, examplePort);
         }
-        int port;
-        try {
-            port = Integer.parseInt(value.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw invalid(text, examplePort);
-        }
-        if (port < 0 || port > 65535) {
+        if (parts.port() < 0 || parts.port() > 65535) {
             throw new IllegalArgumentException("port must be from 0 to 65535 (got \"" + text + "\")");
         }
-        InetSocketAddress address = new InetSocketAddress(host, port);
+        InetSocketAddress address = new InetSocketAddress(host, parts.port());
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("host is not a known address (got \"" + text + "\")");
         }
@@ -56,29 +44,46 @@ public final class HostPort {
      * IllegalArgumentException with a message that continues a flag name.
      */
     static String target(String text, int examplePort) {
-        String value = text == null ? "" : text.trim();
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0 || colon == value.length() - 1) {
+        Parts parts = Parts.of(text, examplePort);
+        String host = parts.host();
+        boolean valid = parts.bracketed() ? IpLiterals.ipv6(host).isPresent()
+                : IpLiterals.ipv4(host).isPresent() || DnsNames.nameProblem(host).isEmpty();
+        if (!valid) {
             throw invalid(text, examplePort);
         }
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            if (IpLiterals.ipv6(host.substring(1, host.length() - 1)).isEmpty()) {
-                throw invalid(text, examplePort);
-            }
-        } else if (host.contains(":") || (IpLiterals.ipv4(host).isEmpty() && DnsNames.nameProblem(host).isPresent())) {
-            throw invalid(text, examplePort);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(value.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw invalid(text, examplePort);
-        }
-        if (port < 1 || port > 65535) {
+        if (parts.port() < 1 || parts.port() > 65535) {
             throw new IllegalArgumentException("port must be from 1 to 65535 (got \"" + text + "\")");
         }
-        return value;
+        return parts.trimmed();
+    }
+
+    /** {@code text} split at its last colon; the host without brackets, the port not yet range-checked. */
+    private record Parts(String trimmed, String host, boolean bracketed, int port) {
+        static Parts of(String text, int examplePort) {
+            String value = text == null ? "" : text.trim();
+            int colon = value.lastIndexOf(':');
+            if (colon <= 0 || colon == value.length() - 1) {
+                throw invalid(text, examplePort);
+            }
+            String host = value.substring(0, colon);
+            boolean bracketed = host.startsWith("[") && host.endsWith("]");
+            if (bracketed) {
+                host = host.substring(1, host.length() - 1);
+            } else if (host.contains(":")) {
+                throw invalid(text, examplePort); // an IPv6 address without brackets
+            }
+            try {
+                return new Parts(value, host, bracketed, Integer.parseInt(value.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw invalid(text, examplePort);
+            }
+        }
+    }
+
+    /** The resolved address as {@code HOST:PORT}, an IPv6 host in brackets ({@code [::1]:53}), for messages. */
+    public static String text(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static IllegalArgumentException invalid(String text, int examplePort) {

@@ -2,22 +2,26 @@ package dev.meshdns.config;
 
 import dev.meshdns.catalog.DnsNames;
 import dev.meshdns.vip.Cidr;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import dev.meshdns.vip.store.PostgresUrl;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.function.Supplier;
 
+// Past 300 lines for its nested Builder, one typed and often one text setter per setting: nested, so
+// callers write ServerConfig.builder() and the record and its builder change together. The checks
+// are in ServerConfigProblems.
 /**
- * Everything the server needs to start. Valid by construction: the constructor (and
- * {@link Builder#build()}) throws {@link InvalidConfigException} listing every problem at once.
- * Problems are named like the CLI flags ({@code dns-listen}, {@code vip-cidr}). Immutable.
+ * Everything the server needs to start. Valid by construction: the checks of
+ * {@link ServerConfigProblems} run once per config, in the constructor (or in
+ * {@link Builder#build()} when some text did not parse), and {@link InvalidConfigException} lists
+ * every problem at once, named like the CLI flags ({@code dns-listen}, {@code vip-cidr}). Immutable.
  *
  * @param catalogFile                the catalog YAML; watched, and waited for when missing. Null when the
  *                                   catalog comes from the control plane only
@@ -35,7 +39,7 @@ import java.util.regex.Pattern;
  * @param store                      where VIP allocations are kept
  * @param postgresUrl                the JDBC URL of the shared database; set exactly when {@code store} is
  *                                   {@link StoreKind#POSTGRES}. May hold a password: log
- *                                   {@link #maskPassword(String)} of it, never the URL itself
+ *                                   {@link PostgresUrl#mask(String)} of it, never the URL itself
  * @param adminListen                HTTP address of the admin endpoints (metrics, health, ready); port 0 picks
  *                                   a free port
  * @param controlPlane               the xDS control plane the catalog is synced from; null for none (then
@@ -68,13 +72,10 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
     public static final String POSTGRES_URL_PREFIX = "jdbc:postgresql://";
     public static final String POSTGRES_URL_EXAMPLE = "jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns";
 
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
-    private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:]*:)[^/@]*@");
-
     public ServerConfig {
-        List<String> problems = problems(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
+        List<String> problems = ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                 tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
-                postgresUrl, adminListen, controlPlane, grpcListen);
+                postgresUrl, adminListen, controlPlane, grpcListen, Set.of());
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -86,18 +87,6 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         return new Builder();
     }
 
-    /**
-     * The URL with any password replaced by {@code ***} ({@code password=} parameters and
-     * {@code user:password@}); for logs and messages. Null stays null.
-     */
-    public static String maskPassword(String url) {
-        if (url == null) {
-            return null;
-        }
-        String masked = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
-        return USER_INFO_PASSWORD.matcher(masked).replaceAll("$1***@");
-    }
-
     /** Like the generated one, with the password of {@link #postgresUrl()} masked. */
     @Override
     public String toString() {
@@ -106,140 +95,21 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 + ", tcpIdleTimeout=" + tcpIdleTimeout + ", maxTcpConnections=" + maxTcpConnections
                 + ", maxTcpConnectionsPerSource=" + maxTcpConnectionsPerSource + ", vip6Cidr=" + vip6Cidr
                 + ", aaaaIpv4Mapped=" + aaaaIpv4Mapped + ", vipQuarantine=" + vipQuarantine + ", store=" + store
-                + ", postgresUrl=" + maskPassword(postgresUrl) + ", adminListen=" + adminListen
+                + ", postgresUrl=" + PostgresUrl.mask(postgresUrl) + ", adminListen=" + adminListen
                 + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + "]";
     }
 
-    static List<String> problems(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone,
-                                 Cidr vipCidr, int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
-                                 int maxTcpConnectionsPerSource, Cidr vip6Cidr, Duration vipQuarantine,
-                                 StoreKind store, String postgresUrl, InetSocketAddress adminListen,
-                                 ControlPlaneConfig controlPlane, InetSocketAddress grpcListen) {
-        List<String> problems = new ArrayList<>();
-        if (catalogFile == null && controlPlane == null) {
-            problems.add("catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
-                    + "or the xDS control plane's HOST:PORT)");
-        } else if (catalogFile != null && Files.isDirectory(catalogFile)) {
-            problems.add("catalog-file must be a file, not a directory (got " + catalogFile + ")");
-        }
-        if (dnsListen == null) {
-            problems.add("dns-listen is required");
-        } else if (dnsListen.isUnresolved()) {
-            problems.add("dns-listen host is not an address of this machine (got " + dnsListen.getHostString() + ")");
-        }
-        if (dataDir == null) {
-            problems.add("data-dir is required");
-        } else if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
-            problems.add("data-dir must be a directory (got the file " + dataDir + ")");
-        }
-        zoneProblem(zone, problems);
-        if (vipCidr == null) {
-            problems.add("vip-cidr is required");
-        } else if (!(vipCidr.network() instanceof Inet4Address)) {
-            problems.add("vip-cidr must be an IPv4 block like 240.0.0.0/4 (got "
-                    + vipCidr.network().getHostAddress() + "/" + vipCidr.prefixLength() + ")");
-        }
-        if (ttlSeconds < 0) {
-            problems.add("ttl must be 0 or more seconds (got " + ttlSeconds + ")");
-        }
-        if (tcpIdleTimeout == null || tcpIdleTimeout.isNegative() || tcpIdleTimeout.isZero()) {
-            problems.add("tcp-idle-timeout must be positive (got " + tcpIdleTimeout + ")");
-        }
-        if (maxTcpConnections < 1) {
-            problems.add("max-tcp-connections must be at least 1 (got " + maxTcpConnections + ")");
-        }
-        if (maxTcpConnectionsPerSource < 1 || maxTcpConnectionsPerSource > Math.max(1, maxTcpConnections)) {
-            problems.add("max-tcp-connections-per-source must be from 1 to max-tcp-connections ("
-                    + maxTcpConnections + ") (got " + maxTcpConnectionsPerSource + ")");
-        }
-        if (vip6Cidr != null && !(vip6Cidr.network() instanceof Inet6Address)) {
-            problems.add("vip6-cidr must be an IPv6 block like fd00:fd00::/64 (got "
-                    + vip6Cidr.network().getHostAddress() + "/" + vip6Cidr.prefixLength() + ")");
-        }
-        if (vipQuarantine == null) {
-            problems.add("vip-quarantine is required");
-        } else if (vipQuarantine.isNegative()) {
-            problems.add("vip-quarantine must not be negative (got " + vipQuarantine + ")");
-        }
-        storeProblems(store, postgresUrl, problems);
-        listenProblems("admin-listen", adminListen, "dns-listen", dnsListen, problems);
-        if (controlPlane != null) {
-            ControlPlaneConfig.problems(controlPlane, problems);
-        }
-        listenProblems("grpc-listen", grpcListen, "dns-listen", dnsListen, problems);
-        if (adminListen != null && !adminListen.isUnresolved()) {
-            listenProblems("grpc-listen", grpcListen, "admin-listen", adminListen, new ArrayList<>(), problems);
-        }
-        return problems;
-    }
-
-    private static void storeProblems(StoreKind store, String postgresUrl, List<String> problems) {
-        if (store == null) {
-            problems.add("store is required");
-        }
-        if (postgresUrl == null || postgresUrl.isBlank()) {
-            if (store == StoreKind.POSTGRES) {
-                problems.add("postgres-url is required with --store postgres (e.g. " + POSTGRES_URL_EXAMPLE + ")");
-            }
-            return;
-        }
-        if (store != null && store != StoreKind.POSTGRES) {
-            problems.add("postgres-url is only used with --store postgres (got --store " + store.cliName() + ")");
-        }
-        if (!postgresUrl.startsWith(POSTGRES_URL_PREFIX)) {
-            problems.add("postgres-url must start with " + POSTGRES_URL_PREFIX + ", e.g. " + POSTGRES_URL_EXAMPLE
-                    + " (got \"" + maskPassword(postgresUrl) + "\")");
-        }
-    }
-
-    private static void listenProblems(String flag, InetSocketAddress address, String otherFlag,
-                                       InetSocketAddress other, List<String> problems) {
-        listenProblems(flag, address, otherFlag, other, problems, problems);
-    }
-
-    /** Reports a missing or unresolved address to {@code own}, a port clash with {@code other} to {@code clashes}. */
-    private static void listenProblems(String flag, InetSocketAddress address, String otherFlag,
-                                       InetSocketAddress other, List<String> own, List<String> clashes) {
-        if (address == null) {
-            own.add(flag + " is required");
-            return;
-        }
-        if (address.isUnresolved()) {
-            own.add(flag + " host is not an address of this machine (got " + address.getHostString() + ")");
-            return;
-        }
-        if (other == null || other.isUnresolved() || address.getPort() == 0 || address.getPort() != other.getPort()) {
-            return;
-        }
-        // A wildcard address (0.0.0.0, ::) takes the port on every address, so it collides too.
-        if (address.getAddress().equals(other.getAddress()) || address.getAddress().isAnyLocalAddress()
-                || other.getAddress().isAnyLocalAddress()) {
-            clashes.add(flag + " must use another port than " + otherFlag + " on the same address (" + flag + " "
-                    + text(address) + ", " + otherFlag + " " + text(other) + ")");
-        }
-    }
-
-    private static String text(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    private static void zoneProblem(String zone, List<String> problems) {
-        if (zone == null) {
-            problems.add("zone is required");
-            return;
-        }
-        DnsNames.nameProblem(zone).ifPresent(problem -> problems.add("zone " + problem));
-    }
-
     /**
-     * Collects settings, typed or as text (flags, later environment variables and files), and
-     * reports every problem of both kinds together in {@link #build()}. A text value that does
-     * not parse is reported as written and leaves the setting unset, so no other problem is
-     * derived from a stale default. Not thread-safe.
+     * Collects settings, typed or as text; the text setters take what the command line gives
+     * ({@code mesh-dns serve}'s flags, the only source of text today: there are no environment
+     * variables or config file). A text value that does not parse is reported as written and leaves
+     * the setting unset, so no other problem is derived from a stale default; {@link #build()}
+     * lists those problems with all the others. Not thread-safe.
      */
     public static final class Builder {
         private final List<String> textProblems = new ArrayList<>();
+        /** The settings of {@link #textProblems}: not also reported as missing. */
+        private final Set<String> unparsed = new HashSet<>();
         private Path catalogFile;
         private InetSocketAddress dnsListen = HostPort.parse(DEFAULT_DNS_LISTEN);
         private Path dataDir = Path.of(DEFAULT_DATA_DIR);
@@ -279,12 +149,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
 
         /** {@code HOST:PORT}, {@code [IPv6]:PORT}; the host is resolved once, here. */
         public Builder dnsListen(String text) {
-            try {
-                dnsListen = HostPort.parse(text);
-            } catch (IllegalArgumentException e) {
-                dnsListen = null;
-                textProblems.add("dns-listen " + e.getMessage());
-            }
+            dnsListen = parsed("dns-listen", () -> HostPort.parse(text));
             return this;
         }
 
@@ -307,13 +172,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         /** A block like {@code 240.0.0.0/4}. */
         public Builder vipCidr(String text) {
             vipCidrSet = true;
-            try {
-                vipCidr = Cidr.parse(text);
-            } catch (IllegalArgumentException e) {
-                vipCidr = null;
-                textProblems.add("vip-cidr must be a block like 240.0.0.0/4 (got \"" + text + "\"): "
-                        + e.getMessage());
-            }
+            vipCidr = parsed("vip-cidr", () -> cidr(text, text, "240.0.0.0/4"));
             return this;
         }
 
@@ -327,7 +186,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             try {
                 ttlSeconds = Integer.parseInt(text == null ? "" : text.trim());
             } catch (NumberFormatException e) {
-                textProblems.add("ttl must be a whole number of seconds (got \"" + text + "\")");
+                unparsed("ttl", "ttl must be a whole number of seconds (got \"" + text + "\")");
             }
             return this;
         }
@@ -355,16 +214,8 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
 
         /** A block like {@code fd00:fd00::/64}; null or blank for none. */
         public Builder vip6Cidr(String text) {
-            vip6Cidr = null;
-            if (text == null || text.isBlank()) {
-                return this;
-            }
-            try {
-                vip6Cidr = Cidr.parse(text.trim());
-            } catch (IllegalArgumentException e) {
-                textProblems.add("vip6-cidr must be a block like fd00:fd00::/64 (got \"" + text + "\"): "
-                        + e.getMessage());
-            }
+            vip6Cidr = text == null || text.isBlank() ? null
+                    : parsed("vip6-cidr", () -> cidr(text.trim(), text, "fd00:fd00::/64"));
             return this;
         }
 
@@ -379,7 +230,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
                 aaaaIpv4Mapped = Boolean.parseBoolean(value);
             } else {
-                textProblems.add("aaaa-ipv4-mapped must be true or false (got \"" + text + "\")");
+                unparsed("aaaa-ipv4-mapped", "aaaa-ipv4-mapped must be true or false (got \"" + text + "\")");
             }
             return this;
         }
@@ -391,12 +242,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
 
         /** Like {@code 90s}, {@code 15m}, {@code 1h}, {@code 2h30m}, {@code 1d}, {@code 0s} or {@code PT1H}. */
         public Builder vipQuarantine(String text) {
-            try {
-                vipQuarantine = Durations.parse(text);
-            } catch (IllegalArgumentException e) {
-                vipQuarantine = null;
-                textProblems.add("vip-quarantine " + e.getMessage());
-            }
+            vipQuarantine = parsed("vip-quarantine", () -> Durations.parse(text));
             return this;
         }
 
@@ -407,12 +253,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
 
         /** {@code file} or {@code postgres}. */
         public Builder store(String text) {
-            try {
-                store = StoreKind.parse(text);
-            } catch (IllegalArgumentException e) {
-                store = null;
-                textProblems.add("store " + e.getMessage());
-            }
+            store = parsed("store", () -> StoreKind.parse(text));
             return this;
         }
 
@@ -429,27 +270,14 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
 
         /** {@code HOST:PORT}, {@code [IPv6]:PORT}; the host is resolved once, here. */
         public Builder adminListen(String text) {
-            try {
-                adminListen = HostPort.parse(text, 9153);
-            } catch (IllegalArgumentException e) {
-                adminListen = null;
-                textProblems.add("admin-listen " + e.getMessage());
-            }
+            adminListen = parsed("admin-listen", () -> HostPort.parse(text, 9153));
             return this;
         }
 
         /** {@code HOST:PORT} of the xDS control plane; null or blank for none. Not resolved here. */
         public Builder controlPlane(String text) {
-            controlPlane = null;
             controlPlaneSet = text != null && !text.isBlank();
-            if (!controlPlaneSet) {
-                return this;
-            }
-            try {
-                controlPlane = HostPort.target(text, 18000);
-            } catch (IllegalArgumentException e) {
-                textProblems.add("control-plane " + e.getMessage());
-            }
+            controlPlane = controlPlaneSet ? parsed("control-plane", () -> HostPort.target(text, 18000)) : null;
             return this;
         }
 
@@ -484,36 +312,55 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
 
         /** {@code HOST:PORT}, {@code [IPv6]:PORT}; the host is resolved once, here. */
         public Builder grpcListen(String text) {
-            try {
-                grpcListen = HostPort.parse(text, 5678);
-            } catch (IllegalArgumentException e) {
-                grpcListen = null;
-                textProblems.add("grpc-listen " + e.getMessage());
-            }
+            grpcListen = parsed("grpc-listen", () -> HostPort.parse(text, 5678));
             return this;
         }
 
-        /** The config, or {@link InvalidConfigException} listing every problem found. */
+        /**
+         * The config, or {@link InvalidConfigException} listing every problem found: first those of
+         * text that did not parse and of control-plane flags without {@code --control-plane}, then
+         * those of the values.
+         */
         public ServerConfig build() {
             if (!vipCidrSet) {
                 vipCidr(DEFAULT_VIP_CIDR);
             }
             List<String> problems = new ArrayList<>(textProblems);
             ControlPlaneConfig plane = controlPlaneConfig(problems);
-            for (String problem : problems(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
+            if (problems.isEmpty()) {
+                return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
+                        maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine,
+                        store, postgresUrl, adminListen, plane, grpcListen); // its constructor checks the rest
+            }
+            problems.addAll(ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                     tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
-                    postgresUrl, adminListen, plane, grpcListen)) {
-                // A value that failed to parse is already reported; don't also call it missing.
-                if (!(problem.endsWith(" is required") && startsLikeAny(problem, textProblems))) {
-                    problems.add(problem);
-                }
+                    postgresUrl, adminListen, plane, grpcListen, unparsed));
+            throw new InvalidConfigException(problems);
+        }
+
+        /** The parsed value, or null after reporting "{@code setting} reason" when the text does not parse. */
+        private <T> T parsed(String setting, Supplier<T> parse) {
+            try {
+                return parse.get();
+            } catch (IllegalArgumentException e) {
+                unparsed(setting, setting + " " + e.getMessage());
+                return null;
             }
-            if (!problems.isEmpty()) {
-                throw new InvalidConfigException(problems);
+        }
+
+        private void unparsed(String setting, String problem) {
+            textProblems.add(problem);
+            unparsed.add(setting);
+        }
+
+        /** {@code text} as a block; the message of a bad one shows {@code given} and the example. */
+        private static Cidr cidr(String text, String given, String example) {
+            try {
+                return Cidr.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("must be a block like " + example + " (got \"" + given + "\"): "
+                        + e.getMessage(), e);
             }
-            return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
-                    maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine, store,
-                    postgresUrl, adminListen, plane, grpcListen);
         }
 
         private ControlPlaneConfig controlPlaneConfig(List<String> problems) {
@@ -539,11 +386,6 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 String env = System.getenv("HOSTNAME");
                 return env == null || env.isBlank() ? "mesh-dns" : env;
             }
-        }
-
-        private static boolean startsLikeAny(String problem, List<String> others) {
-            String key = problem.substring(0, problem.indexOf(' '));
-            return others.stream().anyMatch(other -> other.startsWith(key + " "));
         }
     }
 }

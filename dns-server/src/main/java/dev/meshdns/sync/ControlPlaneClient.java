@@ -4,6 +4,7 @@ import dev.meshdns.catalog.EntryList;
 import dev.meshdns.catalog.ServiceEntries;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.ControlPlaneConfig;
+import dev.meshdns.controlplane.Backoff;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@link #start} restores first, so names are served while the control plane is away and a
  * reconnect sends their versions as {@code initial_resource_versions}. The file is only a cache
  * for that: a crash may lose the last second of changes, and the control plane then resends what
- * changed since the versions the file holds. Reconnects follow {@link ReconnectBackoff}, reset
+ * changed since the versions the file holds. Reconnects follow gRPC's {@link Backoff}, reset
  * once a stream is established: its response headers or a response arrived (a resumed stream whose
  * versions all match gets no response, so the reference control plane sends headers as soon as it
  * accepts a stream), or, for control planes that send headers only with their first response, once
@@ -77,7 +78,7 @@ public final class ControlPlaneClient implements Closeable {
     private final String nodeId;
     private final LastKnownGood lastKnownGood;
     private final Listener listener;
-    private final ReconnectBackoff backoff;
+    private final Backoff backoff;
     private final LongSupplier nanoTime;
     private final Duration saveDelay;
     private final ScheduledExecutorService executor = executor();
@@ -91,7 +92,7 @@ public final class ControlPlaneClient implements Closeable {
     private boolean closed;
 
     ControlPlaneClient(ManagedChannel channel, String nodeId, LastKnownGood lastKnownGood, Listener listener,
-                       ReconnectBackoff backoff, LongSupplier nanoTime, Duration saveDelay) {
+                       Backoff backoff, LongSupplier nanoTime, Duration saveDelay) {
         this.channel = channel;
         this.nodeId = nodeId;
         this.lastKnownGood = lastKnownGood;
@@ -110,7 +111,7 @@ public final class ControlPlaneClient implements Closeable {
         ManagedChannel channel =
                 Grpc.newChannelBuilder(config.target(), ControlPlaneChannel.credentials(config)).build();
         ControlPlaneClient client = new ControlPlaneClient(channel, config.nodeId(), new LastKnownGood(dataDir),
-                listener, ReconnectBackoff.withRandomJitter(), System::nanoTime, SAVE_DELAY);
+                listener, Backoff.standard(), System::nanoTime, SAVE_DELAY);
         client.start();
         return client;
     }
@@ -136,7 +137,7 @@ public final class ControlPlaneClient implements Closeable {
      * it was healthy), less the time the stream lived (grpc-java's rule, so a stream that lived long
      * reconnects at once).
      */
-    static Duration reconnectDelay(ReconnectBackoff backoff, boolean established, Duration streamAge) {
+    static Duration reconnectDelay(Backoff backoff, boolean established, Duration streamAge) {
         if (established || streamAge.compareTo(HEALTHY_STREAM) >= 0) {
             backoff.reset();
         }

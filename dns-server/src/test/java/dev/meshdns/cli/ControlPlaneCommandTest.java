@@ -60,7 +60,7 @@ class ControlPlaneCommandTest {
         int code = run("control-plane", "--catalog-file", "catalog.yaml", "--listen", "18000",
                 "--tls-key", missing.toString(), "--tls-client-ca", dir.toString());
 
-        assertThat(code).isEqualTo(ServeCommand.EXIT_CONFIG);
+        assertThat(code).isEqualTo(Main.EXIT_CONFIG);
         assertThat(err.toString().lines().filter(line -> line.startsWith("  - "))).containsExactly(
                 "  - --listen must be HOST:PORT, e.g. 127.0.0.1:18000 or [::1]:18000 (got \"18000\")",
                 "  - --tls-key must be a readable PEM file (got " + missing + ")",
@@ -77,7 +77,7 @@ class ControlPlaneCommandTest {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
 
         assertThat(run("control-plane", "--catalog-file", "catalog.yaml", "--tls-cert", cert.toString()))
-                .isEqualTo(ServeCommand.EXIT_CONFIG);
+                .isEqualTo(Main.EXIT_CONFIG);
 
         assertThat(err.toString()).contains("--tls-cert and --tls-key must be given together (got only --tls-cert)");
     }

@@ -55,7 +55,7 @@ class MainTest {
                 "--vip-quarantine", "-15m", "--store", "postgres", "--dns-listen", "127.0.0.1:5653",
                 "--admin-listen", "127.0.0.1:5653");
 
-        assertThat(code).isEqualTo(ServeCommand.EXIT_CONFIG);
+        assertThat(code).isEqualTo(Main.EXIT_CONFIG);
         assertThat(err.toString()).contains(
                 "vip-quarantine must not be negative (got \"-15m\")",
                 "vip6-cidr must be an IPv6 block like fd00:fd00::/64 (got 10.0.0.0/8)",
@@ -75,7 +75,7 @@ class MainTest {
         int code = run("serve", "--control-plane", "127.0.0.1:18000", "--control-plane-ca", ca.toString(),
                 "--control-plane-cert", cert.toString());
 
-        assertThat(code).isEqualTo(ServeCommand.EXIT_CONFIG);
+        assertThat(code).isEqualTo(Main.EXIT_CONFIG);
         assertThat(err.toString().lines().filter(line -> line.startsWith("  - "))).containsExactly(
                 "  - control-plane-ca must be a readable PEM file (got " + ca + ")",
                 "  - control-plane-cert must be a readable PEM file (got " + cert + ")",
@@ -88,7 +88,7 @@ class MainTest {
         int code = run("serve", "--catalog-file", "catalog.yaml", "--store", "mysql",
                 "--postgres-url", "jdbc:mysql://db/meshdns?user=u&password=s3cret", "--vip-quarantine", "soon");
 
-        assertThat(code).isEqualTo(ServeCommand.EXIT_CONFIG);
+        assertThat(code).isEqualTo(Main.EXIT_CONFIG);
         assertThat(err.toString()).contains("store must be file or postgres (got \"mysql\")",
                 "vip-quarantine must be a duration like 90s, 15m, 1h, 2h30m, 1d or PT1H (got \"soon\")",
                 "postgres-url must start with jdbc:postgresql://", "password=***")
@@ -116,7 +116,7 @@ class MainTest {
         int code = run("serve", "--dns-listen", "nowhere", "--zone", "bad zone", "--vip-cidr", "300.0.0.0/4",
                 "--ttl", "-5");
 
-        assertThat(code).isEqualTo(ServeCommand.EXIT_CONFIG);
+        assertThat(code).isEqualTo(Main.EXIT_CONFIG);
         assertThat(err.toString()).contains("catalog-file or control-plane is required", "dns-listen must be HOST:PORT",
                 "zone must be a DNS name", "vip-cidr must be a block like 240.0.0.0/4", "ttl must be 0 or more");
     }

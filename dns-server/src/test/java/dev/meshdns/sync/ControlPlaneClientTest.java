@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.ControlPlaneConfig;
+import dev.meshdns.controlplane.Backoff;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.grpc.Grpc;
@@ -51,7 +52,7 @@ class ControlPlaneClientTest {
     }
 
     /** A client with this reconnect backoff and save delay, whose saves are recorded in {@link #saves}. */
-    private ControlPlaneClient connect(String target, ReconnectBackoff backoff, Duration saveDelay)
+    private ControlPlaneClient connect(String target, Backoff backoff, Duration saveDelay)
             throws Exception {
         LastKnownGood recorded = new LastKnownGood(dataDir) {
             @Override
@@ -66,6 +67,11 @@ class ControlPlaneClientTest {
                 delivered::add, backoff, System::nanoTime, saveDelay);
         started.start();
         return started;
+    }
+
+    /** gRPC's backoff schedule without its random jitter. */
+    private static Backoff withoutJitter() {
+        return new Backoff(Backoff.INITIAL, Backoff.MAX, () -> 0.5);
     }
 
     private List<String> nextServices() throws InterruptedException {
@@ -157,7 +163,7 @@ class ControlPlaneClientTest {
     @Test
     void aStreamAcceptedWithResponseHeadersButSentNoResponseResetsTheBackoff() throws Exception {
         plane = FakeAdsServer.startSendingHeadersOnAccept();
-        ReconnectBackoff grown = new ReconnectBackoff(() -> 0.5);
+        Backoff grown = withoutJitter();
         for (int failure = 0; failure < 10; failure++) {
             grown.next(); // the wait after the next failure would be 110 s
         }
@@ -196,7 +202,7 @@ class ControlPlaneClientTest {
     @Test
     void anAppliedResponseIsSavedByItselfASaveDelayLater() throws Exception {
         plane = FakeAdsServer.start();
-        client = connect(plane.target(), ReconnectBackoff.withRandomJitter(), Duration.ofMillis(50));
+        client = connect(plane.target(), Backoff.standard(), Duration.ofMillis(50));
         plane.nextRequest();
 
         plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "1", "web.example")));
@@ -209,7 +215,7 @@ class ControlPlaneClientTest {
     void aBurstIsSavedOnceWithItsLatestStateAndCloseSavesWhatIsPending() throws Exception {
         plane = FakeAdsServer.start();
         Duration never = Duration.ofHours(1);
-        client = connect(plane.target(), ReconnectBackoff.withRandomJitter(), never);
+        client = connect(plane.target(), Backoff.standard(), never);
         plane.nextRequest();
         plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "1", "web.example")));
         plane.send(DeltaDiscoveryResponse.newBuilder().addRemovedResources("web")
@@ -224,14 +230,14 @@ class ControlPlaneClientTest {
         plane.close();
         plane = null;
         delivered.clear();
-        client = connect("127.0.0.1:1", ReconnectBackoff.withRandomJitter(), never); // nothing listens there
+        client = connect("127.0.0.1:1", Backoff.standard(), never); // nothing listens there
         assertThat(delivered.poll()).as("restored before start returns").extracting(ServiceEntry::service)
                 .containsExactly("db");
     }
 
     @Test
     void theReconnectDelayFollowsTheBackoffUnlessTheStreamWasEstablished() {
-        ReconnectBackoff backoff = new ReconnectBackoff(() -> 0.5);
+        Backoff backoff = withoutJitter();
 
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ZERO)).isEqualTo(Duration.ofSeconds(1));
         assertThat(ControlPlaneClient.reconnectDelay(backoff, false, Duration.ofMillis(100)))

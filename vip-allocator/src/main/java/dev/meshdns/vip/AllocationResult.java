@@ -11,9 +11,15 @@ import java.util.Map;
  * services were asked in. Immutable and thread-safe.
  */
 public record AllocationResult(Map<String, InetAddress> vips, Map<String, String> failures) {
+    private static final AllocationResult EMPTY = new AllocationResult(Map.of(), Map.of());
 
     public AllocationResult {
         vips = Collections.unmodifiableMap(new LinkedHashMap<>(vips));
         failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
+    }
+
+    /** No VIPs and no failures: the outcome of asking for no services. */
+    public static AllocationResult empty() {
+        return EMPTY;
     }
 }

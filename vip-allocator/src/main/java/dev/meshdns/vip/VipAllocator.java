@@ -26,9 +26,8 @@ import java.util.function.Predicate;
  * service that leaves releases its VIP, which no other service gets for a quarantine; a service
  * that comes back gets its old VIP if no one else holds it. A new service prefers a hash of (zone,
  * service) inside the pool, probing linearly, so restarts and independent replicas mostly agree;
- * the store decides races between replicas. One allocator per (pool, zone); an IPv4 and an IPv6
- * allocator may share a store. Confined to one thread (the caller's store executor); not
- * thread-safe.
+ * the store decides races between replicas. One allocator per (pool, zone), confined to one thread
+ * (the caller's store executor; not thread-safe); an IPv4 and an IPv6 allocator may share a store.
  */
 public final class VipAllocator {
 
@@ -164,16 +163,6 @@ public final class VipAllocator {
             }
         }
         return Optional.ofNullable(earliest);
-    }
-
-    /** The pool VIPs come from. */
-    public Cidr pool() {
-        return pool.cidr();
-    }
-
-    /** The zone whose services this allocator serves. */
-    public String zone() {
-        return zone;
     }
 
     private AllocationResult ensure(Collection<String> services, Set<InetAddress> reserved, boolean releaseOthers)

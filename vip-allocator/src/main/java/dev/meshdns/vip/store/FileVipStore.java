@@ -21,12 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The default {@link VipStore}: an append-only, checksummed journal ({@code vips.journal}) in a
  * data dir with one record per {@link #claim} or {@link #release} call, fsynced before the call
- * returns, compacted into {@code vips.snapshot} once it holds more than a configured number of
- * rows. Survives {@code kill -9} at any instant without losing an acknowledged change. A single
- * writer: it decides the claim rules itself, its revision counts its own records, and it never
- * calls {@link #onRemoteChange} listeners. A {@code LOCK} file keeps a second process out of the
- * data dir. Data dirs of the issue-2 format (version 1) are read as held claims and rewritten in
- * the current format on open. Not thread-safe: confine it to one thread (the
+ * returns and compacted into {@code vips.snapshot} once it holds more than a configured number of
+ * rows, so it survives {@code kill -9} at any instant without losing an acknowledged change. A
+ * single writer, kept alone in its data dir by a {@code LOCK} file: it decides the claim rules
+ * itself, its revision counts its own records, and it never calls {@link #onRemoteChange}
+ * listeners. Data dirs of format version 1 (rows without a released flag) are read as held claims
+ * and rewritten in the current format on open. Not thread-safe: confine it to one thread (the
  * {@code meshdns-vip-store} executor).
  */
 public final class FileVipStore implements VipStore {
@@ -195,7 +195,7 @@ public final class FileVipStore implements VipStore {
         }
     }
 
-    /** Rewrites a data dir of the issue-2 format in the current one: a snapshot of every row, an empty journal. */
+    /** Rewrites a data dir of format version 1 in the current one: a snapshot of every row, an empty journal. */
     private void migrate() throws IOException {
         log.info("{}: rewriting {} allocations of the version 1 format as a version {} snapshot", dataDir,
                 table.size(), Frames.VERSION);

@@ -16,15 +16,14 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The on-disk format shared by the journal and the snapshot. A file is an 8-byte header (4-byte
- * magic, int32 version) followed by frames {@code int32 payloadLength, int32 crc32c(payloadLength
- * bytes + payload), payload}. Version 2 (written): the payload is {@code u8 type (1 claim,
- * 2 release, 3 snapshot), int64 revision, int32 count} then per row {@code u16 zoneLength, zone
- * (UTF-8), u16 serviceLength, service (UTF-8), u8 addressLength (4 or 16), address, u8 released
- * (0|1)[, int64 epochSecond, int32 nanos]}. Version 1 (issue 2, read only): the payload is
- * {@code int32 count} then rows without the released byte, read as claims. One checksum per store
- * call means a torn write is always one bad frame at the very end of the journal.
- * Stateless and thread-safe.
+ * The on-disk format shared by the journal and the snapshot; stateless and thread-safe. A file is
+ * an 8-byte header (4-byte magic, int32 version) followed by frames {@code int32 payloadLength,
+ * int32 crc32c(payloadLength bytes + payload), payload}, one per store call, so a torn write is
+ * always one bad frame at the very end of the journal. Version 2 (written): the payload is
+ * {@code u8 type (1 claim, 2 release, 3 snapshot), int64 revision, int32 count} then per row
+ * {@code u16 zoneLength, zone (UTF-8), u16 serviceLength, service (UTF-8), u8 addressLength (4 or
+ * 16), address, u8 released (0|1)[, int64 epochSecond, int32 nanos]}. Version 1 (older data dirs;
+ * read only): the payload is {@code int32 count} then rows without the released byte, read as claims.
  */
 final class Frames {
 

@@ -8,9 +8,10 @@ import org.postgresql.Driver;
 
 /**
  * A validated {@code jdbc:postgresql:} URL and how to name it in messages ({@code host:port/db},
- * never the password). Immutable.
+ * never the password). Public for {@link #mask(String)}, the one password masking of the project
+ * (the server's configuration messages use it too). Immutable and thread-safe.
  */
-final class PostgresUrl {
+public final class PostgresUrl {
 
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&]*");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/:@]*:)[^/@]*@");
@@ -32,7 +33,7 @@ final class PostgresUrl {
         Properties parsed = Driver.parseURL(url, null);
         if (parsed == null) {
             throw new IllegalArgumentException("not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database): "
-                    + redact(url));
+                    + mask(url));
         }
         String described = parsed.getProperty("PGHOST") + ":" + parsed.getProperty("PGPORT") + "/"
                 + parsed.getProperty("PGDBNAME");
@@ -47,7 +48,7 @@ final class PostgresUrl {
         defaults.setProperty("tcpKeepAlive", "true");
         Connection connection = DRIVER.connect(url, defaults);
         if (connection == null) {
-            throw new SQLException("driver refused the URL " + redact(url));
+            throw new SQLException("driver refused the URL " + mask(url));
         }
         return connection;
     }
@@ -57,7 +58,14 @@ final class PostgresUrl {
         return described;
     }
 
-    static String redact(String url) {
+    /**
+     * The URL with any password replaced by {@code ***}: {@code password=} parameters (any case, up
+     * to the next {@code &}) and {@code user:password@}; for logs and messages. Null stays null.
+     */
+    public static String mask(String url) {
+        if (url == null) {
+            return null;
+        }
         String withoutParam = PASSWORD_PARAM.matcher(url).replaceAll("$1***");
         return USER_INFO.matcher(withoutParam).replaceAll("$1***@");
     }

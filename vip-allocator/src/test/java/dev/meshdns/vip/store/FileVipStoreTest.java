@@ -184,7 +184,7 @@ class FileVipStoreTest extends VipStoreContract {
     }
 
     @Test
-    void journalOfTheIssue2FormatIsReadAsHeldClaimsAndRewritten() throws IOException {
+    void journalOfFormatVersion1IsReadAsHeldClaimsAndRewritten() throws IOException {
         Files.createDirectories(dataDir());
         Files.write(journal(), LegacyFormat.file("MDVJ",
                 List.of(held("a", "240.0.0.1"), held("b", "fd00:fd00::2")), List.of(held("c", "240.0.0.3"))));
@@ -200,7 +200,7 @@ class FileVipStoreTest extends VipStoreContract {
     }
 
     @Test
-    void snapshotAndJournalOfTheIssue2FormatAreBothRestored() throws IOException {
+    void snapshotAndJournalOfFormatVersion1AreBothRestored() throws IOException {
         Files.createDirectories(dataDir());
         Files.write(dataDir().resolve(FileVipStore.SNAPSHOT), LegacyFormat.file("MDVS",
                 List.of(held("a", "240.0.0.1"), held("b", "240.0.0.2"))));
@@ -211,7 +211,7 @@ class FileVipStoreTest extends VipStoreContract {
     }
 
     @Test
-    void issue2JournalGivingOneServiceTwoAddressesIsAnError() throws IOException {
+    void version1JournalGivingOneServiceTwoAddressesIsAnError() throws IOException {
         Files.createDirectories(dataDir());
         Files.write(journal(), LegacyFormat.file("MDVJ", List.of(held("a", "240.0.0.1")), List.of(held("a", "240.0.0.2"))));
 

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Writes files of the issue-2 format (version 1) independently of the production code, so tests
- * prove that data dirs of that release still open: header {@code magic, int32 1}; frames
+ * Writes files of format version 1 (rows without a released flag) independently of the production
+ * code, so tests prove that data dirs written in that format still open: header
+ * {@code magic, int32 1}; frames
  * {@code int32 length, int32 crc32c(length bytes + payload), payload}; payload {@code int32 count}
  * then per allocation {@code u16 zoneLength, zone, u16 serviceLength, service, u8 addressLength, address}.
  */
