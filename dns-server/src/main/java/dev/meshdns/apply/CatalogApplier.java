@@ -8,6 +8,7 @@ import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ServiceVips;
 import dev.meshdns.table.ZoneSpec;
+import dev.meshdns.vip.MapCapacity;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -232,7 +233,7 @@ public final class CatalogApplier {
 
     private static Map<String, ServiceVips> combine(List<ServiceEntry> entries, VipAssignment.Outcome four,
                                                     VipAssignment.Outcome six) {
-        Map<String, ServiceVips> vips = new LinkedHashMap<>(Math.max(16, entries.size() * 4 / 3 + 1));
+        Map<String, ServiceVips> vips = new LinkedHashMap<>(MapCapacity.of(entries.size()));
         for (ServiceEntry entry : entries) {
             String service = entry.service();
             InetAddress a = four.vips().get(service);

@@ -2,6 +2,7 @@ package dev.meshdns.apply;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.AllocationResult;
+import dev.meshdns.vip.MapCapacity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -101,12 +102,12 @@ final class VipAssignment {
                 conflicts.add(conflict(entry.service(), pin, "service \"" + owner + "\" pins it first"));
             }
         }
-        Set<String> inCatalog = new HashSet<>(Math.max(16, entries.size() * 4 / 3 + 1));
+        Set<String> inCatalog = new HashSet<>(MapCapacity.of(entries.size()));
         entries.forEach(entry -> inCatalog.add(entry.service()));
         boolean changed = true;
         while (changed) {
             changed = false;
-            Map<InetAddress, String> held = new HashMap<>(Math.max(16, durable.size() * 4 / 3 + 1));
+            Map<InetAddress, String> held = new HashMap<>(MapCapacity.of(durable.size()));
             durable.forEach((service, vip) -> {
                 if (inCatalog.contains(service) && !pins.containsKey(service)) {
                     held.put(vip, service);
@@ -130,7 +131,7 @@ final class VipAssignment {
     }
 
     private static Map<InetAddress, String> holders(Map<String, InetAddress> vips) {
-        Map<InetAddress, String> holders = new HashMap<>(Math.max(16, vips.size() * 4 / 3 + 1));
+        Map<InetAddress, String> holders = new HashMap<>(MapCapacity.of(vips.size()));
         vips.forEach((service, vip) -> holders.put(vip, service));
         return holders;
     }

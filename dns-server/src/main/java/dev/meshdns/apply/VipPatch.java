@@ -70,8 +70,8 @@ final class VipPatch {
                 v4.release(removed);
                 v6.release(removed);
             }
-            four = added.isEmpty() ? new AllocationResult(Map.of(), Map.of()) : v4.allocate(added, pins4);
-            six = added.isEmpty() ? new AllocationResult(Map.of(), Map.of()) : v6.allocate(added, pins6);
+            four = added.isEmpty() ? AllocationResult.empty() : v4.allocate(added, pins4);
+            six = added.isEmpty() ? AllocationResult.empty() : v6.allocate(added, pins6);
         } catch (IOException | RuntimeException e) {
             log.debug("patching VIPs failed, applying in full: {}", e.toString());
             return Optional.empty();

@@ -26,7 +26,7 @@ public interface VipSource {
 
         @Override
         public AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) {
-            return new AllocationResult(Map.of(), Map.of());
+            return AllocationResult.empty();
         }
     };
 
@@ -46,7 +46,7 @@ public interface VipSource {
 
     /** Like {@link #sync}, but releases nothing: services not named keep their VIPs. */
     default AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved) throws IOException {
-        return new AllocationResult(Map.of(), Map.of());
+        return AllocationResult.empty();
     }
 
     /** Releases the VIPs these services hold; blocks on the store. */

@@ -1,6 +1,7 @@
 package dev.meshdns.table;
 
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.vip.MapCapacity;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,7 +54,7 @@ final class NameTableBuilder {
         for (Pending p : pending) {
             expected += p.names.size() + 1;
         }
-        names = new LinkedHashMap<>(Math.max(16, (names.size() + expected) * 4 / 3 + 1));
+        names = new LinkedHashMap<>(MapCapacity.of(names.size() + expected));
         names.putAll(apexes);
         // An out-of-zone hostname is the apex of a zone of its own; parents first, so a hostname
         // below another one's name joins that zone instead of cutting a new one.
@@ -148,7 +149,7 @@ final class NameTableBuilder {
 
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */
     private Map<WireKey, int[]> addEmptyNonTerminals() {
-        Map<WireKey, int[]> below = new HashMap<>(Math.max(16, names.size() * 4 / 3 + 1));
+        Map<WireKey, int[]> below = new HashMap<>(MapCapacity.of(names.size()));
         List<Map.Entry<WireKey, Draft>> existing = new ArrayList<>(names.entrySet());
         for (Map.Entry<WireKey, Draft> e : existing) {
             Zone zone = e.getValue().zone;

@@ -15,6 +15,7 @@ import dev.meshdns.vip.Cidr;
 import dev.meshdns.vip.VipAllocator;
 import dev.meshdns.vip.store.FileVipStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -46,7 +47,7 @@ class CatalogApplierTest {
     @BeforeEach
     void open() throws IOException {
         store = FileVipStore.open(dataDir);
-        allocator = VipAllocator.open(store, POOL, "mesh");
+        allocator = VipAllocator.open(store, POOL, "mesh", Duration.ofHours(1), Clock.systemUTC());
         applier = new CatalogApplier(SPEC, VipSource.of(allocator), VipSource.NONE, tables,
                 new AtomicReference<>(Readiness.notReady("test")), new Metrics(registry), Clock.systemUTC());
     }
@@ -113,7 +114,7 @@ class CatalogApplierTest {
     @Test
     void anotherReplicasClaimsForOtherServicesDoNotStopAPatch() throws IOException {
         applier.apply(catalog("web"));
-        VipAllocator replica = VipAllocator.open(store, POOL, "mesh");
+        VipAllocator replica = VipAllocator.open(store, POOL, "mesh", Duration.ofHours(1), Clock.systemUTC());
         replica.allocate(List.of("elsewhere"), Set.of());
 
         applier.apply(catalog("web", "db"));
@@ -126,7 +127,7 @@ class CatalogApplierTest {
     void anotherReplicaReleasingAnAnsweredServiceMakesTheApplyFullAndTheServiceIsHeldAgain() throws IOException {
         applier.apply(catalog("web", "api"));
         InetAddress api = durableVipOf("api");
-        VipAllocator replica = VipAllocator.open(store, POOL, "mesh");
+        VipAllocator replica = VipAllocator.open(store, POOL, "mesh", Duration.ofHours(1), Clock.systemUTC());
         replica.release(List.of("api"));
 
         applier.apply(catalog("web", "api", "db"));
@@ -140,7 +141,7 @@ class CatalogApplierTest {
     @Test
     void aRefreshFindingOnlyChangesThatMoveNothingAnsweredAppliesNothing() throws IOException {
         applier.apply(catalog("web"));
-        VipAllocator replica = VipAllocator.open(store, POOL, "mesh");
+        VipAllocator replica = VipAllocator.open(store, POOL, "mesh", Duration.ofHours(1), Clock.systemUTC());
         replica.allocate(List.of("web", "elsewhere"), Set.of());
 
         assertThat(applier.refresh()).isEmpty();
@@ -152,7 +153,7 @@ class CatalogApplierTest {
     @Test
     void aRefreshFindingAnAnsweredServiceReleasedAppliesInFull() throws IOException {
         applier.apply(catalog("web"));
-        VipAllocator replica = VipAllocator.open(store, POOL, "mesh");
+        VipAllocator replica = VipAllocator.open(store, POOL, "mesh", Duration.ofHours(1), Clock.systemUTC());
         replica.release(List.of("web"));
 
         applier.refresh();

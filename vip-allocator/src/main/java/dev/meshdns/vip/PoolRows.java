@@ -47,8 +47,8 @@ final class PoolRows {
      * is kept. Returns true if a row of this zone in the pool changed.
      */
     boolean apply(List<Allocation> batch, String source) throws IOException {
-        Map<Key, Allocation> relevant = new LinkedHashMap<>(capacity(batch.size()));
-        Map<InetAddress, Allocation> heldInBatch = new HashMap<>(capacity(batch.size()));
+        Map<Key, Allocation> relevant = new LinkedHashMap<>(MapCapacity.of(batch.size()));
+        Map<InetAddress, Allocation> heldInBatch = new HashMap<>(MapCapacity.of(batch.size()));
         for (Allocation row : batch) {
             if (!concerns(row) || row.equals(rows.get(key(row)))) {
                 continue; // a row as it is kept already changes nothing and agrees with everything kept
@@ -182,11 +182,6 @@ final class PoolRows {
         }
         return !Objects.equals(old, row)
                 && (inPool(row.address()) || (old != null && inPool(old.address())));
-    }
-
-    /** A map capacity that holds {@code entries} without growing. */
-    static int capacity(int entries) {
-        return Math.max(16, (int) (entries / 0.75f) + 1);
     }
 
     private boolean concerns(Allocation row) {

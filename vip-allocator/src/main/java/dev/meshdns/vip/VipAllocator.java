@@ -33,7 +33,6 @@ public final class VipAllocator {
 
     /** Claim rounds per call before a service that keeps losing races is reported as failed. */
     static final int MAX_CLAIM_ROUNDS = 5;
-    private static final Duration DEFAULT_QUARANTINE = Duration.ofHours(1);
 
     private final VipStore store;
     private final VipPool pool;
@@ -52,11 +51,6 @@ public final class VipAllocator {
         this.quarantine = quarantine;
         this.clock = clock;
         this.rows = new PoolRows(pool, zone);
-    }
-
-    /** {@link #open(VipStore, Cidr, String, Duration, Clock)} with a 1 h quarantine and the UTC system clock. */
-    public static VipAllocator open(VipStore store, Cidr pool, String zone) throws IOException {
-        return open(store, pool, zone, DEFAULT_QUARANTINE, Clock.systemUTC());
     }
 
     /**
@@ -168,7 +162,7 @@ public final class VipAllocator {
     private AllocationResult ensure(Collection<String> services, Set<InetAddress> reserved, boolean releaseOthers)
             throws IOException {
         Objects.requireNonNull(reserved, "reserved");
-        Set<String> wanted = new LinkedHashSet<>(PoolRows.capacity(services.size()));
+        Set<String> wanted = new LinkedHashSet<>(MapCapacity.of(services.size()));
         for (String service : services) {
             if (service == null || service.isBlank()) {
                 throw new IllegalArgumentException("service must not be blank, got '" + service + "'");
@@ -181,7 +175,7 @@ public final class VipAllocator {
         releaseRows(releaseOthers ? rows.heldOfZone() : rows.heldOfZone(wanted),
                 row -> live.contains(row.service()) ? !pool.cidr().contains(row.address()) : releaseOthers);
         Map<String, String> failures = claimMissing(wanted, reserved);
-        Map<String, InetAddress> vips = new LinkedHashMap<>(PoolRows.capacity(wanted.size()));
+        Map<String, InetAddress> vips = new LinkedHashMap<>(MapCapacity.of(wanted.size()));
         Map<String, String> failed = new LinkedHashMap<>();
         for (String service : wanted) {
             InetAddress vip = rows.vips().get(service);
@@ -234,7 +228,7 @@ public final class VipAllocator {
                 break;
             }
             Instant now = clock.instant();
-            Map<InetAddress, String> pending = new LinkedHashMap<>(PoolRows.capacity(missing.size()));
+            Map<InetAddress, String> pending = new LinkedHashMap<>(MapCapacity.of(missing.size()));
             for (String service : missing) {
                 if (rows.vips().containsKey(service)) {
                     continue; // another replica claimed it for this service meanwhile

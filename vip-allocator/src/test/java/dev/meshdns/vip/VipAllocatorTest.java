@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshdns.vip.VipStore.Allocation;
 import dev.meshdns.vip.store.FileVipStore;
+import java.time.Clock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class VipAllocatorTest {
     void preferredVipDependsOnlyOnZoneAndServiceSoIndependentStoresAgree() throws IOException {
         InetAddress here = open(DEFAULT_POOL).sync(List.of("backend"), Set.of()).vips().get("backend");
         try (FileVipStore other = FileVipStore.open(otherDataDir)) {
-            VipAllocator elsewhere = VipAllocator.open(other, DEFAULT_POOL, "mesh");
+            VipAllocator elsewhere = VipAllocator.open(other, DEFAULT_POOL, "mesh", Duration.ofHours(1), Clock.systemUTC());
             elsewhere.sync(List.of("frontend_kong_svc_80", "web"), Set.of());
 
             assertThat(elsewhere.allocate(List.of("backend"), Set.of()).vips()).containsEntry("backend", here);
@@ -98,7 +99,7 @@ class VipAllocatorTest {
     void reservedAddressIsNeverGivenOut() throws IOException {
         InetAddress preferred = open(DEFAULT_POOL).sync(List.of("backend"), Set.of()).vips().get("backend");
         try (FileVipStore other = FileVipStore.open(otherDataDir)) {
-            VipAllocator allocator = VipAllocator.open(other, DEFAULT_POOL, "mesh");
+            VipAllocator allocator = VipAllocator.open(other, DEFAULT_POOL, "mesh", Duration.ofHours(1), Clock.systemUTC());
 
             InetAddress given = allocator.sync(List.of("backend"), Set.of(preferred)).vips().get("backend");
 
@@ -440,7 +441,7 @@ class VipAllocatorTest {
     void poolWithoutUsableAddressIsRejected() throws IOException {
         store = new RecordingStore(FileVipStore.open(dataDir));
 
-        assertThatThrownBy(() -> VipAllocator.open(store, Cidr.parse("240.0.0.0/31"), "mesh"))
+        assertThatThrownBy(() -> VipAllocator.open(store, Cidr.parse("240.0.0.0/31"), "mesh", Duration.ofHours(1), Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pool 240.0.0.0/31 has no usable address");
     }

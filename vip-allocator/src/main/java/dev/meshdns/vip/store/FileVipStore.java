@@ -160,11 +160,6 @@ public final class FileVipStore implements VipStore {
         }
     }
 
-    /** The directory holding journal, snapshot and lock. */
-    public Path dataDir() {
-        return dataDir;
-    }
-
     /**
      * Writes the changed rows as one record of the next revision, fsyncs, then applies them. If
      * writing or fsync fails, the journal's state is unknown, so this store refuses every later

@@ -3,6 +3,8 @@ package dev.meshdns.vip.store;
 import dev.meshdns.vip.AllocationResult;
 import dev.meshdns.vip.Cidr;
 import dev.meshdns.vip.VipAllocator;
+import java.time.Clock;
+import java.time.Duration;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -36,7 +38,7 @@ public final class AllocatingChild {
         int first = Integer.parseInt(args[2]);
         PrintStream out = new PrintStream(System.out, false);
         try (FileVipStore store = FileVipStore.open(dataDir, snapshotAfterRecords)) {
-            VipAllocator allocator = VipAllocator.open(store, POOL, ZONE);
+            VipAllocator allocator = VipAllocator.open(store, POOL, ZONE, Duration.ofHours(1), Clock.systemUTC());
             Set<String> live = new LinkedHashSet<>(allocator.allocations().keySet());
             out.println("ready ;");
             out.flush();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshdns.vip.VipAllocator;
+import java.time.Clock;
+import java.time.Duration;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -79,7 +81,7 @@ class FileVipStoreCrashTest {
             }
 
             try (FileVipStore store = FileVipStore.open(dataDir)) {
-                VipAllocator allocator = VipAllocator.open(store, AllocatingChild.POOL, AllocatingChild.ZONE);
+                VipAllocator allocator = VipAllocator.open(store, AllocatingChild.POOL, AllocatingChild.ZONE, Duration.ofHours(1), Clock.systemUTC());
                 acknowledged.check(allocator.allocations(), context);
             }
         }
