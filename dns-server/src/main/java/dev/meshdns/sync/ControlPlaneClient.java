@@ -1,15 +1,13 @@
 package dev.meshdns.sync;
 
-import dev.meshdns.catalog.EntryList;
-import dev.meshdns.catalog.ServiceEntries;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.ControlPlaneConfig;
 import dev.meshdns.controlplane.Backoff;
+import dev.meshdns.threads.NamedThreadFactory;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
-import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -19,10 +17,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,24 +29,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The xDS client: a Delta ADS stream ({@code DeltaAggregatedResources}) with a wildcard
- * subscription to {@code meshdns.v1.ServiceEntry}. Each response is validated resource by resource:
- * good ones are applied, bad ones keep their last good state and the response is NACKed with an
- * {@code error_detail} naming them; otherwise it is ACKed. After an applied response (after the
- * last of those already queued) the {@link Listener} gets the full entry list, and
- * {@link #SAVE_DELAY} later the entries are persisted
- * ({@link LastKnownGood}; one write for a burst of responses, and one on {@link #close}), which
- * {@link #start} restores first, so names are served while the control plane is away and a
- * reconnect sends their versions as {@code initial_resource_versions}. The file is only a cache
- * for that: a crash may lose the last second of changes, and the control plane then resends what
- * changed since the versions the file holds. Reconnects follow gRPC's {@link Backoff}, reset
- * once a stream is established: its response headers or a response arrived (a resumed stream whose
- * versions all match gets no response, so the reference control plane sends headers as soon as it
- * accepts a stream), or, for control planes that send headers only with their first response, once
- * it lived {@link #HEALTHY_STREAM}. As in grpc-java's xDS client, one serial executor
- * ({@code meshdns-sync}) owns all state and each stream attempt is its own object, so callbacks of
- * a dead stream are ignored. Thread-safe: {@link #close} from any thread.
+ * The xDS client: a Delta ADS stream ({@code DeltaAggregatedResources}) subscribed to every
+ * {@code meshdns.v1.ServiceEntry}, ACKing or NACKing each response, handing the held entries to a
+ * {@link Listener} and keeping them in the last-known-good file, which {@link #start} restores first.
+ * As in grpc-java's xDS client, one serial executor ({@code meshdns-sync}) owns all state and each
+ * stream attempt is its own object, so callbacks of a dead stream are ignored. Thread-safe: {@link
+ * #close} from any thread.
  */
+// One class past 300 lines on purpose: the fields are the one state machine the sync thread owns
+// (stream attempt, reconnect timer, pending save), and each method is a transition of it. The file
+// is a cache: a crash may lose the last second of changes, and the control plane then resends what
+// changed since the versions the file holds. Reconnects follow gRPC's Backoff, reset once a stream
+// is established: its response headers or a response arrived (a resumed stream whose versions all
+// match gets no response, so the reference control plane sends headers as soon as it accepts a
+// stream), or, for control planes that send headers only with their first response, once it lived
+// HEALTHY_STREAM.
 public final class ControlPlaneClient implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
 
@@ -83,8 +75,7 @@ public final class ControlPlaneClient implements Closeable {
     private final Duration saveDelay;
     private final ScheduledExecutorService executor = executor();
     // Everything below is confined to the executor.
-    private final Map<String, SyncedEntry> resources = new LinkedHashMap<>();
-    private final EntryList.Editor entries = new EntryList.Editor(); // their entries, in the same order
+    private final HeldResources resources = new HeldResources();
     private AdsStream stream;
     private ScheduledFuture<?> reconnect;
     private ScheduledFuture<?> pendingSave;
@@ -147,13 +138,10 @@ public final class ControlPlaneClient implements Closeable {
 
     private void restore() {
         List<SyncedEntry> saved = lastKnownGood.load();
-        saved.forEach(entry -> {
-            resources.put(entry.name(), entry);
-            entries.put(entry.entry());
-        });
+        resources.restore(saved);
         if (!saved.isEmpty()) {
             log.info("restored {} control-plane entries from {}", saved.size(), lastKnownGood.file());
-            listener.entriesChanged(entries());
+            listener.entriesChanged(resources.entries());
         }
     }
 
@@ -164,11 +152,6 @@ public final class ControlPlaneClient implements Closeable {
         }
         stream = new AdsStream();
         stream.start();
-    }
-
-    /** Immutable and shared with the lists before it: the merger and the catalog take it without a copy. */
-    private List<ServiceEntry> entries() {
-        return entries.list();
     }
 
     /** The control plane accepted the stream (headers) or answered on it: the backoff starts over. */
@@ -187,26 +170,9 @@ public final class ControlPlaneClient implements Closeable {
                     + ServiceEntryResource.TYPE_URL + " only")));
             return;
         }
-        List<String> problems = new ArrayList<>();
-        int applied = 0;
-        for (Resource resource : response.getResourcesList()) {
-            ServiceEntries.Checked checked = ServiceEntryResource.check(resource);
-            if (checked.isValid()) {
-                resources.put(resource.getName(), new SyncedEntry(resource.getName(), resource.getVersion(),
-                        checked.entry()));
-                entries.put(checked.entry());
-                applied++;
-            } else {
-                problems.addAll(checked.problems());
-            }
-        }
-        for (String name : response.getRemovedResourcesList()) {
-            SyncedEntry gone = resources.remove(name);
-            if (gone != null) {
-                entries.remove(gone.entry().service());
-                applied++;
-            }
-        }
+        HeldResources.Applied outcome = resources.apply(response);
+        int applied = outcome.count();
+        List<String> problems = outcome.problems();
         if (applied > 0) {
             notifySoon();
         }
@@ -231,7 +197,7 @@ public final class ControlPlaneClient implements Closeable {
             executor.execute(() -> {
                 notifyQueued = false;
                 if (!closed) {
-                    listener.entriesChanged(entries());
+                    listener.entriesChanged(resources.entries());
                 }
             });
         }
@@ -247,7 +213,7 @@ public final class ControlPlaneClient implements Closeable {
     private void save() {
         pendingSave = null;
         try {
-            lastKnownGood.save(resources.values());
+            lastKnownGood.save(resources.all());
         } catch (IOException e) {
             log.error("cannot save the last-known-good catalog {}: {}", lastKnownGood.file(), e.toString());
         }
@@ -329,7 +295,7 @@ public final class ControlPlaneClient implements Closeable {
                     .setNode(Node.newBuilder().setId(nodeId))
                     .setTypeUrl(ServiceEntryResource.TYPE_URL)
                     .addResourceNamesSubscribe("*");
-            resources.values().forEach(held -> first.putInitialResourceVersions(held.name(), held.version()));
+            resources.all().forEach(held -> first.putInitialResourceVersions(held.name(), held.version()));
             send(first.build());
         }
 
@@ -383,11 +349,7 @@ public final class ControlPlaneClient implements Closeable {
     }
 
     private static ScheduledExecutorService executor() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "meshdns-sync");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, NamedThreadFactory.single("meshdns-sync"));
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return executor;

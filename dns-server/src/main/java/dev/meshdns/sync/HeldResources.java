@@ -1,0 +1,73 @@
+package dev.meshdns.sync;
+
+import dev.meshdns.catalog.EntryList;
+import dev.meshdns.catalog.ServiceEntries;
+import dev.meshdns.catalog.ServiceEntry;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The control-plane resources the client holds, by xDS name with their versions, and their entries
+ * in the same order as an immutable {@link EntryList}. A response is applied resource by resource:
+ * good ones replace what was held, bad ones keep their last good state. Not thread-safe: confined
+ * to {@code meshdns-sync}.
+ */
+final class HeldResources {
+    private final Map<String, SyncedEntry> byName = new LinkedHashMap<>();
+    private final EntryList.Editor entries = new EntryList.Editor();
+
+    /** What a response changed: how many resources were applied or removed, and why the others were not. */
+    record Applied(int count, List<String> problems) {
+    }
+
+    void restore(List<SyncedEntry> saved) {
+        saved.forEach(this::put);
+    }
+
+    /** Applies the resources and removals of a response of the {@code ServiceEntry} type. */
+    Applied apply(DeltaDiscoveryResponse response) {
+        List<String> problems = new ArrayList<>();
+        int applied = 0;
+        for (Resource resource : response.getResourcesList()) {
+            ServiceEntries.Checked checked = ServiceEntryResource.check(resource);
+            if (checked.isValid()) {
+                put(new SyncedEntry(resource.getName(), resource.getVersion(), checked.entry()));
+                applied++;
+            } else {
+                problems.addAll(checked.problems());
+            }
+        }
+        for (String name : response.getRemovedResourcesList()) {
+            SyncedEntry gone = byName.remove(name);
+            if (gone != null) {
+                entries.remove(gone.entry().service());
+                applied++;
+            }
+        }
+        return new Applied(applied, problems);
+    }
+
+    /** Every held resource, for the last-known-good file and {@code initial_resource_versions}. */
+    Collection<SyncedEntry> all() {
+        return byName.values();
+    }
+
+    int size() {
+        return byName.size();
+    }
+
+    /** Immutable and shared with the lists before it: the merger and the catalog take it without a copy. */
+    List<ServiceEntry> entries() {
+        return entries.list();
+    }
+
+    private void put(SyncedEntry held) {
+        byName.put(held.name(), held);
+        entries.put(held.entry());
+    }
+}
