@@ -10,14 +10,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where allocations are kept, durably, and (for a shared store) how several writers agree.
- * A row is keyed by (zone, service, address family): a service holds at most one IPv4 and one
- * IPv6 address per zone. Rows are never deleted: a service that leaves is released with a
- * timestamp, and its address may go to another service only after a quarantine. Every method
- * returns only once what it changed is durable. The default is
- * {@link dev.meshdns.vip.store.FileVipStore}; several replicas share
- * {@code dev.meshdns.vip.store.PostgresVipStore}. Implementations document their own
- * thread-safety; callers confine a store to one thread unless told otherwise.
+ * Where allocations are kept, durably, and (for a shared store) how several writers agree: rows
+ * keyed by (zone, service, address family), never deleted, only released with a timestamp so the
+ * address waits out a quarantine. Every method returns only once what it changed is durable.
+ * Implementations ({@code FileVipStore}, the default; {@code PostgresVipStore} for replicas)
+ * document their thread-safety; callers confine a store to one thread unless told otherwise.
  */
 public interface VipStore extends Closeable {
 

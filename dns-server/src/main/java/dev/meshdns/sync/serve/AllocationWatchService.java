@@ -17,14 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code meshdns.v1.VipService/WatchAllocations}: the VIPs handed back to the control plane. The
- * source of truth is the {@link VipStore} itself: its rows (held and released) and its revision,
- * which only grows, so a watch is resumed with {@code changesSince(revision)} and needs no history
- * of its own; when the store cannot resume from the client's revision (it is ahead of the store),
- * the full state is sent. The server calls {@link #changed()} after each apply, and every watch
- * gets the rows changed since (a row may come twice; each message carries its current state).
- * Everything runs on the store's executor, the only thread that touches the store: gRPC callbacks
- * hop onto it. Thread-safe in that sense.
+ * {@code meshdns.v1.VipService/WatchAllocations}: the VIPs handed back to the control plane, read
+ * from the {@link VipStore} itself, whose revision only grows, so a watch resumes with {@code
+ * changesSince(revision)} (the full state when the client is ahead of the store). After each apply
+ * {@link #changed()} sends every watch the rows changed since. Everything runs on the store thread
+ * (gRPC callbacks hop onto it), which makes it thread-safe.
  */
 public final class AllocationWatchService extends VipServiceGrpc.VipServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(AllocationWatchService.class);

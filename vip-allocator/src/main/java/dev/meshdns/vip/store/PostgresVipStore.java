@@ -21,16 +21,16 @@ import org.postgresql.PGConnection;
 
 /**
  * A {@link VipStore} in PostgreSQL, shared by several replicas: table {@code meshdns_vip} keyed by
- * (zone, service, family), a partial unique index on held addresses, rows never deleted, each write
- * stamped with the next value of the sequence {@code meshdns_vip_revision}. Writers commit in
- * revision order because every writing transaction first takes one transaction-level advisory lock
- * (per schema): without it, a transaction holding revision 5 could commit after one holding 6, and a
- * reader already at 6 would never see 5. Serialising writers costs little here (a batch of claims is
- * one short transaction) and also decides claim races without deadlocks or serialization retries.
- * Methods are synchronized on the store (JDBC runs on the caller's thread); the LISTEN connection
- * has its own thread. A lost connection fails the call with an IOException and the next call
- * reconnects. Timestamps are kept to the microsecond.
+ * (zone, service, family), a partial unique index on held addresses, each write stamped with the
+ * next value of the sequence {@code meshdns_vip_revision} and committed in revision order. Methods
+ * are synchronized on the store (JDBC on the caller's thread; a lost connection fails the call and
+ * the next one reconnects); the LISTEN connection has its own thread.
  */
+// Writers commit in revision order because every writing transaction first takes one
+// transaction-level advisory lock (per schema): without it, a transaction holding revision 5 could
+// commit after one holding 6, and a reader already at 6 would never see 5. Serialising writers
+// costs little here (a batch of claims is one short transaction) and also decides claim races
+// without deadlocks or serialization retries. Timestamps are kept to the microsecond.
 public final class PostgresVipStore implements VipStore {
 
     private static final String READ =
