@@ -26,7 +26,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /** The whole server fed by a control plane only, on real sockets: DNS, Delta ADS and the VIP watch. */
-class ControlPlaneServerTest {
+class ControlPlaneServerIT {
     @TempDir
     Path dataDir;
 

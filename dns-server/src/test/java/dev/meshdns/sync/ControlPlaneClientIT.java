@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client against a control plane on real gRPC (127.0.0.1, a free port). */
-class ControlPlaneClientTest {
+class ControlPlaneClientIT {
     @TempDir
     Path dataDir;
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client against the project's reference control plane, on real gRPC. */
-class ReferenceControlPlaneTest {
+class ReferenceControlPlaneIT {
     @TempDir
     Path dataDir;
 
