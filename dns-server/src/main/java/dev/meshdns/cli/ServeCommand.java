@@ -1,6 +1,7 @@
 package dev.meshdns.cli;
 
 import dev.meshdns.MeshDnsServer;
+import dev.meshdns.config.ForwardConfig;
 import dev.meshdns.config.HostPort;
 import dev.meshdns.config.InvalidConfigException;
 import dev.meshdns.config.ServerConfig;
@@ -8,6 +9,7 @@ import dev.meshdns.config.StoreKind;
 import dev.meshdns.vip.store.PostgresUrl;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,6 +118,38 @@ final class ServeCommand implements Callable<Integer> {
                     + " port 0 picks a free port. Default: ${DEFAULT-VALUE}.")
     private String grpcListen;
 
+    @Option(names = "--upstream", paramLabel = "HOST[:PORT]",
+            description = "Upstream DNS server for names outside the zone (IPv4 or IPv6 literal, port 53 by"
+                    + " default); repeatable, in order of preference. Default: none (names outside the zone are"
+                    + " REFUSED).")
+    private List<String> upstreams;
+
+    @Option(names = "--upstream-resolv-conf", paramLabel = "PATH",
+            description = "Take the upstreams from the nameserver lines of this file (e.g. /etc/resolv.conf),"
+                    + " leaving out mesh-dns's own --dns-listen address; re-read when it changes. Default: none.")
+    private Path upstreamResolvConf;
+
+    @Option(names = "--recursion-allow", paramLabel = "CIDR",
+            description = "Clients that may have names outside the zone forwarded; others get REFUSED for them"
+                    + " (zone names are answered for everyone). Repeatable. Default: 127.0.0.0/8 and ::1/128.")
+    private List<String> recursionAllow;
+
+    @Option(names = "--forward-timeout", paramLabel = "DURATION",
+            description = "Deadline of a forwarded query over all upstreams; then SERVFAIL, unless a stale answer"
+                    + " can be served. Default: " + ForwardConfig.DEFAULT_TIMEOUT_TEXT + ".")
+    private String forwardTimeout;
+
+    @Option(names = "--serve-stale", paramLabel = "DURATION",
+            description = "How long past its TTL a cached answer may still be served when the upstreams fail"
+                    + " (RFC 8767; TTL 30, EDE 3); 0s turns it off. Default: "
+                    + ForwardConfig.DEFAULT_SERVE_STALE_TEXT + ".")
+    private String serveStale;
+
+    @Option(names = "--cache-entries", paramLabel = "N",
+            description = "Size bound of the answer cache of forwarded names; 0 turns caching off. Default: "
+                    + ForwardConfig.DEFAULT_CACHE_ENTRIES + ".")
+    private String cacheEntries;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -128,6 +162,8 @@ final class ServeCommand implements Callable<Integer> {
                     .vipQuarantine(vipQuarantine).store(store).postgresUrl(postgresUrl).adminListen(adminListen)
                     .controlPlane(controlPlane).nodeId(nodeId).controlPlaneCa(controlPlaneCa)
                     .controlPlaneCert(controlPlaneCert).controlPlaneKey(controlPlaneKey).grpcListen(grpcListen)
+                    .upstreams(upstreams).upstreamResolvConf(upstreamResolvConf).recursionAllow(recursionAllow)
+                    .forwardTimeout(forwardTimeout).serveStale(serveStale).cacheEntries(cacheEntries)
                     .build();
         } catch (InvalidConfigException e) {
             return Main.invalidConfig(spec, e);

@@ -2,7 +2,9 @@ package dev.meshdns.config;
 
 import dev.meshdns.catalog.DnsNames;
 import dev.meshdns.catalog.IpLiterals;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 
 /**
  * Parses {@code HOST:PORT} and {@code [IPv6]:PORT} into a socket address, and writes one back for
@@ -55,6 +57,41 @@ public final class HostPort {
             throw new IllegalArgumentException("port must be from 1 to 65535 (got \"" + text + "\")");
         }
         return parts.trimmed();
+    }
+
+    /**
+     * An upstream DNS server: an IPv4 or IPv6 literal with an optional port, 53 by default
+     * ({@code 10.96.0.10}, {@code 10.96.0.10:5353}, {@code [fd00::10]:53}, {@code fd00::10}). Throws
+     * IllegalArgumentException with a message that continues a flag name.
+     */
+    public static InetSocketAddress upstream(String text) {
+        String value = text == null ? "" : text.trim();
+        Optional<? extends InetAddress> bare =
+                IpLiterals.ipv4(value).isPresent() ? IpLiterals.ipv4(value) : IpLiterals.ipv6(value);
+        if (bare.isPresent()) {
+            return new InetSocketAddress(bare.get(), 53);
+        }
+        if (value.startsWith("[") && value.endsWith("]") && IpLiterals.ipv6(value.substring(1, value.length() - 1))
+                .isPresent()) {
+            return new InetSocketAddress(IpLiterals.ipv6(value.substring(1, value.length() - 1)).get(), 53);
+        }
+        IllegalArgumentException invalid = new IllegalArgumentException("must be an IP address with an optional"
+                + " port, e.g. 10.96.0.10, 10.96.0.10:53 or [fd00::10]:53 (got \"" + text + "\")");
+        Parts parts;
+        try {
+            parts = Parts.of(value, 53);
+        } catch (IllegalArgumentException e) {
+            throw invalid;
+        }
+        Optional<? extends InetAddress> host = parts.bracketed() ? IpLiterals.ipv6(parts.host())
+                : IpLiterals.ipv4(parts.host());
+        if (host.isEmpty()) {
+            throw invalid;
+        }
+        if (parts.port() < 1 || parts.port() > 65535) {
+            throw new IllegalArgumentException("port must be from 1 to 65535 (got \"" + text + "\")");
+        }
+        return new InetSocketAddress(host.get(), parts.port());
     }
 
     /** {@code text} split at its last colon; the host without brackets, the port not yet range-checked. */

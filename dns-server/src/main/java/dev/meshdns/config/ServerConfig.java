@@ -46,13 +46,15 @@ import java.util.function.Supplier;
  *                                   {@code catalogFile} is required)
  * @param grpcListen                 gRPC address of {@code meshdns.v1.VipService} (the VIPs handed back to the
  *                                   control plane); port 0 picks a free port
+ * @param forward                    forwarding of names outside the zone; null or {@link ForwardConfig#OFF} for
+ *                                   none
  */
 public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone, Cidr vipCidr,
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
                            int maxTcpConnectionsPerSource, Cidr vip6Cidr, boolean aaaaIpv4Mapped,
                            Duration vipQuarantine, StoreKind store, String postgresUrl,
                            InetSocketAddress adminListen, ControlPlaneConfig controlPlane,
-                           InetSocketAddress grpcListen) {
+                           InetSocketAddress grpcListen, ForwardConfig forward) {
     public static final String DEFAULT_DNS_LISTEN = "127.0.0.1:5653";
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_ZONE = "mesh";
@@ -73,9 +75,10 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
     public static final String POSTGRES_URL_EXAMPLE = "jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns";
 
     public ServerConfig {
+        forward = forward == null ? ForwardConfig.OFF : forward;
         List<String> problems = ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                 tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
-                postgresUrl, adminListen, controlPlane, grpcListen, Set.of());
+                postgresUrl, adminListen, controlPlane, grpcListen, forward, Set.of());
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -96,7 +99,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 + ", maxTcpConnectionsPerSource=" + maxTcpConnectionsPerSource + ", vip6Cidr=" + vip6Cidr
                 + ", aaaaIpv4Mapped=" + aaaaIpv4Mapped + ", vipQuarantine=" + vipQuarantine + ", store=" + store
                 + ", postgresUrl=" + PostgresUrl.mask(postgresUrl) + ", adminListen=" + adminListen
-                + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + "]";
+                + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + ", forward=" + forward + "]";
     }
 
     /**
@@ -133,6 +136,14 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         private Path controlPlaneCert;
         private Path controlPlaneKey;
         private InetSocketAddress grpcListen = HostPort.parse(DEFAULT_GRPC_LISTEN, 5678);
+        private final List<InetSocketAddress> upstreams = new ArrayList<>();
+        private Path upstreamResolvConf;
+        private List<Cidr> recursionAllow = ForwardConfig.DEFAULT_RECURSION_ALLOW.stream().map(Cidr::parse).toList();
+        private Duration forwardTimeout = Durations.parse(ForwardConfig.DEFAULT_TIMEOUT_TEXT);
+        private Duration serveStale = Durations.parse(ForwardConfig.DEFAULT_SERVE_STALE_TEXT);
+        private int cacheEntries = ForwardConfig.DEFAULT_CACHE_ENTRIES;
+        /** Forwarding settings given, which need an upstream. */
+        private final List<String> forwardSettings = new ArrayList<>();
 
         private Builder() {
         }
@@ -316,6 +327,72 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             return this;
         }
 
+        /** An upstream DNS server, added after those before it in the preference order. */
+        public Builder upstream(InetSocketAddress value) {
+            upstreams.add(value);
+            return this;
+        }
+
+        /** Upstreams as IP literals with optional ports ({@code 10.96.0.10}, {@code [fd00::10]:53}); null for none. */
+        public Builder upstreams(List<String> texts) {
+            if (texts != null) {
+                for (String text : texts) {
+                    InetSocketAddress upstream = parsed("upstream", () -> HostPort.upstream(text));
+                    if (upstream != null) {
+                        upstreams.add(upstream);
+                    }
+                }
+            }
+            return this;
+        }
+
+        /** A resolv.conf whose nameservers are the upstreams; null for none. */
+        public Builder upstreamResolvConf(Path value) {
+            upstreamResolvConf = value;
+            return this;
+        }
+
+        /** Client blocks that may recurse; null keeps the default (loopback). */
+        public Builder recursionAllow(List<String> texts) {
+            if (texts != null) {
+                forwardSettings.add("recursion-allow");
+                recursionAllow = texts.stream().map(text -> parsed("recursion-allow",
+                        () -> cidr(text == null ? "" : text.trim(), text, "10.0.0.0/8"))).filter(c -> c != null).toList();
+            }
+            return this;
+        }
+
+        /** Like {@code 2s} or {@code 500ms}; null keeps the default. */
+        public Builder forwardTimeout(String text) {
+            if (text != null) {
+                forwardSettings.add("forward-timeout");
+                forwardTimeout = parsed("forward-timeout", () -> Durations.parse(text));
+            }
+            return this;
+        }
+
+        /** Like {@code 1h}, {@code 0s} for off; null keeps the default. */
+        public Builder serveStale(String text) {
+            if (text != null) {
+                forwardSettings.add("serve-stale");
+                serveStale = parsed("serve-stale", () -> Durations.parse(text));
+            }
+            return this;
+        }
+
+        /** A whole number, 0 for no cache; null keeps the default. */
+        public Builder cacheEntries(String text) {
+            if (text != null) {
+                forwardSettings.add("cache-entries");
+                try {
+                    cacheEntries = Integer.parseInt(text.trim());
+                } catch (NumberFormatException e) {
+                    unparsed("cache-entries", "cache-entries must be a whole number (got \"" + text + "\")");
+                }
+            }
+            return this;
+        }
+
         /**
          * The config, or {@link InvalidConfigException} listing every problem found: first those of
          * text that did not parse and of control-plane flags without {@code --control-plane}, then
@@ -327,14 +404,20 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             }
             List<String> problems = new ArrayList<>(textProblems);
             ControlPlaneConfig plane = controlPlaneConfig(problems);
+            ForwardConfig forward = new ForwardConfig(upstreams, upstreamResolvConf, recursionAllow, forwardTimeout,
+                    serveStale, cacheEntries);
+            if (!forward.enabled() && !unparsed.contains("upstream")) {
+                forwardSettings.forEach(setting -> problems.add(setting
+                        + " is only used with --upstream or --upstream-resolv-conf"));
+            }
             if (problems.isEmpty()) {
                 return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
                         maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine,
-                        store, postgresUrl, adminListen, plane, grpcListen); // its constructor checks the rest
+                        store, postgresUrl, adminListen, plane, grpcListen, forward); // its constructor checks the rest
             }
             problems.addAll(ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                     tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
-                    postgresUrl, adminListen, plane, grpcListen, unparsed));
+                    postgresUrl, adminListen, plane, grpcListen, forward, unparsed));
             throw new InvalidConfigException(problems);
         }
 

@@ -27,7 +27,7 @@ final class ServerConfigProblems {
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
                            int maxTcpConnectionsPerSource, Cidr vip6Cidr, Duration vipQuarantine, StoreKind store,
                            String postgresUrl, InetSocketAddress adminListen, ControlPlaneConfig controlPlane,
-                           InetSocketAddress grpcListen, Set<String> unparsed) {
+                           InetSocketAddress grpcListen, ForwardConfig forward, Set<String> unparsed) {
         List<String> problems = new ArrayList<>();
         if (catalogFile == null && controlPlane == null) {
             problems.add("catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
@@ -78,6 +78,7 @@ final class ServerConfigProblems {
                 clash("grpc-listen", grpcListen, "admin-listen", adminListen, problems);
             }
         }
+        ForwardConfig.problems(forward, unparsed, problems);
         return problems;
     }
 
