@@ -4,11 +4,11 @@ import java.net.InetSocketAddress;
 import java.util.function.IntSupplier;
 
 /**
- * The forwarder's and the cache's events, for the metric catalogue (admin/Metrics implements it;
- * tags stay bounded: an upstream address, an rcode, never a query name). Implementations must be
- * thread-safe and cheap: they are called from event loops and forwarder threads.
+ * The forwarder's events with the cache's ({@link CacheMetrics}), for the metric catalogue
+ * (admin/Metrics implements it; tags stay bounded: an upstream address, an rcode, never a query
+ * name). Implementations must be thread-safe and cheap: called from event loops and forwarder threads.
  */
-public interface ForwardMetrics {
+public interface ForwardMetrics extends CacheMetrics {
     /** Records nothing. */
     ForwardMetrics NONE = new ForwardMetrics() {
     };
