@@ -41,6 +41,9 @@ public final class AnswerCache {
                 .maximumSize(maxEntries)
                 .expireAfter(new Lifetime())
                 .ticker(ticker)
+                // Maintenance (read-buffer drains, evictions) runs on the calling thread, in small
+                // amortized steps: handing it to the common pool allocated on every hand-off.
+                .executor(Runnable::run)
                 .build();
     }
 
