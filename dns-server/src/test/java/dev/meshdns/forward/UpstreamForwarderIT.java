@@ -169,7 +169,7 @@ class UpstreamForwarderIT {
         FakeUpstream upstream = upstream("www.example. 5 IN A 192.0.2.1");
         UpstreamForwarder forwarder = forwarder(Duration.ofSeconds(2), upstream);
         ask(forwarder, query("www.example.", Type.A, true), false).get(10, TimeUnit.SECONDS);
-        upstream.behave(Behavior.SERVFAIL);
+        upstream.stop();
         clock.addAndGet(TimeUnit.SECONDS.toNanos(60));
 
         Message stale = ask(forwarder, query("www.example.", Type.A, true), false).get(10, TimeUnit.SECONDS);
@@ -181,7 +181,6 @@ class UpstreamForwarderIT {
         byte[] wire = query("www.example.", Type.A, true).toWire();
         assertThat(forwarder.forward(wire, wire.length, false, out, (r, l) -> { }))
                 .as("held stale after the failure: answered at once").isPositive();
-        assertThat(upstream.queryCount()).isEqualTo(2);
     }
 
     @Test
@@ -217,11 +216,7 @@ class UpstreamForwarderIT {
 
     @Test
     void answerLargerThan1232IsTruncatedOverUdpAndWholeOverTcp() throws Exception {
-        String[] txt = new String[10];
-        for (int i = 0; i < txt.length; i++) {
-            txt[i] = "big.example. 300 IN TXT \"" + String.valueOf((char) ('a' + i)).repeat(200) + "\"";
-        }
-        FakeUpstream upstream = upstream(txt);
+        FakeUpstream upstream = upstream(bigTxt());
         UpstreamForwarder forwarder = forwarder(Duration.ofSeconds(2), upstream);
 
         Message udp = ask(forwarder, query("big.example.", Type.TXT, true), false).get(10, TimeUnit.SECONDS);
@@ -232,6 +227,18 @@ class UpstreamForwarderIT {
         assertThat(tcp.getHeader().getFlag(Flags.TC)).as("TC over TCP").isFalse();
         assertThat(tcp.getSection(Section.ANSWER)).hasSize(10);
         assertThat(upstream.tcpQueryCount()).as("upstream truncated at 1232: retried over TCP").isEqualTo(1);
+    }
+
+    @Test
+    void clientTcpQueryGetsTheWholeLargeAnswerOnAMiss() throws Exception {
+        FakeUpstream upstream = upstream(bigTxt());
+        UpstreamForwarder forwarder = forwarder(Duration.ofSeconds(2), upstream);
+
+        Message tcp = ask(forwarder, query("big.example.", Type.TXT, false), true).get(10, TimeUnit.SECONDS);
+
+        assertThat(tcp.getHeader().getFlag(Flags.TC)).as("TC").isFalse();
+        assertThat(tcp.getSection(Section.ANSWER)).hasSize(10);
+        assertThat(tcp.getOPT()).as("no OPT without one in the query").isNull();
     }
 
     @ParameterizedTest
@@ -323,6 +330,15 @@ class UpstreamForwarderIT {
     }
 
     // --- helpers
+
+    /** Ten 200-byte TXT records: over 2000 bytes. */
+    private static String[] bigTxt() {
+        String[] txt = new String[10];
+        for (int i = 0; i < txt.length; i++) {
+            txt[i] = "big.example. 300 IN TXT \"" + String.valueOf((char) ('a' + i)).repeat(200) + "\"";
+        }
+        return txt;
+    }
 
     private FakeUpstream upstream(String... records) throws IOException {
         FakeUpstream upstream = FakeUpstream.start(records);
