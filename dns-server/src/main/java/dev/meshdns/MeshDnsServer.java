@@ -9,8 +9,14 @@ import dev.meshdns.apply.StoreThread;
 import dev.meshdns.apply.VipSource;
 import dev.meshdns.catalog.CatalogMerger;
 import dev.meshdns.catalog.CatalogWatcher;
+import dev.meshdns.config.ForwardConfig;
+import dev.meshdns.config.HostPort;
 import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
+import dev.meshdns.forward.RecursionAllow;
+import dev.meshdns.forward.ResolvConf;
+import dev.meshdns.forward.ResolvConfWatcher;
+import dev.meshdns.forward.UpstreamForwarder;
 import dev.meshdns.sync.ControlPlaneClient;
 import dev.meshdns.sync.serve.AllocationWatchService;
 import dev.meshdns.sync.serve.GrpcEndpoint;
@@ -28,8 +34,12 @@ import dev.meshdns.vip.store.PostgresVipStore;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -37,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root and embedding API: wires the store, the apply path, the catalog sources,
- * the transport, admin HTTP and gRPC in that one place, and nothing else. A change travels source
+ * the forwarder, the transport, admin HTTP and gRPC in that one place, and nothing else. A change travels source
  * -> {@link CatalogMerger} -> {@link StoreThread} -> {@link CatalogApplier} -> published {@link
  * NameTable}, read by the event loops per query. Thread-safe: accessors and {@link #close} from any thread.
  */
@@ -59,6 +69,8 @@ public final class MeshDnsServer implements Closeable {
     private CatalogWatcher watcher;
     private ControlPlaneClient controlPlane;
     private GrpcEndpoint grpc;
+    private UpstreamForwarder forwarder;
+    private ResolvConfWatcher resolvConf;
 
     private MeshDnsServer(ServerConfig config) {
         this.config = config;
@@ -86,13 +98,24 @@ public final class MeshDnsServer implements Closeable {
         ZoneSpec spec = new ZoneSpec(config.zone(), config.ttlSeconds(), config.vipCidr(), config.vip6Cidr(),
                 config.aaaaIpv4Mapped());
         tables.set(LiveTable.notReady(spec));
+        ForwardConfig forward = config.forward();
+        Answerer answerer = Answerer.resolving(tables::get);
+        if (forward.enabled()) {
+            forwarder = new UpstreamForwarder(forward.upstreams(), forward.timeout(), forward.serveStale(),
+                    forward.cacheEntries(), metrics.forward());
+            metrics.cacheEntries(forwarder::cachedAnswers);
+            answerer = Answerer.forwarding(tables::get, forwarder, RecursionAllow.of(forward.recursionAllow()));
+        }
         transport = DnsTransport.bind(config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
-                config.maxTcpConnections(), config.maxTcpConnectionsPerSource()),
-                Answerer.resolving(tables::get), metrics);
+                config.maxTcpConnections(), config.maxTcpConnectionsPerSource()), answerer, metrics);
         log.info("dns transport {}: udp {}, tcp {}", transport.kindName(), transport.udpAddress(),
                 transport.tcpAddress());
+        if (forward.resolvConf() != null) {
+            watchResolvConf(forward);
+        }
         admin = AdminServer.start(config.adminListen(), metrics, readiness::get,
-                DebugViews.over(tables::get, () -> applier == null ? Map.of() : applier.published()));
+                DebugViews.over(tables::get, () -> applier == null ? Map.of() : applier.published(),
+                        () -> forwarder == null ? List.of() : forwarder.upstreamStatus()));
         store = storeThread.call(this::openStore);
         VipSource v4 = storeThread.call(() -> allocator(config.vipCidr()));
         VipSource v6 = config.vip6Cidr() == null ? VipSource.NONE : storeThread.call(() -> allocator(config.vip6Cidr()));
@@ -113,6 +136,30 @@ public final class MeshDnsServer implements Closeable {
             watcher.start();
         }
         storeThread.call(() -> null); // the first catalog, if any, is applied once this returns
+    }
+
+    /** Upstreams: the --upstream ones first, then the nameservers of the resolv.conf, as it is now and when it changes. */
+    private void watchResolvConf(ForwardConfig forward) throws IOException {
+        Path file = forward.resolvConf();
+        List<InetSocketAddress> named;
+        try {
+            named = ResolvConf.read(file, transport.udpAddress());
+        } catch (IOException e) {
+            throw new IOException("cannot read upstream-resolv-conf " + file + ": " + e.getMessage(), e);
+        }
+        Consumer<List<InetSocketAddress>> use = servers -> {
+            List<InetSocketAddress> all = new ArrayList<>(forward.upstreams());
+            servers.stream().filter(server -> !all.contains(server)).forEach(all::add);
+            forwarder.upstreams(all);
+            log.info("upstreams: {}", all.stream().map(HostPort::text).toList());
+        };
+        if (named.isEmpty() && forward.upstreams().isEmpty()) {
+            log.warn("upstream-resolv-conf {} names no usable nameserver (its own address left out): names outside"
+                    + " the zone answer SERVFAIL until it does", file);
+        }
+        use.accept(named);
+        resolvConf = new ResolvConfWatcher(file, transport.udpAddress(), named, use);
+        resolvConf.start();
     }
 
     private VipStore openStore() throws IOException {
@@ -168,6 +215,12 @@ public final class MeshDnsServer implements Closeable {
         }
         if (grpc != null) {
             grpc.close();
+        }
+        if (resolvConf != null) {
+            resolvConf.close();
+        }
+        if (forwarder != null) {
+            forwarder.close(); // before the transport: queries in flight still get their SERVFAIL
         }
         if (transport != null) {
             transport.close();

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP endpoint on the JDK's built-in server: {@code GET /metrics} (Prometheus text),
- * {@code /health}, {@code /ready} (503 with reasons until ready), {@code /names} and {@code /vips}
+ * {@code /health}, {@code /ready} (503 with reasons until ready), {@code /names}, {@code /vips} and {@code /upstreams}
  * (JSON debug views). Requests run on its own two daemon threads {@code meshdns-admin-N}, never
  * on the DNS event loops. Thread-safe: {@link #address} and {@link #close} from any thread.
  */
@@ -150,6 +150,7 @@ public final class AdminServer implements Closeable {
             }
             case NAMES -> send(exchange, 200, JSON, views.namesJson());
             case VIPS -> send(exchange, 200, JSON, views.vipsJson());
+            case UPSTREAMS -> send(exchange, 200, JSON, views.upstreamsJson());
         }
     }
 
@@ -170,7 +171,7 @@ public final class AdminServer implements Closeable {
     }
 
     private enum Endpoint {
-        METRICS, HEALTH, READY, NAMES, VIPS;
+        METRICS, HEALTH, READY, NAMES, VIPS, UPSTREAMS;
 
         static Endpoint of(String path) {
             return switch (path) {
@@ -179,6 +180,7 @@ public final class AdminServer implements Closeable {
                 case "/ready" -> READY;
                 case "/names" -> NAMES;
                 case "/vips" -> VIPS;
+                case "/upstreams" -> UPSTREAMS;
                 default -> null;
             };
         }

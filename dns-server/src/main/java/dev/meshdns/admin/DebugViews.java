@@ -1,7 +1,10 @@
 package dev.meshdns.admin;
 
+import dev.meshdns.config.HostPort;
+import dev.meshdns.forward.UpstreamStatus;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ServiceVips;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -18,6 +21,11 @@ public interface DebugViews {
 
     /** JSON for {@code /vips}: the current VIP assignments. */
     String vipsJson();
+
+    /** JSON for {@code /upstreams}: the forwarder's upstreams with their health; none without forwarding. */
+    default String upstreamsJson() {
+        return "{\"upstreams\":[]}";
+    }
 
     /** Views over two body suppliers, e.g. method references on the server. */
     static DebugViews of(Supplier<String> namesJson, Supplier<String> vipsJson) {
@@ -36,9 +44,43 @@ public interface DebugViews {
         };
     }
 
-    /** The views of the server: the names of the published table and the VIPs answered now, by service. */
-    static DebugViews over(Supplier<NameTable> tables, Supplier<Map<String, ServiceVips>> vips) {
-        return of(() -> namesJson(tables.get()), () -> vipsJson(vips.get()));
+    /**
+     * The views of the server: the names of the published table, the VIPs answered now by service,
+     * and the forwarder's upstreams (an empty list without forwarding).
+     */
+    static DebugViews over(Supplier<NameTable> tables, Supplier<Map<String, ServiceVips>> vips,
+                           Supplier<List<UpstreamStatus>> upstreams) {
+        return new DebugViews() {
+            @Override
+            public String namesJson() {
+                return DebugViews.namesJson(tables.get());
+            }
+
+            @Override
+            public String vipsJson() {
+                return DebugViews.vipsJson(vips.get());
+            }
+
+            @Override
+            public String upstreamsJson() {
+                return DebugViews.upstreamsJson(upstreams.get());
+            }
+        };
+    }
+
+    private static String upstreamsJson(List<UpstreamStatus> upstreams) {
+        StringBuilder json = new StringBuilder("{\"upstreams\":[");
+        String separator = "";
+        for (UpstreamStatus upstream : upstreams) {
+            json.append(separator).append("{\"address\":");
+            Json.appendString(json, HostPort.text(upstream.address()))
+                    .append(",\"up\":").append(upstream.up())
+                    .append(",\"consecutiveFailures\":").append(upstream.consecutiveFailures())
+                    .append(",\"lastFailure\":");
+            Json.appendString(json, upstream.lastFailure()).append('}');
+            separator = ",";
+        }
+        return json.append("]}").toString();
     }
 
     private static String namesJson(NameTable table) {

@@ -1,5 +1,8 @@
 package dev.meshdns.admin;
 
+import dev.meshdns.config.HostPort;
+import dev.meshdns.forward.CachedAnswer;
+import dev.meshdns.forward.ForwardMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,11 +11,19 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
+// Past 300 lines on purpose: every metric name of mesh-dns stands in this one class (STYLE.md rule 9),
+// those of the forwarder in its nested Forward.
 /**
  * The one catalogue of mesh-dns metrics: every metric name and tag lives here, in base units, with
  * bounded tags only (never a query name or a client address). Counting on the query path
@@ -43,6 +54,7 @@ public final class Metrics {
     }
 
     private final MeterRegistry registry;
+    private Forward forward;
     /** [transport * RCODES + rcode]; rcodes without a name of their own share the OTHER counter. */
     private final Counter[] responses = new Counter[TRANSPORTS.length * RCODES];
     private final Counter[] otherResponses = new Counter[TRANSPORTS.length];
@@ -211,6 +223,172 @@ public final class Metrics {
     /** Counts one failed VIP store operation. */
     public void vipStoreError() {
         storeErrors.increment();
+    }
+
+    /** The forwarder's and its cache's meters (created once, on first use). */
+    public synchronized ForwardMetrics forward() {
+        if (forward == null) {
+            forward = new Forward();
+        }
+        return forward;
+    }
+
+    /** Reports the number of cached answers of the forwarder ({@code meshdns.cache.entries}). */
+    public void cacheEntries(LongSupplier entries) {
+        Gauge.builder("meshdns.cache.entries", entries, s -> s.getAsLong())
+                .description("Answers in the forwarding cache").register(registry);
+    }
+
+    /**
+     * The forwarder's meters. Upstream-tagged ones are made on first use per upstream (the
+     * configured ones: a bounded set) and kept, so counting a reply looks up one map entry.
+     */
+    private final class Forward implements ForwardMetrics {
+        private static final Duration[] DURATION_BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000)
+                .map(Duration::ofMillis).toArray(Duration[]::new);
+        private final ConcurrentHashMap<InetSocketAddress, Upstream> upstreams = new ConcurrentHashMap<>();
+        private final Counter[] cacheHits = new Counter[CachedAnswer.Kind.values().length];
+        private final Counter cacheMisses;
+        private final Counter staleServed;
+        private final Counter coalesced;
+        private final Counter overloaded;
+
+        Forward() {
+            for (CachedAnswer.Kind kind : CachedAnswer.Kind.values()) {
+                cacheHits[kind.ordinal()] = Counter.builder("meshdns.cache.hits")
+                        .description("Forwarded queries answered from the cache, by kind of answer")
+                        .tag("kind", kind.name().toLowerCase(Locale.ROOT)).register(registry);
+            }
+            cacheMisses = Counter.builder("meshdns.cache.misses")
+                    .description("Forwarded queries the cache could not answer at once").register(registry);
+            staleServed = Counter.builder("meshdns.cache.served.stale")
+                    .description("Answers served past their TTL because the upstreams failed (RFC 8767)")
+                    .register(registry);
+            coalesced = Counter.builder("meshdns.forward.coalesced")
+                    .description("Queries that joined an identical one in flight instead of asking upstream")
+                    .register(registry);
+            overloaded = Counter.builder("meshdns.forward.overloaded")
+                    .description("Queries answered SERVFAIL at once: too many upstream queries outstanding")
+                    .register(registry);
+        }
+
+        @Override
+        public void gauges(IntSupplier upstreamsUp, IntSupplier outstandingQueries) {
+            Gauge.builder("meshdns.forward.upstreams.up", upstreamsUp, s -> s.getAsInt())
+                    .description("Upstreams answering (not marked down by failures)").register(registry);
+            Gauge.builder("meshdns.forward.outstanding", outstandingQueries, s -> s.getAsInt())
+                    .description("Upstream queries in flight").register(registry);
+        }
+
+        @Override
+        public void upstreamRequest(InetSocketAddress upstream, boolean tcp) {
+            upstream(upstream).requests[tcp ? TCP : UDP].increment();
+        }
+
+        @Override
+        public void upstreamResponse(InetSocketAddress upstream, int rcode, long durationNanos) {
+            Upstream meters = upstream(upstream);
+            meters.response(rcode).increment();
+            meters.duration.record(durationNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void upstreamFailure(InetSocketAddress upstream, boolean timeout, long durationNanos) {
+            Upstream meters = upstream(upstream);
+            (timeout ? meters.timeouts : meters.errors).increment();
+            meters.duration.record(durationNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void healthCheckFailure(InetSocketAddress upstream) {
+            upstream(upstream).healthCheckFailures.increment();
+        }
+
+        @Override
+        public void mismatchedReplyDropped(InetSocketAddress upstream) {
+            upstream(upstream).mismatched.increment();
+        }
+
+        @Override
+        public void coalesced() {
+            coalesced.increment();
+        }
+
+        @Override
+        public void overloaded() {
+            overloaded.increment();
+        }
+
+        @Override
+        public void cacheHit(CachedAnswer.Kind kind) {
+            cacheHits[kind.ordinal()].increment();
+        }
+
+        @Override
+        public void cacheMiss() {
+            cacheMisses.increment();
+        }
+
+        @Override
+        public void staleServed() {
+            staleServed.increment();
+        }
+
+        private Upstream upstream(InetSocketAddress address) {
+            Upstream meters = upstreams.get(address);
+            return meters != null ? meters : upstreams.computeIfAbsent(address, Upstream::new);
+        }
+
+        /** The meters of one upstream, tagged with its address. */
+        private final class Upstream {
+            final String tag;
+            final Counter[] requests = new Counter[TRANSPORTS.length];
+            final Counter[] responses = new Counter[16];
+            final Counter timeouts;
+            final Counter errors;
+            final Counter healthCheckFailures;
+            final Counter mismatched;
+            final Timer duration;
+
+            Upstream(InetSocketAddress address) {
+                tag = HostPort.text(address);
+                for (int t = 0; t < TRANSPORTS.length; t++) {
+                    requests[t] = Counter.builder("meshdns.forward.requests")
+                            .description("Queries sent upstream, by upstream and transport (TCP after truncation)")
+                            .tag("upstream", tag).tag("transport", TRANSPORTS[t]).register(registry);
+                }
+                timeouts = failures("timeout");
+                errors = failures("error");
+                healthCheckFailures = Counter.builder("meshdns.forward.healthcheck.failures")
+                        .description("Background probes of a down upstream that got no reply")
+                        .tag("upstream", tag).register(registry);
+                mismatched = Counter.builder("meshdns.forward.mismatched.replies")
+                        .description("Upstream replies dropped because their ID or question did not match (spoofing)")
+                        .tag("upstream", tag).register(registry);
+                duration = Timer.builder("meshdns.forward.request.duration")
+                        .description("Time from an upstream query to its reply or failure")
+                        .serviceLevelObjectives(DURATION_BUCKETS).tag("upstream", tag).register(registry);
+            }
+
+            Counter response(int rcode) {
+                int index = rcode & 0x0f;
+                Counter counter = responses[index];
+                if (counter == null) {
+                    counter = Counter.builder("meshdns.forward.responses")
+                            .description("Upstream replies accepted, by upstream and RCODE")
+                            .tag("upstream", tag).tag("rcode", rcodeName(index) == OTHER ? "RCODE" + index
+                                    : rcodeName(index)).register(registry);
+                    responses[index] = counter; // a racing thread registers the same meter: harmless
+                }
+                return counter;
+            }
+
+            private Counter failures(String reason) {
+                return Counter.builder("meshdns.forward.failures")
+                        .description("Upstream queries that ended without a reply, by upstream and reason")
+                        .tag("upstream", tag).tag("reason", reason).register(registry);
+            }
+        }
     }
 
     private Counter responseCounter(String transport, String rcode) {

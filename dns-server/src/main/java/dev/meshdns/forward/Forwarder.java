@@ -1,6 +1,7 @@
 package dev.meshdns.forward;
 
 import java.io.Closeable;
+import java.util.function.Supplier;
 
 /**
  * Answers queries for names outside the zone by asking upstream resolvers. Implementations are
@@ -15,8 +16,9 @@ public interface Forwarder extends Closeable {
      * {@code query[0..length)} is a well-formed query (the Resolver validated it: one question,
      * opcode 0, name outside the zone). Writes the reply into {@code out} (65535 bytes) and returns
      * its length when it can answer at once (fresh cache hit, overload SERVFAIL); else returns
-     * {@link #PENDING} and later calls {@code sink.reply} exactly once (from any thread). Never
-     * blocks. Called from event loops, concurrently.
+     * {@link #PENDING} and calls a sink it took from {@code later} (on the caller's thread, before
+     * returning) exactly once, from any thread. A fresh cache hit never asks {@code later}, so it
+     * allocates nothing for it. Never blocks. Called from event loops, concurrently.
      */
-    int forward(byte[] query, int length, boolean tcp, byte[] out, ReplySink sink);
+    int forward(byte[] query, int length, boolean tcp, byte[] out, Supplier<ReplySink> later);
 }

@@ -1,5 +1,6 @@
 package dev.meshdns.forward;
 
+import dev.meshdns.threads.NamedThreadFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -51,11 +52,7 @@ public final class ResolvConfWatcher implements Closeable {
 
     public synchronized void start() {
         if (poller == null) {
-            poller = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "meshdns-resolv-conf");
-                thread.setDaemon(true);
-                return thread;
-            });
+            poller = Executors.newSingleThreadScheduledExecutor(NamedThreadFactory.single("meshdns-resolv-conf"));
             poller.scheduleWithFixedDelay(this::poll, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         }
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The forwarder: answers from the {@link AnswerCache} on the caller's thread when it can, else
@@ -72,7 +73,7 @@ public final class UpstreamForwarder implements Forwarder {
     }
 
     @Override
-    public int forward(byte[] query, int length, boolean tcp, byte[] out, ReplySink sink) {
+    public int forward(byte[] query, int length, boolean tcp, byte[] out, Supplier<ReplySink> later) {
         long state = state(query, length, tcp);
         CachedAnswer cached = cache.lookup(query, state);
         long now = cache.nowNanos();
@@ -90,7 +91,7 @@ public final class UpstreamForwarder implements Forwarder {
         if (closed) {
             return CachedAnswer.failure(CLOSED, now).write(query, state, out, now, false);
         }
-        return ask(CacheKey.of(query, state), new UpstreamFetch.Waiter(Arrays.copyOf(query, length), state, sink),
+        return ask(CacheKey.of(query, state), new UpstreamFetch.Waiter(Arrays.copyOf(query, length), state, later.get()),
                 cached, out, now);
     }
 

@@ -1,5 +1,6 @@
 package dev.meshdns.forward;
 
+import dev.meshdns.threads.NamedThreadFactory;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -17,10 +18,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.FastThreadLocalThread;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The forwarder's client sockets: a small event loop group of daemon threads {@code
@@ -38,7 +36,7 @@ final class UpstreamTransport implements AutoCloseable {
     UpstreamTransport() {
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(THREADS, daemonThreads(), io);
+        this.group = new MultiThreadIoEventLoopGroup(THREADS, NamedThreadFactory.daemonEventLoops("meshdns-forward"), io);
     }
 
     /** The loop one forward runs on from start to end, so its state needs no lock. */
@@ -66,15 +64,5 @@ final class UpstreamTransport implements AutoCloseable {
     @Override
     public void close() {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger next = new AtomicInteger(1);
-        return task -> {
-            // FastThreadLocalThread: Netty's thread-locals and our reply scratch take the fast path.
-            Thread thread = new FastThreadLocalThread(task, "meshdns-forward-" + next.getAndIncrement());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,25 +1,48 @@
 package dev.meshdns.transport;
 
 import dev.meshdns.core.Resolver;
+import dev.meshdns.forward.Forwarder;
+import dev.meshdns.forward.RecursionAllow;
 import dev.meshdns.table.NameTable;
 import java.util.function.Supplier;
 
 /**
- * The one call the transport makes per query: wire bytes in, reply bytes out. The production
- * answerer is {@link #resolving}; tests of framing may plug in another. Implementations must be
- * safe to call from every event loop thread at once.
+ * The one call the transport makes per query: wire bytes in, reply bytes out now, or later through
+ * the client's sink. The production answerers are {@link #resolving} and {@link #forwarding}; tests
+ * of framing may plug in another. Implementations must be safe to call from every event loop thread
+ * at once.
  */
 @FunctionalInterface
 public interface Answerer {
+    /** Returned instead of a length when the reply will come later, through a sink the answerer took from the client. */
+    int LATER = Forwarder.PENDING;
 
     /**
-     * Answers {@code query[0..length)} into {@code out} (at least {@link Resolver#MAX_REPLY}
-     * bytes) and returns the reply length, or {@link Resolver#DROP} for no reply.
+     * Answers {@code query[0..length)} into {@code out} (at least {@link Resolver#MAX_REPLY} bytes)
+     * and returns the reply length, {@link Resolver#DROP} for no reply, or {@link #LATER}.
      */
-    int answer(byte[] query, int length, boolean tcp, byte[] out);
+    int answer(byte[] query, int length, Client client, byte[] out);
 
-    /** Answers with the {@link Resolver} and the table current at the time of each query. */
+    /** The zone only: names outside it are REFUSED. The table is the one current at each query. */
     static Answerer resolving(Supplier<NameTable> tables) {
-        return (query, length, tcp, out) -> Resolver.answer(query, length, tcp, false, tables.get(), out);
+        return (query, length, client, out) -> Resolver.answer(query, length, client.tcp(), false, tables.get(), out);
+    }
+
+    /**
+     * The zone from the table, every other name through {@code forwarder} for clients {@code allow}
+     * admits; other clients get REFUSED for such names.
+     */
+    static Answerer forwarding(Supplier<NameTable> tables, Forwarder forwarder, RecursionAllow allow) {
+        return (query, length, client, out) -> {
+            boolean tcp = client.tcp();
+            int replyLength = Resolver.answer(query, length, tcp, true, tables.get(), out);
+            if (replyLength != Resolver.FORWARD) {
+                return replyLength;
+            }
+            if (!allow.allows(client.address())) {
+                return Resolver.refused(query, length, tcp, out);
+            }
+            return forwarder.forward(query, length, tcp, out, client);
+        };
     }
 }

@@ -18,9 +18,12 @@ final class CountingAnswerer implements Answerer {
     }
 
     @Override
-    public int answer(byte[] query, int length, boolean tcp, byte[] out) {
-        int replyLength = delegate.answer(query, length, tcp, out);
-        int transport = tcp ? Metrics.TCP : Metrics.UDP;
+    public int answer(byte[] query, int length, Client client, byte[] out) {
+        int replyLength = delegate.answer(query, length, client, out);
+        int transport = client.tcp() ? Metrics.TCP : Metrics.UDP;
+        if (replyLength == LATER) {
+            return replyLength; // counted by the handler when it is sent
+        }
         if (replyLength == Resolver.DROP) {
             metrics.dropped(transport);
         } else {

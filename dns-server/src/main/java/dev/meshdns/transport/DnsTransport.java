@@ -62,7 +62,7 @@ public final class DnsTransport implements Closeable {
                                     Metrics metrics) throws IOException {
         DnsTransport transport = new DnsTransport(TransportKind.detect());
         try {
-            transport.bindBoth(listen, tcpLimits, counted(answerer, metrics));
+            transport.bindBoth(listen, tcpLimits, counted(answerer, metrics), metrics);
             return transport;
         } catch (IOException | RuntimeException e) {
             transport.close();
@@ -92,13 +92,14 @@ public final class DnsTransport implements Closeable {
         return kind.name();
     }
 
-    private void bindBoth(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer) throws IOException {
+    private void bindBoth(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer, Metrics metrics)
+            throws IOException {
         for (int attempt = 1; ; attempt++) {
-            List<Channel> udp = bindUdp(listen, answerer);
+            List<Channel> udp = bindUdp(listen, answerer, metrics);
             InetSocketAddress bound = (InetSocketAddress) udp.get(0).localAddress();
             InetSocketAddress tcpListen = new InetSocketAddress(listen.getAddress(), bound.getPort());
             try {
-                Channel tcp = bindTcp(tcpListen, tcpLimits, answerer);
+                Channel tcp = bindTcp(tcpListen, tcpLimits, answerer, metrics);
                 channels.addAll(udp);
                 channels.add(tcp);
                 udpAddress = bound;
@@ -114,7 +115,7 @@ public final class DnsTransport implements Closeable {
         }
     }
 
-    private List<Channel> bindUdp(InetSocketAddress listen, Answerer answerer) throws IOException {
+    private List<Channel> bindUdp(InetSocketAddress listen, Answerer answerer, Metrics metrics) throws IOException {
         Bootstrap bootstrap = new Bootstrap()
                 .group(udpGroup)
                 .channel(kind.datagramChannel())
@@ -122,7 +123,7 @@ public final class DnsTransport implements Closeable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new UdpQueryHandler(answerer));
+                        channel.pipeline().addLast(new UdpQueryHandler(answerer, metrics));
                     }
                 });
         if (kind.epoll()) {
@@ -149,13 +150,14 @@ public final class DnsTransport implements Closeable {
         return bound;
     }
 
-    private Channel bindTcp(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer) throws IOException {
+    private Channel bindTcp(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer, Metrics metrics)
+            throws IOException {
         return bound(new ServerBootstrap()
                 .group(tcpGroup)
                 .channel(kind.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new TcpChannelInitializer(tcpLimits, answerer))
+                .childHandler(new TcpChannelInitializer(tcpLimits, answerer, metrics))
                 .bind(listen), "tcp", listen);
     }
 

@@ -27,11 +27,11 @@ final class GuardedAnswerer implements Answerer {
     }
 
     @Override
-    public int answer(byte[] query, int length, boolean tcp, byte[] out) {
+    public int answer(byte[] query, int length, Client client, byte[] out) {
         try {
-            return delegate.answer(query, length, tcp, out);
+            return delegate.answer(query, length, client, out);
         } catch (Throwable e) {
-            metrics.answerFailed(tcp ? Metrics.TCP : Metrics.UDP);
+            metrics.answerFailed(client.tcp() ? Metrics.TCP : Metrics.UDP);
             failed(e);
             return Resolver.DROP;
         }

@@ -1,5 +1,6 @@
 package dev.meshdns.transport;
 
+import dev.meshdns.admin.Metrics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -19,8 +20,10 @@ final class TcpChannelInitializer extends ChannelInitializer<Channel> {
     private final ConnectionLimits limits;
     private final long idleMillis;
     private final Answerer answerer;
+    private final Metrics metrics;
 
-    TcpChannelInitializer(TcpLimits tcpLimits, Answerer answerer) {
+    TcpChannelInitializer(TcpLimits tcpLimits, Answerer answerer, Metrics metrics) {
+        this.metrics = metrics;
         this.limits = new ConnectionLimits(tcpLimits.maxConnections(), tcpLimits.maxConnectionsPerSource());
         this.idleMillis = tcpLimits.idleTimeout().toMillis();
         this.answerer = answerer;
@@ -36,7 +39,7 @@ final class TcpChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast("caps", new ConnectionCapHandler(limits));
         pipeline.addLast("framing", new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 2, 0, 2));
         pipeline.addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
-        pipeline.addLast("query", new TcpQueryHandler(answerer));
+        pipeline.addLast("query", new TcpQueryHandler(answerer, metrics));
     }
 
     ConnectionLimits limits() {

@@ -1,12 +1,17 @@
 package dev.meshdns.transport;
 
+import dev.meshdns.admin.Metrics;
 import dev.meshdns.core.Resolver;
+import dev.meshdns.forward.ReplySink;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +33,18 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     };
 
     private final Answerer answerer;
+    private final Metrics metrics;
+    private final Connection client = new Connection();
     private boolean closing;
 
-    TcpQueryHandler(Answerer answerer) {
+    TcpQueryHandler(Answerer answerer, Metrics metrics) {
         this.answerer = answerer;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        client.channel = ctx.channel();
     }
 
     @Override
@@ -64,14 +77,11 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         byte[] reply = scratch[1];
         int length = frame.readableBytes();
         frame.getBytes(frame.readerIndex(), query, 0, length);
-        int replyLength = answerer.answer(query, length, true, reply);
+        int replyLength = answerer.answer(query, length, client, reply);
         if (replyLength <= 0) {
             return;
         }
-        ByteBuf out = ctx.alloc().directBuffer(2 + replyLength);
-        out.writeShort(replyLength);
-        out.writeBytes(reply, 0, replyLength);
-        ctx.write(out, ctx.voidPromise());
+        ctx.write(framed(ctx.channel(), reply, replyLength), ctx.voidPromise());
         if (!ctx.channel().isWritable()) {
             // The client is not reading its replies: stop reading its queries until it does.
             ctx.channel().config().setAutoRead(false);
@@ -104,6 +114,40 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("tcp connection {} failed", ctx.channel().remoteAddress(), cause);
         close(ctx);
+    }
+
+    private static ByteBuf framed(Channel channel, byte[] reply, int length) {
+        ByteBuf out = channel.alloc().directBuffer(2 + length);
+        out.writeShort(length);
+        out.writeBytes(reply, 0, length);
+        return out;
+    }
+
+    /** The connection as the answerer's client; a later reply is written to it (if still open) when it comes. */
+    private final class Connection implements Client {
+        Channel channel;
+
+        @Override
+        public boolean tcp() {
+            return true;
+        }
+
+        @Override
+        public InetAddress address() {
+            return channel.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                    ? inet.getAddress() : InetAddress.getLoopbackAddress();
+        }
+
+        @Override
+        public ReplySink get() {
+            Channel to = channel;
+            return (bytes, length) -> {
+                metrics.response(Metrics.TCP, bytes[3] & 0x0f);
+                if (to.isActive()) {
+                    to.writeAndFlush(framed(to, bytes, length), to.voidPromise());
+                }
+            };
+        }
     }
 
     private void close(ChannelHandlerContext ctx) {

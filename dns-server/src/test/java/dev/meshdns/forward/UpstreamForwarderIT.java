@@ -97,7 +97,7 @@ class UpstreamForwarderIT {
 
         byte[] out = new byte[65535];
         byte[] wire = query("WWW.example.", Type.A, false).toWire();
-        int length = forwarder.forward(wire, wire.length, false, out, (r, l) -> {
+        int length = forwarder.forward(wire, wire.length, false, out, () -> (r, l) -> {
             throw new AssertionError("a cache hit is answered at once");
         });
 
@@ -179,7 +179,7 @@ class UpstreamForwarderIT {
         assertThat(ede(stale).getErrorCode()).isEqualTo(ExtendedErrorCodeOption.STALE_ANSWER);
         byte[] out = new byte[65535];
         byte[] wire = query("www.example.", Type.A, true).toWire();
-        assertThat(forwarder.forward(wire, wire.length, false, out, (r, l) -> { }))
+        assertThat(forwarder.forward(wire, wire.length, false, out, () -> (r, l) -> { }))
                 .as("held stale after the failure: answered at once").isPositive();
     }
 
@@ -286,7 +286,7 @@ class UpstreamForwarderIT {
 
         byte[] out = new byte[65535];
         byte[] wire = query("three.example.", Type.A, true).toWire();
-        int length = forwarder.forward(wire, wire.length, false, out, (r, l) -> {
+        int length = forwarder.forward(wire, wire.length, false, out, () -> (r, l) -> {
             throw new AssertionError("over the bound is answered at once");
         });
 
@@ -372,7 +372,7 @@ class UpstreamForwarderIT {
         CompletableFuture<Message> reply = new CompletableFuture<>();
         byte[] wire = query.toWire();
         byte[] out = new byte[65535];
-        int length = forwarder.forward(wire, wire.length, tcp, out, (bytes, n) -> complete(reply, bytes, n));
+        int length = forwarder.forward(wire, wire.length, tcp, out, () -> (bytes, n) -> complete(reply, bytes, n));
         if (length != Forwarder.PENDING) {
             complete(reply, out, length);
         }

@@ -16,7 +16,7 @@ class CountedAnswererTest {
 
     @Test
     void answeredQueryIsCountedByTransportAndRcode() {
-        counted.answer(EchoAnswerer.query(1), 12, true, out);
+        counted.answer(EchoAnswerer.query(1), 12, Clients.TCP, out);
 
         assertThat(count("meshdns.dns.responses", "tcp", "NOERROR")).isEqualTo(1.0);
         assertThat(count("meshdns.dns.requests", "tcp")).isEqualTo(1.0);
@@ -25,7 +25,7 @@ class CountedAnswererTest {
 
     @Test
     void droppedQueryIsCountedAsDropped() {
-        assertThat(counted.answer(EchoAnswerer.query(0xFFFF), 12, false, out)).isEqualTo(Resolver.DROP);
+        assertThat(counted.answer(EchoAnswerer.query(0xFFFF), 12, Clients.UDP, out)).isEqualTo(Resolver.DROP);
 
         assertThat(count("meshdns.dns.dropped", "udp")).isEqualTo(1.0);
         assertThat(count("meshdns.dns.requests", "udp")).isZero();
@@ -33,11 +33,11 @@ class CountedAnswererTest {
 
     @Test
     void queryWhoseAnswererThrowsIsDroppedAndCountedAsAnAnswerFailureOnly() {
-        Answerer throwing = DnsTransport.counted((query, length, tcp, reply) -> {
+        Answerer throwing = DnsTransport.counted((query, length, client, reply) -> {
             throw new IllegalStateException("resolver bug");
         }, metrics);
 
-        assertThat(throwing.answer(EchoAnswerer.query(1), 12, false, out)).isEqualTo(Resolver.DROP);
+        assertThat(throwing.answer(EchoAnswerer.query(1), 12, Clients.UDP, out)).isEqualTo(Resolver.DROP);
 
         assertThat(count("meshdns.dns.answer.failures", "udp")).isEqualTo(1.0);
         assertThat(count("meshdns.dns.answer.failures", "tcp")).isZero();

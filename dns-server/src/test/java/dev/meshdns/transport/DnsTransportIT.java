@@ -26,11 +26,11 @@ class DnsTransportIT {
     @BeforeEach
     void bind() throws Exception {
         EchoAnswerer echo = new EchoAnswerer();
-        Answerer answerer = (query, length, tcp, out) -> {
+        Answerer answerer = (query, length, client, out) -> {
             if ((query[0] & 0xFF) == THROWS >> 8 && (query[1] & 0xFF) == (THROWS & 0xFF)) {
                 throw new IllegalStateException("resolver bug");
             }
-            return echo.answer(query, length, tcp, out);
+            return echo.answer(query, length, client, out);
         };
         transport = DnsTransport.bind(new InetSocketAddress("127.0.0.1", 0),
                 new TcpLimits(Duration.ofSeconds(10), 10, 10), answerer, new Metrics(registry));

@@ -10,7 +10,7 @@ final class EchoAnswerer implements Answerer {
     int calls;
 
     @Override
-    public int answer(byte[] query, int length, boolean tcp, byte[] out) {
+    public int answer(byte[] query, int length, Client client, byte[] out) {
         calls++;
         if ((query[0] & 0xFF) == 0xFF && (query[1] & 0xFF) == 0xFF) {
             return Resolver.DROP;

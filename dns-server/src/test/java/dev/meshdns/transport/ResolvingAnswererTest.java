@@ -26,7 +26,7 @@ class ResolvingAnswererTest {
 
     @Test
     void udpQueryBeforeTheFirstCatalogIsServfail() {
-        EmbeddedChannel channel = new EmbeddedChannel(new UdpQueryHandler(answerer));
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpQueryHandler(answerer, Clients.metrics()));
         InetSocketAddress client = new InetSocketAddress("192.0.2.1", 40000);
 
         channel.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(QUERY), null, client));
@@ -45,7 +45,7 @@ class ResolvingAnswererTest {
     @Test
     void tcpQueryBeforeTheFirstCatalogIsServfailWithLengthPrefix() {
         EmbeddedChannel channel = new EmbeddedChannel(new TcpChannelInitializer(
-                new TcpLimits(Duration.ofSeconds(10), 10, 10), answerer));
+                new TcpLimits(Duration.ofSeconds(10), 10, 10), answerer, Clients.metrics()));
         ByteBuf frame = Unpooled.buffer().writeShort(QUERY.length).writeBytes(QUERY);
 
         channel.writeInbound(frame);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class TcpQueryHandlerTest {
     private final EchoAnswerer answerer = new EchoAnswerer();
     private final TcpChannelInitializer initializer =
-            new TcpChannelInitializer(new TcpLimits(Duration.ofSeconds(10), 150, 50), answerer);
+            new TcpChannelInitializer(new TcpLimits(Duration.ofSeconds(10), 150, 50), answerer, Clients.metrics());
     private final EmbeddedChannel channel = new EmbeddedChannel(initializer);
 
     @AfterEach
@@ -29,6 +29,34 @@ class TcpQueryHandlerTest {
         assertReply(1);
         assertReply(2);
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void aLaterReplyIsFramedOnTheConnectionAfterTheRepliesAnsweredAtOnce() {
+        java.util.List<dev.meshdns.forward.ReplySink> sinks = new java.util.ArrayList<>();
+        EchoAnswerer echo = new EchoAnswerer();
+        EmbeddedChannel later = new EmbeddedChannel(new TcpChannelInitializer(
+                new TcpLimits(Duration.ofSeconds(10), 150, 50), (query, length, client, out) -> {
+                    if (query[1] == 1) {
+                        sinks.add(client.get());
+                        return Answerer.LATER;
+                    }
+                    return echo.answer(query, length, client, out);
+                }, Clients.metrics()));
+        later.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(1)), frame(EchoAnswerer.query(2))));
+
+        byte[] reply = EchoAnswerer.query(1);
+        reply[2] |= (byte) 0x80;
+        sinks.get(0).reply(reply, reply.length);
+        later.runPendingTasks();
+
+        for (int id : new int[] {2, 1}) {
+            ByteBuf sent = later.readOutbound();
+            assertThat(sent.readUnsignedShort()).isEqualTo(12);
+            assertThat(sent.readUnsignedShort()).as("pipelined replies may come out of order").isEqualTo(id);
+            sent.release();
+        }
+        later.finishAndReleaseAll();
     }
 
     @Test
@@ -85,11 +113,11 @@ class TcpQueryHandlerTest {
 
     @Test
     void answererFailureDropsThatQueryAndKeepsTheConnection() {
-        Answerer throwing = (query, length, tcp, out) -> {
+        Answerer throwing = (query, length, client, out) -> {
             throw new IllegalStateException("resolver bug");
         };
         EmbeddedChannel guarded = new EmbeddedChannel(new TcpChannelInitializer(
-                new TcpLimits(Duration.ofSeconds(10), 1, 1), new GuardedAnswerer(throwing, Metrics.prometheus())));
+                new TcpLimits(Duration.ofSeconds(10), 1, 1), new GuardedAnswerer(throwing, Metrics.prometheus()), Clients.metrics()));
 
         guarded.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(1))));
 

@@ -14,7 +14,7 @@ class UdpQueryHandlerTest {
     private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 5653);
 
     private final EchoAnswerer answerer = new EchoAnswerer();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new UdpQueryHandler(answerer));
+    private final EmbeddedChannel channel = new EmbeddedChannel(new UdpQueryHandler(answerer, Clients.metrics()));
 
     @AfterEach
     void releaseEverything() {
@@ -33,6 +33,38 @@ class UdpQueryHandlerTest {
             assertThat(reply.content().isDirect()).isTrue();
         } finally {
             reply.release();
+        }
+    }
+
+    @Test
+    void aLaterReplyGoesToTheSenderOfItsQueryAndIsCounted() {
+        java.util.List<dev.meshdns.forward.ReplySink> sinks = new java.util.ArrayList<>();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        EmbeddedChannel later = new EmbeddedChannel(new UdpQueryHandler((query, length, client, out) -> {
+            sinks.add(client.get());
+            return Answerer.LATER;
+        }, new dev.meshdns.admin.Metrics(registry)));
+        InetSocketAddress other = new InetSocketAddress("192.0.2.2", 40001);
+        later.writeInbound(datagram(EchoAnswerer.query(1)), new DatagramPacket(
+                Unpooled.copiedBuffer(EchoAnswerer.query(2)), SERVER, other));
+        assertThat((Object) later.readOutbound()).as("nothing yet").isNull();
+
+        byte[] reply = EchoAnswerer.query(2);
+        reply[2] |= (byte) 0x80;
+        reply[3] = 3; // NXDOMAIN
+        sinks.get(1).reply(reply, reply.length);
+        later.runPendingTasks();
+
+        DatagramPacket sent = later.readOutbound();
+        try {
+            assertThat(sent.recipient()).isEqualTo(other);
+            assertThat(sent.content().getUnsignedShort(0)).isEqualTo(2);
+            assertThat(registry.get("meshdns.dns.responses").tag("transport", "udp").tag("rcode", "NXDOMAIN")
+                    .counter().count()).isEqualTo(1.0);
+        } finally {
+            sent.release();
+            later.finishAndReleaseAll();
         }
     }
 
@@ -58,10 +90,10 @@ class UdpQueryHandlerTest {
     @Test
     void emptyDatagramReachesTheAnswererWithLengthZero() {
         int[] seen = {-1};
-        EmbeddedChannel recording = new EmbeddedChannel(new UdpQueryHandler((query, length, tcp, out) -> {
+        EmbeddedChannel recording = new EmbeddedChannel(new UdpQueryHandler((query, length, client, out) -> {
             seen[0] = length;
             return -1;
-        }));
+        }, Clients.metrics()));
 
         recording.writeInbound(new DatagramPacket(Unpooled.EMPTY_BUFFER, SERVER, CLIENT));
 

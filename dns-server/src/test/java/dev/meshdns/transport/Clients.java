@@ -1,0 +1,52 @@
+package dev.meshdns.transport;
+
+import dev.meshdns.admin.Metrics;
+import dev.meshdns.forward.ReplySink;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Clients and metrics for answerer and handler tests. */
+final class Clients {
+    static final Client UDP = of(false, InetAddress.getLoopbackAddress());
+    static final Client TCP = of(true, InetAddress.getLoopbackAddress());
+
+    private Clients() {
+    }
+
+    /** A client whose later replies are kept in {@link Recording#replies}. */
+    static Recording of(boolean tcp, InetAddress address) {
+        return new Recording(tcp, address);
+    }
+
+    static Metrics metrics() {
+        return new Metrics(new SimpleMeterRegistry());
+    }
+
+    static final class Recording implements Client {
+        final List<byte[]> replies = new ArrayList<>();
+        private final boolean tcp;
+        private final InetAddress address;
+
+        Recording(boolean tcp, InetAddress address) {
+            this.tcp = tcp;
+            this.address = address;
+        }
+
+        @Override
+        public boolean tcp() {
+            return tcp;
+        }
+
+        @Override
+        public InetAddress address() {
+            return address;
+        }
+
+        @Override
+        public ReplySink get() {
+            return (bytes, length) -> replies.add(java.util.Arrays.copyOf(bytes, length));
+        }
+    }
+}
