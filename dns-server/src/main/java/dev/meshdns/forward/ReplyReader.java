@@ -25,7 +25,8 @@ final class ReplyReader {
      * Reads {@code reply[0..length)}, the upstream's reply to the question of {@code query}.
      *
      * @throws IllegalArgumentException when the reply is truncated, not a reply to this question,
-     *     or its records overrun it or compress names with pointers that do not point backwards
+     *     has an extended rcode, or its records overrun it or compress names with pointers that do
+     *     not point backwards
      */
     static CachedAnswer read(byte[] query, long state, byte[] reply, int length, long nowNanos, long staleNanos) {
         int questionEnd = QueryState.questionEnd(state);
@@ -82,6 +83,11 @@ final class ReplyReader {
                     throw new IllegalArgumentException("upstream reply: rdata of record " + i + " overruns the message");
                 }
                 if (i >= answers + authorities && u16(reply, pos) == TYPE_OPT) {
+                    if (reply[pos + 4] != 0) {
+                        // Its low 4 bits alone would say something else (BADCOOKIE 23 would read YXDOMAIN)
+                        throw new IllegalArgumentException("upstream reply: extended rcode "
+                                + ((reply[pos + 4] & 0xff) << 4 | (reply[3] & 0x0f)) + ", not passed on");
+                    }
                     if (opts++ == 0) {
                         optStart = start;
                         optEnd = recordEnd;

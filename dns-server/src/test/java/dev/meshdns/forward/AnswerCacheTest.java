@@ -305,6 +305,16 @@ class AnswerCacheTest {
     }
 
     @Test
+    void replyWithAnExtendedRcodeIsRefused() {
+        Query q = Query.udp(ednsQuery("www.example.com.", Type.A, 1232, false));
+        byte[] badCookie = reply(Reply.to(q).opt());
+        badCookie[badCookie.length - 11 + 5] = 1; // BADCOOKIE (23): extended rcode 1, low bits 7
+        badCookie[3] = (byte) ((badCookie[3] & 0xf0) | 7);
+        assertThatThrownBy(() -> cache.put(q.wire(), q.state(), badCookie, badCookie.length))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("extended rcode 23");
+    }
+
+    @Test
     void lookupsCountHitsByKindAndMisses() {
         List<String> events = new ArrayList<>();
         AnswerCache counted = new AnswerCache(100, Duration.ofHours(1), ticker, new CacheMetrics() {
