@@ -49,16 +49,21 @@ public final class AnswerCache {
 
     /**
      * The fresh or stale (within serve-stale) entry for the query's question, or null. Counts a
-     * hit when it can be answered at once ({@link CachedAnswer#fresh} or {@link
-     * CachedAnswer#heldStale}), else a miss. Allocation-free.
+     * hit when it can be answered at once ({@link CachedAnswer#fresh}, or {@link
+     * CachedAnswer#heldStale}: then also a stale answer served), else a miss. Allocation-free.
      */
     public CachedAnswer lookup(byte[] query, long state) {
+        return lookup(query, state, ticker.read());
+    }
+
+    /** As {@link #lookup(byte[], long)}, at {@code nowNanos} read from {@link #nowNanos} (saves a clock read). */
+    public CachedAnswer lookup(byte[] query, long state, long nowNanos) {
         CachedAnswer answer = cache == null ? null : cache.getIfPresent(LOOKUP.get().set(query, state));
         if (answer == null) {
             metrics.cacheMiss();
             return null;
         }
-        long now = ticker.read();
+        long now = nowNanos;
         if (answer.fresh(now)) {
             metrics.cacheHit(answer.kind());
         } else if (answer.heldStale(now)) {
@@ -94,7 +99,8 @@ public final class AnswerCache {
      * Every upstream failed: caches a SERVFAIL with {@code extendedError} (EDE option bytes, or
      * null) for 5 s and returns it, unless a usable stale entry exists: that one is kept, held so
      * that for the next 5 s lookups serve it stale without asking upstream, and returned. Write
-     * the returned entry with {@code stale = !answer.fresh(now)}.
+     * the returned entry with {@code stale = !answer.fresh(now)}; the caller counts {@link
+     * CacheMetrics#staleServed} per reply it writes stale from it.
      */
     public CachedAnswer putFailure(byte[] query, long state, byte[] extendedError) {
         long now = ticker.read();
@@ -102,12 +108,8 @@ public final class AnswerCache {
         if (cache == null) {
             return failure;
         }
-        CachedAnswer kept = cache.asMap().compute(CacheKey.of(query, state),
+        return cache.asMap().compute(CacheKey.of(query, state),
                 (key, old) -> old != null && old.usableStale(now) ? old.hold(now) : failure);
-        if (kept != failure) {
-            metrics.staleServed();
-        }
-        return kept;
     }
 
     /** Entries now (an estimate, as Caffeine keeps it). */

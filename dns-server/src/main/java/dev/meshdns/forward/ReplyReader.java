@@ -1,8 +1,6 @@
 package dev.meshdns.forward;
 
 import static dev.meshdns.wire.Wire.HEADER;
-import static dev.meshdns.wire.Wire.NOERROR;
-import static dev.meshdns.wire.Wire.NXDOMAIN;
 import static dev.meshdns.wire.Wire.TYPE_OPT;
 import static dev.meshdns.wire.Wire.TYPE_SOA;
 import static dev.meshdns.wire.Wire.u16;
@@ -27,100 +25,109 @@ final class ReplyReader {
      * Reads {@code reply[0..length)}, the upstream's reply to the question of {@code query}.
      *
      * @throws IllegalArgumentException when the reply is truncated, not a reply to this question,
-     *     or its records overrun it or compress names with pointers that do not point backwards
+     *     has an extended rcode, or its records overrun it or compress names with pointers that do
+     *     not point backwards
      */
     static CachedAnswer read(byte[] query, long state, byte[] reply, int length, long nowNanos, long staleNanos) {
         int questionEnd = QueryState.questionEnd(state);
         checkHeaderAndQuestion(query, questionEnd, reply, length);
+        Records r = new Records(reply, length, questionEnd);
         int rcode = reply[3] & 0x0f;
-        int answers = u16(reply, 6);
-        int authorities = u16(reply, 8);
-        int additionals = u16(reply, 10);
-        int total = answers + authorities + additionals;
-        int[] ttlOffsets = new int[total];
-        long[] ttls = new long[total];
-        int kept = 0;
+        CachedAnswer.Kind kind = CachePolicy.kind(rcode, r.answers);
+        long ttlSeconds = CachePolicy.ttlSeconds(kind, r.minAnswerTtl, r.negativeTtl);
+        boolean cacheable = ttlSeconds >= 0;
+        long cap = CachePolicy.capSeconds(kind);
+        int[] ttls = new int[r.kept];
+        for (int i = 0; i < r.kept; i++) {
+            ttls[i] = (int) Math.min(r.ttls[i], cap);
+        }
+        return new CachedAnswer(kind, cacheable, rcode, (reply[3] & 0x20) != 0,
+                Arrays.copyOfRange(reply, questionEnd, r.end), r.answers, r.authorities, r.additionals,
+                Arrays.copyOf(r.ttlOffsets, r.kept), ttls, null,
+                nowNanos, CachePolicy.freshNanos(Math.max(ttlSeconds, 0)), cacheable ? staleNanos : 0);
+    }
+
+    /** One walk over the records after the question: where they end without the OPT, their TTLs. */
+    private static final class Records {
+        final int answers;
+        final int authorities;
+        int additionals;
+        final int[] ttlOffsets;
+        final long[] ttls;
+        int kept;
         long minAnswerTtl = Long.MAX_VALUE;
+        /** min(SOA TTL, SOA MINIMUM) of the authority's SOA (RFC 2308), or -1 without one. */
         long negativeTtl = -1;
-        int authorityEnd = questionEnd;
-        int optStart = -1;
-        int optEnd = -1;
-        int opts = 0;
-        int pos = questionEnd;
-        for (int i = 0; i < total; i++) {
-            int start = pos;
-            pos = skipName(reply, pos, length);
-            if (pos < 0 || pos + 10 > length) {
-                throw new IllegalArgumentException("upstream reply: record " + i + " overruns the message at " + start);
+        int end;
+
+        Records(byte[] reply, int length, int questionEnd) {
+            answers = u16(reply, 6);
+            authorities = u16(reply, 8);
+            additionals = u16(reply, 10);
+            int total = answers + authorities + additionals;
+            ttlOffsets = new int[total];
+            ttls = new long[total];
+            int authorityEnd = questionEnd;
+            int optStart = -1;
+            int optEnd = -1;
+            int opts = 0;
+            int pos = questionEnd;
+            for (int i = 0; i < total; i++) {
+                int start = pos;
+                pos = skipName(reply, pos, length);
+                if (pos < 0 || pos + 10 > length) {
+                    throw new IllegalArgumentException("upstream reply: record " + i + " overruns the message at " + start);
+                }
+                int recordEnd = pos + 10 + u16(reply, pos + 8);
+                if (recordEnd > length) {
+                    throw new IllegalArgumentException("upstream reply: rdata of record " + i + " overruns the message");
+                }
+                if (i >= answers + authorities && u16(reply, pos) == TYPE_OPT) {
+                    if (reply[pos + 4] != 0) {
+                        // Its low 4 bits alone would say something else (BADCOOKIE 23 would read YXDOMAIN)
+                        throw new IllegalArgumentException("upstream reply: extended rcode "
+                                + ((reply[pos + 4] & 0xff) << 4 | (reply[3] & 0x0f)) + ", not passed on");
+                    }
+                    if (opts++ == 0) {
+                        optStart = start;
+                        optEnd = recordEnd;
+                    }
+                } else {
+                    record(reply, pos, recordEnd, i < answers, i >= answers && i < answers + authorities);
+                }
+                pos = recordEnd;
+                if (i == answers + authorities - 1) {
+                    authorityEnd = pos;
+                }
             }
-            int type = u16(reply, pos);
+            end = pos;
+            if (opts == 1 && end == optEnd) {
+                end = optStart; // the usual place: the OPT is the last record
+                additionals--;
+            } else if (opts > 0) {
+                // An OPT amid the additional section: later records' pointers could point past it,
+                // and the section is optional, so it is left out whole.
+                end = authorityEnd;
+                additionals = 0;
+                kept = answers + authorities;
+            }
+        }
+
+        private void record(byte[] reply, int pos, int recordEnd, boolean answer, boolean authority) {
             long ttl = u32(reply, pos + 4);
             if (ttl > SIGNED_MAX) {
                 ttl = 0; // RFC 2181 8: a TTL with the top bit set is read as zero
             }
-            int end = pos + 10 + u16(reply, pos + 8);
-            if (end > length) {
-                throw new IllegalArgumentException("upstream reply: rdata of record " + i + " overruns the message");
+            if (answer) {
+                minAnswerTtl = Math.min(minAnswerTtl, ttl);
+            } else if (authority && u16(reply, pos) == TYPE_SOA && recordEnd - pos - 10 >= 22) {
+                // RFC 2308 3: the denial lives min(SOA TTL, SOA MINIMUM), and the SOA's TTL says so
+                ttl = Math.min(ttl, u32(reply, recordEnd - 4));
+                negativeTtl = negativeTtl < 0 ? ttl : Math.min(negativeTtl, ttl);
             }
-            boolean answer = i < answers;
-            boolean authority = !answer && i < answers + authorities;
-            if (!answer && !authority && type == TYPE_OPT) {
-                if (opts++ == 0) {
-                    optStart = start;
-                    optEnd = end;
-                }
-            } else {
-                if (answer) {
-                    minAnswerTtl = Math.min(minAnswerTtl, ttl);
-                } else if (authority && type == TYPE_SOA && end - pos - 10 >= 22) {
-                    // RFC 2308 3: the denial lives min(SOA TTL, SOA MINIMUM), and the SOA says so
-                    ttl = Math.min(ttl, u32(reply, end - 4));
-                    negativeTtl = negativeTtl < 0 ? ttl : Math.min(negativeTtl, ttl);
-                }
-                ttlOffsets[kept] = pos + 4;
-                ttls[kept++] = ttl;
-            }
-            pos = end;
-            if (i == answers + authorities - 1) {
-                authorityEnd = pos;
-            }
+            ttlOffsets[kept] = pos + 4;
+            ttls[kept++] = ttl;
         }
-        int recordsEnd = pos;
-        int keptAdditionals = additionals - opts;
-        if (opts == 1 && recordsEnd == optEnd) {
-            recordsEnd = optStart; // the usual place: the OPT is the last record
-        } else if (opts > 0) {
-            // An OPT amid the additional section: the later records' pointers could point past it,
-            // and the section is optional, so it is left out whole.
-            recordsEnd = authorityEnd;
-            keptAdditionals = 0;
-            kept = answers + authorities;
-        }
-        CachedAnswer.Kind kind;
-        long ttlSeconds;
-        boolean cacheable;
-        if (rcode == NOERROR && answers > 0) {
-            kind = CachedAnswer.Kind.SUCCESS;
-            ttlSeconds = Math.min(minAnswerTtl, CachePolicy.MAX_POSITIVE_SECONDS);
-            cacheable = true;
-        } else if (rcode == NXDOMAIN || rcode == NOERROR) {
-            kind = CachedAnswer.Kind.DENIAL;
-            ttlSeconds = Math.min(Math.min(negativeTtl, minAnswerTtl), CachePolicy.MAX_NEGATIVE_SECONDS);
-            cacheable = negativeTtl >= 0; // no SOA: nothing says how long the denial holds
-        } else {
-            kind = CachedAnswer.Kind.FAILURE;
-            ttlSeconds = 0;
-            cacheable = false;
-        }
-        long cap = CachePolicy.capSeconds(kind);
-        int[] ttlValues = new int[kept];
-        for (int i = 0; i < kept; i++) {
-            ttlValues[i] = (int) Math.min(ttls[i], cap);
-        }
-        return new CachedAnswer(kind, cacheable, rcode, (reply[3] & 0x20) != 0,
-                Arrays.copyOfRange(reply, questionEnd, recordsEnd), answers, authorities, keptAdditionals,
-                Arrays.copyOf(ttlOffsets, kept), ttlValues, null,
-                nowNanos, CachePolicy.freshNanos(Math.max(ttlSeconds, 0)), cacheable ? staleNanos : 0);
     }
 
     private static void checkHeaderAndQuestion(byte[] query, int questionEnd, byte[] reply, int length) {

@@ -234,6 +234,19 @@ class AnswerCacheTest {
         assertThat(lookup(query("www.example.org.", Type.A))).as("name").isNull();
     }
 
+    @Test
+    void keyFoldsOnlyAsciiLettersOfTheName() {
+        String longName = "a-rather-long-label-name.with-several.labels-in-it.Example.COM.";
+        Query stored = Query.udp(query(longName, 65));
+        put(cache, stored, reply(Reply.to(stored).answer(longName + " 60 IN A 192.0.2.1")));
+        assertThat(lookup(query(longName.toUpperCase(java.util.Locale.ROOT), 65))).as("case, 8 bytes at a time").isNotNull();
+        assertThat(lookup(query(longName, 97))).as("type 0x0041 is not type 0x0061").isNull();
+        Query binary = Query.udp(query("\\193x.example.com.", Type.A));
+        put(cache, binary, reply(Reply.to(binary).answer("\\193x.example.com. 60 IN A 192.0.2.1")));
+        assertThat(lookup(query("\\225x.example.com.", Type.A))).as("0xC1 is not folded to 0xE1").isNull();
+        assertThat(lookup(query("\\193X.example.com.", Type.A))).isNotNull();
+    }
+
     private CachedAnswer lookup(Message m) {
         Query q = Query.udp(m);
         return cache.lookup(q.wire(), q.state());
@@ -292,6 +305,16 @@ class AnswerCacheTest {
     }
 
     @Test
+    void replyWithAnExtendedRcodeIsRefused() {
+        Query q = Query.udp(ednsQuery("www.example.com.", Type.A, 1232, false));
+        byte[] badCookie = reply(Reply.to(q).opt());
+        badCookie[badCookie.length - 11 + 5] = 1; // BADCOOKIE (23): extended rcode 1, low bits 7
+        badCookie[3] = (byte) ((badCookie[3] & 0xf0) | 7);
+        assertThatThrownBy(() -> cache.put(q.wire(), q.state(), badCookie, badCookie.length))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("extended rcode 23");
+    }
+
+    @Test
     void lookupsCountHitsByKindAndMisses() {
         List<String> events = new ArrayList<>();
         AnswerCache counted = new AnswerCache(100, Duration.ofHours(1), ticker, new CacheMetrics() {
@@ -318,7 +341,7 @@ class AnswerCacheTest {
         counted.lookup(q.wire(), q.state());
         counted.putFailure(q.wire(), q.state(), null);
         counted.lookup(q.wire(), q.state());
-        assertThat(events).containsExactly("miss", "hit SUCCESS", "miss", "stale", "hit SUCCESS", "stale");
+        assertThat(events).containsExactly("miss", "hit SUCCESS", "miss", "hit SUCCESS", "stale");
     }
 
     private static CachedAnswer put(AnswerCache cache, Query q, byte[] reply) {
