@@ -7,14 +7,14 @@ import java.util.regex.Pattern;
 
 /**
  * Parses durations as written on a command line: {@code 90s}, {@code 15m}, {@code 1h},
- * {@code 2h30m}, {@code 1d}, {@code 0s} (units d, h, m, s, largest first, each at most once,
- * every number with a unit), or ISO-8601 such as {@code PT1H} or {@code P1DT2H}. Negative
+ * {@code 2h30m}, {@code 1d}, {@code 0s}, {@code 500ms} (units d, h, m, s, ms, largest first, each
+ * at most once, every number with a unit), or ISO-8601 such as {@code PT1H} or {@code P1DT2H}. Negative
  * durations are refused. Stateless and thread-safe.
  */
 public final class Durations {
     /** The examples every "malformed" message shows. */
     public static final String EXAMPLES = "90s, 15m, 1h, 2h30m, 1d or PT1H";
-    private static final Pattern COMPACT = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+    private static final Pattern COMPACT = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:(\\d+)s)?(?:(\\d+)ms)?");
 
     private Durations() {
     }
@@ -52,9 +52,9 @@ public final class Durations {
         return duration;
     }
 
-    /** The shortest compact form ({@code 1h}, {@code 2h30m}, {@code 0s}); whole seconds, not negative. */
+    /** The shortest compact form ({@code 1h}, {@code 2h30m}, {@code 0s}, {@code 1s500ms}); not negative. */
     public static String format(Duration duration) {
-        if (duration.isNegative() || duration.getNano() != 0) {
+        if (duration.isNegative() || duration.getNano() % 1_000_000 != 0) {
             return duration.toString();
         }
         if (duration.isZero()) {
@@ -65,6 +65,7 @@ public final class Durations {
         append(out, duration.toHoursPart(), "h");
         append(out, duration.toMinutesPart(), "m");
         append(out, duration.toSecondsPart(), "s");
+        append(out, duration.toMillisPart(), "ms");
         return out.toString();
     }
 
@@ -83,7 +84,8 @@ public final class Durations {
             Duration duration = Duration.ofDays(amount(matcher.group(1)));
             duration = duration.plusHours(amount(matcher.group(2)));
             duration = duration.plusMinutes(amount(matcher.group(3)));
-            return duration.plusSeconds(amount(matcher.group(4)));
+            duration = duration.plusSeconds(amount(matcher.group(4)));
+            return duration.plusMillis(amount(matcher.group(5)));
         } catch (ArithmeticException | NumberFormatException e) {
             throw new IllegalArgumentException("is too large (got \"" + text + "\")");
         }

@@ -227,6 +227,9 @@ final class UpstreamFetch implements UpstreamResult {
         long now = owner.cache.nowNanos();
         boolean staleAnswer = !answer.fresh(now);
         for (Waiter waiter : left) {
+            if (staleAnswer) {
+                owner.metrics.staleServed();
+            }
             reply(waiter, answer, now, staleAnswer);
         }
     }

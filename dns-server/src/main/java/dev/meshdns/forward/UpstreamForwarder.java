@@ -75,8 +75,8 @@ public final class UpstreamForwarder implements Forwarder {
     @Override
     public int forward(byte[] query, int length, boolean tcp, byte[] out, Supplier<ReplySink> later) {
         long state = state(query, length, tcp);
-        CachedAnswer cached = cache.lookup(query, state);
         long now = cache.nowNanos();
+        CachedAnswer cached = cache.lookup(query, state, now);
         if (cached != null) {
             if (cached.fresh(now)) {
                 return cached.write(query, state, out, now, false);

@@ -25,6 +25,9 @@ class DurationsTest {
         "P1DT2H, PT26H",
         "PT0S, PT0S",
         "-0s, PT0S",
+        "500ms, PT0.5S",
+        "1s500ms, PT1.5S",
+        "2m30ms, PT2M0.03S",
     })
     void acceptsCompactAndIsoForms(String text, String expected) {
         assertThat(Durations.parse(text)).isEqualTo(Duration.parse(expected));
@@ -32,7 +35,7 @@ class DurationsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "1", "0", "h", "1x", "1H", "1h1d", "30m2h", "1h 30m", "1.5h", "+1h", "1hh",
-        "P", "PT", "PTx", "P1H", "--1h", "-abc", "1,5h"})
+        "P", "PT", "PTx", "P1H", "--1h", "-abc", "1,5h", "5ms1s", "1msms"})
     void refusesMalformedTextNamingIt(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -64,7 +67,9 @@ class DurationsTest {
         assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
         assertThat(Durations.format(Duration.ofDays(2).plusSeconds(1))).isEqualTo("2d1s");
         assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
-        for (Duration d : new Duration[] {Duration.ofDays(3), Duration.ofSeconds(3725), Duration.ZERO}) {
+        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1s500ms");
+        for (Duration d : new Duration[] {Duration.ofDays(3), Duration.ofSeconds(3725), Duration.ZERO,
+                Duration.ofMillis(250)}) {
             assertThat(Durations.parse(Durations.format(d))).isEqualTo(d);
         }
     }

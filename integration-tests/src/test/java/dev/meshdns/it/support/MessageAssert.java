@@ -76,6 +76,10 @@ public final class MessageAssert extends AbstractAssert<MessageAssert, Message> 
         return hasFlag(Flags.RD, false);
     }
 
+    public MessageAssert hasRecursionAvailable() {
+        return hasFlag(Flags.RA, true);
+    }
+
     public MessageAssert hasNoRecursionAvailable() {
         return hasFlag(Flags.RA, false);
     }
