@@ -6,7 +6,8 @@ import dev.meshdns.wire.Wire;
  * What a reply needs to know about its query, packed into one {@code long} so that answering
  * allocates nothing. The layout, low bits first: the client cookie's offset in the query (0-15,
  * 0 when none), the end of the question (16-31), the EDNS payload size (32-47), the EDNS version
- * (48-55), TCP (60), DO (61), OPT malformed (62), OPT present (63). Stateless.
+ * (48-55), recursion available to the client (59), TCP (60), DO (61), OPT malformed (62), OPT
+ * present (63). Stateless.
  */
 public final class QueryState {
     /** No OPT record in the query. */
@@ -17,6 +18,7 @@ public final class QueryState {
     static final long PRESENT = 1L << 63;
     static final long DO_BIT = 1L << 61;
     private static final long TCP = 1L << 60;
+    private static final long RECURSION = 1L << 59;
     private static final int VERSION_SHIFT = 48;
     private static final int PAYLOAD_SHIFT = 32;
     private static final int QUESTION_END_SHIFT = 16;
@@ -33,6 +35,15 @@ public final class QueryState {
     /** The EDNS bits with where the question ends and the transport. */
     public static long of(long edns, int questionEnd, boolean tcp) {
         return edns | ((long) questionEnd << QUESTION_END_SHIFT) | (tcp ? TCP : 0);
+    }
+
+    /** The state of a query whose client may recurse: its replies say RA=1. */
+    static long withRecursion(long state, boolean recursion) {
+        return recursion ? state | RECURSION : state;
+    }
+
+    static boolean recursionAvailable(long state) {
+        return (state & RECURSION) != 0;
     }
 
     public static boolean present(long state) {

@@ -34,8 +34,8 @@ public final class Resolver {
     /** Returned instead of a length when the query must be dropped (no reply at all). */
     public static final int DROP = -1;
     /**
-     * Returned instead of a length when the name is not the server's to answer and forwarding is on:
-     * the caller forwards the query upstream, or answers {@link #refused} when the client may not recurse.
+     * Returned instead of a length when the name is not the server's to answer and the client may
+     * recurse: the caller forwards the query upstream.
      */
     public static final int FORWARD = -2;
     /** Size an {@code out} buffer must have: the largest TCP reply. */
@@ -47,14 +47,15 @@ public final class Resolver {
     /**
      * Answers one DNS message. Reads {@code query[0..length)}, writes the reply into {@code out}
      * (at least {@link #MAX_REPLY} bytes) and returns its length, {@link #DROP}, or (only with
-     * {@code forwarding}) {@link #FORWARD}.
+     * {@code recursion}) {@link #FORWARD}.
      *
      * @param tcp true over TCP (no 512/1232 size limit, never truncated)
-     * @param forwarding true when names that are not the server's go upstream: then they, and at an
-     *     entry's hostname outside the zone every type but A, AAAA and ANY and every name below it,
-     *     are {@link #FORWARD}; false: REFUSED, and such hostnames are answered as zones of their own
+     * @param recursion true when names that are not the server's go upstream for this client: then
+     *     they, and at an entry's hostname outside the zone every type but A, AAAA and ANY and every
+     *     name below it, are {@link #FORWARD}, and every reply says RA=1; false: REFUSED (RA=0), and
+     *     such hostnames are answered as zones of their own
      */
-    public static int answer(byte[] query, int length, boolean tcp, boolean forwarding, NameTable table,
+    public static int answer(byte[] query, int length, boolean tcp, boolean recursion, NameTable table,
                              byte[] out) {
         if (length < HEADER || (query[2] & 0x80) != 0) {
             return DROP; // too short to answer, or a response: never reflect
@@ -72,7 +73,7 @@ public final class Resolver {
         int questionEnd = nameEnd + 4;
         int additional = u16(query, 10);
         long edns = additional == 0 ? QueryState.ABSENT : Edns.parse(query, questionEnd, length, additional);
-        long ctx = QueryState.of(edns, questionEnd, tcp);
+        long ctx = QueryState.withRecursion(QueryState.of(edns, questionEnd, tcp), recursion);
         if (edns == QueryState.MALFORMED) {
             return write(query, out, ctx, FORMERR, false, null, 0, null);
         }
@@ -83,26 +84,15 @@ public final class Resolver {
         if (u16(query, nameEnd + 2) != CLASS_IN || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
             return write(query, out, ctx, REFUSED, false, null, 0, null);
         }
-        return lookup(query, out, ctx, nameEnd, qtype, forwarding, table);
+        return lookup(query, out, ctx, nameEnd, qtype, recursion, table);
     }
 
-    /**
-     * The REFUSED reply (RA=0) for a query {@link #answer} returned {@link #FORWARD} for, when the
-     * client may not recurse: never an open resolver.
-     */
-    public static int refused(byte[] query, int length, boolean tcp, byte[] out) {
-        int questionEnd = questionNameEnd(query, length) + 4;
-        int additional = u16(query, 10);
-        long edns = additional == 0 ? QueryState.ABSENT : Edns.parse(query, questionEnd, length, additional);
-        return write(query, out, QueryState.of(edns, questionEnd, tcp), REFUSED, false, null, 0, null);
-    }
-
-    private static int lookup(byte[] query, byte[] out, long ctx, int nameEnd, int qtype, boolean forwarding,
+    private static int lookup(byte[] query, byte[] out, long ctx, int nameEnd, int qtype, boolean recursion,
                               NameTable table) {
         Node node = table.find(query, HEADER, nameEnd, WireName.hash(query, HEADER, nameEnd));
         if (node != null) {
             Zone zone = node.zone();
-            if (forwarding && zone.hostApex() && (node.isEmptyNonTerminal() || !hostAddressType(qtype))) {
+            if (recursion && zone.hostApex() && (node.isEmptyNonTerminal() || !hostAddressType(qtype))) {
                 // The mesh takes over only the addresses of a host outside its zone; the rest is the host's own.
                 return FORWARD;
             }
@@ -123,7 +113,7 @@ public final class Resolver {
             Node ancestor = table.find(query, pos, nameEnd, WireName.hash(query, pos, nameEnd));
             if (ancestor != null) {
                 Zone zone = ancestor.zone();
-                if (forwarding && zone.hostApex()) {
+                if (recursion && zone.hostApex()) {
                     return FORWARD;
                 }
                 if (!zone.ready()) {
@@ -132,7 +122,8 @@ public final class Resolver {
                 return write(query, out, ctx, NXDOMAIN, true, null, 0, zone.soaAuthority());
             }
         }
-        return forwarding ? FORWARD : write(query, out, ctx, REFUSED, false, null, 0, null); // not ours
+        // Not ours: never an open resolver for a client that may not recurse.
+        return recursion ? FORWARD : write(query, out, ctx, REFUSED, false, null, 0, null);
     }
 
     private static boolean hostAddressType(int qtype) {
@@ -202,7 +193,7 @@ public final class Resolver {
         out[0] = query[0];
         out[1] = query[1];
         out[2] = (byte) (0x80 | (aa ? 0x04 : 0) | (truncated ? 0x02 : 0) | (query[2] & 0x01));
-        out[3] = (byte) ((query[3] & 0x10) | (rcode & 0x0f));
+        out[3] = (byte) ((QueryState.recursionAvailable(ctx) ? 0x80 : 0) | (query[3] & 0x10) | (rcode & 0x0f));
         putU16(out, 4, 1);
         putU16(out, 6, answerCount);
         putU16(out, 8, authorityBytes == 0 ? 0 : 1);

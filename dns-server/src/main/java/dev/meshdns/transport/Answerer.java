@@ -30,19 +30,13 @@ public interface Answerer {
 
     /**
      * The zone from the table, every other name through {@code forwarder} for clients {@code allow}
-     * admits; other clients get REFUSED for such names.
+     * admits (their replies say RA=1); other clients get REFUSED for such names, as without forwarding.
      */
     static Answerer forwarding(Supplier<NameTable> tables, Forwarder forwarder, RecursionAllow allow) {
         return (query, length, client, out) -> {
             boolean tcp = client.tcp();
-            int replyLength = Resolver.answer(query, length, tcp, true, tables.get(), out);
-            if (replyLength != Resolver.FORWARD) {
-                return replyLength;
-            }
-            if (!allow.allows(client.address())) {
-                return Resolver.refused(query, length, tcp, out);
-            }
-            return forwarder.forward(query, length, tcp, out, client);
+            int replyLength = Resolver.answer(query, length, tcp, allow.allows(client.address()), tables.get(), out);
+            return replyLength == Resolver.FORWARD ? forwarder.forward(query, length, tcp, out, client) : replyLength;
         };
     }
 }
