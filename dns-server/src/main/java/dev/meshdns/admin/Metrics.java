@@ -235,7 +235,8 @@ public final class Metrics {
 
     /** Reports the number of cached answers of the forwarder ({@code meshdns.cache.entries}). */
     public void cacheEntries(LongSupplier entries) {
-        Gauge.builder("meshdns.cache.entries", entries, s -> s.getAsLong())
+        // Strong references: the suppliers are lambdas nothing else keeps (a gauge holds its object weakly).
+        Gauge.builder("meshdns.cache.entries", entries, s -> s.getAsLong()).strongReference(true)
                 .description("Answers in the forwarding cache").register(registry);
     }
 
@@ -274,9 +275,9 @@ public final class Metrics {
 
         @Override
         public void gauges(IntSupplier upstreamsUp, IntSupplier outstandingQueries) {
-            Gauge.builder("meshdns.forward.upstreams.up", upstreamsUp, s -> s.getAsInt())
+            Gauge.builder("meshdns.forward.upstreams.up", upstreamsUp, s -> s.getAsInt()).strongReference(true)
                     .description("Upstreams answering (not marked down by failures)").register(registry);
-            Gauge.builder("meshdns.forward.outstanding", outstandingQueries, s -> s.getAsInt())
+            Gauge.builder("meshdns.forward.outstanding", outstandingQueries, s -> s.getAsInt()).strongReference(true)
                     .description("Upstream queries in flight").register(registry);
         }
 

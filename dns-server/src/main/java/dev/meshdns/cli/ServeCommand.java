@@ -153,6 +153,19 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
+    /** The upstreams as the log names them: the flags' and the resolv.conf's, or none. */
+    private static String upstreams(ServerConfig config) {
+        ForwardConfig forward = config.forward();
+        if (!forward.enabled()) {
+            return "none";
+        }
+        List<String> named = new java.util.ArrayList<>(forward.upstreams().stream().map(HostPort::text).toList());
+        if (forward.resolvConf() != null) {
+            named.add("the nameservers of " + forward.resolvConf());
+        }
+        return String.join(", ", named);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config;
@@ -181,11 +194,11 @@ final class ServeCommand implements Callable<Integer> {
             log.info("mesh-dns stopped");
         });
         log.info("mesh-dns listening on udp/tcp {} (zone {}, VIPs from {}, catalog {}, control plane {}, store {},"
-                        + " admin http://{})", HostPort.text(server.udpAddress()), config.zone(), vipCidr,
+                        + " upstreams {}, admin http://{})", HostPort.text(server.udpAddress()), config.zone(), vipCidr,
                 config.catalogFile() == null ? "none" : config.catalogFile(),
                 config.controlPlane() == null ? "none" : config.controlPlane().target(),
                 config.store() == StoreKind.POSTGRES ? PostgresUrl.mask(config.postgresUrl())
-                        : config.dataDir(), HostPort.text(server.adminAddress()));
+                        : config.dataDir(), upstreams(config), HostPort.text(server.adminAddress()));
         shutdown.awaitStop();
         return 0;
     }

@@ -29,6 +29,36 @@ class MetricsTest {
     }
 
     @Test
+    void forwarderGaugesKeepTheirSuppliersAcrossGarbageCollections() throws IOException {
+        int[] up = {2};
+        metrics.forward().gauges(() -> up[0], () -> 7);
+        metrics.cacheEntries(() -> 42);
+        for (int i = 0; i < 3; i++) {
+            System.gc(); // a gauge holds its object weakly unless told otherwise: lambdas would be gone
+        }
+        up[0] = 1;
+
+        assertThat(scrape()).contains("meshdns_forward_upstreams_up 1.0").contains("meshdns_forward_outstanding 7.0")
+                .contains("meshdns_cache_entries 42.0");
+    }
+
+    @Test
+    void forwarderMetersAreTaggedByUpstreamAndRcodeInBaseUnits() throws IOException {
+        java.net.InetSocketAddress upstream = new java.net.InetSocketAddress("10.96.0.10", 53);
+        metrics.forward().upstreamRequest(upstream, false);
+        metrics.forward().upstreamResponse(upstream, 3, 2_000_000);
+        metrics.forward().upstreamFailure(upstream, true, 1_000_000_000);
+        metrics.forward().cacheHit(dev.meshdns.forward.CachedAnswer.Kind.DENIAL);
+
+        assertThat(scrape())
+                .contains("meshdns_forward_requests_total{transport=\"udp\",upstream=\"10.96.0.10:53\"} 1.0")
+                .contains("meshdns_forward_responses_total{rcode=\"NXDOMAIN\",upstream=\"10.96.0.10:53\"} 1.0")
+                .contains("meshdns_forward_failures_total{reason=\"timeout\",upstream=\"10.96.0.10:53\"} 1.0")
+                .contains("meshdns_forward_request_duration_seconds_count{upstream=\"10.96.0.10:53\"} 2")
+                .contains("meshdns_cache_hits_total{kind=\"denial\"} 1.0");
+    }
+
+    @Test
     void rcodesWithoutTheirOwnNameShareOther() throws IOException {
         metrics.response(Metrics.UDP, 9);   // NOTAUTH
         metrics.response(Metrics.UDP, 23);  // BADCOOKIE
