@@ -33,7 +33,11 @@ public final class DnsClient {
     private final InetSocketAddress server;
 
     public DnsClient(int port) {
-        this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    public DnsClient(InetSocketAddress server) {
+        this.server = server;
     }
 
     public InetSocketAddress server() {

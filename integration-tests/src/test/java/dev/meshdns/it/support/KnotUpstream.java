@@ -2,6 +2,7 @@ package dev.meshdns.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,19 +29,29 @@ public final class KnotUpstream implements AutoCloseable {
     private static final Pattern COUNTER = Pattern.compile("=\\s*(\\d+)");
 
     private final Path dir;
+    private final String host;
     private final int port;
     private final Map<String, String> zones;
     private Process process;
 
-    private KnotUpstream(Path dir, int port, Map<String, String> zones) {
+    private KnotUpstream(Path dir, String host, int port, Map<String, String> zones) {
         this.dir = dir;
+        this.host = host;
         this.port = port;
         this.zones = zones;
     }
 
     /** Starts Knot in {@code dir} serving each zone (origin to zone-file text) and waits until it answers. */
     public static KnotUpstream start(Path dir, Map<String, String> zones) {
-        KnotUpstream knot = new KnotUpstream(dir, Ports.freeUdpAndTcpPort(), new LinkedHashMap<>(zones));
+        return start(dir, zones, "127.0.0.1", Ports.freeUdpAndTcpPort());
+    }
+
+    /**
+     * Starts Knot on {@code host:port}, e.g. another loopback address on port 53, which is what a
+     * resolv.conf {@code nameserver} line can name.
+     */
+    public static KnotUpstream start(Path dir, Map<String, String> zones, String host, int port) {
+        KnotUpstream knot = new KnotUpstream(dir, host, port, new LinkedHashMap<>(zones));
         knot.writeConfig();
         knot.startProcess();
         return knot;
@@ -50,9 +61,9 @@ public final class KnotUpstream implements AutoCloseable {
         return port;
     }
 
-    /** {@code 127.0.0.1:PORT}, as {@code --upstream} takes it. */
+    /** {@code HOST:PORT}, as {@code --upstream} takes it. */
     public String address() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     /** Stops Knot (SIGTERM) and waits; queries to its port then go unanswered. */
@@ -103,7 +114,7 @@ public final class KnotUpstream implements AutoCloseable {
 
     private void writeConfig() {
         StringBuilder conf = new StringBuilder()
-                .append("server:\n    listen: 127.0.0.1@").append(port).append("\n    rundir: ").append(dir).append('\n')
+                .append("server:\n    listen: ").append(host).append('@').append(port).append("\n    rundir: ").append(dir).append('\n')
                 .append("control:\n    listen: ").append(dir.resolve("knot.sock")).append('\n')
                 .append("database:\n    storage: ").append(dir.resolve("db")).append('\n')
                 .append("mod-stats:\n  - id: default\n")
@@ -133,7 +144,7 @@ public final class KnotUpstream implements AutoCloseable {
             throw new IllegalStateException("cannot start knotd (apt-get install -y knot): " + e.getMessage(), e);
         }
         String zone = zones.keySet().iterator().next();
-        DnsClient client = new DnsClient(port);
+        DnsClient client = new DnsClient(new InetSocketAddress(host, port));
         try {
             Poll.until(START_DEADLINE, () -> client.query(zone, Type.SOA), reply -> reply.getRcode() == Rcode.NOERROR);
         } catch (AssertionError e) {
@@ -151,6 +162,6 @@ public final class KnotUpstream implements AutoCloseable {
 
     /** What Knot itself answers, for comparing a forwarded answer with the upstream's own. */
     public Message ask(String name, int type) {
-        return new DnsClient(port).query(name, type);
+        return new DnsClient(new InetSocketAddress(host, port)).query(name, type);
     }
 }
