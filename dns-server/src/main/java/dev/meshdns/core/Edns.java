@@ -25,7 +25,7 @@ public final class Edns {
         long result = QueryState.ABSENT;
         for (int i = 0; i < count; i++) {
             int nameStart = pos;
-            pos = skipName(q, pos, length);
+            pos = Wire.skipName(q, pos, length);
             if (pos < 0 || pos + 10 > length) {
                 return QueryState.MALFORMED;
             }
@@ -74,28 +74,5 @@ public final class Edns {
             o += 4 + len;
         }
         return QueryState.edns(dnssecOk, version, payload, cookie);
-    }
-
-    /** Skips a possibly compressed name; -1 when malformed. */
-    private static int skipName(byte[] q, int pos, int length) {
-        int start = pos;
-        while (pos < length) {
-            int len = q[pos] & 0xff;
-            if (len == 0) {
-                return pos + 1;
-            }
-            if ((len & 0xC0) == 0xC0) {
-                if (pos + 1 >= length) {
-                    return -1;
-                }
-                int target = ((len & 0x3F) << 8) | (q[pos + 1] & 0xff);
-                return target < start && target >= 12 ? pos + 2 : -1;
-            }
-            if (len > 63 || pos + 1 + len - start > 255) {
-                return -1;
-            }
-            pos += 1 + len;
-        }
-        return -1;
     }
 }

@@ -7,6 +7,8 @@ import static dev.meshdns.wire.Wire.u16;
 import static dev.meshdns.wire.Wire.u32;
 
 import dev.meshdns.core.QueryState;
+import dev.meshdns.table.WireName;
+import dev.meshdns.wire.Wire;
 import java.util.Arrays;
 
 /**
@@ -74,7 +76,7 @@ final class ReplyReader {
             int pos = questionEnd;
             for (int i = 0; i < total; i++) {
                 int start = pos;
-                pos = skipName(reply, pos, length);
+                pos = Wire.skipName(reply, pos, length);
                 if (pos < 0 || pos + 10 > length) {
                     throw new IllegalArgumentException("upstream reply: record " + i + " overruns the message at " + start);
                 }
@@ -141,36 +143,9 @@ final class ReplyReader {
             throw new IllegalArgumentException("upstream reply: not the query's one question");
         }
         for (int i = HEADER; i < questionEnd; i++) {
-            if (lower(reply[i]) != lower(query[i])) {
+            if (WireName.lower(reply[i] & 0xff) != WireName.lower(query[i] & 0xff)) {
                 throw new IllegalArgumentException("upstream reply: question differs from the query's at byte " + i);
             }
         }
-    }
-
-    private static int lower(byte b) {
-        return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-    }
-
-    /** Skips a possibly compressed owner name; -1 when malformed or a pointer does not point backwards. */
-    private static int skipName(byte[] b, int pos, int length) {
-        int start = pos;
-        while (pos < length) {
-            int len = b[pos] & 0xff;
-            if (len == 0) {
-                return pos + 1;
-            }
-            if ((len & 0xC0) == 0xC0) {
-                if (pos + 1 >= length) {
-                    return -1;
-                }
-                int target = ((len & 0x3F) << 8) | (b[pos + 1] & 0xff);
-                return target < start && target >= HEADER ? pos + 2 : -1;
-            }
-            if (len > 63 || pos + 1 + len - start > 255) {
-                return -1;
-            }
-            pos += 1 + len;
-        }
-        return -1;
     }
 }

@@ -1,12 +1,12 @@
 package dev.meshdns.table;
 
+import dev.meshdns.wire.Wire;
 import java.nio.ByteBuffer;
 
 /** Resource records in wire form, built once per table. Stateless and thread-safe. */
 final class Records {
     /** Owner name as a compression pointer to the question name, which always starts at offset 12. */
-    private static final byte[] QUESTION_POINTER = {(byte) 0xC0, 0x0C};
-    private static final int CLASS_IN = 1;
+    private static final byte[] QUESTION_POINTER = {(byte) 0xC0, Wire.QUESTION};
 
     private Records() {
     }
@@ -21,7 +21,7 @@ final class Records {
         return ByteBuffer.allocate(owner.length + 10 + rdata.length)
                 .put(owner)
                 .putShort((short) type)
-                .putShort((short) CLASS_IN)
+                .putShort((short) Wire.CLASS_IN)
                 .putInt(ttlSeconds)
                 .putShort((short) rdata.length)
                 .put(rdata)

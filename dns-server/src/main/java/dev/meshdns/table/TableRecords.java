@@ -1,5 +1,11 @@
 package dev.meshdns.table;
 
+import static dev.meshdns.wire.Wire.TYPE_A;
+import static dev.meshdns.wire.Wire.TYPE_AAAA;
+import static dev.meshdns.wire.Wire.TYPE_NS;
+import static dev.meshdns.wire.Wire.TYPE_PTR;
+import static dev.meshdns.wire.Wire.TYPE_SOA;
+
 import dev.meshdns.catalog.ServiceEntry;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -15,11 +21,6 @@ import java.util.regex.Pattern;
  * new SOA serial for the zones it makes. Not thread-safe: one per build or patch.
  */
 final class TableRecords {
-    static final int TYPE_A = 1;
-    static final int TYPE_NS = 2;
-    static final int TYPE_SOA = 6;
-    static final int TYPE_PTR = 12;
-    static final int TYPE_AAAA = 28;
     private static final byte[] IPV4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
     private static final Pattern KUBE_SERVICE = Pattern.compile("([a-z0-9-]+)_([a-z0-9-]+)_svc_([0-9]+)");
     private static final AtomicLong LAST_SERIAL = new AtomicLong();

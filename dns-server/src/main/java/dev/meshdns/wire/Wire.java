@@ -59,4 +59,31 @@ public final class Wire {
         putU16(b, pos, (int) (value >>> 16));
         putU16(b, pos + 2, (int) value);
     }
+
+    /**
+     * The end of the possibly compressed name at {@code pos}, or -1 when it is malformed: a label
+     * over 63 bytes, a name over 255, or a compression pointer that does not point strictly
+     * backwards into the message (so a loop is impossible).
+     */
+    public static int skipName(byte[] b, int pos, int length) {
+        int start = pos;
+        while (pos < length) {
+            int len = b[pos] & 0xff;
+            if (len == 0) {
+                return pos + 1;
+            }
+            if ((len & 0xC0) == 0xC0) {
+                if (pos + 1 >= length) {
+                    return -1;
+                }
+                int target = ((len & 0x3F) << 8) | (b[pos + 1] & 0xff);
+                return target < start && target >= HEADER ? pos + 2 : -1;
+            }
+            if (len > 63 || pos + 1 + len - start > 255) {
+                return -1;
+            }
+            pos += 1 + len;
+        }
+        return -1;
+    }
 }

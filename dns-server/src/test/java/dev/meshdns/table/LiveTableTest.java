@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.Cidr;
+import dev.meshdns.wire.Wire;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -91,7 +92,7 @@ class LiveTableTest {
                 LiveTable.Change.removed(api))).orElseThrow();
 
         assertThat(next.table().find("web.mesh").rrset(0)).endsWith(240, 0, 0, 9);
-        assertThat(next.table().find("web.shop.example").indexOf(TableRecords.TYPE_SOA)).isNotNegative();
+        assertThat(next.table().find("web.shop.example").indexOf(Wire.TYPE_SOA)).isNotNegative();
         assertThat(next.table().find("9.0.0.240.in-addr.arpa")).isNotNull();
         assertThat(next.table().find("7.0.0.240.in-addr.arpa")).isNull();
         assertThat(next.table().find("api.mesh")).isNull();
@@ -227,7 +228,7 @@ class LiveTableTest {
                     .append(node.zone().hostApex() ? " host" : "");
             for (int i = 0; i < node.rrsetCount(); i++) {
                 byte[] rrset = node.rrset(i);
-                if (node.type(i) == TableRecords.TYPE_SOA) {
+                if (node.type(i) == Wire.TYPE_SOA) {
                     rrset = rrset.clone();
                     int serial = 12 + WireName.of("ns.dns.mesh").length + WireName.of("hostmaster.dns.mesh").length;
                     Arrays.fill(rrset, serial, serial + 4, (byte) 0);
@@ -235,8 +236,8 @@ class LiveTableTest {
                 text.append(' ').append(node.type(i)).append('x').append(node.recordCount(i)).append('=')
                         .append(Arrays.toString(rrset));
             }
-            text.append(" unavailable=").append(Arrays.toString(node.unavailable(TableRecords.TYPE_A)))
-                    .append(Arrays.toString(node.unavailable(TableRecords.TYPE_AAAA)));
+            text.append(" unavailable=").append(Arrays.toString(node.unavailable(Wire.TYPE_A)))
+                    .append(Arrays.toString(node.unavailable(Wire.TYPE_AAAA)));
             out.put(name, text.toString());
         }
         assertThat(out).hasSize(table.size());
