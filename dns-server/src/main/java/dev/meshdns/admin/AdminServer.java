@@ -2,6 +2,7 @@ package dev.meshdns.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.meshdns.config.HostPort;
 import dev.meshdns.threads.NamedThreadFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -68,7 +69,12 @@ public final class AdminServer implements Closeable {
             throw new IllegalArgumentException("admin /metrics needs a PrometheusMeterRegistry, got "
                     + metrics.registry().getClass().getName());
         }
-        HttpServer http = HttpServer.create(listen, 0);
+        HttpServer http;
+        try {
+            http = HttpServer.create(listen, 0);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on --admin-listen " + HostPort.text(listen) + ": " + e.getMessage(), e);
+        }
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, NamedThreadFactory.daemon("meshdns-admin"));
         AdminServer server = new AdminServer(http, executor, metrics, readiness, views);
         http.setExecutor(executor);

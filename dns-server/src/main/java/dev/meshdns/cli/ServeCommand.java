@@ -185,7 +185,9 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = MeshDnsServer.start(config);
         } catch (IOException | RuntimeException e) {
-            log.error("mesh-dns failed to start: {}", e.getMessage(), e);
+            // The message names the flag or address; the trace is for debugging only.
+            log.error("mesh-dns failed to start: {}", e.getMessage());
+            log.debug("mesh-dns failed to start", e);
             return Main.EXIT_START;
         }
         ShutdownHook shutdown = ShutdownHook.install(() -> {

@@ -1,6 +1,7 @@
 package dev.meshdns.transport;
 
 import dev.meshdns.admin.Metrics;
+import dev.meshdns.config.HostPort;
 import dev.meshdns.threads.NamedThreadFactory;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -167,7 +168,8 @@ public final class DnsTransport implements Closeable {
         future.awaitUninterruptibly();
         if (!future.isSuccess()) {
             Throwable cause = future.cause();
-            throw new IOException("cannot listen on " + protocol + " " + address + ": " + cause.getMessage(), cause);
+            throw new IOException("cannot listen on --dns-listen " + HostPort.text(address) + " (" + protocol + "): "
+                    + cause.getMessage(), cause);
         }
         return future.channel();
     }

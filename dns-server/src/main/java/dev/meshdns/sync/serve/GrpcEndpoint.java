@@ -1,5 +1,6 @@
 package dev.meshdns.sync.serve;
 
+import dev.meshdns.config.HostPort;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -28,7 +29,11 @@ public final class GrpcEndpoint implements Closeable {
         try {
             return new GrpcEndpoint(builder.build().start());
         } catch (IOException e) {
-            throw new IOException("cannot listen on grpc " + listen + ": " + e.getMessage(), e);
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause(); // gRPC wraps the bind error ("Address already in use") twice
+            }
+            throw new IOException("cannot listen on --grpc-listen " + HostPort.text(listen) + ": " + root.getMessage(), e);
         }
     }
 
