@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshdns.it.support.Catalog;
 import dev.meshdns.it.support.DnsClient;
 import dev.meshdns.it.support.KnotUpstream;
-import dev.meshdns.it.support.Poll;
 import dev.meshdns.it.support.Replies;
 import dev.meshdns.it.support.ServerFlags;
 import dev.meshdns.it.support.ServerProcess;
@@ -39,10 +38,8 @@ class ForwardingIT {
         Path catalog = dir.resolve("catalog.yaml");
         Catalog.example().writeTo(catalog);
         server = ServerProcess.startAndWait(catalog, dir.resolve("data"),
-                ServerFlags.defaults().with("--upstream", knot.address()));
+                ServerFlags.defaults().with("--upstream", knot.address())).awaitName("backend.mesh.");
         dns = server.client();
-        Poll.until(Poll.RELOAD_DEADLINE, () -> dns.query("backend.mesh.", Type.A),
-                reply -> reply.getRcode() == Rcode.NOERROR);
     }
 
     @AfterAll
@@ -127,10 +124,9 @@ class ForwardingIT {
         Path catalog = dir.resolve("catalog-acl.yaml");
         Catalog.example().writeTo(catalog);
         try (ServerProcess strict = ServerProcess.startAndWait(catalog, dir.resolve("data-acl"),
-                ServerFlags.defaults().with("--upstream", knot.address()).with("--recursion-allow", "10.0.0.0/8"))) {
+                ServerFlags.defaults().with("--upstream", knot.address()).with("--recursion-allow", "10.0.0.0/8"))
+                .awaitName("backend.mesh.")) {
             DnsClient client = strict.client();
-            Poll.until(Poll.RELOAD_DEADLINE, () -> client.query("backend.mesh.", Type.A),
-                    reply -> reply.getRcode() == Rcode.NOERROR);
 
             assertThat(client.query("www.example.test.", Type.A)).hasRcode(Rcode.REFUSED).hasNoRecursionAvailable();
             assertThat(client.query("backend.mesh.", Type.A)).hasRcode(Rcode.NOERROR).isAuthoritative()

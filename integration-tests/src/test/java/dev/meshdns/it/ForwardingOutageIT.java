@@ -46,10 +46,9 @@ class ForwardingOutageIT {
         Path catalog = dir.resolve("catalog.yaml");
         Catalog.example().writeTo(catalog);
         server = ServerProcess.startAndWait(catalog, dir.resolve("data"), ServerFlags.defaults()
-                .with("--upstream", knot.address()).with("--forward-timeout", FORWARD_TIMEOUT.toMillis() + "ms"));
+                .with("--upstream", knot.address()).with("--forward-timeout", FORWARD_TIMEOUT.toMillis() + "ms"))
+                .awaitName("backend.mesh.");
         dns = server.client();
-        Poll.until(Poll.RELOAD_DEADLINE, () -> dns.query("backend.mesh.", Type.A),
-                reply -> reply.getRcode() == Rcode.NOERROR);
     }
 
     @AfterAll

@@ -122,6 +122,13 @@ public final class ServerProcess implements AutoCloseable {
         throw new AssertionError("server did not answer within " + START_DEADLINE + "; log:\n" + log());
     }
 
+    /** Polls {@code name A} until it answers NOERROR: the catalog is applied. */
+    public ServerProcess awaitName(String name) {
+        Poll.until(Poll.RELOAD_DEADLINE, () -> client.query(name, Type.A),
+                reply -> reply.getRcode() == org.xbill.DNS.Rcode.NOERROR);
+        return this;
+    }
+
     public int port() {
         return port;
     }
