@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+// Past 300 lines for its nested Patch (about 150): a patch stages its changes over the index's
+// maps and commits them only once nothing declined, and nesting keeps those maps private to both.
 /**
  * A {@link NameTable} with the index it takes to change a few services without building it again,
  * and the one way to build a table ({@link #build}, {@link #notReady}). Not thread-safe: the table
