@@ -79,6 +79,15 @@ final class ServerConfigProblems {
             }
         }
         ForwardConfig.problems(forward, unparsed, problems);
+        if (dnsListen != null && !dnsListen.isUnresolved()) {
+            for (InetSocketAddress upstream : forward.upstreams()) {
+                if (upstream.getPort() == dnsListen.getPort() && (upstream.getAddress().equals(dnsListen.getAddress())
+                        || dnsListen.getAddress().isAnyLocalAddress() && upstream.getAddress().isLoopbackAddress())) {
+                    problems.add("upstream must not be mesh-dns itself (got " + HostPort.text(upstream)
+                            + ", the --dns-listen address): its queries would come back to it");
+                }
+            }
+        }
         return problems;
     }
 

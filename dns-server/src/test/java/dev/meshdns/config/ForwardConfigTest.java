@@ -77,6 +77,15 @@ class ForwardConfigTest {
     }
 
     @Test
+    void anUpstreamThatIsMeshDnsItselfIsAProblem() {
+        assertThatThrownBy(() -> builder().dnsListen("127.0.0.1:5653").upstreams(List.of("127.0.0.1:5653")).build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("upstream must not be mesh-dns itself (got 127.0.0.1:5653");
+        assertThat(builder().dnsListen("127.0.0.1:5653").upstreams(List.of("127.0.0.1:53")).build().forward()
+                .upstreams()).hasSize(1);
+    }
+
+    @Test
     void forwardingSettingsWithoutAnUpstreamAreProblems() {
         assertThatThrownBy(() -> builder().forwardTimeout("1s").cacheEntries("10").build())
                 .isInstanceOf(InvalidConfigException.class)
