@@ -1,0 +1,7 @@
+#!/bin/sh
+# mesh-dns container entrypoint: the launcher's JVM defaults (../mesh-dns), overridable with
+# JAVA_OPTS (which replaces them, split into words on purpose), then the arguments as given.
+# exec: SIGTERM reaches java directly (PID 1), and so does its exit code.
+# shellcheck disable=SC2086
+exec java ${JAVA_OPTS:--XX:+UseSerialGC -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30} \
+    -jar /opt/mesh-dns/mesh-dns.jar "$@"
