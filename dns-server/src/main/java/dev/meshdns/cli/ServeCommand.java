@@ -200,7 +200,8 @@ final class ServeCommand implements Callable<Integer> {
             log.info("mesh-dns stopped");
         });
         log.info("mesh-dns listening on udp/tcp {} (zone {}, VIPs from {}, catalog {}, control plane {}, store {},"
-                        + " upstreams {}, admin http://{})", HostPort.text(server.udpAddress()), config.zone(), vipCidr,
+                        + " upstreams {}, admin http://{})", HostPort.text(server.udpAddress()), config.zone(),
+                config.store() == StoreKind.NONE ? "its control plane" : vipCidr,
                 config.catalogFile() == null ? "none" : config.catalogFile(),
                 config.controlPlane() == null ? "none" : config.controlPlane().target(),
                 config.store() == StoreKind.POSTGRES ? PostgresUrl.mask(config.postgresUrl())
