@@ -197,7 +197,8 @@ public final class CatalogApplier {
         }
         List<LiveTable.Change> changes = new ArrayList<>(diff.size());
         diff.removed().forEach(entry -> changes.add(LiveTable.Change.removed(entry)));
-        diff.changed().forEach(entry -> changes.add(new LiveTable.Change(entry, published.get(entry.service()))));
+        diff.changed().forEach(entry -> changes.add(new LiveTable.Change(entry,
+                vips.get().getOrDefault(entry.service(), published.get(entry.service())))));
         diff.added().forEach(entry -> changes.add(new LiveTable.Change(entry, vips.get().get(entry.service()))));
         Optional<LiveTable> patched;
         try {
