@@ -176,6 +176,11 @@ public final class ServerProcess implements AutoCloseable {
         return admin;
     }
 
+    /** The JVM's process id (for jcmd and /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
