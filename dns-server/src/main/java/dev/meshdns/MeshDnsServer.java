@@ -13,6 +13,8 @@ import dev.meshdns.config.ForwardConfig;
 import dev.meshdns.config.HostPort;
 import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
+import dev.meshdns.controlplane.MeshDnsControlPlane;
+import dev.meshdns.controlplane.ServiceEntryPublisher;
 import dev.meshdns.forward.RecursionAllow;
 import dev.meshdns.forward.ResolvConf;
 import dev.meshdns.forward.ResolvConfWatcher;
@@ -20,6 +22,7 @@ import dev.meshdns.forward.UpstreamForwarder;
 import dev.meshdns.sync.ControlPlaneClient;
 import dev.meshdns.sync.serve.AllocationWatchService;
 import dev.meshdns.sync.serve.GrpcEndpoint;
+import dev.meshdns.sync.serve.ServedEntries;
 import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ZoneSpec;
@@ -31,6 +34,7 @@ import dev.meshdns.vip.VipAllocator;
 import dev.meshdns.vip.VipStore;
 import dev.meshdns.vip.store.FileVipStore;
 import dev.meshdns.vip.store.PostgresVipStore;
+import io.grpc.ServerServiceDefinition;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -69,6 +73,7 @@ public final class MeshDnsServer implements Closeable {
     private CatalogWatcher watcher;
     private ControlPlaneClient controlPlane;
     private GrpcEndpoint grpc;
+    private ServiceEntryPublisher served;
     private UpstreamForwarder forwarder;
     private ResolvConfWatcher resolvConf;
 
@@ -116,14 +121,28 @@ public final class MeshDnsServer implements Closeable {
         admin = AdminServer.start(config.adminListen(), metrics, readiness::get,
                 DebugViews.over(tables::get, () -> applier == null ? Map.of() : applier.published(),
                         () -> forwarder == null ? List.of() : forwarder.upstreamStatus()));
-        store = storeThread.call(this::openStore);
-        VipSource v4 = storeThread.call(() -> allocator(config.vipCidr()));
-        VipSource v6 = config.vip6Cidr() == null ? VipSource.NONE : storeThread.call(() -> allocator(config.vip6Cidr()));
-        applier = new CatalogApplier(spec, v4, v6, tables, readiness, metrics, clock);
-        AllocationWatchService allocations = new AllocationWatchService(store, storeThread.executor());
-        grpc = GrpcEndpoint.start(config.grpcListen(), allocations);
-        log.info("VipService (gRPC) on {}", grpc.address());
-        storeThread.start(applier, store, allocations::changed);
+        boolean allocating = config.store() != StoreKind.NONE;
+        VipSource v4 = VipSource.UNASSIGNED; // a follower answers the VIPs it is given, or SERVFAIL
+        VipSource v6 = VipSource.NONE;
+        if (allocating) {
+            store = storeThread.call(this::openStore);
+            v4 = storeThread.call(() -> allocator(config.vipCidr()));
+            v6 = config.vip6Cidr() == null ? VipSource.NONE : storeThread.call(() -> allocator(config.vip6Cidr()));
+        }
+        // Followers are answered only once the first catalog is published, never with an empty one.
+        served = ServiceEntryPublisher.awaitingFirstUpdate("meshdns-serve-entries");
+        applier = new CatalogApplier(spec, v4, v6, tables, readiness, metrics, clock, new ServedEntries(served));
+        List<ServerServiceDefinition> services = new ArrayList<>(List.of(served.service()));
+        Runnable afterApply = () -> { };
+        if (allocating) {
+            AllocationWatchService allocations = new AllocationWatchService(store, storeThread.executor());
+            services.add(allocations.bindService());
+            afterApply = allocations::changed;
+        }
+        grpc = GrpcEndpoint.start(config.grpcListen(), services);
+        log.info("gRPC on {}: Delta ADS of the served entries (type {}){}", grpc.address(),
+                MeshDnsControlPlane.TYPE_URL, allocating ? ", VipService" : "");
+        storeThread.start(applier, store, afterApply);
         CatalogMerger merger = new CatalogMerger(storeThread::submit);
         if (config.controlPlane() != null) {
             // Restores the last-known-good entries (submitted before this returns), then connects.
@@ -229,6 +248,9 @@ public final class MeshDnsServer implements Closeable {
             admin.close();
         }
         storeThread.close();
+        if (served != null) {
+            served.close(); // after the store thread: its last apply may still feed it
+        }
         if (store != null) {
             try {
                 store.close();

@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,20 @@ final class EntryDistributor {
 
     private final Map<String, VersionedEntry> entries = new HashMap<>();
     private final Set<DeltaStream> streams = new LinkedHashSet<>();
+    // First requests of streams that came before the first update, answered once it is here.
+    private final Map<DeltaStream, DeltaDiscoveryRequest> parked = new LinkedHashMap<>();
+    private boolean loaded;
+
+    EntryDistributor(boolean loaded) {
+        this.loaded = loaded;
+    }
 
     void opened(DeltaStream stream) {
         streams.add(stream);
     }
 
     void closed(DeltaStream stream, String why) {
+        parked.remove(stream);
         if (streams.remove(stream)) {
             stream.close();
             log.info("{} closed: {}", stream, why);
@@ -45,6 +54,10 @@ final class EntryDistributor {
             return;
         }
         boolean first = !stream.started();
+        if (first && !loaded) {
+            parked.put(stream, request);
+            return;
+        }
         if (!first && !request.getResponseNonce().isEmpty()) {
             acknowledge(stream, request);
         }
@@ -56,6 +69,35 @@ final class EntryDistributor {
         } else if (request.getResourceNamesSubscribeCount() > 0) {
             sync(stream);
         }
+    }
+
+    /** Adds or replaces {@code changed} and removes {@code removed}: one delta per stream. */
+    void update(List<VersionedEntry> changed, List<String> removed) {
+        List<VersionedEntry> sent = new ArrayList<>(changed.size());
+        for (VersionedEntry entry : changed) {
+            VersionedEntry old = entries.put(entry.name(), entry);
+            if (old == null || !old.version().equals(entry.version())) {
+                sent.add(entry);
+            }
+        }
+        List<String> gone = removed.stream().filter(name -> entries.remove(name) != null).toList();
+        for (DeltaStream stream : streams) {
+            if (stream.started()) {
+                stream.send(sent.stream().filter(stream::lacks).toList(), gone.stream().filter(stream::holds).toList());
+            }
+        }
+        loaded();
+    }
+
+    /** Answers the streams that waited for the first entries. */
+    private void loaded() {
+        if (loaded) {
+            return;
+        }
+        loaded = true;
+        Map<DeltaStream, DeltaDiscoveryRequest> waiting = new LinkedHashMap<>(parked);
+        parked.clear();
+        waiting.forEach(this::request);
     }
 
     void put(VersionedEntry entry) {
@@ -98,6 +140,7 @@ final class EntryDistributor {
                         gone.stream().filter(stream::holds).toList());
             }
         }
+        loaded();
         log.info("catalog replaced: {} entries, {} added or changed, {} removed, {} streams",
                 entries.size(), changed.size(), gone.size(), streams.size());
     }
@@ -107,6 +150,7 @@ final class EntryDistributor {
             stream.complete();
         }
         streams.clear();
+        parked.clear();
     }
 
     int size() {

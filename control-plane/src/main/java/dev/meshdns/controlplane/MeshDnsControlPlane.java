@@ -4,19 +4,14 @@ import dev.meshdns.sync.v1.ServiceEntry;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
-import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,37 +32,28 @@ public final class MeshDnsControlPlane implements AutoCloseable {
     public static final String TYPE_URL = "type.googleapis.com/meshdns.v1.ServiceEntry";
     private static final Logger log = LoggerFactory.getLogger(MeshDnsControlPlane.class);
 
-    private final ExecutorService serial;
-    private final EntryDistributor distributor;
+    private final ServiceEntryPublisher publisher;
     private final Server server;
     private final InetSocketAddress listen;
 
     private MeshDnsControlPlane(InetSocketAddress listen, ServerCredentials credentials,
                                 Map<String, VersionedEntry> initialEntries) throws IOException {
-        this.serial = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "meshdns-control-plane");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.distributor = new EntryDistributor();
+        this.publisher = ServiceEntryPublisher.serving("meshdns-control-plane");
         this.listen = listen;
-        if (!initialEntries.isEmpty()) {
-            // Queued before the server starts, so before the first stream's first request.
-            serial.execute(() -> distributor.replaceAll(initialEntries));
-        }
+        // Queued before the server starts, so before the first stream's first request.
+        publisher.initial(initialEntries);
         try {
             // Credentials are turned into an SSL context here: a certificate or key that is not
             // PEM fails now, with IllegalArgumentException.
             this.server = NettyServerBuilder.forAddress(listen, credentials)
-                    .addService(ServerInterceptors.intercept(new DeltaAdsService(distributor, serial),
-                            new ResponseHeadersAtOnce()))
+                    .addService(publisher.service())
                     .build()
                     .start();
         } catch (IOException e) {
-            serial.shutdownNow();
+            publisher.close();
             throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            serial.shutdownNow();
+            publisher.close();
             throw e;
         }
         log.info("xDS control plane listening on {} (Delta ADS, type {}, {})", address(), TYPE_URL,
@@ -96,14 +82,12 @@ public final class MeshDnsControlPlane implements AutoCloseable {
 
     /** Adds or replaces the entry named by its service; streams get it unless they hold this version. */
     public void put(ServiceEntry entry) {
-        VersionedEntry versioned = VersionedEntry.of(Objects.requireNonNull(entry, "entry"));
-        apply(() -> distributor.put(versioned));
+        open().put(entry);
     }
 
     /** Removes the service's entry, if any; streams holding it get it in {@code removed_resources}. */
     public void remove(String service) {
-        Objects.requireNonNull(service, "service");
-        apply(() -> distributor.remove(service));
+        open().remove(service);
     }
 
     /**
@@ -112,27 +96,14 @@ public final class MeshDnsControlPlane implements AutoCloseable {
      * two entries with the same one (nothing is applied then).
      */
     public void replaceAll(Collection<ServiceEntry> entries) {
-        Map<String, VersionedEntry> replacement = byName(entries);
-        apply(() -> distributor.replaceAll(replacement));
+        open().replaceAll(entries);
     }
 
-    private static Map<String, VersionedEntry> byName(Collection<ServiceEntry> entries) {
-        Map<String, VersionedEntry> byName = new LinkedHashMap<>();
-        for (ServiceEntry entry : entries) {
-            VersionedEntry versioned = VersionedEntry.of(Objects.requireNonNull(entry, "entry"));
-            if (byName.put(versioned.name(), versioned) != null) {
-                throw new IllegalArgumentException("two entries for service \"" + versioned.name() + "\"");
-            }
+    private ServiceEntryPublisher open() {
+        if (server.isShutdown()) {
+            throw new IllegalStateException("control plane on " + listen + " is closed");
         }
-        return byName;
-    }
-
-    private void apply(Runnable change) {
-        try {
-            serial.execute(change);
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("control plane on " + listen + " is closed", e);
-        }
+        return publisher;
     }
 
     private static String describe(ServerCredentials credentials) {
@@ -153,24 +124,19 @@ public final class MeshDnsControlPlane implements AutoCloseable {
     /** Ends every stream (clients then reconnect elsewhere or later) and stops. Idempotent. */
     @Override
     public void close() {
-        if (serial.isShutdown()) {
+        if (server.isShutdown()) {
             return;
         }
         // New streams are refused first (a client would otherwise reconnect at once to a server that
         // is going away), then open streams are ended, then the thread their last callbacks run on.
         server.shutdown();
-        serial.execute(distributor::closeAll);
+        publisher.close();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
                 server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
-            serial.shutdown();
-            if (!serial.awaitTermination(5, TimeUnit.SECONDS)) {
-                serial.shutdownNow();
-            }
         } catch (InterruptedException e) {
             server.shutdownNow();
-            serial.shutdownNow();
             Thread.currentThread().interrupt();
         }
         log.info("xDS control plane on {} stopped", listen);
@@ -201,7 +167,7 @@ public final class MeshDnsControlPlane implements AutoCloseable {
          * to remove whatever it held. Throws IllegalArgumentException as {@link #replaceAll} does.
          */
         public Builder entries(Collection<ServiceEntry> entries) {
-            this.entries = byName(Objects.requireNonNull(entries, "entries"));
+            this.entries = ServiceEntryPublisher.byName(Objects.requireNonNull(entries, "entries"));
             return this;
         }
 

@@ -53,6 +53,7 @@ public final class CatalogApplier {
     private final Metrics metrics;
     private final Clock clock;
     private final VipPatch vipPatch;
+    private final EntryFeed feed;
     private Catalog current;
     // Replaced by a full apply, changed in place by a patch; read by the debug view.
     private volatile ConcurrentHashMap<String, ServiceVips> published = new ConcurrentHashMap<>();
@@ -62,6 +63,13 @@ public final class CatalogApplier {
 
     public CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
                    AtomicReference<Readiness> readiness, Metrics metrics, Clock clock) {
+        this(spec, v4, v6, tables, readiness, metrics, clock, EntryFeed.NONE);
+    }
+
+    /** Also tells {@code feed} what each apply published. */
+    public CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
+                          AtomicReference<Readiness> readiness, Metrics metrics, Clock clock, EntryFeed feed) {
+        this.feed = feed;
         this.spec = spec;
         this.v4 = v4;
         this.v6 = v6;
@@ -135,6 +143,7 @@ public final class CatalogApplier {
             table.problems().forEach(problem -> log.warn("catalog: {}", problem));
             tables.set(table);
             published = new ConcurrentHashMap<>(vips);
+            feed.full(entries, vips);
             int unallocated = four.failures().size() + six.failures().size();
             boolean clean = retry.isEmpty() && unallocated == 0 && four.conflicts().isEmpty()
                     && six.conflicts().isEmpty();
@@ -188,7 +197,8 @@ public final class CatalogApplier {
         }
         List<LiveTable.Change> changes = new ArrayList<>(diff.size());
         diff.removed().forEach(entry -> changes.add(LiveTable.Change.removed(entry)));
-        diff.changed().forEach(entry -> changes.add(new LiveTable.Change(entry, published.get(entry.service()))));
+        diff.changed().forEach(entry -> changes.add(new LiveTable.Change(entry,
+                vips.get().getOrDefault(entry.service(), published.get(entry.service())))));
         diff.added().forEach(entry -> changes.add(new LiveTable.Change(entry, vips.get().get(entry.service()))));
         Optional<LiveTable> patched;
         try {
@@ -203,6 +213,10 @@ public final class CatalogApplier {
         tables.set(patched.get().table());
         diff.removed().forEach(entry -> published.remove(entry.service()));
         published.putAll(vips.get());
+        List<ServiceEntry> upserted = new ArrayList<>(diff.added().size() + diff.changed().size());
+        upserted.addAll(diff.changed());
+        upserted.addAll(diff.added());
+        feed.patched(upserted, diff.removed().stream().map(ServiceEntry::service).toList(), published);
         live = patched.get();
         applied.apply(diff);
         metrics.catalogReload(Metrics.Reload.APPLIED);

@@ -80,11 +80,15 @@ public final class StoreThread implements Closeable {
     /**
      * Starts applying with {@code applier}: catalogs submitted from now on, other writers' changes
      * to {@code store}, retries. {@code afterApply} runs on the store thread after each apply or
-     * refresh (the allocation watches send what changed).
+     * refresh (the allocation watches send what changed). {@code store} is null without one
+     * ({@code --store none}).
      */
     public void start(CatalogApplier applier, VipStore store, Runnable afterApply) {
         this.afterApply = afterApply;
         this.applier = applier;
+        if (store == null) {
+            return; // no store, so no other writer to refresh from
+        }
         store.onRemoteChange(() -> executor.execute(() -> applied(applier.refresh())));
         long refreshMillis = REFRESH_INTERVAL.toMillis();
         executor.scheduleWithFixedDelay(() -> applied(applier.refresh()), refreshMillis, refreshMillis,

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,8 @@ final class VipPatch {
     private final VipSource v6;
     private Set<InetAddress> pins4 = Set.of();
     private Set<InetAddress> pins6 = Set.of();
+    // Following (no pool): who holds each address, as of the last full apply and the patches since.
+    private final Map<InetAddress, String> holders = new HashMap<>();
 
     VipPatch(VipSource v4, VipSource v6) {
         this.v4 = v4;
@@ -41,16 +44,73 @@ final class VipPatch {
     void remember(List<ServiceEntry> entries) {
         pins4 = pins(entries, ServiceEntry::vip);
         pins6 = pins(entries, ServiceEntry::vip6);
+        holders.clear();
+        if (following()) {
+            for (ServiceEntry entry : entries) {
+                holders.put(entry.vip(), entry.service()); // a clean apply: every entry pins a VIP of its own
+                if (entry.vip6() != null) {
+                    holders.put(entry.vip6(), entry.service());
+                }
+            }
+        }
+    }
+
+    /** A follower's families: every VIP comes pinned by the source followed. */
+    private boolean following() {
+        return v4 == VipSource.UNASSIGNED && (v6 == VipSource.NONE || v6 == VipSource.UNASSIGNED);
     }
 
     /**
-     * The VIPs of the added services, made durable, with those of the removed services released;
+     * A follower's patch: the pinned VIPs of the added and changed services; empty when one has no
+     * VIP (the full apply reports it) or takes an address another service holds (the full apply
+     * decides who keeps it). Nothing is claimed: there is no store.
+     */
+    private Optional<Map<String, ServiceVips>> followed(CatalogDiff diff, AppliedEntries applied) {
+        Map<InetAddress, String> taken = new HashMap<>();
+        Map<String, ServiceVips> vips = new LinkedHashMap<>();
+        for (List<ServiceEntry> entries : List.of(diff.added(), diff.changed())) {
+            for (ServiceEntry entry : entries) {
+                if (entry.vip() == null) {
+                    return Optional.empty();
+                }
+                for (InetAddress pin : new InetAddress[] {entry.vip(), entry.vip6()}) {
+                    if (pin == null) {
+                        continue;
+                    }
+                    String holder = holders.get(pin);
+                    if (holder != null && !holder.equals(entry.service())
+                            || taken.putIfAbsent(pin, entry.service()) != null) {
+                        return Optional.empty();
+                    }
+                }
+                vips.put(entry.service(), new ServiceVips(entry.vip(), entry.vip6(), null, null));
+            }
+        }
+        for (List<ServiceEntry> entries : List.of(diff.changed(), diff.removed())) {
+            for (ServiceEntry entry : entries) {
+                ServiceEntry old = applied.get(entry.service());
+                if (old != null) {
+                    holders.remove(old.vip(), old.service());
+                    holders.remove(old.vip6(), old.service());
+                }
+            }
+        }
+        taken.forEach((pin, service) -> holders.put(pin, service));
+        return Optional.of(vips);
+    }
+
+    /**
+     * The VIPs of the added services (a follower's: of the changed ones too), made durable, with those
+     * of the removed services released;
      * empty when the full apply must decide: a pin among the changed entries, a service left
      * without a VIP, the store failing, or another writer's changes seen meanwhile that moved a VIP
      * answered now ({@code published}, as of {@code applied}).
      */
     Optional<Map<String, ServiceVips>> apply(CatalogDiff diff, AppliedEntries applied,
                                              Map<String, ServiceVips> published) {
+        if (following()) {
+            return followed(diff, applied);
+        }
         for (List<ServiceEntry> entries : List.of(diff.added(), diff.changed(), diff.removed())) {
             for (ServiceEntry entry : entries) {
                 ServiceEntry old = applied.get(entry.service());

@@ -6,13 +6,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The allocator calls the catalog flow makes for one address family, as an interface so the flow
- * is tested without a store; {@link #NONE} stands for a family without a pool (pins only). Same
+ * is tested without a store; {@link #NONE} stands for a family without a pool (pins only), {@link
+ * #UNASSIGNED} for a follower's family whose VIPs come pinned. Same
  * confinement as {@link VipAllocator}: the {@code meshdns-vip-store} thread only.
  */
 public interface VipSource {
@@ -27,6 +29,33 @@ public interface VipSource {
         @Override
         public AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) {
             return AllocationResult.empty();
+        }
+    };
+
+    /** What an unpinned service answers with {@link #UNASSIGNED}, as SERVFAIL's Extended DNS Error text. */
+    String NOT_ASSIGNED_YET = "no VIP assigned yet";
+
+    /**
+     * No pool, for a mesh-dns that follows another ({@code --store none}): nothing is allocated, pins are
+     * the only addresses, and every unpinned service fails with {@link #NOT_ASSIGNED_YET} (its names
+     * answer SERVFAIL until its source assigns one), never a made-up address.
+     */
+    VipSource UNASSIGNED = new VipSource() {
+        @Override
+        public Map<String, InetAddress> allocations() {
+            return Map.of();
+        }
+
+        @Override
+        public AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) {
+            Map<String, String> failures = new LinkedHashMap<>();
+            live.forEach(service -> failures.put(service, NOT_ASSIGNED_YET));
+            return new AllocationResult(Map.of(), failures);
+        }
+
+        @Override
+        public AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved) {
+            return sync(services, reserved);
         }
     };
 

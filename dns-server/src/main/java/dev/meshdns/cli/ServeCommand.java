@@ -42,7 +42,8 @@ final class ServeCommand implements Callable<Integer> {
     private String dnsListen;
 
     @Option(names = "--data-dir", paramLabel = "PATH", defaultValue = ServerConfig.DEFAULT_DATA_DIR,
-            description = "Directory of the durable VIP store. Default: ${DEFAULT-VALUE}.")
+            description = "Directory of the durable VIP store and of the control plane's last-known-good entries"
+                    + " (only those with --store none). Default: ${DEFAULT-VALUE}.")
     private Path dataDir;
 
     @Option(names = "--zone", paramLabel = "NAME", defaultValue = ServerConfig.DEFAULT_ZONE,
@@ -75,9 +76,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " Like 90s, 15m, 1h, 2h30m, 1d, 0s or PT1H. Default: ${DEFAULT-VALUE}.")
     private String vipQuarantine;
 
-    @Option(names = "--store", paramLabel = "file|postgres", defaultValue = ServerConfig.DEFAULT_STORE_TEXT,
-            description = "Where VIPs are kept: file (a journal in --data-dir, for one server) or postgres"
-                    + " (--postgres-url; replicas sharing the database answer the same VIPs)."
+    @Option(names = "--store", paramLabel = "file|postgres|none", defaultValue = ServerConfig.DEFAULT_STORE_TEXT,
+            description = "Where VIPs are kept: file (a journal in --data-dir, for one server), postgres"
+                    + " (--postgres-url; replicas sharing the database answer the same VIPs) or none (a follower:"
+                    + " allocates nothing, answers the VIPs its --control-plane sends, SERVFAIL \"no VIP assigned"
+                    + " yet\" for an entry without one)."
                     + " Default: ${DEFAULT-VALUE}.")
     private String store;
 
@@ -114,7 +117,8 @@ final class ServeCommand implements Callable<Integer> {
     private Path controlPlaneKey;
 
     @Option(names = "--grpc-listen", paramLabel = "HOST:PORT", defaultValue = ServerConfig.DEFAULT_GRPC_LISTEN,
-            description = "gRPC address of meshdns.v1.VipService (the allocated VIPs, for the control plane);"
+            description = "gRPC address serving the entries with their VIPs over Delta ADS (for followers) and"
+                    + " meshdns.v1.VipService (the allocated VIPs, for the control plane; not with --store none);"
                     + " port 0 picks a free port. Default: ${DEFAULT-VALUE}.")
     private String grpcListen;
 
@@ -196,11 +200,12 @@ final class ServeCommand implements Callable<Integer> {
             log.info("mesh-dns stopped");
         });
         log.info("mesh-dns listening on udp/tcp {} (zone {}, VIPs from {}, catalog {}, control plane {}, store {},"
-                        + " upstreams {}, admin http://{})", HostPort.text(server.udpAddress()), config.zone(), vipCidr,
+                        + " upstreams {}, admin http://{})", HostPort.text(server.udpAddress()), config.zone(),
+                config.store() == StoreKind.NONE ? "its control plane" : vipCidr,
                 config.catalogFile() == null ? "none" : config.catalogFile(),
                 config.controlPlane() == null ? "none" : config.controlPlane().target(),
                 config.store() == StoreKind.POSTGRES ? PostgresUrl.mask(config.postgresUrl())
-                        : config.dataDir(), upstreams(config), HostPort.text(server.adminAddress()));
+                        : config.store() == StoreKind.NONE ? "none" : config.dataDir(), upstreams(config), HostPort.text(server.adminAddress()));
         shutdown.awaitStop();
         return 0;
     }

@@ -4,20 +4,21 @@ import java.util.Locale;
 
 /**
  * Where VIP allocations are kept: {@link #FILE}, a journal in the data directory of one server,
- * or {@link #POSTGRES}, one database shared by replicas. Written in lower case on the command
- * line ({@code --store file}).
+ * {@link #POSTGRES}, one database shared by replicas, or {@link #NONE}: a follower that allocates
+ * nothing and answers the VIPs it syncs. Written in lower case on the command line ({@code --store file}).
  */
 public enum StoreKind {
     FILE,
-    POSTGRES;
+    POSTGRES,
+    NONE;
 
-    /** The name on the command line: {@code file}, {@code postgres}. */
+    /** The name on the command line: {@code file}, {@code postgres}, {@code none}. */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /**
-     * {@code file} or {@code postgres}, any case; IllegalArgumentException with a message that
+     * {@code file}, {@code postgres} or {@code none}, any case; IllegalArgumentException with a message that
      * continues "store ..." otherwise.
      */
     public static StoreKind parse(String text) {
@@ -27,7 +28,7 @@ public enum StoreKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("must be file or postgres (got "
+        throw new IllegalArgumentException("must be file, postgres or none (got "
                 + (text == null ? "nothing" : "\"" + text + "\"") + ")");
     }
 }

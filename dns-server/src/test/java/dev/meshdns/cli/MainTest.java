@@ -44,7 +44,7 @@ class MainTest {
                 "--aaaa-ipv4-mapped", "::ffff:<IPv4 VIP>", "only to services that have no IPv6 VIP",
                 "Default: false.",
                 "--vip-quarantine=DURATION", "2h30m", "Default: 1h.",
-                "--store=file|postgres", "Default: file.",
+                "--store=file|postgres|none", "Default: file.",
                 "--postgres-url=URL", "Required with --store postgres",
                 "--admin-listen=HOST:PORT", "metrics, health, ready", "Default: 127.0.0.1:9153.");
     }
@@ -89,7 +89,7 @@ class MainTest {
                 "--postgres-url", "jdbc:mysql://db/meshdns?user=u&password=s3cret", "--vip-quarantine", "soon");
 
         assertThat(code).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).contains("store must be file or postgres (got \"mysql\")",
+        assertThat(err.toString()).contains("store must be file, postgres or none (got \"mysql\")",
                 "vip-quarantine must be a duration like 90s, 15m, 1h, 2h30m, 1d or PT1H (got \"soon\")",
                 "postgres-url must start with jdbc:postgresql://", "password=***")
                 .doesNotContain("s3cret", "only used with");

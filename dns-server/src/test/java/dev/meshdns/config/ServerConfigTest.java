@@ -186,7 +186,7 @@ class ServerConfigTest {
     }
 
     @Test
-    void storeIsFileOrPostgresInLowerCaseOnTheCommandLine() throws Exception {
+    void storeIsFilePostgresOrNoneInLowerCaseOnTheCommandLine() throws Exception {
         String url = "jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns";
         ServerConfig postgres = valid().store("postgres").postgresUrl(url).build();
         assertThat(postgres.store()).isEqualTo(StoreKind.POSTGRES);
@@ -194,10 +194,13 @@ class ServerConfigTest {
         assertThat(valid().store("POSTGRES").postgresUrl(url).build().store()).isEqualTo(StoreKind.POSTGRES);
         assertThat(valid().store(StoreKind.POSTGRES).store("file").build().store()).isEqualTo(StoreKind.FILE);
         assertThat(StoreKind.POSTGRES.cliName()).isEqualTo("postgres");
+        assertThat(valid().store("none").build().store()).isEqualTo(StoreKind.NONE);
+        assertThat(problemsOf(valid().store("none").postgresUrl(url)).problems())
+                .containsExactly("postgres-url is only used with --store postgres (got --store none)");
 
         // A misspelt store is the one problem; the URL is not called unused because of it.
         assertThat(problemsOf(valid().store("postgress").postgresUrl(url)).problems())
-                .containsExactly("store must be file or postgres (got \"postgress\")");
+                .containsExactly("store must be file, postgres or none (got \"postgress\")");
         assertThat(problemsOf(valid().store((StoreKind) null)).problems()).containsExactly("store is required");
     }
 

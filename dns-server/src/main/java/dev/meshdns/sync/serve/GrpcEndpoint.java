@@ -1,17 +1,19 @@
 package dev.meshdns.sync.serve;
 
 import dev.meshdns.config.HostPort;
-import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
- * The gRPC server mesh-dns runs on {@code --grpc-listen}, with the services it serves (today
- * {@code meshdns.v1.VipService}). Thread-safe.
+ * The gRPC server mesh-dns runs on {@code --grpc-listen}, with the services it serves: Delta ADS of
+ * its entries with their VIPs ({@link ServedEntries}) and, with a store, {@code meshdns.v1.VipService}.
+ * Thread-safe.
  */
 public final class GrpcEndpoint implements Closeable {
     private final Server server;
@@ -21,9 +23,10 @@ public final class GrpcEndpoint implements Closeable {
     }
 
     /** Listens on {@code listen} (port 0 picks a free port) with these services. */
-    public static GrpcEndpoint start(InetSocketAddress listen, BindableService... services) throws IOException {
+    public static GrpcEndpoint start(InetSocketAddress listen, List<ServerServiceDefinition> services)
+            throws IOException {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(listen, InsecureServerCredentials.create());
-        for (BindableService service : services) {
+        for (ServerServiceDefinition service : services) {
             builder.addService(service);
         }
         try {

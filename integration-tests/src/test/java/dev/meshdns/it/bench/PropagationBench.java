@@ -35,6 +35,9 @@ import org.xbill.DNS.Type;
  * adding a service, giving an existing one a new hostname and removing one, each timed until
  * mesh-dns answers the change (UDP queries about every millisecond), after 30 such changes not
  * measured (JIT warm-up). mesh-dns runs with the launcher's JVM options unless {@code -Dbench.jvm}.
+ * With {@code -Dbench.follower=true} a follower ({@code --store none}) follows that mesh-dns over its
+ * gRPC port and the changes are timed until the follower answers them (control plane -> replica ->
+ * follower); the follower's live heap (after a GC) and RSS are reported too.
  * Prints the results and writes them to {@code target/propagation-bench.txt}. Run with:
  * <pre>
  * mvn -o verify -pl integration-tests -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
@@ -51,6 +54,7 @@ class PropagationBench {
     static final List<String> JVM_OPTIONS = List.of(System.getProperty("bench.jvm",
             "-XX:+UseSerialGC -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
                     + " -Xlog:gc:file=target/propagation-bench-gc.log").split(" "));
+    static final boolean FOLLOWER = Boolean.getBoolean("bench.follower");
     static final Duration SYNC_DEADLINE = Duration.ofMinutes(5);
     static final Duration CHANGE_DEADLINE = Duration.ofSeconds(30);
 
@@ -80,21 +84,24 @@ class PropagationBench {
                         + " answers (JVM up and answering after %d ms, so %d ms for the sync itself)%n",
                         millis(synced - launched), millis(answering - launched), millis(synced - answering)));
 
-                for (int i = 0; i < WARM_UP; i++) {
-                    change(controlPlane, server.client(), CHANGES + i); // not measured: JIT warm-up
-                }
-                long[] nanos = new long[CHANGES];
-                long[][] byKind = new long[3][(CHANGES + 2) / 3];
-                DnsClient dns = server.client();
-                for (int i = 0; i < CHANGES; i++) {
-                    long start = System.nanoTime();
-                    nanos[i] = change(controlPlane, dns, i) - start;
-                    byKind[i % 3][i / 3] = nanos[i];
-                }
-                report.append("all kinds: ").append(percentiles(nanos));
-                for (int kind = 0; kind < 3; kind++) {
-                    long[] of = Arrays.copyOf(byKind[kind], (CHANGES - kind + 2) / 3);
-                    report.append(KINDS[kind]).append(": ").append(percentiles(of));
+                if (FOLLOWER) {
+                    try (ServerProcess follower = ServerProcess.start(null, dir.resolve("follower"), ServerFlags.defaults()
+                            .with("--store", "none")
+                            .with("--control-plane", server.grpcTarget())
+                            .with("--node-id", "bench-follower"), followerJvmOptions())) {
+                        long started = System.nanoTime();
+                        follower.waitUntilAnswering();
+                        awaitFullSync(follower);
+                        report.append(String.format("follower initial sync: %d ms from launch%n",
+                                millis(System.nanoTime() - started)));
+                        report.append("follower after the initial sync: ").append(memory(follower)).append('\n');
+                        measureChanges(controlPlane, follower.client(), report);
+                        report.append("follower after the changes: ").append(memory(follower)).append('\n');
+                        report.append("follower log: ").append(follower.logFile()).append('\n');
+                        follower.stop();
+                    }
+                } else {
+                    measureChanges(controlPlane, server.client(), report);
                 }
                 report.append("load after: ").append(loadAverage()).append('\n');
                 report.append("mesh-dns log: ").append(server.logFile()).append('\n');
@@ -103,6 +110,50 @@ class PropagationBench {
         }
         System.out.print(report);
         Files.writeString(Path.of("target", "propagation-bench.txt"), report, StandardCharsets.UTF_8);
+    }
+
+    private static void measureChanges(MeshDnsControlPlane controlPlane, DnsClient dns, StringBuilder report) {
+        for (int i = 0; i < WARM_UP; i++) {
+            change(controlPlane, dns, CHANGES + i); // not measured: JIT warm-up
+        }
+        long[] nanos = new long[CHANGES];
+        long[][] byKind = new long[3][(CHANGES + 2) / 3];
+        for (int i = 0; i < CHANGES; i++) {
+            long start = System.nanoTime();
+            nanos[i] = change(controlPlane, dns, i) - start;
+            byKind[i % 3][i / 3] = nanos[i];
+        }
+        report.append("all kinds: ").append(percentiles(nanos));
+        for (int kind = 0; kind < 3; kind++) {
+            long[] of = Arrays.copyOf(byKind[kind], (CHANGES - kind + 2) / 3);
+            report.append(KINDS[kind]).append(": ").append(percentiles(of));
+        }
+    }
+
+    private static List<String> followerJvmOptions() {
+        return JVM_OPTIONS.stream().map(option -> option.replace("propagation-bench-gc.log", "propagation-bench-follower-gc.log"))
+                .toList();
+    }
+
+    /** Live heap after a full GC (jcmd GC.run, then GC.heap_info) and the RSS from /proc. */
+    private static String memory(ServerProcess server) throws IOException, InterruptedException {
+        jcmd(server.pid(), "GC.run");
+        String heap = jcmd(server.pid(), "GC.heap_info").lines()
+                .filter(line -> line.contains("generation") || line.contains("region") || line.startsWith(" Metaspace"))
+                .map(line -> line.trim().replaceAll(" \\[0x.*", "")).reduce((a, b) -> a + "; " + b).orElse("?");
+        String top = jcmd(server.pid(), "GC.class_histogram").lines().skip(3).limit(12)
+                .map(String::trim).reduce((a, b) -> a + "\n    " + b).orElse("?");
+        String rss = Files.readAllLines(Path.of("/proc/" + server.pid() + "/status")).stream()
+                .filter(line -> line.startsWith("VmRSS")).findFirst().orElse("VmRSS ?");
+        return rss.replaceAll("\\s+", " ") + ", heap after GC.run: " + heap + "\n  largest classes (instances, bytes):\n    " + top;
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor(30, TimeUnit.SECONDS);
+        return out;
     }
 
     private static final String[] KINDS = {"add a service", "change a service's hostname", "remove a service"};

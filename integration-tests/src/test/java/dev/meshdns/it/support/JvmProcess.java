@@ -31,6 +31,10 @@ final class JvmProcess {
         return process.exitValue();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     Path logFile() {
         return logFile;
     }

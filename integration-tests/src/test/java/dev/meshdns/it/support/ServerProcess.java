@@ -22,14 +22,22 @@ public final class ServerProcess implements AutoCloseable {
 
     private final JvmProcess process;
     private final int port;
+    private final int adminPort;
     private final int grpcPort;
     private final DnsClient client;
     private final AdminClient admin;
+    private final Launch launch;
 
-    private ServerProcess(Process process, int port, int adminPort, int grpcPort, Path logFile) {
+    /** What a process was started with, so that it can be started again on the same ports. */
+    private record Launch(Path catalogFile, Path dataDir, ServerFlags flags, List<String> jvmOptions) {
+    }
+
+    private ServerProcess(Process process, int port, int adminPort, int grpcPort, Path logFile, Launch launch) {
         this.process = new JvmProcess(process, logFile, "server");
         this.port = port;
+        this.adminPort = adminPort;
         this.grpcPort = grpcPort;
+        this.launch = launch;
         this.client = new DnsClient(port);
         this.admin = new AdminClient(adminPort);
     }
@@ -54,9 +62,32 @@ public final class ServerProcess implements AutoCloseable {
      * 256 MiB heap and paranoid leak detection (a benchmark wants a bigger heap and no leak tracking).
      */
     public static ServerProcess start(Path catalogFile, Path dataDir, ServerFlags flags, List<String> jvmOptions) {
-        int port = Ports.freeUdpAndTcpPort();
-        int adminPort = Ports.freeTcpPort();
-        int grpcPort = Ports.freeTcpPort();
+        return start(new Launch(catalogFile, dataDir, flags, jvmOptions), Ports.freeUdpAndTcpPort(),
+                Ports.freeTcpPort(), Ports.freeTcpPort());
+    }
+
+    /**
+     * Starts the same command line again, on the same DNS, admin and gRPC ports (this process must
+     * have exited), and waits until it answers.
+     */
+    public ServerProcess restartAndWait() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the server is still running");
+        }
+        ServerProcess again = start(launch, port, adminPort, grpcPort);
+        try {
+            return again.waitUntilAnswering();
+        } catch (RuntimeException | Error e) {
+            again.kill();
+            throw e;
+        }
+    }
+
+    private static ServerProcess start(Launch launch, int port, int adminPort, int grpcPort) {
+        Path catalogFile = launch.catalogFile();
+        Path dataDir = launch.dataDir();
+        ServerFlags flags = launch.flags();
+        List<String> jvmOptions = launch.jvmOptions();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -83,7 +114,7 @@ public final class ServerProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            return new ServerProcess(process, port, adminPort, grpcPort, logFile);
+            return new ServerProcess(process, port, adminPort, grpcPort, logFile, launch);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -133,9 +164,14 @@ public final class ServerProcess implements AutoCloseable {
         return port;
     }
 
-    /** The port of {@code --grpc-listen} on 127.0.0.1 ({@code meshdns.v1.VipService}). */
+    /** The port of {@code --grpc-listen} on 127.0.0.1 (Delta ADS of its entries, {@code meshdns.v1.VipService}). */
     public int grpcPort() {
         return grpcPort;
+    }
+
+    /** {@code 127.0.0.1:<grpc port>}, for a follower's {@code --control-plane}. */
+    public String grpcTarget() {
+        return "127.0.0.1:" + grpcPort;
     }
 
     public DnsClient client() {
@@ -145,6 +181,11 @@ public final class ServerProcess implements AutoCloseable {
     /** HTTP to the admin server: /metrics, /health, /ready. */
     public AdminClient admin() {
         return admin;
+    }
+
+    /** The JVM's process id (for jcmd and /proc). */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {
@@ -168,6 +209,15 @@ public final class ServerProcess implements AutoCloseable {
 
     public String log() {
         return process.log();
+    }
+
+    /** Polls the log until it contains {@code text}; returns the log then (or fails with it). */
+    public String awaitLog(String text, Duration deadline) {
+        String log = Poll.until(deadline, this::log, seen -> seen.contains(text));
+        if (!log.contains(text)) {
+            throw new AssertionError("mesh-dns log has no \"" + text + "\" after " + deadline + ":\n" + log);
+        }
+        return log;
     }
 
     @Override
