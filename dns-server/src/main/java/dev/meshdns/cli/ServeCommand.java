@@ -244,6 +244,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private int serve(ServerConfig config, Duration lameduck) throws InterruptedException {
+        StopSignals signals = StopSignals.install();
         MeshDnsServer server;
         try {
             server = MeshDnsServer.start(config);
@@ -254,7 +255,7 @@ final class ServeCommand implements Callable<Integer> {
             log.debug("mesh-dns failed to start", e);
             return failure.configuration() ? Main.EXIT_CONFIG : Main.EXIT_START;
         }
-        StopSignals signals = StopSignals.install(server::close);
+        signals.running(server::close);
         log.info("mesh-dns {} listening on udp/tcp {} (zone {}, VIPs from {}, catalog {}, control plane {}, store {},"
                         + " upstreams {}, admin http://{})", BuildInfo.version(), HostPort.text(server.udpAddress()),
                 config.zone(), config.vipCidr(), config.catalogFile() == null ? "none" : config.catalogFile(),
