@@ -24,6 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+// Past 300 lines for its flag declarations: one @Option with its help text per setting. The fields
+// only declare the flags to picocli; call() reads every setting, flags included, through Settings.
 /**
  * {@code mesh-dns serve}: merges the settings of the config file, the {@code MESHDNS_*} variables and
  * the flags ({@link Settings}), validates them into a {@link ServerConfig} listing every problem at
