@@ -50,6 +50,10 @@ record LogSettings(Level level, boolean json) {
         }
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(level);
+        ch.qos.logback.classic.Logger netty = context.getLogger("io.netty"); // WARN in logback.xml: chatty at INFO
+        if (level.isGreaterOrEqual(Level.WARN)) {
+            netty.setLevel(level);
+        }
         for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
             if (it.next() instanceof OutputStreamAppender<ILoggingEvent> appender) {
                 Encoder<ILoggingEvent> old = appender.getEncoder();

@@ -3,6 +3,8 @@ package dev.meshdns.cli;
 import dev.meshdns.admin.BuildInfo;
 import dev.meshdns.config.InvalidConfigException;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,6 +59,20 @@ public final class Main implements Runnable {
                         : CommandLine.defaultFactory().create(type);
             }
         });
+    }
+
+    /**
+     * The settings of {@code mesh-dns serve}: its flag names without {@code --}, which are also the
+     * keys of its {@code --config} file; for checking manifests and config files against them.
+     */
+    public static SortedSet<String> serveSettings() {
+        return new TreeSet<>(Settings.names(commandLine(Map.of()).getSubcommands().get("serve").getCommandSpec())
+                .keySet());
+    }
+
+    /** The environment variable of a {@link #serveSettings() setting}: {@code dns-listen} is {@code MESHDNS_DNS_LISTEN}. */
+    public static String environmentVariable(String setting) {
+        return Settings.variable(setting);
     }
 
     /**

@@ -206,6 +206,13 @@ class MainTest {
         assertThat(err.toString()).contains("  - log-level must be error, warn, info or debug (got \"trace\")");
     }
 
+    @Test
+    void theSettingsOfServeAreItsFlagsWithoutDashesAndTheirVariables() {
+        assertThat(Main.serveSettings()).contains("dns-listen", "postgres-url", "upstream", "lameduck")
+                .doesNotContain("config", "check-config", "help");
+        assertThat(Main.environmentVariable("postgres-url")).isEqualTo("MESHDNS_POSTGRES_URL");
+    }
+
     /** Cidr.parse is a stub until vip-allocator is merged; this test then runs by itself. */
     private static void assumeCidrParsingIsMerged() {
         try {
