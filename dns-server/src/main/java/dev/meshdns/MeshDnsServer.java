@@ -64,6 +64,7 @@ public final class MeshDnsServer implements Closeable {
     private final AtomicReference<Readiness> readiness =
             new AtomicReference<>(Readiness.notReady("catalog not loaded yet"));
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean shuttingDown;
     private final StoreThread storeThread = new StoreThread(clock);
     private final Metrics metrics = Metrics.prometheus();
     private DnsTransport transport;
@@ -118,7 +119,8 @@ public final class MeshDnsServer implements Closeable {
         if (forward.resolvConf() != null) {
             watchResolvConf(forward);
         }
-        admin = AdminServer.start(config.adminListen(), metrics, readiness::get,
+        admin = AdminServer.start(config.adminListen(), metrics,
+                () -> shuttingDown ? Readiness.notReady("shutting down") : readiness.get(),
                 DebugViews.over(tables::get, () -> applier == null ? Map.of() : applier.published(),
                         () -> forwarder == null ? List.of() : forwarder.upstreamStatus()));
         boolean allocating = config.store() != StoreKind.NONE;
@@ -215,6 +217,14 @@ public final class MeshDnsServer implements Closeable {
     /** The configuration the server runs with. */
     public ServerConfig config() {
         return config;
+    }
+
+    /**
+     * Starts the lameduck: {@code /ready} answers 503 "shutting down" from now on, while DNS, sync and
+     * {@code /health} go on until {@link #close}. Idempotent.
+     */
+    public void shuttingDown() {
+        shuttingDown = true;
     }
 
     /**

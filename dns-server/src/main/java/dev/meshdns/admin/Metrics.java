@@ -123,6 +123,9 @@ public final class Metrics {
                 .description("Names in the published NameTable").register(registry);
         Gauge.builder("meshdns.vip.unallocated", unallocatedVips, AtomicLong::get)
                 .description("Services currently without a VIP (answered SERVFAIL)").register(registry);
+        Gauge.builder("meshdns.build.info", () -> 1).strongReference(true)
+                .description("Always 1; the version tag is the version mesh-dns was built as")
+                .tag("version", BuildInfo.version()).register(registry);
     }
 
     /** A catalogue over a new {@link PrometheusMeterRegistry}, ready for {@link #writePrometheusText}. */

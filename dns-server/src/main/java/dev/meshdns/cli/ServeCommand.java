@@ -7,9 +7,15 @@ import dev.meshdns.config.InvalidConfigException;
 import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
 import dev.meshdns.vip.store.PostgresUrl;
+import dev.meshdns.admin.BuildInfo;
+import dev.meshdns.config.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,15 +24,23 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+// Past 300 lines for its flag declarations: one @Option with its help text per setting. The fields
+// only declare the flags to picocli; call() reads every setting, flags included, through Settings.
 /**
- * {@code mesh-dns serve}: validates the flags into a {@link ServerConfig}, starts the server and
- * runs until SIGTERM/SIGINT, when a shutdown hook closes it cleanly. Flags are taken as text so
- * that every problem is reported at once. Not thread-safe (one invocation per instance).
+ * {@code mesh-dns serve}: merges the settings of the config file, the {@code MESHDNS_*} variables and
+ * the flags ({@link Settings}), validates them into a {@link ServerConfig} listing every problem at
+ * once, then checks them ({@code --check-config}) or starts the server and runs until SIGTERM/SIGINT:
+ * not ready at once, answering for {@code --lameduck}, then closed in order. Not thread-safe (one
+ * invocation per instance).
  */
 @Command(name = "serve", sortOptions = false,
         description = "Answer DNS for the zone over UDP and TCP, with VIPs for the services of the catalog file.")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    static final String DEFAULT_LAMEDUCK = "5s";
+
+    private final Map<String, String> env;
 
     @Spec
     private CommandSpec spec;
@@ -154,6 +168,34 @@ final class ServeCommand implements Callable<Integer> {
                     + ForwardConfig.DEFAULT_CACHE_ENTRIES + ".")
     private String cacheEntries;
 
+    @Option(names = "--lameduck", paramLabel = "DURATION", defaultValue = DEFAULT_LAMEDUCK,
+            description = "After SIGTERM or SIGINT, /ready answers 503 and DNS keeps answering for this long before"
+                    + " the server stops (like CoreDNS's health lameduck), so load balancers stop sending first;"
+                    + " a second signal stops at once; 0s for none. Default: ${DEFAULT-VALUE}.")
+    private String lameduck;
+
+    @Option(names = "--log-level", paramLabel = "error|warn|info|debug", defaultValue = "info",
+            description = "Least severe log level written; debug adds stack traces of start failures."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private String logLevel;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+            description = "Log lines as text, or as JSON objects (time, level, thread, logger, message) for log"
+                    + " shippers. Default: ${DEFAULT-VALUE}.")
+    private String logFormat;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML file of settings: keys are these flags without --, e.g. 'dns-listen: 0.0.0.0:5653',"
+                    + " a list for a repeatable flag, true or false for a switch. Variables MESHDNS_<FLAG> (e.g."
+                    + " MESHDNS_DNS_LISTEN, lists comma-separated) override it, flags override both."
+                    + " Default: $MESHDNS_CONFIG, else none.")
+    private Path config;
+
+    @Option(names = "--check-config",
+            description = "Check the settings from every source (files exist, addresses parse, the catalog"
+                    + " reads), print every problem and exit 2, or print a summary and exit 0; starts nothing.")
+    private boolean checkConfig;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -170,43 +212,100 @@ final class ServeCommand implements Callable<Integer> {
         return String.join(", ", named);
     }
 
+    /** For picocli and tests: the process's environment. */
+    ServeCommand() {
+        this(System.getenv());
+    }
+
+    /** With {@code env} as the environment the {@code MESHDNS_*} variables are read from. */
+    ServeCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig config;
+        Settings settings = Settings.merge(spec, env);
+        List<String> problems = new ArrayList<>(settings.problems());
+        Duration lameduck = parsed("lameduck", () -> Durations.parse(settings.one("lameduck")), problems);
+        LogSettings logging = LogSettings.parse(settings.one("log-level"), settings.one("log-format"), problems);
+        ServerConfig config = null;
         try {
-            config = ServerConfig.builder().catalogFile(catalogFile).dnsListen(dnsListen).dataDir(dataDir)
-                    .zone(zone).vipCidr(vipCidr).ttlSeconds(ttl).vip6Cidr(vip6Cidr).aaaaIpv4Mapped(aaaaIpv4Mapped)
-                    .vipQuarantine(vipQuarantine).store(store).postgresUrl(postgresUrl).adminListen(adminListen)
-                    .controlPlane(controlPlane).nodeId(nodeId).controlPlaneCa(controlPlaneCa)
-                    .controlPlaneCert(controlPlaneCert).controlPlaneKey(controlPlaneKey).grpcListen(grpcListen)
-                    .upstreams(upstreams).upstreamResolvConf(upstreamResolvConf).recursionAllow(recursionAllow)
-                    .forwardTimeout(forwardTimeout).serveStale(serveStale).cacheEntries(cacheEntries)
-                    .build();
+            config = serverConfig(settings);
         } catch (InvalidConfigException e) {
-            return Main.invalidConfig(spec, e);
+            problems.addAll(e.problems());
         }
+        if (checkConfig) {
+            problems.addAll(ConfigCheck.fileProblems(settings.path("catalog-file"),
+                    settings.path("upstream-resolv-conf")));
+        }
+        if (!problems.isEmpty()) {
+            return Main.invalidConfig(spec, new InvalidConfigException(problems));
+        }
+        if (checkConfig) {
+            spec.commandLine().getOut().println("configuration OK: " + ConfigCheck.summary(config, lameduck));
+            return 0;
+        }
+        logging.apply();
+        return serve(config, lameduck);
+    }
+
+    private int serve(ServerConfig config, Duration lameduck) throws InterruptedException {
+        StopSignals signals = StopSignals.install();
         MeshDnsServer server;
         try {
             server = MeshDnsServer.start(config);
         } catch (IOException | RuntimeException e) {
             // The message names the flag or address; the trace is for debugging only.
-            log.error("mesh-dns failed to start: {}", e.getMessage());
+            StartFailure failure = StartFailure.of(e, config);
+            log.error("mesh-dns failed to start: {}", failure.message());
             log.debug("mesh-dns failed to start", e);
-            return Main.EXIT_START;
+            return failure.configuration() ? Main.EXIT_CONFIG : Main.EXIT_START;
         }
-        ShutdownHook shutdown = ShutdownHook.install(() -> {
-            log.info("mesh-dns stopping");
-            server.close();
-            log.info("mesh-dns stopped");
-        });
-        log.info("mesh-dns listening on udp/tcp {} (zone {}, VIPs from {}, catalog {}, control plane {}, store {},"
-                        + " upstreams {}, admin http://{})", HostPort.text(server.udpAddress()), config.zone(),
-                config.store() == StoreKind.NONE ? "its control plane" : vipCidr,
+        signals.running(server::close);
+        log.info("mesh-dns {} listening on udp/tcp {} (zone {}, VIPs from {}, catalog {}, control plane {}, store {},"
+                        + " upstreams {}, admin http://{})", BuildInfo.version(), HostPort.text(server.udpAddress()),
+                config.zone(), config.store() == StoreKind.NONE ? "its control plane" : config.vipCidr(),
                 config.catalogFile() == null ? "none" : config.catalogFile(),
                 config.controlPlane() == null ? "none" : config.controlPlane().target(),
                 config.store() == StoreKind.POSTGRES ? PostgresUrl.mask(config.postgresUrl())
-                        : config.store() == StoreKind.NONE ? "none" : config.dataDir(), upstreams(config), HostPort.text(server.adminAddress()));
-        shutdown.awaitStop();
+                        : config.store() == StoreKind.NONE ? "none" : config.dataDir(), upstreams(config),
+                HostPort.text(server.adminAddress()));
+        String signal = signals.awaitFirst();
+        server.shuttingDown();
+        if (!lameduck.isZero()) {
+            log.info("{}: shutting down, /ready answers 503, DNS answers for {} more (--lameduck)", signal,
+                    Durations.format(lameduck));
+            signals.awaitSecond(lameduck).ifPresent(second -> log.info("{} again: stopping now", second));
+        }
+        log.info("mesh-dns stopping");
+        server.close();
+        log.info("mesh-dns stopped");
         return 0;
+    }
+
+    /** The server's settings, fed as text to the builder's setters (which collect every problem). */
+    private static ServerConfig serverConfig(Settings settings) {
+        return ServerConfig.builder().catalogFile(settings.path("catalog-file"))
+                .dnsListen(settings.one("dns-listen")).dataDir(settings.path("data-dir")).zone(settings.one("zone"))
+                .vipCidr(settings.one("vip-cidr")).ttlSeconds(settings.one("ttl")).vip6Cidr(settings.one("vip6-cidr"))
+                .aaaaIpv4Mapped(settings.one("aaaa-ipv4-mapped")).vipQuarantine(settings.one("vip-quarantine"))
+                .store(settings.one("store")).postgresUrl(settings.one("postgres-url"))
+                .adminListen(settings.one("admin-listen")).controlPlane(settings.one("control-plane"))
+                .nodeId(settings.one("node-id")).controlPlaneCa(settings.path("control-plane-ca"))
+                .controlPlaneCert(settings.path("control-plane-cert"))
+                .controlPlaneKey(settings.path("control-plane-key")).grpcListen(settings.one("grpc-listen"))
+                .upstreams(settings.all("upstream")).upstreamResolvConf(settings.path("upstream-resolv-conf"))
+                .recursionAllow(settings.all("recursion-allow")).forwardTimeout(settings.one("forward-timeout"))
+                .serveStale(settings.one("serve-stale")).cacheEntries(settings.one("cache-entries"))
+                .build();
+    }
+
+    private static <T> T parsed(String setting, Supplier<T> parse, List<String> problems) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            problems.add(setting + " " + e.getMessage());
+            return null;
+        }
     }
 }

@@ -3,7 +3,7 @@ package dev.meshdns.cli;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * How a command runs until SIGTERM/SIGINT: a JVM shutdown hook on the thread
+ * How {@code control-plane} runs until SIGTERM/SIGINT ({@code serve} has {@link StopSignals}): a JVM shutdown hook on the thread
  * {@code meshdns-shutdown} runs its stop action, and {@link #awaitStop()} returns once it has.
  * Thread-safe.
  */

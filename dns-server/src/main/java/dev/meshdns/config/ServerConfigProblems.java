@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,6 +41,8 @@ final class ServerConfigProblems {
         }
         if (present("data-dir", dataDir, unparsed, problems) && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
             problems.add("data-dir must be a directory (got the file " + dataDir + ")");
+        } else if (dataDir != null && (store == StoreKind.FILE || controlPlane != null)) {
+            dataDirProblem(dataDir).ifPresent(problems::add);
         }
         if (present("zone", zone, unparsed, problems)) {
             DnsNames.nameProblem(zone).ifPresent(problem -> problems.add("zone " + problem));
@@ -100,6 +103,30 @@ final class ServerConfigProblems {
             problems.add(setting + " is required");
         }
         return value != null;
+    }
+
+    /**
+     * Why {@code dataDir} cannot be written or created, checked up front: opening the store later
+     * would fail with a bare {@code AccessDeniedException} naming a path, not the flag.
+     */
+    static Optional<String> dataDirProblem(Path dataDir) {
+        Path existing = dataDir.toAbsolutePath().normalize();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return Optional.empty();
+        }
+        boolean itself = existing.equals(dataDir.toAbsolutePath().normalize());
+        if (!itself && !Files.isDirectory(existing)) {
+            return Optional.of("data-dir cannot be created: " + existing + " is a file (got " + dataDir + ")");
+        }
+        if (!Files.isWritable(existing)) {
+            return Optional.of(itself ? "data-dir is not writable by the user mesh-dns runs as (got " + dataDir + ")"
+                    : "data-dir cannot be created: " + existing + " is not writable by the user mesh-dns runs as"
+                    + " (got " + dataDir + ")");
+        }
+        return Optional.empty();
     }
 
     private static void storeProblems(StoreKind store, String postgresUrl, Set<String> unparsed,

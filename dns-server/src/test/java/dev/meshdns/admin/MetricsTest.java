@@ -15,6 +15,11 @@ class MetricsTest {
     private final Metrics metrics = Metrics.prometheus();
 
     @Test
+    void buildInfoIsOneTaggedWithTheVersionOfTheBuild() throws IOException {
+        assertThat(scrape()).contains("meshdns_build_info{version=\"" + BuildInfo.version() + "\"} 1\n");
+    }
+
+    @Test
     void responseCountsRequestAndRcodeByTransport() throws IOException {
         metrics.response(Metrics.UDP, 3);
         metrics.response(Metrics.TCP, 0);

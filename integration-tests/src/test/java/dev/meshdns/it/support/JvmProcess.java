@@ -55,6 +55,25 @@ final class JvmProcess {
         }
     }
 
+    /** SIGTERM without waiting. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** The exit code once the JVM exited within {@code deadline}; fails (after a SIGKILL) if it did not. */
+    int awaitExit(java.time.Duration deadline) {
+        try {
+            if (process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+        awaitExit();
+        throw new AssertionError(name + " did not exit within " + deadline + "; log:\n" + log());
+    }
+
     /** Kills the JVM if it still runs. */
     void close() {
         if (process.isAlive()) {

@@ -110,7 +110,11 @@ public final class ServerProcess implements AutoCloseable {
                     + STARTED.incrementAndGet() + ".log");
             Files.writeString(logFile, String.join(" ", command.subList(shownFrom, command.size())) + "\n",
                     StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // Hermetic: a MESHDNS_* variable of the test's shell (MESHDNS_TEST_POSTGRES_URL aside, which
+            // the server ignores) would be a setting of every server under test.
+            builder.environment().keySet().removeIf(name -> name.startsWith("MESHDNS_"));
+            Process process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
@@ -200,6 +204,16 @@ public final class ServerProcess implements AutoCloseable {
     /** SIGTERM and wait for the JVM to exit. */
     public void stop() {
         process.stop();
+    }
+
+    /** SIGTERM without waiting: the server goes through its lameduck while the test watches. */
+    public void terminate() {
+        process.terminate();
+    }
+
+    /** The exit code once the JVM has exited within {@code deadline}; fails (after a SIGKILL) otherwise. */
+    public int awaitExit(Duration deadline) {
+        return process.awaitExit(deadline);
     }
 
 
