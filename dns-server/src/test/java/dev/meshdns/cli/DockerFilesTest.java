@@ -29,7 +29,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -187,7 +186,6 @@ class DockerFilesTest {
     }
 
     @Test
-    @Disabled("needs serve --check-config from the ops branch")
     void shippedConfigPassesCheckConfig(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("config.yaml");
         Files.writeString(config, (String) configMapData().get("config.yaml"));
