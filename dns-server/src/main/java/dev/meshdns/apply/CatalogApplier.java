@@ -61,12 +61,7 @@ public final class CatalogApplier {
     private LiveTable live;
     private final AppliedEntries applied = new AppliedEntries();
 
-    public CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
-                   AtomicReference<Readiness> readiness, Metrics metrics, Clock clock) {
-        this(spec, v4, v6, tables, readiness, metrics, clock, EntryFeed.NONE);
-    }
-
-    /** Also tells {@code feed} what each apply published. */
+    /** {@code feed} is told what each apply published ({@link EntryFeed#NONE} for nobody). */
     public CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
                           AtomicReference<Readiness> readiness, Metrics metrics, Clock clock, EntryFeed feed) {
         this.feed = feed;

@@ -49,7 +49,8 @@ class CatalogApplierTest {
         store = FileVipStore.open(dataDir);
         allocator = VipAllocator.open(store, POOL, "mesh", Duration.ofHours(1), Clock.systemUTC());
         applier = new CatalogApplier(SPEC, VipSource.of(allocator), VipSource.NONE, tables,
-                new AtomicReference<>(Readiness.notReady("test")), new Metrics(registry), Clock.systemUTC());
+                new AtomicReference<>(Readiness.notReady("test")), new Metrics(registry), Clock.systemUTC(),
+                EntryFeed.NONE);
     }
 
     @AfterEach

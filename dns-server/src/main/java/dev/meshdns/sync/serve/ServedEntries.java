@@ -4,6 +4,7 @@ import dev.meshdns.apply.EntryFeed;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.controlplane.ServiceEntryPublisher;
 import dev.meshdns.table.ServiceVips;
+import dev.meshdns.vip.MapCapacity;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ public final class ServedEntries implements EntryFeed {
     @Override
     public void full(List<ServiceEntry> entries, Map<String, ServiceVips> vips) {
         try {
-            Map<String, Served> next = new HashMap<>(Math.max(16, entries.size() * 4 / 3 + 1));
+            Map<String, Served> next = new HashMap<>(MapCapacity.of(entries.size()));
             List<dev.meshdns.sync.v1.ServiceEntry> changed = new ArrayList<>();
             for (ServiceEntry entry : entries) {
                 ServiceVips answered = vips.get(entry.service());
