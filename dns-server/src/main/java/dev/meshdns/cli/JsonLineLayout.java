@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
+import dev.meshdns.admin.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,41 +26,16 @@ public final class JsonLineLayout extends LayoutBase<ILoggingEvent> {
         line.append("{\"time\":\"").append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp())))
                 .append("\",\"level\":\"").append(event.getLevel())
                 .append("\",\"thread\":");
-        string(line, event.getThreadName());
+        Json.appendString(line, event.getThreadName());
         line.append(",\"logger\":");
-        string(line, event.getLoggerName());
+        Json.appendString(line, event.getLoggerName());
         line.append(",\"message\":");
-        string(line, event.getFormattedMessage());
+        Json.appendString(line, String.valueOf(event.getFormattedMessage()));
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append(",\"stack\":");
-            string(line, ThrowableProxyUtil.asString(thrown));
+            Json.appendString(line, ThrowableProxyUtil.asString(thrown));
         }
         return line.append('}').append(CoreConstants.LINE_SEPARATOR).toString();
-    }
-
-    /** {@code text} as a JSON string, escaped per RFC 8259. */
-    static void string(StringBuilder out, String text) {
-        out.append('"');
-        if (text != null) {
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                switch (c) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            out.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            out.append(c);
-                        }
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 }
