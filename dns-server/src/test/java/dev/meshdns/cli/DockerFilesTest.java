@@ -454,6 +454,119 @@ class DockerFilesTest {
         }
     }
 
+    // ---- the sidecar -------------------------------------------------------------------------
+
+    @Test
+    void sidecarFollowsTheReplicasServiceWithStoreNoneAndForwardsToTheClusterDns() throws IOException {
+        Map<String, Object> container = sidecarContainer();
+        ServerConfig config = serveConfig(containerArgs(container), Map.of("POD_NAME", "sidecar-demo-abc12"));
+
+        assertThat(config.store()).isEqualTo(StoreKind.NONE);
+        assertThat(config.catalogFile()).as("VIPs only from the replicas").isNull();
+        assertThat(config.dnsListen().getHostString()).isEqualTo("127.0.0.1");
+        assertThat(config.controlPlane().nodeId()).isEqualTo("sidecar-demo-abc12");
+        // --control-plane is the replicas' Service: NAME.NAMESPACE.svc.cluster.local:<its grpc port>.
+        Map<String, Object> service = manifest("Service", "mesh-dns");
+        Map<String, Object> metadata = map(service.get("metadata"));
+        Map<String, Object> grpc = list(map(service.get("spec")).get("ports")).stream().map(DockerFilesTest::map)
+                .filter(p -> p.get("name").equals("grpc")).findFirst().orElseGet(() -> fail("no grpc port"));
+        assertThat(config.controlPlane().target()).isEqualTo(metadata.get("name") + "." + metadata.get("namespace")
+                + ".svc.cluster.local:" + grpc.get("port"));
+        assertThat(config.forward().upstreams()).extracting(a -> a.getHostString() + ":" + a.getPort())
+                .containsExactly("10.96.0.10:53");
+        // Same zone and pool as the replicas, so PTR and the zone agree along the chain.
+        Map<String, String> replicaFlags = flagValues(containerArgs(meshDnsContainer()));
+        Map<String, String> sidecarFlags = flagValues(containerArgs(container));
+        assertThat(sidecarFlags.get("zone")).isEqualTo(replicaFlags.get("zone"));
+        assertThat(sidecarFlags.get("vip-cidr")).isEqualTo(replicaFlags.get("vip-cidr"));
+        assertThat(sidecarFlags).doesNotContainKeys("postgres-url", "catalog-file");
+    }
+
+    @Test
+    void sidecarPodsResolvConfNamesOnlyTheFollowerWithTheSearchListAndNdots5() throws IOException {
+        Map<String, Object> pod = sidecarPod();
+        ServerConfig config = serveConfig(containerArgs(sidecarContainer()), Map.of("POD_NAME", "p"));
+        Map<String, Object> dnsConfig = map(pod.get("dnsConfig"));
+        String namespace = (String) map(sidecarDeployment().get("metadata")).get("namespace");
+
+        assertThat(pod).containsEntry("dnsPolicy", "None");
+        assertThat(list(dnsConfig.get("nameservers"))).containsExactly(config.dnsListen().getHostString());
+        assertThat(config.dnsListen().getPort()).as("a resolv.conf nameserver has no port").isEqualTo(53);
+        assertThat(list(dnsConfig.get("searches"))).containsExactly(namespace + ".svc.cluster.local",
+                "svc.cluster.local", "cluster.local");
+        assertThat(list(dnsConfig.get("options"))).containsExactly(Map.of("name", "ndots", "value", "5"));
+    }
+
+    @Test
+    void sidecarBindsPort53AsNonRootThroughThePodSysctlAndIsHardened() throws IOException {
+        Map<String, Object> pod = sidecarPod();
+        Map<String, Object> container = sidecarContainer();
+        Map<String, Object> security = map(container.get("securityContext"));
+        ServerConfig config = serveConfig(containerArgs(container), Map.of("POD_NAME", "p"));
+
+        assertThat(security).containsEntry("runAsNonRoot", true).containsEntry("runAsUser", 65532)
+                .containsEntry("allowPrivilegeEscalation", false).containsEntry("readOnlyRootFilesystem", true);
+        assertThat(map(security.get("capabilities")).get("drop")).isEqualTo(List.of("ALL"));
+        Map<String, Object> sysctl = list(map(pod.get("securityContext")).get("sysctls")).stream()
+                .map(DockerFilesTest::map).filter(s -> s.get("name").equals("net.ipv4.ip_unprivileged_port_start"))
+                .findFirst().orElseGet(() -> fail("no net.ipv4.ip_unprivileged_port_start sysctl"));
+        assertThat(Integer.parseInt((String) sysctl.get("value"))).isLessThanOrEqualTo(config.dnsListen().getPort());
+        // A native sidecar: started before the app, stopped after it.
+        assertThat(container).containsEntry("restartPolicy", "Always");
+        assertThat(list(pod.get("initContainers"))).contains(container);
+        // Probes on the admin port the flags set (the kubelet reaches 0.0.0.0, not loopback).
+        assertThat(config.adminListen().getHostString()).isEqualTo("0.0.0.0");
+        for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+            Map<String, Object> get = map(map(container.get(probe)).get("httpGet"));
+            assertThat(containerPort(container, get.get("port"), "TCP")).as(probe)
+                    .isEqualTo(config.adminListen().getPort());
+            assertThat(get.get("path")).as(probe).isEqualTo(probe.equals("readinessProbe") ? "/ready" : "/health");
+        }
+        // The data dir (the last-known-good file) and /tmp are writable volumes.
+        Set<String> mounts = list(container.get("volumeMounts")).stream().map(m -> (String) map(m).get("mountPath"))
+                .collect(Collectors.toSet());
+        assertThat(mounts).contains(config.dataDir().toString(), "/tmp");
+        assertThat(Duration.ofSeconds((Integer) pod.get("terminationGracePeriodSeconds"))).isGreaterThan(DEFAULT_LAMEDUCK);
+    }
+
+    @Test
+    void sidecarFlagsPassCheckConfigWithStoreNone(@TempDir Path dir) {
+        List<String> args = new ArrayList<>();
+        for (String arg : containerArgs(sidecarContainer())) { // the pod's paths and variables do not exist here
+            args.add(arg.startsWith("--data-dir=") ? "--data-dir=" + dir.resolve("data")
+                    : arg.replace("$(POD_NAME)", "sidecar-demo-abc12"));
+        }
+        args.add("--check-config");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int code = commandLine.execute(args.toArray(String[]::new));
+
+        assertThat(code).as("exit code; out: " + out + " err: " + err).isZero();
+        assertThat(out.toString()).contains("none");
+    }
+
+    private static Map<String, Object> sidecarDeployment() throws IOException {
+        return manifest("Deployment", "sidecar-demo");
+    }
+
+    private static Map<String, Object> sidecarPod() throws IOException {
+        return map(map(map(sidecarDeployment().get("spec")).get("template")).get("spec"));
+    }
+
+    private static Map<String, Object> sidecarContainer() {
+        try {
+            Map<String, Object> container = meshDnsContainers().get("Deployment sidecar-demo mesh-dns");
+            assertThat(container).as("the mesh-dns container of sidecar.yaml").isNotNull();
+            return container;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     // ---- helpers: flags -----------------------------------------------------------------------
 
     private static CommandSpec serveSpec() {
@@ -759,7 +872,11 @@ class DockerFilesTest {
                 continue;
             }
             Map<String, Object> pod = map(map(spec.get("template")).get("spec"));
-            for (Object container : list(pod.get("containers"))) {
+            List<Object> all = new ArrayList<>(list(pod.get("containers")));
+            if (pod.get("initContainers") != null) { // a native sidecar (restartPolicy: Always)
+                all.addAll(list(pod.get("initContainers")));
+            }
+            for (Object container : all) {
                 Map<String, Object> c = map(container);
                 if (String.valueOf(c.get("image")).startsWith("mesh-dns")) {
                     containers.put(manifest.get("kind") + " " + map(manifest.get("metadata")).get("name") + " "

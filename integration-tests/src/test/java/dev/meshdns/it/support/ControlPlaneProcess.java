@@ -65,8 +65,22 @@ public final class ControlPlaneProcess implements AutoCloseable {
         return start(catalogFile, port, vipWatch, List.of());
     }
 
+    /**
+     * Starts on this port with {@code commandPrefix} in front of {@code java} (e.g. {@code ip netns
+     * exec NAME}), without waiting: in another network namespace its port is not the test's to probe.
+     */
+    public static ControlPlaneProcess startWithPrefix(List<String> commandPrefix, Path catalogFile, int port) {
+        return start(commandPrefix, catalogFile, port, null, List.of());
+    }
+
     private static ControlPlaneProcess start(Path catalogFile, int port, String vipWatch, List<String> flags) {
-        List<String> command = new ArrayList<>(List.of(
+        return start(List.of(), catalogFile, port, vipWatch, flags);
+    }
+
+    private static ControlPlaneProcess start(List<String> commandPrefix, Path catalogFile, int port, String vipWatch,
+            List<String> flags) {
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"),
@@ -82,7 +96,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
             Files.createDirectories(logs);
             Path logFile = logs.resolve("control-plane-" + ProcessHandle.current().pid() + "-"
                     + STARTED.incrementAndGet() + ".log");
-            Files.writeString(logFile, String.join(" ", command.subList(4, command.size())) + "\n",
+            Files.writeString(logFile, String.join(" ", command.subList(commandPrefix.size() + 4, command.size())) + "\n",
                     StandardCharsets.UTF_8);
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -118,6 +132,10 @@ public final class ControlPlaneProcess implements AutoCloseable {
         } catch (IOException notListening) {
             return false;
         }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public int port() {

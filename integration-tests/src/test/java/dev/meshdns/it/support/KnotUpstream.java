@@ -32,13 +32,15 @@ public final class KnotUpstream implements AutoCloseable {
     private final String host;
     private final int port;
     private final Map<String, String> zones;
+    private final List<String> commandPrefix;
     private Process process;
 
-    private KnotUpstream(Path dir, String host, int port, Map<String, String> zones) {
+    private KnotUpstream(Path dir, String host, int port, Map<String, String> zones, List<String> commandPrefix) {
         this.dir = dir;
         this.host = host;
         this.port = port;
         this.zones = zones;
+        this.commandPrefix = List.copyOf(commandPrefix);
     }
 
     /** Starts Knot in {@code dir} serving each zone (origin to zone-file text) and waits until it answers. */
@@ -51,7 +53,17 @@ public final class KnotUpstream implements AutoCloseable {
      * resolv.conf {@code nameserver} line can name.
      */
     public static KnotUpstream start(Path dir, Map<String, String> zones, String host, int port) {
-        KnotUpstream knot = new KnotUpstream(dir, host, port, new LinkedHashMap<>(zones));
+        return start(dir, zones, host, port, List.of());
+    }
+
+    /**
+     * Starts Knot with {@code commandPrefix} in front of {@code knotd} (e.g. {@code ip netns exec NAME}:
+     * then it listens in that network namespace). Its start is then awaited through its control
+     * socket (a file, reachable from any namespace) until the first zone is loaded, not over DNS.
+     */
+    public static KnotUpstream start(Path dir, Map<String, String> zones, String host, int port,
+            List<String> commandPrefix) {
+        KnotUpstream knot = new KnotUpstream(dir, host, port, new LinkedHashMap<>(zones), commandPrefix);
         knot.writeConfig();
         knot.startProcess();
         return knot;
@@ -136,7 +148,8 @@ public final class KnotUpstream implements AutoCloseable {
     }
 
     private void startProcess() {
-        List<String> command = new ArrayList<>(List.of("knotd", "-c", dir.resolve("knot.conf").toString()));
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of("knotd", "-c", dir.resolve("knot.conf").toString()));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("knot.log").toFile())).start();
@@ -144,12 +157,32 @@ public final class KnotUpstream implements AutoCloseable {
             throw new IllegalStateException("cannot start knotd (apt-get install -y knot): " + e.getMessage(), e);
         }
         String zone = zones.keySet().iterator().next();
+        if (!commandPrefix.isEmpty()) {
+            awaitZoneLoaded(zone);
+            return;
+        }
         DnsClient client = new DnsClient(new InetSocketAddress(host, port));
         try {
             Poll.until(START_DEADLINE, () -> client.query(zone, Type.SOA), reply -> reply.getRcode() == Rcode.NOERROR);
         } catch (AssertionError e) {
             throw new AssertionError("knotd did not answer on port " + port + "; log:\n" + log(), e);
         }
+    }
+
+    private void awaitZoneLoaded(String zone) {
+        String soa = Poll.until(START_DEADLINE, () -> knotc("zone-read", zone, "@", "SOA"), out -> out.contains(" SOA "));
+        if (!soa.contains(" SOA ")) {
+            throw new AssertionError("knotd did not load " + zone + " (knotc: " + soa.strip() + "); log:\n" + log());
+        }
+    }
+
+    private String knotc(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("knotc", "-s", dir.resolve("knot.sock").toString()));
+        command.addAll(List.of(arguments));
+        Process knotc = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(knotc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        knotc.waitFor(10, TimeUnit.SECONDS);
+        return out;
     }
 
     private String log() {

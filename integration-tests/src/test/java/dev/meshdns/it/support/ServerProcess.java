@@ -29,7 +29,8 @@ public final class ServerProcess implements AutoCloseable {
     private final Launch launch;
 
     /** What a process was started with, so that it can be started again on the same ports. */
-    private record Launch(Path catalogFile, Path dataDir, ServerFlags flags, List<String> jvmOptions) {
+    private record Launch(Path catalogFile, Path dataDir, ServerFlags flags, List<String> jvmOptions,
+            List<String> commandPrefix) {
     }
 
     private ServerProcess(Process process, int port, int adminPort, int grpcPort, Path logFile, Launch launch) {
@@ -62,8 +63,21 @@ public final class ServerProcess implements AutoCloseable {
      * 256 MiB heap and paranoid leak detection (a benchmark wants a bigger heap and no leak tracking).
      */
     public static ServerProcess start(Path catalogFile, Path dataDir, ServerFlags flags, List<String> jvmOptions) {
-        return start(new Launch(catalogFile, dataDir, flags, jvmOptions), Ports.freeUdpAndTcpPort(),
+        return start(new Launch(catalogFile, dataDir, flags, jvmOptions, List.of()), Ports.freeUdpAndTcpPort(),
                 Ports.freeTcpPort(), Ports.freeTcpPort());
+    }
+
+    /**
+     * Starts {@code mesh-dns serve} with {@code commandPrefix} in front of {@code java} (e.g. {@code ip
+     * netns exec NAME}: then it runs in that network namespace, whose loopback the test cannot reach,
+     * so nothing here waits for it) and DNS on {@code 127.0.0.1:dnsPort} (53, as a pod's resolv.conf
+     * names it). The admin and gRPC ports are picked free on the test's loopback; a fresh namespace
+     * has every port free.
+     */
+    public static ServerProcess startWithPrefix(List<String> commandPrefix, int dnsPort, Path catalogFile,
+            Path dataDir, ServerFlags flags) {
+        return start(new Launch(catalogFile, dataDir, flags, List.of("-Xmx256m"), List.copyOf(commandPrefix)),
+                dnsPort, Ports.freeTcpPort(), Ports.freeTcpPort());
     }
 
     /**
@@ -88,10 +102,10 @@ public final class ServerProcess implements AutoCloseable {
         Path dataDir = launch.dataDir();
         ServerFlags flags = launch.flags();
         List<String> jvmOptions = launch.jvmOptions();
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launch.commandPrefix());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        int shownFrom = command.size() + 2;
+        int shownFrom = command.size() + 2; // the prefix and java's options are not shown
         command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "dev.meshdns.cli.Main", "serve",
