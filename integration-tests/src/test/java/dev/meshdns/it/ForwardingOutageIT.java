@@ -53,8 +53,15 @@ class ForwardingOutageIT {
 
     @AfterAll
     static void stop() {
-        server.close();
-        knot.close();
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            if (knot != null) {
+                knot.close(); // also when the server never started: no knotd is left behind
+            }
+        }
     }
 
     @Test

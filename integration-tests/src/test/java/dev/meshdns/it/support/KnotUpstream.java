@@ -153,6 +153,8 @@ public final class KnotUpstream implements AutoCloseable {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("knot.log").toFile())).start();
+            Process started = process;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroy)); // a test JVM that dies leaves no knotd
         } catch (IOException e) {
             throw new IllegalStateException("cannot start knotd (apt-get install -y knot): " + e.getMessage(), e);
         }
