@@ -3,6 +3,7 @@ package dev.meshdns.admin;
 import dev.meshdns.config.HostPort;
 import dev.meshdns.forward.CachedAnswer;
 import dev.meshdns.forward.ForwardMetrics;
+import dev.meshdns.sync.SyncMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -82,6 +83,7 @@ public final class Metrics {
     private final MeterRegistry registry;
     private Forward forward;
     private final QueryCounts counts = new QueryCounts(RESPONSE_SIZE.end(TRANSPORTS.length));
+    private Sync sync;
     private final Counter[] dropped = new Counter[TRANSPORTS.length];
     private final Counter[] answerFailures = new Counter[TRANSPORTS.length];
     private final Counter[] reloads = new Counter[Reload.values().length];
@@ -270,11 +272,64 @@ public final class Metrics {
         return forward;
     }
 
+    /**
+     * The control-plane client's meters (created once, on first use: a server without a control plane
+     * has none); {@code meshdns.sync.last.ack.age} counts from this first use until the first ACK.
+     */
+    public synchronized SyncMetrics sync() {
+        if (sync == null) {
+            sync = new Sync();
+        }
+        return sync;
+    }
+
     /** Reports the number of cached answers of the forwarder ({@code meshdns.cache.entries}). */
     public void cacheEntries(LongSupplier entries) {
         // Strong references: the suppliers are lambdas nothing else keeps (a gauge holds its object weakly).
         Gauge.builder("meshdns.cache.entries", entries, s -> s.getAsLong()).strongReference(true)
                 .description("Answers in the forwarding cache").register(registry);
+    }
+
+    /** The control-plane client's meters: written on {@code meshdns-sync}, read by scrapes. */
+    private final class Sync implements SyncMetrics {
+        private final AtomicLong connected = new AtomicLong();
+        private final AtomicLong resources = new AtomicLong();
+        private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
+        private final Counter nacks;
+
+        Sync() {
+            Gauge.builder("meshdns.sync.connected", connected, AtomicLong::get)
+                    .description("1 while a control-plane stream is established, else 0").register(registry);
+            Gauge.builder("meshdns.sync.last.ack.age", lastAckNanos, t -> (System.nanoTime() - t.get()) / 1e9)
+                    .baseUnit("seconds")
+                    .description("Seconds since the last control-plane response was applied and ACKed "
+                            + "(since the client started, before the first)").register(registry);
+            Gauge.builder("meshdns.sync.resources", resources, AtomicLong::get)
+                    .description("Control-plane resources (ServiceEntries) held").register(registry);
+            nacks = Counter.builder("meshdns.sync.nacks")
+                    .description("Control-plane responses NACKed: invalid entries or an unexpected type")
+                    .register(registry);
+        }
+
+        @Override
+        public void connected(boolean connected) {
+            this.connected.set(connected ? 1 : 0);
+        }
+
+        @Override
+        public void acked() {
+            lastAckNanos.set(System.nanoTime());
+        }
+
+        @Override
+        public void nacked() {
+            nacks.increment();
+        }
+
+        @Override
+        public void resources(int count) {
+            resources.set(count);
+        }
     }
 
     /**

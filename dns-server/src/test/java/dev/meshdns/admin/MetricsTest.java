@@ -104,6 +104,25 @@ class MetricsTest {
     }
 
     @Test
+    void syncMetricsReportTheStreamAcksNacksAndResources() throws IOException {
+        assertThat(scrape()).doesNotContain("meshdns_sync_");
+        metrics.sync().connected(true);
+        metrics.sync().resources(12);
+        metrics.sync().acked();
+        metrics.sync().nacked();
+
+        String text = scrape();
+        assertThat(text).contains("meshdns_sync_connected 1.0").contains("meshdns_sync_resources 12.0")
+                .contains("meshdns_sync_nacks_total 1.0");
+        double age = Double.parseDouble(text.lines().filter(line -> line.startsWith("meshdns_sync_last_ack_age_seconds "))
+                .findFirst().orElseThrow().split(" ")[1]);
+        assertThat(age).isBetween(0.0, 60.0);
+
+        metrics.sync().connected(false);
+        assertThat(scrape()).contains("meshdns_sync_connected 0.0");
+    }
+
+    @Test
     void forwarderGaugesKeepTheirSuppliersAcrossGarbageCollections() throws IOException {
         int[] up = {2};
         metrics.forward().gauges(() -> up[0], () -> 7);
