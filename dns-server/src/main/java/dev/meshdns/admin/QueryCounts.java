@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Counts of the query path kept in one plain {@code long[]} per thread (per event loop), so counting
  * is a load and a store into the thread's own array: no allocation, no lock, no shared cache line.
  * A scrape sums the arrays of every thread that ever counted. Thread-safe: each array has one writer
- * (its thread, with opaque stores so a reader never sees a torn value) and any thread may read.
+ * (its thread) and any thread may read it (opaque reads: a scrape sees each count as it was lately).
  */
 final class QueryCounts {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
@@ -43,7 +43,8 @@ final class QueryCounts {
 
     /** Adds {@code delta} to {@code slot} of the calling thread's own {@code shard}. */
     static void add(long[] shard, int slot, long delta) {
-        SLOT.setOpaque(shard, slot, (long) SLOT.getOpaque(shard, slot) + delta);
+        // A plain store: a VarHandle call may box in the interpreter, and a 64-bit JVM never tears a long.
+        shard[slot] += delta;
     }
 
     /** The sum over every thread of {@code slot}. */
