@@ -241,9 +241,14 @@ class MetricsTest {
         countMany(calls * 3); // warm-up: let the JIT compile the loop and the counters
         threads.getCurrentThreadAllocatedBytes();
 
-        long before = threads.getCurrentThreadAllocatedBytes();
-        countMany(calls);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // The least of three runs: in the full suite one run once showed 1440 bytes in all (a one-off
+        // of the JVM's, not per call; a per-call allocation would be 100,000 times 16 bytes or more).
+        long allocated = Long.MAX_VALUE;
+        for (int run = 0; run < 3; run++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            countMany(calls);
+            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+        }
 
         assertThat((double) allocated / calls).as("bytes per call (%d in all)", allocated).isLessThan(0.01);
     }
