@@ -149,7 +149,7 @@ public final class MeshDnsServer implements Closeable {
         if (config.controlPlane() != null) {
             // Restores the last-known-good entries (submitted before this returns), then connects.
             controlPlane = ControlPlaneClient.start(config.controlPlane(), config.dataDir(),
-                    merger::controlPlaneChanged);
+                    merger::controlPlaneChanged, metrics.sync());
         }
         if (config.catalogFile() != null) {
             watcher = new CatalogWatcher(config.catalogFile(), CatalogWatcher.Listener.of(merger::fileChanged,

@@ -3,15 +3,19 @@ package dev.meshdns.admin;
 import dev.meshdns.config.HostPort;
 import dev.meshdns.forward.CachedAnswer;
 import dev.meshdns.forward.ForwardMetrics;
+import dev.meshdns.sync.SyncMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -26,9 +30,10 @@ import java.util.stream.Stream;
 // those of the forwarder in its nested Forward.
 /**
  * The one catalogue of mesh-dns metrics: every metric name and tag lives here, in base units, with
- * bounded tags only (never a query name or a client address). Counting on the query path
- * ({@link #response}, {@link #dropped}, {@link #answerFailed}) indexes counters registered up front,
- * so it allocates nothing and takes no lock. Thread-safe: every method may be called from any thread.
+ * bounded tags only (never a query name or a client address), shaped like CoreDNS's. Counting on the
+ * query path ({@link #request}, {@link #response}) adds into per-thread arrays ({@link QueryCounts})
+ * that the registry sums at a scrape, so it allocates nothing and takes no lock. Thread-safe: every
+ * method may be called from any thread.
  */
 public final class Metrics {
     /** Transport index for UDP, as passed to {@link #response}, {@link #dropped} and {@link #answerFailed}. */
@@ -42,6 +47,28 @@ public final class Metrics {
     /** RCODEs 0..23 (the 4-bit header RCODE plus the EDNS extended range we can emit). */
     private static final int RCODES = 24;
     private static final String OTHER = "OTHER";
+    /** The {@code type} tag of {@code meshdns.dns.requests}: a bounded set, CoreDNS's common types. */
+    private static final String[] TYPES = {"A", "AAAA", "PTR", "SRV", "SOA", "NS", "ANY", "other"};
+    /** The {@code family} tag: 1 for an IPv4 client, 2 for IPv6 (as CoreDNS). */
+    private static final String[] FAMILIES = {"1", "2"};
+    /** CoreDNS's duration buckets, 0.25 ms doubling to 8.192 s, in nanoseconds. */
+    private static final long[] DURATION_BUCKETS_NANOS = {250_000, 500_000, 1_000_000, 2_000_000, 4_000_000,
+            8_000_000, 16_000_000, 32_000_000, 64_000_000, 128_000_000, 256_000_000, 512_000_000, 1_024_000_000,
+            2_048_000_000, 4_096_000_000L, 8_192_000_000L};
+    /** CoreDNS's size buckets, in bytes. */
+    private static final long[] SIZE_BUCKETS_BYTES = {0, 100, 200, 300, 400, 511, 1023, 2047, 4095, 8291, 16000,
+            32000, 48000, 64000};
+    // Slots of the per-thread arrays: requests [proto][family][type], responses [proto][rcode 0..23, other],
+    // then the three histograms.
+    private static final int REQUEST_SLOTS = TRANSPORTS.length * FAMILIES.length * TYPES.length;
+    private static final int RESPONSES_BASE = REQUEST_SLOTS;
+    private static final int RESPONSE_STRIDE = RCODES + 1;
+    private static final QueryCounts.Histogram DURATION =
+            new QueryCounts.Histogram(DURATION_BUCKETS_NANOS, RESPONSES_BASE + TRANSPORTS.length * RESPONSE_STRIDE);
+    private static final QueryCounts.Histogram REQUEST_SIZE =
+            new QueryCounts.Histogram(SIZE_BUCKETS_BYTES, DURATION.end(TRANSPORTS.length));
+    private static final QueryCounts.Histogram RESPONSE_SIZE =
+            new QueryCounts.Histogram(SIZE_BUCKETS_BYTES, REQUEST_SIZE.end(TRANSPORTS.length));
 
     /** Outcome of one catalog change, the {@code result} tag of {@code meshdns.catalog.reloads}. */
     public enum Reload {
@@ -55,10 +82,8 @@ public final class Metrics {
 
     private final MeterRegistry registry;
     private Forward forward;
-    /** [transport * RCODES + rcode]; rcodes without a name of their own share the OTHER counter. */
-    private final Counter[] responses = new Counter[TRANSPORTS.length * RCODES];
-    private final Counter[] otherResponses = new Counter[TRANSPORTS.length];
-    private final Counter[] requests = new Counter[TRANSPORTS.length];
+    private final QueryCounts counts = new QueryCounts(RESPONSE_SIZE.end(TRANSPORTS.length));
+    private Sync sync;
     private final Counter[] dropped = new Counter[TRANSPORTS.length];
     private final Counter[] answerFailures = new Counter[TRANSPORTS.length];
     private final Counter[] reloads = new Counter[Reload.values().length];
@@ -76,23 +101,15 @@ public final class Metrics {
     /** Registers every mesh-dns meter in {@code registry}. */
     public Metrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        registerQueryMeters();
         for (int t = 0; t < TRANSPORTS.length; t++) {
             String transport = TRANSPORTS[t];
-            requests[t] = Counter.builder("meshdns.dns.requests")
-                    .description("DNS queries answered, by transport")
-                    .tag("transport", transport).register(registry);
             dropped[t] = Counter.builder("meshdns.dns.dropped")
                     .description("Datagrams and messages dropped unanswered: short, malformed or QR=1")
                     .tag("transport", transport).register(registry);
             answerFailures[t] = Counter.builder("meshdns.dns.answer.failures")
                     .description("Queries dropped unanswered because answering them failed (a bug; logged)")
                     .tag("transport", transport).register(registry);
-            otherResponses[t] = responseCounter(transport, OTHER);
-            for (int rcode = 0; rcode < RCODES; rcode++) {
-                String name = rcodeName(rcode);
-                responses[t * RCODES + rcode] =
-                        name.equals(OTHER) ? otherResponses[t] : responseCounter(transport, name);
-            }
         }
         for (Reload result : Reload.values()) {
             reloads[result.ordinal()] = Counter.builder("meshdns.catalog.reloads")
@@ -157,16 +174,35 @@ public final class Metrics {
     }
 
     /**
-     * Counts one answered query: {@code meshdns.dns.requests} and {@code meshdns.dns.responses}.
+     * Counts one query as it arrives: {@code meshdns.dns.requests} and {@code meshdns.dns.request.size}.
      * Hot path: no allocation, no lock.
      *
      * @param transport {@link #UDP} or {@link #TCP}
-     * @param rcode the full RCODE sent (0..23 named where common, anything else counts as OTHER)
+     * @param ipv6 whether the client's address is IPv6 (family 2)
+     * @param qtype the question's type, or -1 when the query has no readable question (counts as other)
+     * @param sizeBytes the query message's length
      */
-    public void response(int transport, int rcode) {
-        requests[transport].increment();
-        (rcode >= 0 && rcode < RCODES ? responses[transport * RCODES + rcode] : otherResponses[transport])
-                .increment();
+    public void request(int transport, boolean ipv6, int qtype, int sizeBytes) {
+        long[] shard = counts.local();
+        QueryCounts.add(shard, (transport * FAMILIES.length + (ipv6 ? 1 : 0)) * TYPES.length + typeIndex(qtype), 1);
+        REQUEST_SIZE.record(shard, transport, sizeBytes);
+    }
+
+    /**
+     * Counts one reply as it is written: {@code meshdns.dns.responses}, {@code meshdns.dns.response.size}
+     * and {@code meshdns.dns.request.duration}. Hot path: no allocation, no lock.
+     *
+     * @param transport {@link #UDP} or {@link #TCP}
+     * @param rcode the full RCODE sent (0..23 named where common, anything else counts as OTHER)
+     * @param sizeBytes the reply message's length (without TCP's length prefix)
+     * @param durationNanos from the query's arrival in the handler to now
+     */
+    public void response(int transport, int rcode, int sizeBytes, long durationNanos) {
+        long[] shard = counts.local();
+        QueryCounts.add(shard, RESPONSES_BASE + transport * RESPONSE_STRIDE
+                + (rcode >= 0 && rcode < RCODES ? rcode : RCODES), 1);
+        RESPONSE_SIZE.record(shard, transport, sizeBytes);
+        DURATION.record(shard, transport, durationNanos);
     }
 
     /** Counts one message dropped unanswered (short, malformed, QR=1). Hot path: no allocation. */
@@ -236,11 +272,64 @@ public final class Metrics {
         return forward;
     }
 
+    /**
+     * The control-plane client's meters (created once, on first use: a server without a control plane
+     * has none); {@code meshdns.sync.last.ack.age} counts from this first use until the first ACK.
+     */
+    public synchronized SyncMetrics sync() {
+        if (sync == null) {
+            sync = new Sync();
+        }
+        return sync;
+    }
+
     /** Reports the number of cached answers of the forwarder ({@code meshdns.cache.entries}). */
     public void cacheEntries(LongSupplier entries) {
         // Strong references: the suppliers are lambdas nothing else keeps (a gauge holds its object weakly).
         Gauge.builder("meshdns.cache.entries", entries, s -> s.getAsLong()).strongReference(true)
                 .description("Answers in the forwarding cache").register(registry);
+    }
+
+    /** The control-plane client's meters: written on {@code meshdns-sync}, read by scrapes. */
+    private final class Sync implements SyncMetrics {
+        private final AtomicLong connected = new AtomicLong();
+        private final AtomicLong resources = new AtomicLong();
+        private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
+        private final Counter nacks;
+
+        Sync() {
+            Gauge.builder("meshdns.sync.connected", connected, AtomicLong::get)
+                    .description("1 while a control-plane stream is established, else 0").register(registry);
+            Gauge.builder("meshdns.sync.last.ack.age", lastAckNanos, t -> (System.nanoTime() - t.get()) / 1e9)
+                    .baseUnit("seconds")
+                    .description("Seconds since the last control-plane response was applied and ACKed "
+                            + "(since the client started, before the first)").register(registry);
+            Gauge.builder("meshdns.sync.resources", resources, AtomicLong::get)
+                    .description("Control-plane resources (ServiceEntries) held").register(registry);
+            nacks = Counter.builder("meshdns.sync.nacks")
+                    .description("Control-plane responses NACKed: invalid entries or an unexpected type")
+                    .register(registry);
+        }
+
+        @Override
+        public void connected(boolean connected) {
+            this.connected.set(connected ? 1 : 0);
+        }
+
+        @Override
+        public void acked() {
+            lastAckNanos.set(System.nanoTime());
+        }
+
+        @Override
+        public void nacked() {
+            nacks.increment();
+        }
+
+        @Override
+        public void resources(int count) {
+            resources.set(count);
+        }
     }
 
     /**
@@ -395,10 +484,58 @@ public final class Metrics {
         }
     }
 
-    private Counter responseCounter(String transport, String rcode) {
-        return Counter.builder("meshdns.dns.responses")
-                .description("DNS responses sent, by transport and RCODE")
-                .tag("transport", transport).tag("rcode", rcode).register(registry);
+    private void registerQueryMeters() {
+        for (int t = 0; t < TRANSPORTS.length; t++) {
+            for (int f = 0; f < FAMILIES.length; f++) {
+                for (int type = 0; type < TYPES.length; type++) {
+                    int slot = (t * FAMILIES.length + f) * TYPES.length + type;
+                    FunctionCounter.builder("meshdns.dns.requests", counts, c -> c.sum(slot))
+                            .description("DNS queries received, by proto, client address family (1 IPv4, 2 IPv6) "
+                                    + "and query type").tag("proto", TRANSPORTS[t]).tag("family", FAMILIES[f])
+                            .tag("type", TYPES[type]).register(registry);
+                }
+            }
+            int base = RESPONSES_BASE + t * RESPONSE_STRIDE;
+            int[] other = java.util.stream.IntStream.rangeClosed(0, RCODES)
+                    .filter(rcode -> rcode == RCODES || rcodeName(rcode).equals(OTHER)).map(rcode -> base + rcode)
+                    .toArray();
+            for (int rcode = 0; rcode <= RCODES; rcode++) {
+                String name = rcode == RCODES ? OTHER : rcodeName(rcode);
+                if (rcode == RCODES || !name.equals(OTHER)) {
+                    int[] slots = rcode == RCODES ? other : new int[] {base + rcode};
+                    FunctionCounter.builder("meshdns.dns.responses", counts, c -> Arrays.stream(slots)
+                                    .mapToLong(c::sum).sum())
+                            .description("DNS responses sent, by proto and RCODE")
+                            .tag("proto", TRANSPORTS[t]).tag("rcode", name).register(registry);
+                }
+            }
+        }
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
+            // Micrometer's own histograms count through shared adders; these read the per-thread arrays.
+            var collectors = prometheus.getPrometheusRegistry();
+            collectors.register(DURATION.collector(counts, "meshdns_dns_request_duration_seconds",
+                    "Time from a query's arrival to its reply being written, by proto (CoreDNS's buckets)",
+                    Unit.SECONDS, 1e-9, "proto", TRANSPORTS));
+            collectors.register(REQUEST_SIZE.collector(counts, "meshdns_dns_request_size_bytes",
+                    "Size of the queries received, by proto", Unit.BYTES, 1, "proto", TRANSPORTS));
+            collectors.register(RESPONSE_SIZE.collector(counts, "meshdns_dns_response_size_bytes",
+                    "Size of the replies sent, by proto (without TCP's length prefix)", Unit.BYTES, 1, "proto",
+                    TRANSPORTS));
+        }
+    }
+
+    /** The index in {@link #TYPES} of a query type. */
+    private static int typeIndex(int qtype) {
+        return switch (qtype) {
+            case 1 -> 0;
+            case 28 -> 1;
+            case 12 -> 2;
+            case 33 -> 3;
+            case 6 -> 4;
+            case 2 -> 5;
+            case 255 -> 6;
+            default -> 7;
+        };
     }
 
     static String rcodeName(int rcode) {

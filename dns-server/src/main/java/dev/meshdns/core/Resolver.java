@@ -87,6 +87,15 @@ public final class Resolver {
         return lookup(query, out, ctx, nameEnd, qtype, recursion, table);
     }
 
+    /** The type of the query's question, or -1 when it has no question this server could read. */
+    public static int questionType(byte[] query, int length) {
+        if (length < HEADER || u16(query, 4) == 0) {
+            return -1;
+        }
+        int nameEnd = questionNameEnd(query, length);
+        return nameEnd < 0 || nameEnd + 2 > length ? -1 : u16(query, nameEnd);
+    }
+
     private static int lookup(byte[] query, byte[] out, long ctx, int nameEnd, int qtype, boolean recursion,
                               NameTable table) {
         Node node = table.find(query, HEADER, nameEnd, WireName.hash(query, HEADER, nameEnd));

@@ -73,6 +73,7 @@ public final class ControlPlaneClient implements Closeable {
     private final Backoff backoff;
     private final LongSupplier nanoTime;
     private final Duration saveDelay;
+    private final SyncMetrics metrics;
     private final ScheduledExecutorService executor = executor();
     // Everything below is confined to the executor.
     private final HeldResources resources = new HeldResources();
@@ -83,7 +84,7 @@ public final class ControlPlaneClient implements Closeable {
     private boolean closed;
 
     ControlPlaneClient(ManagedChannel channel, String nodeId, LastKnownGood lastKnownGood, Listener listener,
-                       Backoff backoff, LongSupplier nanoTime, Duration saveDelay) {
+                       Backoff backoff, LongSupplier nanoTime, Duration saveDelay, SyncMetrics metrics) {
         this.channel = channel;
         this.nodeId = nodeId;
         this.lastKnownGood = lastKnownGood;
@@ -91,6 +92,7 @@ public final class ControlPlaneClient implements Closeable {
         this.backoff = backoff;
         this.nanoTime = nanoTime;
         this.saveDelay = saveDelay;
+        this.metrics = metrics;
     }
 
     /**
@@ -99,10 +101,16 @@ public final class ControlPlaneClient implements Closeable {
      */
     public static ControlPlaneClient start(ControlPlaneConfig config, Path dataDir, Listener listener)
             throws IOException {
+        return start(config, dataDir, listener, SyncMetrics.NONE);
+    }
+
+    /** As {@link #start(ControlPlaneConfig, Path, Listener)}, reporting the stream's state to {@code metrics}. */
+    public static ControlPlaneClient start(ControlPlaneConfig config, Path dataDir, Listener listener,
+                                           SyncMetrics metrics) throws IOException {
         ManagedChannel channel =
                 Grpc.newChannelBuilder(config.target(), ControlPlaneChannel.credentials(config)).build();
         ControlPlaneClient client = new ControlPlaneClient(channel, config.nodeId(), new LastKnownGood(dataDir),
-                listener, Backoff.standard(), System::nanoTime, SAVE_DELAY);
+                listener, Backoff.standard(), System::nanoTime, SAVE_DELAY, metrics);
         client.start();
         return client;
     }
@@ -139,6 +147,7 @@ public final class ControlPlaneClient implements Closeable {
     private void restore() {
         List<SyncedEntry> saved = lastKnownGood.load();
         resources.restore(saved);
+        metrics.resources(resources.size());
         if (!saved.isEmpty()) {
             log.info("restored {} control-plane entries from {}", saved.size(), lastKnownGood.file());
             listener.entriesChanged(resources.entries());
@@ -159,6 +168,7 @@ public final class ControlPlaneClient implements Closeable {
         if (!from.established) {
             from.established = true;
             backoff.reset();
+            metrics.connected(true);
             log.debug("control-plane stream established");
         }
     }
@@ -168,6 +178,7 @@ public final class ControlPlaneClient implements Closeable {
         if (!ServiceEntryResource.TYPE_URL.equals(response.getTypeUrl())) {
             from.send(Acks.reply(response, List.of("unexpected type " + response.getTypeUrl() + ", subscribed to "
                     + ServiceEntryResource.TYPE_URL + " only")));
+            metrics.nacked();
             return;
         }
         HeldResources.Applied outcome = resources.apply(response);
@@ -181,6 +192,12 @@ public final class ControlPlaneClient implements Closeable {
                     String.join(", ", problems.subList(0, Math.min(problems.size(), Acks.MAX_NAMED_PROBLEMS))));
         }
         from.send(Acks.reply(response, problems));
+        metrics.resources(resources.size());
+        if (problems.isEmpty()) {
+            metrics.acked();
+        } else {
+            metrics.nacked();
+        }
         if (applied > 0) {
             saveSoon();
         }
@@ -221,6 +238,9 @@ public final class ControlPlaneClient implements Closeable {
 
     private void ended(AdsStream from, Status status) {
         stream = null;
+        if (from.established) {
+            metrics.connected(false);
+        }
         if (closed) {
             return;
         }
@@ -249,6 +269,9 @@ public final class ControlPlaneClient implements Closeable {
                     reconnect.cancel(false);
                 }
                 if (stream != null) {
+                    if (stream.established) {
+                        metrics.connected(false);
+                    }
                     stream.cancel();
                     stream = null;
                 }

@@ -15,4 +15,7 @@ public interface Client extends Supplier<ReplySink> {
 
     /** The client's IP address (the one of the datagram or connection). */
     InetAddress address();
+
+    /** When the handler read the query ({@link System#nanoTime}), for the request duration. */
+    long arrivalNanos();
 }

@@ -2,11 +2,13 @@ package dev.meshdns.transport;
 
 import dev.meshdns.admin.Metrics;
 import dev.meshdns.core.Resolver;
+import java.net.Inet6Address;
 
 /**
- * Counts every answer by transport and RCODE (read back from the reply header), and every
- * dropped message, around another {@link Answerer}; a throw passes through uncounted (see
- * {@link DnsTransport#counted}). Allocates nothing. Thread-safe when the delegate is.
+ * Counts every query (proto, client family, type, size) and its reply (RCODE read back from the
+ * reply header, size, time since {@link Client#arrivalNanos}), and every dropped message, around
+ * another {@link Answerer}; a later reply is counted by the handler's sink, a throw passes through
+ * uncounted (see {@link DnsTransport#counted}). Allocates nothing. Thread-safe when the delegate is.
  */
 final class CountingAnswerer implements Answerer {
     private final Answerer delegate;
@@ -21,13 +23,14 @@ final class CountingAnswerer implements Answerer {
     public int answer(byte[] query, int length, Client client, byte[] out) {
         int replyLength = delegate.answer(query, length, client, out);
         int transport = client.tcp() ? Metrics.TCP : Metrics.UDP;
-        if (replyLength == LATER) {
-            return replyLength; // counted by the handler when it is sent
-        }
         if (replyLength == Resolver.DROP) {
             metrics.dropped(transport);
-        } else {
-            metrics.response(transport, out[3] & 0x0f);
+            return replyLength;
+        }
+        metrics.request(transport, client.address() instanceof Inet6Address, Resolver.questionType(query, length),
+                length);
+        if (replyLength != LATER) { // a later reply is counted by the handler when it is sent
+            metrics.response(transport, out[3] & 0x0f, replyLength, System.nanoTime() - client.arrivalNanos());
         }
         return replyLength;
     }

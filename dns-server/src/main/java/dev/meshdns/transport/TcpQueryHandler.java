@@ -77,6 +77,7 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         byte[] reply = scratch[1];
         int length = frame.readableBytes();
         frame.getBytes(frame.readerIndex(), query, 0, length);
+        client.arrivalNanos = System.nanoTime();
         int replyLength = answerer.answer(query, length, client, reply);
         if (replyLength <= 0) {
             return;
@@ -126,10 +127,16 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     /** The connection as the answerer's client; a later reply is written to it (if still open) when it comes. */
     private final class Connection implements Client {
         Channel channel;
+        long arrivalNanos;
 
         @Override
         public boolean tcp() {
             return true;
+        }
+
+        @Override
+        public long arrivalNanos() {
+            return arrivalNanos;
         }
 
         @Override
@@ -141,8 +148,9 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         @Override
         public ReplySink get() {
             Channel to = channel;
+            long arrival = arrivalNanos;
             return (bytes, length) -> {
-                metrics.response(Metrics.TCP, bytes[3] & 0x0f);
+                metrics.response(Metrics.TCP, bytes[3] & 0x0f, length, System.nanoTime() - arrival);
                 if (to.isActive()) {
                     to.writeAndFlush(framed(to, bytes, length), to.voidPromise());
                 }

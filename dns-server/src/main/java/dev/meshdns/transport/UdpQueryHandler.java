@@ -47,6 +47,7 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
             ByteBuf content = packet.content();
             int length = Math.min(content.readableBytes(), query.length);
             content.getBytes(content.readerIndex(), query, 0, length);
+            client.arrivalNanos = System.nanoTime();
             client.channel = ctx.channel();
             client.address = packet.sender();
             int replyLength = answerer.answer(query, length, client, reply);
@@ -76,10 +77,16 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
     private final class Sender implements Client {
         Channel channel;
         InetSocketAddress address;
+        long arrivalNanos;
 
         @Override
         public boolean tcp() {
             return false;
+        }
+
+        @Override
+        public long arrivalNanos() {
+            return arrivalNanos;
         }
 
         @Override
@@ -91,8 +98,9 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
         public ReplySink get() {
             Channel to = channel;
             InetSocketAddress recipient = address;
+            long arrival = arrivalNanos;
             return (bytes, length) -> {
-                metrics.response(Metrics.UDP, bytes[3] & 0x0f);
+                metrics.response(Metrics.UDP, bytes[3] & 0x0f, length, System.nanoTime() - arrival);
                 ByteBuf out = to.alloc().directBuffer(length);
                 out.writeBytes(bytes, 0, length);
                 to.writeAndFlush(new DatagramPacket(out, recipient), to.voidPromise());

@@ -47,7 +47,7 @@ class AdminServerIT {
 
     @Test
     void metricsArePrometheusText() throws Exception {
-        metrics.response(Metrics.UDP, 3);
+        metrics.response(Metrics.UDP, 3, 100, 1000);
 
         HttpResponse<String> response = get("/metrics");
 
@@ -56,7 +56,7 @@ class AdminServerIT {
                 .hasValue("text/plain; version=0.0.4; charset=utf-8");
         assertThat(response.body())
                 .contains("# TYPE meshdns_dns_responses_total counter")
-                .contains("meshdns_dns_responses_total{rcode=\"NXDOMAIN\",transport=\"udp\"} 1.0");
+                .contains("meshdns_dns_responses_total{proto=\"udp\",rcode=\"NXDOMAIN\"} 1.0");
     }
 
     @Test

@@ -64,7 +64,7 @@ class ControlPlaneClientIT {
         };
         ControlPlaneClient started = new ControlPlaneClient(
                 Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build(), "dns-test", recorded,
-                delivered::add, backoff, System::nanoTime, saveDelay);
+                delivered::add, backoff, System::nanoTime, saveDelay, SyncMetrics.NONE);
         started.start();
         return started;
     }

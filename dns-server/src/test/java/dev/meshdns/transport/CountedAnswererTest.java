@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshdns.admin.Metrics;
 import dev.meshdns.core.Resolver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** {@link DnsTransport#counted}: every query is counted once, by its outcome, a throwing answerer's too. */
@@ -21,6 +25,42 @@ class CountedAnswererTest {
         assertThat(count("meshdns.dns.responses", "tcp", "NOERROR")).isEqualTo(1.0);
         assertThat(count("meshdns.dns.requests", "tcp")).isEqualTo(1.0);
         assertThat(count("meshdns.dns.requests", "udp")).isZero();
+    }
+
+    @Test
+    void queriesAreCountedByProtoFamilyTypeAndSize() throws IOException {
+        Metrics prometheus = Metrics.prometheus();
+        Answerer answerer = DnsTransport.counted(new EchoAnswerer(), prometheus);
+        byte[] aaaa = Clients.query(1, 28);
+        byte[] srv = Clients.query(2, 33);
+
+        answerer.answer(aaaa, aaaa.length, Clients.of(false, InetAddress.getByName("2001:db8::1")), out);
+        answerer.answer(srv, srv.length, Clients.of(true, InetAddress.getByName("192.0.2.1")), out);
+        answerer.answer(EchoAnswerer.query(3), 12, Clients.UDP, out); // no question: other
+
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        prometheus.writePrometheusText(text);
+        assertThat(text.toString(StandardCharsets.UTF_8))
+                .contains("meshdns_dns_requests_total{family=\"2\",proto=\"udp\",type=\"AAAA\"} 1.0")
+                .contains("meshdns_dns_requests_total{family=\"1\",proto=\"tcp\",type=\"SRV\"} 1.0")
+                .contains("meshdns_dns_requests_total{family=\"1\",proto=\"udp\",type=\"other\"} 1.0")
+                .contains("meshdns_dns_request_size_bytes_sum{proto=\"udp\"} 36.0")
+                .contains("meshdns_dns_request_size_bytes_sum{proto=\"tcp\"} 24.0")
+                .contains("meshdns_dns_response_size_bytes_sum{proto=\"udp\"} 36.0")
+                .contains("meshdns_dns_response_size_bytes_count{proto=\"tcp\"} 1")
+                .contains("meshdns_dns_request_duration_seconds_count{proto=\"udp\"} 2")
+                .contains("meshdns_dns_request_duration_seconds_count{proto=\"tcp\"} 1");
+    }
+
+    @Test
+    void laterReplyCountsTheRequestNowAndNoResponseYet() {
+        Answerer later = DnsTransport.counted((query, length, client, reply) -> Answerer.LATER, metrics);
+        byte[] a = Clients.query(1, 1);
+
+        assertThat(later.answer(a, a.length, Clients.UDP, out)).isEqualTo(Answerer.LATER);
+
+        assertThat(Clients.count(registry, "meshdns.dns.requests", "proto", "udp", "type", "A")).isEqualTo(1.0);
+        assertThat(Clients.count(registry, "meshdns.dns.responses", "proto", "udp")).isZero();
     }
 
     @Test
@@ -46,10 +86,10 @@ class CountedAnswererTest {
     }
 
     private double count(String name, String transport) {
-        return registry.get(name).tag("transport", transport).counter().count();
+        return Clients.count(registry, name, name.startsWith("meshdns.dns.re") ? "proto" : "transport", transport);
     }
 
     private double count(String name, String transport, String rcode) {
-        return registry.get(name).tag("transport", transport).tag("rcode", rcode).counter().count();
+        return Clients.count(registry, name, "proto", transport, "rcode", rcode);
     }
 }

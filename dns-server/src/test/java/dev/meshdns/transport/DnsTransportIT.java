@@ -3,7 +3,6 @@ package dev.meshdns.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.admin.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.DatagramPacket;
@@ -20,7 +19,8 @@ class DnsTransportIT {
     /** Queries with this ID make the answerer throw. */
     private static final int THROWS = 0x0BAD;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Metrics metrics = Metrics.prometheus();
+    private final io.micrometer.core.instrument.MeterRegistry registry = metrics.registry();
     private DnsTransport transport;
 
     @BeforeEach
@@ -33,7 +33,7 @@ class DnsTransportIT {
             return echo.answer(query, length, client, out);
         };
         transport = DnsTransport.bind(new InetSocketAddress("127.0.0.1", 0),
-                new TcpLimits(Duration.ofSeconds(10), 10, 10), answerer, new Metrics(registry));
+                new TcpLimits(Duration.ofSeconds(10), 10, 10), answerer, metrics);
     }
 
     @AfterEach
@@ -76,15 +76,47 @@ class DnsTransportIT {
         assertThat(count("meshdns.dns.answer.failures", "tcp")).isZero();
     }
 
+    @Test
+    void udpAndTcpQueriesAreCountedByProtoFamilyTypeAndSizes() throws Exception {
+        byte[] srv = Clients.query(5, 33);
+        byte[] a = Clients.query(6, 1);
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.setSoTimeout(5000);
+            socket.send(datagram(srv));
+            socket.receive(new DatagramPacket(new byte[512], 512));
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(transport.tcpAddress(), 5000);
+            socket.setSoTimeout(5000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeShort(a.length);
+            out.write(a);
+            out.flush();
+            assertThat(new DataInputStream(socket.getInputStream()).readUnsignedShort()).isEqualTo(a.length);
+        }
+
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        metrics.writePrometheusText(text);
+        assertThat(text.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("meshdns_dns_requests_total{family=\"1\",proto=\"udp\",type=\"SRV\"} 1.0")
+                .contains("meshdns_dns_requests_total{family=\"1\",proto=\"tcp\",type=\"A\"} 1.0")
+                .contains("meshdns_dns_responses_total{proto=\"udp\",rcode=\"NOERROR\"} 1.0")
+                .contains("meshdns_dns_request_size_bytes_sum{proto=\"udp\"} 24.0")
+                .contains("meshdns_dns_request_size_bytes_bucket{proto=\"tcp\",le=\"100.0\"} 1")
+                .contains("meshdns_dns_response_size_bytes_sum{proto=\"tcp\"} 24.0")
+                .contains("meshdns_dns_request_duration_seconds_count{proto=\"udp\"} 1")
+                .contains("meshdns_dns_request_duration_seconds_count{proto=\"tcp\"} 1");
+    }
+
     private DatagramPacket datagram(byte[] payload) {
         return new DatagramPacket(payload, payload.length, transport.udpAddress());
     }
 
     private double count(String name, String via) {
-        return registry.get(name).tag("transport", via).counter().count();
+        return Clients.count(registry, name, name.startsWith("meshdns.dns.re") ? "proto" : "transport", via);
     }
 
     private double count(String name, String via, String rcode) {
-        return registry.get(name).tag("transport", via).tag("rcode", rcode).counter().count();
+        return Clients.count(registry, name, "proto", via, "rcode", rcode);
     }
 }

@@ -62,6 +62,11 @@ class ForwardedHitAllocationIT {
                 }
 
                 @Override
+                public long arrivalNanos() {
+                    return System.nanoTime();
+                }
+
+                @Override
                 public dev.meshdns.forward.ReplySink get() {
                     return (reply, length) -> first.complete(length);
                 }

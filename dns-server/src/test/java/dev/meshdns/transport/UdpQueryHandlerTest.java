@@ -60,8 +60,8 @@ class UdpQueryHandlerTest {
         try {
             assertThat(sent.recipient()).isEqualTo(other);
             assertThat(sent.content().getUnsignedShort(0)).isEqualTo(2);
-            assertThat(registry.get("meshdns.dns.responses").tag("transport", "udp").tag("rcode", "NXDOMAIN")
-                    .counter().count()).isEqualTo(1.0);
+            assertThat(Clients.count(registry, "meshdns.dns.responses", "proto", "udp", "rcode", "NXDOMAIN"))
+                    .isEqualTo(1.0);
         } finally {
             sent.release();
             later.finishAndReleaseAll();
