@@ -138,7 +138,21 @@ public final class FakeUpstream implements AutoCloseable {
         threads.shutdownNow();
     }
 
+    /** Binds UDP and TCP on one port; with 0, a free UDP port whose TCP twin is free too (a few tries). */
     private synchronized void bind(int wanted) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                bindOnce(wanted);
+                return;
+            } catch (java.net.BindException e) {
+                if (wanted != 0 || attempt == 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void bindOnce(int wanted) throws IOException {
         DatagramSocket udpSocket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted));
         ServerSocket tcpSocket = new ServerSocket();
         try {
