@@ -9,6 +9,7 @@ import dev.meshdns.it.support.KnotUpstream;
 import dev.meshdns.it.support.Replies;
 import dev.meshdns.it.support.ServerFlags;
 import dev.meshdns.it.support.ServerProcess;
+import dev.meshdns.it.support.UpstreamAndServer;
 import dev.meshdns.it.support.UpstreamZones;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -28,30 +29,23 @@ import org.xbill.DNS.Type;
 class ForwardingIT {
     @TempDir
     static Path dir;
+    static UpstreamAndServer both;
     static KnotUpstream knot;
     static ServerProcess server;
     static DnsClient dns;
 
     @BeforeAll
     static void start() {
-        knot = KnotUpstream.start(dir.resolve("knot"), UpstreamZones.all());
-        Path catalog = dir.resolve("catalog.yaml");
-        Catalog.example().writeTo(catalog);
-        server = ServerProcess.startAndWait(catalog, dir.resolve("data"),
-                ServerFlags.defaults().with("--upstream", knot.address())).awaitName("backend.mesh.");
+        both = UpstreamAndServer.start(dir, flags -> flags);
+        knot = both.knot();
+        server = both.server();
         dns = server.client();
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            if (knot != null) {
-                knot.close(); // also when the server never started: no knotd is left behind
-            }
+        if (both != null) {
+            both.close();
         }
     }
 

@@ -3,13 +3,12 @@ package dev.meshdns.it;
 import static dev.meshdns.it.support.MessageAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meshdns.it.support.Catalog;
 import dev.meshdns.it.support.DnsClient;
 import dev.meshdns.it.support.KnotUpstream;
 import dev.meshdns.it.support.Poll;
 import dev.meshdns.it.support.Replies;
-import dev.meshdns.it.support.ServerFlags;
 import dev.meshdns.it.support.ServerProcess;
+import dev.meshdns.it.support.UpstreamAndServer;
 import dev.meshdns.it.support.UpstreamZones;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,31 +35,24 @@ class ForwardingOutageIT {
 
     @TempDir
     static Path dir;
+    static UpstreamAndServer both;
     static KnotUpstream knot;
     static ServerProcess server;
     static DnsClient dns;
 
     @BeforeAll
     static void start() {
-        knot = KnotUpstream.start(dir.resolve("knot"), UpstreamZones.all());
-        Path catalog = dir.resolve("catalog.yaml");
-        Catalog.example().writeTo(catalog);
-        server = ServerProcess.startAndWait(catalog, dir.resolve("data"), ServerFlags.defaults()
-                .with("--upstream", knot.address()).with("--forward-timeout", FORWARD_TIMEOUT.toMillis() + "ms"))
-                .awaitName("backend.mesh.");
+        both = UpstreamAndServer.start(dir,
+                flags -> flags.with("--forward-timeout", FORWARD_TIMEOUT.toMillis() + "ms"));
+        knot = both.knot();
+        server = both.server();
         dns = server.client();
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            if (knot != null) {
-                knot.close(); // also when the server never started: no knotd is left behind
-            }
+        if (both != null) {
+            both.close();
         }
     }
 
