@@ -1,5 +1,10 @@
 package dev.meshdns.it.bench;
 
+import static dev.meshdns.it.bench.BenchFigures.at;
+import static dev.meshdns.it.bench.BenchFigures.loadAverage;
+import static dev.meshdns.it.bench.BenchFigures.millis;
+import static dev.meshdns.it.bench.BenchFigures.ms;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.controlplane.MeshDnsControlPlane;
@@ -251,25 +256,5 @@ class FanOutBench {
     private static String usage(long pid) throws IOException {
         return String.format("CPU %.2f s since start, RSS %d MB (VmHWM %d MB)", cpuSeconds(pid), rssKb(pid) / 1024,
                 statusKb(pid, "VmHWM:") / 1024);
-    }
-
-    private static long at(long[] sorted, double quantile) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return "?";
-        }
     }
 }

@@ -1,5 +1,10 @@
 package dev.meshdns.it.bench;
 
+import static dev.meshdns.it.bench.BenchFigures.at;
+import static dev.meshdns.it.bench.BenchFigures.loadAverage;
+import static dev.meshdns.it.bench.BenchFigures.millis;
+import static dev.meshdns.it.bench.BenchFigures.ms;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.controlplane.MeshDnsControlPlane;
@@ -222,27 +227,5 @@ class PropagationBench {
                         + " p99 %.1f ms, max %.1f ms, min %.1f ms%n", sorted.length,
                 ms(at(sorted, 0.50)), ms(at(sorted, 0.90)), ms(at(sorted, 0.99)), ms(sorted[sorted.length - 1]),
                 ms(sorted[0]));
-    }
-
-    /** Nearest-rank percentile. */
-    private static long at(long[] sorted, double quantile) {
-        int rank = (int) Math.ceil(quantile * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return "(unknown: " + e + ")";
-        }
     }
 }
