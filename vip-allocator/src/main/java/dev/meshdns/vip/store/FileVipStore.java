@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * single writer, kept alone in its data dir by a {@code LOCK} file: it decides the claim rules
  * itself, its revision counts its own records, and it never calls {@link #onRemoteChange}
  * listeners. Data dirs of format version 1 (rows without a released flag) are read as held claims
- * and rewritten in the current format on open. Not thread-safe: confine it to one thread (the
- * {@code meshdns-vip-store} executor).
+ * and rewritten in the current format on open. A failed write (a full disk) fails that call and
+ * the calls after it until the journal is back at its last durable frame ({@link #recover}), so
+ * writes resume by themselves once there is space again. Not thread-safe: confine it to one thread
+ * (the {@code meshdns-vip-store} executor).
  */
 public final class FileVipStore implements VipStore {
 
@@ -52,17 +54,22 @@ public final class FileVipStore implements VipStore {
     private final RowTable table;
     private FileChannel journal;
     private long journalRecords;
+    /** Where the last durable frame of the journal ends; after a failed write the journal is cut back to it. */
+    private long durableEnd;
+    /** Why the last write failed, until {@link #recover} succeeds; null while writes work. */
     private IOException failure;
+    private boolean snapshotFailing;
     private boolean closed;
 
     private FileVipStore(Path dataDir, int snapshotAfterRecords, FileChannel lockChannel, RowTable table,
-            FileChannel journal, long journalRecords) {
+            FileChannel journal, long journalRecords) throws IOException {
         this.dataDir = dataDir;
         this.snapshotAfterRecords = snapshotAfterRecords;
         this.lockChannel = lockChannel;
         this.table = table;
         this.journal = journal;
         this.journalRecords = journalRecords;
+        this.durableEnd = journal.position();
     }
 
     /** Opens (creating if needed) the store in {@code dataDir}, snapshotting every 10 000 rows. */
@@ -162,8 +169,8 @@ public final class FileVipStore implements VipStore {
 
     /**
      * Writes the changed rows as one record of the next revision, fsyncs, then applies them. If
-     * writing or fsync fails, the journal's state is unknown, so this store refuses every later
-     * write: reopen it.
+     * writing or fsync fails, the rows stay as they were and the journal may end in part of the
+     * frame: every later write first cuts it back ({@link #recover}).
      */
     private void write(byte type, List<Allocation> changed) throws IOException {
         if (changed.isEmpty()) {
@@ -177,17 +184,51 @@ public final class FileVipStore implements VipStore {
         } catch (IOException e) {
             failure = e;
             throw new IOException("could not make " + changed.size() + (type == Frames.CLAIM ? " claims" : " releases")
-                    + " durable in " + dataDir.resolve(JOURNAL), e);
+                    + " durable in " + dataDir.resolve(JOURNAL) + ": " + reason(e), e);
         }
+        durableEnd = journal.position();
         table.apply(changed, revision);
         journalRecords += changed.size();
         if (journalRecords > snapshotAfterRecords) {
-            try {
-                snapshot();
-            } catch (IOException e) {
-                log.warn("{}: snapshot failed, keeping the journal and retrying after the next write", dataDir, e);
-            }
+            snapshotAfterWrite();
         }
+    }
+
+    /** A snapshot failing must not fail the durable write before it: warn once, retry after the next write. */
+    private void snapshotAfterWrite() {
+        try {
+            snapshot();
+            if (snapshotFailing) {
+                log.info("{}: snapshot written again", dataDir);
+            }
+            snapshotFailing = false;
+        } catch (IOException e) {
+            if (!snapshotFailing) {
+                log.warn("{}: snapshot failed, keeping the journal and retrying after each write: {}", dataDir,
+                        reason(e));
+            }
+            log.debug("{}: snapshot failed", dataDir, e);
+            snapshotFailing = true;
+        }
+    }
+
+    /**
+     * After a failed write: cuts the journal back to the end of its last durable frame, fsyncs it
+     * and the data dir, and reads it back to check that it ends there in a whole frame, so a torn
+     * frame is never followed by another. The frames before {@code durableEnd} were made durable by
+     * their own fsync; whatever the failed one wrote was never acknowledged. Throws, keeping the
+     * failure, while that fails.
+     */
+    private void recover() throws IOException {
+        Path journalPath = dataDir.resolve(JOURNAL);
+        try {
+            FrameFile.cutBack(journal, journalPath, JOURNAL_MAGIC, durableEnd);
+        } catch (IOException e) {
+            throw new IOException("could not cut " + journalPath + " back to its last durable record at offset "
+                    + durableEnd + " after a failed write (" + reason(failure) + "): " + reason(e), e);
+        }
+        log.debug("{}: cut back to offset {} after a failed write", journalPath, durableEnd);
+        failure = null;
     }
 
     /** Rewrites a data dir of format version 1 in the current one: a snapshot of every row, an empty journal. */
@@ -215,17 +256,21 @@ public final class FileVipStore implements VipStore {
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             closeQuietly(fresh);
-            throw new IOException("could not swap in a fresh journal, keeping the old one", e);
+            FrameFile.deleteQuietly(FrameFile.temp(journalPath), e);
+            throw new IOException("could not swap in a fresh journal, keeping the old one: " + reason(e), e);
         }
         closeQuietly(journal);
         journal = fresh;
         journalRecords = 0;
+        durableEnd = fresh.position();
         try {
             FrameFile.forceDirectory(dataDir);
         } catch (IOException e) {
-            // Until the rename is durable, a crash could bring the old journal back and lose writes.
+            // Until the rename is durable, a crash could bring the old journal back and lose writes:
+            // the next write waits for recover(), which fsyncs the data dir again.
             failure = e;
-            log.error("{}: could not fsync the data dir after swapping the journal; refusing writes", dataDir, e);
+            log.error("{}: could not fsync the data dir after swapping the journal; writes wait until it works: {}",
+                    dataDir, reason(e));
         }
     }
 
@@ -339,9 +384,13 @@ public final class FileVipStore implements VipStore {
     private void requireWritable() throws IOException {
         requireOpen();
         if (failure != null) {
-            throw new IOException("an earlier write to " + dataDir.resolve(JOURNAL)
-                    + " failed; reopen the store to recover", failure);
+            recover();
         }
+    }
+
+    /** The OS's words for a failure ("No space left on device"), or its type when it has none. */
+    private static String reason(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static void closeQuietly(FileChannel channel) {

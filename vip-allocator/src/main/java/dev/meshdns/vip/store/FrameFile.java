@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads and writes whole files of {@link Frames}: scanning with torn-tail detection, and writing
- * a file durably under its final name (temp file, fsync, atomic rename, directory fsync).
- * Stateless and thread-safe.
+ * Reads and writes whole files of {@link Frames}: scanning with torn-tail detection, writing a
+ * file durably under its final name (temp file, fsync, atomic rename, directory fsync), and
+ * cutting a file back to its last whole frame after a failed append. Stateless and thread-safe.
  */
 final class FrameFile {
 
@@ -68,7 +68,8 @@ final class FrameFile {
 
     /**
      * Writes header and rows (as snapshot records of {@code revision}) to {@code target} so that
-     * it is either absent, the old file, or whole.
+     * it is either absent, the old file, or whole. A temp file that could not be finished is
+     * deleted, so a full disk is not left fuller.
      */
     static void writeAtomically(Path target, String magic, long revision, List<Allocation> rows) throws IOException {
         Path temp = temp(target);
@@ -80,14 +81,21 @@ final class FrameFile {
                 writeFully(channel, Frames.encode(Frames.SNAPSHOT, revision, rows.subList(from, to)));
             }
             channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp, e);
+            throw e;
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         forceDirectory(target.getParent());
     }
 
-    /** Creates {@code temp(target)} holding only a header, fsynced, and opens it for appending. */
+    /**
+     * Creates {@code temp(target)} holding only a header, fsynced, and opens it for appending;
+     * deletes it again if that fails.
+     */
     static FileChannel createEmpty(Path target, String magic) throws IOException {
-        FileChannel channel = FileChannel.open(temp(target), StandardOpenOption.CREATE,
+        Path temp = temp(target);
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         try {
             writeFully(channel, Frames.header(magic));
@@ -95,7 +103,34 @@ final class FrameFile {
             return channel;
         } catch (IOException | RuntimeException e) {
             channel.close();
+            deleteQuietly(temp, e);
             throw e;
+        }
+    }
+
+    /**
+     * Cuts the file open in {@code channel} back to {@code end}, the end of a whole frame, fsyncs it
+     * and its directory, leaves the channel's position there, and reads the file back to check that
+     * it now ends in that whole frame; throws if any of it fails.
+     */
+    static void cutBack(FileChannel channel, Path path, String magic, long end) throws IOException {
+        channel.truncate(end);
+        channel.position(end);
+        channel.force(true);
+        forceDirectory(path.getParent());
+        Contents contents = read(path, magic);
+        if (contents.tornTail() || contents.size() != end) {
+            throw new IOException("it reads back as " + contents.size() + " bytes, intact up to "
+                    + contents.intactEnd() + ", not " + end);
+        }
+    }
+
+    /** Deletes {@code file} if it exists; a failure to is added to {@code cause}. */
+    static void deleteQuietly(Path file, Exception cause) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
         }
     }
 
