@@ -97,6 +97,7 @@ public final class Metrics {
     private final AtomicLong catalogServices = new AtomicLong();
     private final AtomicLong names = new AtomicLong();
     private final AtomicLong unallocatedVips = new AtomicLong();
+    private final AtomicLong storeFailing = new AtomicLong();
 
     /** Registers every mesh-dns meter in {@code registry}. */
     public Metrics(MeterRegistry registry) {
@@ -140,6 +141,9 @@ public final class Metrics {
                 .description("Names in the published NameTable").register(registry);
         Gauge.builder("meshdns.vip.unallocated", unallocatedVips, AtomicLong::get)
                 .description("Services currently without a VIP (answered SERVFAIL)").register(registry);
+        Gauge.builder("meshdns.vip.store.failing", storeFailing, AtomicLong::get)
+                .description("1 while VIP store calls fail (new services answer SERVFAIL; retried with backoff), else 0")
+                .register(registry);
         Gauge.builder("meshdns.build.info", () -> 1).strongReference(true)
                 .description("Always 1; the version tag is the version mesh-dns was built as")
                 .tag("version", BuildInfo.version()).register(registry);
@@ -262,6 +266,11 @@ public final class Metrics {
     /** Counts one failed VIP store operation. */
     public void vipStoreError() {
         storeErrors.increment();
+    }
+
+    /** Sets whether the VIP store is failing: its last call failed and it is being retried. */
+    public void vipStoreFailing(boolean failing) {
+        storeFailing.set(failing ? 1 : 0);
     }
 
     /** The forwarder's and its cache's meters (created once, on first use). */

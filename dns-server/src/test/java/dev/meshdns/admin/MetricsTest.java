@@ -204,6 +204,7 @@ class MetricsTest {
         metrics.unallocatedVips(3);
         metrics.vipPinConflict();
         metrics.vipStoreError();
+        metrics.vipStoreFailing(true);
 
         assertThat(scrape())
                 .contains("meshdns_catalog_reloads_total{result=\"applied\"} 1.0")
@@ -216,7 +217,8 @@ class MetricsTest {
                 .contains("meshdns_vip_allocation_failures_total 3.0")
                 .contains("meshdns_vip_unallocated 3.0")
                 .contains("meshdns_vip_pin_conflicts_total 1.0")
-                .contains("meshdns_vip_store_errors_total 1.0");
+                .contains("meshdns_vip_store_errors_total 1.0")
+                .contains("meshdns_vip_store_failing 1.0");
     }
 
     @Test
