@@ -33,10 +33,12 @@ import org.slf4j.LoggerFactory;
  * Turns the current catalog into a published NameTable, VIPs made durable first: a change of a few
  * services after a clean apply is patched in ({@link #applyPatch}), anything else is applied in full
  * ({@link #applyFull}). Any failure keeps the previous table; each apply returns when it should be
- * retried (a quarantine ending, the store coming back). Confined to the {@code meshdns-vip-store} thread.
+ * retried (a quarantine ending; while the store fails, after a backoff, see {@link StoreOutage}).
+ * Confined to the {@code meshdns-vip-store} thread.
  */
 public final class CatalogApplier {
-    static final Duration STORE_RETRY = Duration.ofSeconds(5);
+    /** Why a new service has no VIP while the store fails: its SERVFAIL's Extended DNS Error text. */
+    static final String STORE_FAILING = "VIP store failing: no new VIPs until it works again";
     private static final Logger log = LoggerFactory.getLogger(CatalogApplier.class);
     private static final int MAX_NAMED_FAILURES = 50;
     /**
@@ -51,10 +53,11 @@ public final class CatalogApplier {
     private final AtomicReference<NameTable> tables;
     private final AtomicReference<Readiness> readiness;
     private final Metrics metrics;
-    private final Clock clock;
     private final VipPatch vipPatch;
     private final EntryFeed feed;
+    private final StoreOutage outage;
     private Catalog current;
+    private Catalog failedCatalog; // the catalog the last failed store call was for
     // Replaced by a full apply, changed in place by a patch; read by the debug view.
     private volatile ConcurrentHashMap<String, ServiceVips> published = new ConcurrentHashMap<>();
     // What the last apply left, for the next patch; live is null when the next apply must be full.
@@ -71,8 +74,8 @@ public final class CatalogApplier {
         this.tables = tables;
         this.readiness = readiness;
         this.metrics = metrics;
-        this.clock = clock;
         this.vipPatch = new VipPatch(v4, v6);
+        this.outage = new StoreOutage(metrics, clock);
     }
 
     /** Applies a new catalog, as a patch when it can; returns when to apply again, if ever. Never throws. */
@@ -95,16 +98,15 @@ public final class CatalogApplier {
             }
             return changed ? applyFull() : Optional.empty();
         } catch (IOException | RuntimeException e) {
-            metrics.vipStoreError();
-            log.warn("reading VIP changes from the store failed: {}", e.getMessage());
-            return Optional.of(clock.instant().plus(STORE_RETRY));
+            return Optional.of(outage.failed("reading VIP changes", e));
         }
     }
 
     /**
      * Applies the current catalog in full: both families' VIPs synced with the store (durable before
      * anything is published; with the store down, held VIPs keep answering and new services answer
-     * SERVFAIL), the table built whole and published. Also the retry. Never throws.
+     * SERVFAIL), the table built whole and published. Also the retry: a retry that fails again for
+     * the same catalog logs at DEBUG only (the outage was logged when it began). Never throws.
      */
     public Optional<Instant> applyFull() {
         if (current == null) {
@@ -114,18 +116,19 @@ public final class CatalogApplier {
         try {
             List<ServiceEntry> entries = current.entries();
             Optional<Instant> retry = Optional.empty();
+            boolean failingAgain = outage.failing() && current == failedCatalog;
             VipAssignment.Outcome four;
             VipAssignment.Outcome six;
             try {
                 four = VipAssignment.assign(entries, ServiceEntry::vip, v4);
                 six = VipAssignment.assign(entries, ServiceEntry::vip6, v6);
+                outage.worked();
+                failingAgain = false;
             } catch (IOException e) {
-                metrics.vipStoreError();
-                String why = "VIP store unavailable: " + e.getMessage();
-                log.error("{}; services that hold a VIP keep answering, new ones answer SERVFAIL", why);
-                four = VipAssignment.withoutStore(entries, ServiceEntry::vip, v4, why);
-                six = VipAssignment.withoutStore(entries, ServiceEntry::vip6, v6, why);
-                retry = Optional.of(clock.instant().plus(STORE_RETRY));
+                four = VipAssignment.withoutStore(entries, ServiceEntry::vip, v4, STORE_FAILING);
+                six = VipAssignment.withoutStore(entries, ServiceEntry::vip6, v6, STORE_FAILING);
+                retry = Optional.of(outage.failed("allocating VIPs", e));
+                failedCatalog = current;
             }
             Stream.concat(four.conflicts().stream(), six.conflicts().stream()).forEach(conflict -> {
                 metrics.vipPinConflict();
@@ -143,7 +146,7 @@ public final class CatalogApplier {
             boolean clean = retry.isEmpty() && unallocated == 0 && four.conflicts().isEmpty()
                     && six.conflicts().isEmpty();
             remember(clean ? built : null, entries);
-            report(four.failures(), six.failures());
+            report(four.failures(), six.failures(), failingAgain);
             metrics.catalogReload(Metrics.Reload.APPLIED);
             metrics.catalogApplied(false);
             metrics.catalogServices(entries.size());
@@ -151,10 +154,15 @@ public final class CatalogApplier {
             metrics.vipAllocationFailures(unallocated);
             metrics.unallocatedVips(unallocated);
             metrics.catalogApplyNanos(System.nanoTime() - start);
-            readiness.set(readiness(four.failures(), six.failures(), retry.isPresent()));
-            log.info("catalog applied: {} services, {} names, {} entries skipped, {} without VIP, in {} ms",
-                    entries.size(), table.entryNames(), current.problems().size(), unallocated,
-                    Duration.ofNanos(System.nanoTime() - start).toMillis());
+            readiness.set(readiness(four.failures(), six.failures()));
+            String applied = "catalog applied: {} services, {} names, {} entries skipped, {} without VIP, in {} ms";
+            Object[] figures = {entries.size(), table.entryNames(), current.problems().size(), unallocated,
+                    Duration.ofNanos(System.nanoTime() - start).toMillis()};
+            if (failingAgain) {
+                log.debug(applied, figures);
+            } else {
+                log.info(applied, figures);
+            }
             if (retry.isEmpty() && unallocated > 0) {
                 retry = earliest(v4.nextQuarantineEnd(), v6.nextQuarantineEnd());
             }
@@ -190,6 +198,7 @@ public final class CatalogApplier {
         if (vips.isEmpty()) {
             return false;
         }
+        outage.worked(); // its VIPs are durable: the store works
         List<LiveTable.Change> changes = new ArrayList<>(diff.size());
         diff.removed().forEach(entry -> changes.add(LiveTable.Change.removed(entry)));
         diff.changed().forEach(entry -> changes.add(new LiveTable.Change(entry,
@@ -254,23 +263,30 @@ public final class CatalogApplier {
         return vips;
     }
 
-    private void report(Map<String, String> four, Map<String, String> six) {
+    /** Logs the services without a VIP; at DEBUG only for a retry failing again as before ({@code again}). */
+    private void report(Map<String, String> four, Map<String, String> six, boolean again) {
         Map<String, String> all = new LinkedHashMap<>(four);
         six.forEach((service, why) -> all.merge(service, why, (a, b) -> a + "; " + b));
-        if (all.isEmpty()) {
+        if (all.isEmpty() || again && !log.isDebugEnabled()) {
             return;
         }
         String named = all.entrySet().stream().limit(MAX_NAMED_FAILURES)
                 .map(failure -> failure.getKey() + " (" + failure.getValue() + ")")
                 .collect(Collectors.joining(", "));
         String more = all.size() > MAX_NAMED_FAILURES ? " and " + (all.size() - MAX_NAMED_FAILURES) + " more" : "";
-        log.error("{} services have no VIP and answer SERVFAIL: {}{}", all.size(), named, more);
+        String line = "{} services have no VIP and answer SERVFAIL: {}{}";
+        if (again) {
+            log.debug(line, all.size(), named, more);
+        } else {
+            log.error(line, all.size(), named, more);
+        }
     }
 
-    private static Readiness readiness(Map<String, String> four, Map<String, String> six, boolean storeDown) {
+    private Readiness readiness(Map<String, String> four, Map<String, String> six) {
         Readiness ready = Readiness.READY;
-        if (storeDown) {
-            ready = ready.withDetail("VIP store unavailable: new services answer SERVFAIL until it is back");
+        Optional<String> storeFailing = outage.readinessDetail();
+        if (storeFailing.isPresent()) {
+            ready = ready.withDetail(storeFailing.get());
         }
         if (!four.isEmpty() || !six.isEmpty()) {
             String example = Stream.concat(four.values().stream(), six.values().stream()).findFirst().orElse("");
