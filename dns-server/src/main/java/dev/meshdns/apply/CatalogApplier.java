@@ -155,14 +155,7 @@ public final class CatalogApplier {
             metrics.unallocatedVips(unallocated);
             metrics.catalogApplyNanos(System.nanoTime() - start);
             readiness.set(readiness(four.failures(), six.failures()));
-            String applied = "catalog applied: {} services, {} names, {} entries skipped, {} without VIP, in {} ms";
-            Object[] figures = {entries.size(), table.entryNames(), current.problems().size(), unallocated,
-                    Duration.ofNanos(System.nanoTime() - start).toMillis()};
-            if (failingAgain) {
-                log.debug(applied, figures);
-            } else {
-                log.info(applied, figures);
-            }
+            logApplied(failingAgain, entries.size(), table.entryNames(), unallocated, start);
             if (retry.isEmpty() && unallocated > 0) {
                 retry = earliest(v4.nextQuarantineEnd(), v6.nextQuarantineEnd());
             }
@@ -261,6 +254,18 @@ public final class CatalogApplier {
                     four.failures().get(service), six.failures().get(service)));
         }
         return vips;
+    }
+
+    /** The line of a full apply; at DEBUG only for a retry failing again as before ({@code again}). */
+    private void logApplied(boolean again, int services, int names, int unallocated, long startNanos) {
+        String line = "catalog applied: {} services, {} names, {} entries skipped, {} without VIP, in {} ms";
+        Object[] figures = {services, names, current.problems().size(), unallocated,
+                Duration.ofNanos(System.nanoTime() - startNanos).toMillis()};
+        if (again) {
+            log.debug(line, figures);
+        } else {
+            log.info(line, figures);
+        }
     }
 
     /** Logs the services without a VIP; at DEBUG only for a retry failing again as before ({@code again}). */
