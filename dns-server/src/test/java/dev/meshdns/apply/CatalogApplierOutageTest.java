@@ -2,6 +2,10 @@ package dev.meshdns.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.meshdns.admin.Metrics;
 import dev.meshdns.admin.Readiness;
 import dev.meshdns.catalog.Catalog;
@@ -32,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The catalog flow while the VIP store fails (each call of the store's allocator throwing, as a
@@ -105,6 +110,31 @@ class CatalogApplierOutageTest {
 
         assertThat(retries).containsExactly(Optional.of(NOW.plusSeconds(1)), Optional.of(NOW.plusSeconds(2)),
                 Optional.of(NOW.plusSeconds(4)), Optional.of(NOW.plusSeconds(8)));
+    }
+
+    @Test
+    void retriesFailingAgainForTheSameCatalogLogNothingAtInfoOrAbove() {
+        applier.apply(catalog("web"));
+        source.failing = true;
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger apply = (Logger) LoggerFactory.getLogger("dev.meshdns.apply");
+        apply.addAppender(logged);
+        try {
+            applier.apply(catalog("web", "db"));
+            int firstAttempt = logged.list.size();
+            for (int i = 0; i < 5; i++) {
+                applier.applyFull();
+            }
+
+            assertThat(logged.list.subList(0, firstAttempt)).extracting(ILoggingEvent::getLevel)
+                    .containsOnlyOnce(Level.INFO).contains(Level.ERROR);
+            assertThat(logged.list.subList(firstAttempt, logged.list.size()))
+                    .allSatisfy(event -> assertThat(event.getLevel()).as(event.getFormattedMessage())
+                            .isEqualTo(Level.DEBUG));
+        } finally {
+            apply.detachAppender(logged);
+        }
     }
 
     @Test
