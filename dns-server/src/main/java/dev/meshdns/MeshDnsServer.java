@@ -102,7 +102,8 @@ public final class MeshDnsServer implements Closeable {
 
     private void startAll() throws IOException {
         ZoneSpec spec = new ZoneSpec(config.zone(), config.ttlSeconds(), config.vipCidr(), config.vip6Cidr(),
-                config.aaaaIpv4Mapped());
+                config.aaaaIpv4Mapped(), new ZoneSpec.NameServer(config.nameServer().name(config.zone()),
+                        config.nameServer().addresses(config.dnsListen())));
         tables.set(LiveTable.notReady(spec));
         ForwardConfig forward = config.forward();
         Answerer answerer = Answerer.resolving(tables::get);

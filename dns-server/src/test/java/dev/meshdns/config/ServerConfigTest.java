@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,7 +109,7 @@ class ServerConfigTest {
     @Test
     void recordConstructorValidatesToo() {
         InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> new ServerConfig(
-                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null));
+                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null));
 
         assertThat(error.problems()).containsExactly(
                 "catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
@@ -349,5 +350,31 @@ class ServerConfigTest {
                 "control-plane-key is only used with --control-plane (got " + dir.resolve("k.pem") + ")");
         assertThat(problemsOf(valid().controlPlane("not a host:1")).problems()).containsExactly(
                 "control-plane must be HOST:PORT, e.g. 127.0.0.1:18000 or [::1]:18000 (got \"not a host:1\")");
+    }
+
+    @Test
+    void nsHostDefaultsToTheSpecificListenAddressAndNoneOnAWildcard() throws Exception {
+        ServerConfig specific = valid().dnsListen("127.0.0.2:5653").build();
+        ServerConfig wildcard = valid().dnsListen("0.0.0.0:5653").build();
+        ServerConfig given = valid().dnsListen("0.0.0.0:5653").nsAddresses(List.of("10.96.0.53", "fd00::53")).build();
+
+        assertThat(specific.nameServer().name(specific.zone())).isEqualTo("ns.dns.mesh");
+        assertThat(specific.nameServer().addresses(specific.dnsListen()))
+                .containsExactly(InetAddress.getByName("127.0.0.2"));
+        assertThat(wildcard.nameServer().addresses(wildcard.dnsListen())).isEmpty();
+        assertThat(given.nameServer().addresses(given.dnsListen()))
+                .containsExactly(InetAddress.getByName("10.96.0.53"), InetAddress.getByName("fd00::53"));
+        assertThat(valid().nsName("DNS1.Mesh.").build().nameServer().name("mesh")).isEqualTo("dns1.mesh");
+    }
+
+    @Test
+    void nsFlagsNameTheirProblems() throws Exception {
+        assertThat(problemsOf(valid().nsName("bad name").nsAddresses(List.of("ns.example"))).problems())
+                .containsExactly(
+                        "ns-address must be an IPv4 or IPv6 address like 10.96.0.53 (got \"ns.example\")",
+                        "ns-name must be a DNS name of labels of 1..63 letters, digits, '-' or '_' (got \"bad name\")");
+        assertThat(problemsOf(valid().nsName("ns1.example.com").nsAddresses(List.of("10.0.0.53"))).problems())
+                .containsExactly("ns-address is only used with an --ns-name inside --zone mesh (got --ns-name"
+                        + " ns1.example.com: a name server outside the zone has its address answered by its own zone)");
     }
 }
