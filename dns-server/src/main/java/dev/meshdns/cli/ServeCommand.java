@@ -94,6 +94,18 @@ final class ServeCommand implements Callable<Integer> {
                     + " (IPv4 and IPv6). Default: the --dns-listen address unless it is 0.0.0.0 or :: (then none).")
     private List<String> nsAddresses;
 
+    @Option(names = "--cookie-secret", paramLabel = "HEX",
+            description = "DNS cookie secret (RFC 9018 server cookies), 32 hex digits; give every replica behind one"
+                    + " address the same. Repeatable, at most twice: the first makes cookies, both verify (rotate:"
+                    + " add the new one second, then move it first, drop the old one an hour later)."
+                    + " Default: a random secret per start.")
+    private List<String> cookieSecrets;
+
+    @Option(names = "--cookie-require", defaultValue = "false",
+            description = "Answer BADCOOKIE (RFC 7873) to a UDP query that has a client cookie but no valid server"
+                    + " cookie; queries without a cookie and TCP are answered as always. Default: ${DEFAULT-VALUE}.")
+    private boolean cookieRequire;
+
     @Option(names = "--vip-quarantine", paramLabel = "DURATION",
             defaultValue = ServerConfig.DEFAULT_VIP_QUARANTINE_TEXT,
             description = "A VIP released by a service that left the catalog is not given to another service for"
@@ -309,6 +321,7 @@ final class ServeCommand implements Callable<Integer> {
                 .recursionAllow(settings.all("recursion-allow")).forwardTimeout(settings.one("forward-timeout"))
                 .serveStale(settings.one("serve-stale")).cacheEntries(settings.one("cache-entries"))
                 .nsName(settings.one("ns-name")).nsAddresses(settings.all("ns-address"))
+                .cookieSecrets(settings.all("cookie-secret")).cookieRequire(settings.one("cookie-require"))
                 .build();
     }
 

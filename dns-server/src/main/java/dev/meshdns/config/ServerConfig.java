@@ -50,13 +50,15 @@ import java.util.function.Supplier;
  * @param forward                    forwarding of names outside the zone; null or {@link ForwardConfig#OFF} for
  *                                   none
  * @param nameServer                 the host the apex NS names; null for {@link NameServerConfig#DEFAULT}
+ * @param cookies                    DNS cookie secrets and policy; null for {@link CookieConfig#DEFAULT}
  */
 public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone, Cidr vipCidr,
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
                            int maxTcpConnectionsPerSource, Cidr vip6Cidr, boolean aaaaIpv4Mapped,
                            Duration vipQuarantine, StoreKind store, String postgresUrl,
                            InetSocketAddress adminListen, ControlPlaneConfig controlPlane,
-                           InetSocketAddress grpcListen, ForwardConfig forward, NameServerConfig nameServer) {
+                           InetSocketAddress grpcListen, ForwardConfig forward, NameServerConfig nameServer,
+                           CookieConfig cookies) {
     public static final String DEFAULT_DNS_LISTEN = "127.0.0.1:5653";
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_ZONE = "mesh";
@@ -79,10 +81,12 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
     public ServerConfig {
         forward = forward == null ? ForwardConfig.OFF : forward;
         nameServer = nameServer == null ? NameServerConfig.DEFAULT : nameServer;
+        cookies = cookies == null ? CookieConfig.DEFAULT : cookies;
         List<String> problems = ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                 tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
                 postgresUrl, adminListen, controlPlane, grpcListen, forward, Set.of());
         NameServerConfig.problems(nameServer, zone, Set.of(), problems);
+        CookieConfig.problems(cookies, Set.of(), problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -104,7 +108,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 + ", aaaaIpv4Mapped=" + aaaaIpv4Mapped + ", vipQuarantine=" + vipQuarantine + ", store=" + store
                 + ", postgresUrl=" + PostgresUrl.mask(postgresUrl) + ", adminListen=" + adminListen
                 + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + ", forward=" + forward
-                + ", nameServer=" + nameServer + "]";
+                + ", nameServer=" + nameServer + ", cookies=" + cookies + "]";
     }
 
     /**
@@ -149,6 +153,8 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         private int cacheEntries = ForwardConfig.DEFAULT_CACHE_ENTRIES;
         private String nsName;
         private final List<InetAddress> nsAddresses = new ArrayList<>();
+        private final List<byte[]> cookieSecrets = new ArrayList<>();
+        private boolean cookieRequire;
         /** Forwarding settings given, which need an upstream. */
         private final List<String> forwardSettings = new ArrayList<>();
 
@@ -424,6 +430,35 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             return this;
         }
 
+        /** Cookie secrets of 32 hex digits, the current one first; null or empty for a random one per start. */
+        public Builder cookieSecrets(List<String> texts) {
+            if (texts != null) {
+                for (String text : texts) {
+                    byte[] secret = parsed("cookie-secret", () -> CookieConfig.parseSecret(text));
+                    if (secret != null) {
+                        cookieSecrets.add(secret);
+                    }
+                }
+            }
+            return this;
+        }
+
+        public Builder cookieRequire(boolean value) {
+            cookieRequire = value;
+            return this;
+        }
+
+        /** {@code true} or {@code false}, any case; null keeps the default (false). */
+        public Builder cookieRequire(String text) {
+            String value = text == null ? "false" : text.trim();
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                cookieRequire = Boolean.parseBoolean(value);
+            } else {
+                unparsed("cookie-require", "cookie-require must be true or false (got \"" + text + "\")");
+            }
+            return this;
+        }
+
         /**
          * The config, or {@link InvalidConfigException} listing every problem found: first those of
          * text that did not parse and of control-plane flags without {@code --control-plane}, then
@@ -442,15 +477,17 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                         + " is only used with --upstream or --upstream-resolv-conf"));
             }
             NameServerConfig nameServer = new NameServerConfig(nsName, nsAddresses);
+            CookieConfig cookies = new CookieConfig(cookieSecrets, cookieRequire);
             if (problems.isEmpty()) {
                 return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
                         maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine,
-                        store, postgresUrl, adminListen, plane, grpcListen, forward, nameServer); // checks the rest
+                        store, postgresUrl, adminListen, plane, grpcListen, forward, nameServer, cookies); // checks the rest
             }
             problems.addAll(ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                     tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
                     postgresUrl, adminListen, plane, grpcListen, forward, unparsed));
             NameServerConfig.problems(nameServer, zone, unparsed, problems);
+            CookieConfig.problems(cookies, unparsed, problems);
             throw new InvalidConfigException(problems);
         }
 

@@ -1,5 +1,6 @@
 package dev.meshdns.core;
 
+import static dev.meshdns.wire.Wire.BADCOOKIE;
 import static dev.meshdns.wire.Wire.BADVERS;
 import static dev.meshdns.wire.Wire.CLASS_IN;
 import static dev.meshdns.wire.Wire.FORMERR;
@@ -47,16 +48,19 @@ public final class Resolver {
     /**
      * Answers one DNS message. Reads {@code query[0..length)}, writes the reply into {@code out}
      * (at least {@link #MAX_REPLY} bytes) and returns its length, {@link #DROP}, or (only with
-     * {@code recursion}) {@link #FORWARD}.
+     * {@code recursion}) {@link #FORWARD}; a forwarded reply carries {@link Requester#replyCookie}.
      *
      * @param tcp true over TCP (no 512/1232 size limit, never truncated)
      * @param recursion true when names that are not the server's go upstream for this client: then
      *     they, and at an entry's hostname outside the zone every type but A, AAAA and ANY and every
      *     name below it, are {@link #FORWARD}, and every reply says RA=1; false: REFUSED (RA=0), and
      *     such hostnames are answered as zones of their own
+     * @param requester the query's sender (set by the caller), its cookies, and where the reply's
+     *     cookie is made
      */
     public static int answer(byte[] query, int length, boolean tcp, boolean recursion, NameTable table,
-                             byte[] out) {
+                             Requester requester, byte[] out) {
+        requester.answering(false, false);
         if (length < HEADER || (query[2] & 0x80) != 0) {
             return DROP; // too short to answer, or a response: never reflect
         }
@@ -75,16 +79,36 @@ public final class Resolver {
         long edns = additional == 0 ? QueryState.ABSENT : Edns.parse(query, questionEnd, length, additional);
         long ctx = QueryState.withRecursion(QueryState.of(edns, questionEnd, tcp), recursion);
         if (edns == QueryState.MALFORMED) {
-            return write(query, out, ctx, FORMERR, false, null, 0, null);
+            return write(query, out, ctx, FORMERR, false, null, 0, null); // RFC 7873 5.2.2 too: no cookie back
         }
+        boolean cookieRefused = QueryState.cookieOffset(edns) != 0 && !cookie(query, edns, tcp, requester);
         if (QueryState.present(edns) && QueryState.version(edns) > 0) {
-            return write(query, out, ctx, BADVERS, false, null, 0, null);
+            return write(query, out, ctx, BADVERS, false, null, 0, null, null, requester);
+        }
+        if (cookieRefused) {
+            return write(query, out, ctx, BADCOOKIE, false, null, 0, null, null, requester);
         }
         int qtype = u16(query, nameEnd);
         if (u16(query, nameEnd + 2) != CLASS_IN || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
-            return write(query, out, ctx, REFUSED, false, null, 0, null);
+            return write(query, out, ctx, REFUSED, false, null, 0, null, null, requester);
         }
-        return lookup(query, out, ctx, nameEnd, qtype, recursion, table);
+        return lookup(query, out, ctx, nameEnd, qtype, recursion, table, requester);
+    }
+
+    /**
+     * Verifies the query's server cookie and makes the reply's cookie (RFC 7873 5.2.3-5.2.5). True:
+     * answer normally, with a fresh server cookie: the server cookie is valid, or (only a client
+     * cookie, or an invalid server cookie, e.g. one of a rotated-out secret) cookies are not
+     * required or the query came over TCP, whose handshake already proves the address (5.2.3 says
+     * SHOULD answer then). False: BADCOOKIE, carrying the fresh cookie to retry with.
+     */
+    private static boolean cookie(byte[] query, long edns, boolean tcp, Requester requester) {
+        int offset = QueryState.cookieOffset(edns);
+        Cookies cookies = requester.cookies();
+        boolean valid = cookies.valid(query, offset, requester);
+        cookies.answer(query, offset, requester);
+        requester.answering(true, valid);
+        return valid || tcp || !cookies.required();
     }
 
     /** The type of the query's question, or -1 when it has no question this server could read. */
@@ -97,7 +121,7 @@ public final class Resolver {
     }
 
     private static int lookup(byte[] query, byte[] out, long ctx, int nameEnd, int qtype, boolean recursion,
-                              NameTable table) {
+                              NameTable table, Requester r) {
         Node node = table.find(query, HEADER, nameEnd, WireName.hash(query, HEADER, nameEnd));
         if (node != null) {
             Zone zone = node.zone();
@@ -106,17 +130,17 @@ public final class Resolver {
                 return FORWARD;
             }
             if (!zone.ready()) {
-                return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED);
+                return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED, r);
             }
             byte[] unavailable = node.unavailable(qtype == TYPE_ANY ? TYPE_A : qtype);
             if (unavailable != null) {
-                return write(query, out, ctx, SERVFAIL, false, null, 0, null, unavailable);
+                return write(query, out, ctx, SERVFAIL, false, null, 0, null, unavailable, r);
             }
             int index = qtype == TYPE_ANY ? anyIndex(node) : node.indexOf(qtype);
             if (index < 0) {
-                return write(query, out, ctx, NOERROR, true, null, 0, zone.soaAuthority());
+                return write(query, out, ctx, NOERROR, true, null, 0, zone.soaAuthority(), null, r);
             }
-            return write(query, out, ctx, NOERROR, true, node.rrset(index), node.recordCount(index), null);
+            return write(query, out, ctx, NOERROR, true, node.rrset(index), node.recordCount(index), null, null, r);
         }
         for (int pos = WireName.parent(query, HEADER); pos >= 0; pos = WireName.parent(query, pos)) {
             Node ancestor = table.find(query, pos, nameEnd, WireName.hash(query, pos, nameEnd));
@@ -126,13 +150,14 @@ public final class Resolver {
                     return FORWARD;
                 }
                 if (!zone.ready()) {
-                    return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED);
+                    return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED,
+                            r);
                 }
-                return write(query, out, ctx, NXDOMAIN, true, null, 0, zone.soaAuthority());
+                return write(query, out, ctx, NXDOMAIN, true, null, 0, zone.soaAuthority(), null, r);
             }
         }
         // Not ours: never an open resolver for a client that may not recurse.
-        return recursion ? FORWARD : write(query, out, ctx, REFUSED, false, null, 0, null);
+        return recursion ? FORWARD : write(query, out, ctx, REFUSED, false, null, 0, null, null, r);
     }
 
     private static boolean hostAddressType(int qtype) {
@@ -173,22 +198,22 @@ public final class Resolver {
         return HEADER;
     }
 
-    /**
-     * Writes one reply: header, the query's question byte for byte, then the answer and authority
-     * (both left out, with TC=1, when they do not fit) and an OPT when the query had one. A cookie
-     * is answered on every reply except FORMERR.
-     */
+    /** A reply before the query's cookie was looked at: without a cookie (FORMERR, REFUSED of a bad header). */
     private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa,
                              byte[] answer, int answerCount, byte[] authority) {
-        return write(query, out, ctx, rcode, aa, answer, answerCount, authority, null);
+        return write(query, out, ctx, rcode, aa, answer, answerCount, authority, null, null);
     }
 
-    /** As above, with an Extended DNS Error option in the OPT (only when the query has an OPT). */
-    private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa,
-                             byte[] answer, int answerCount, byte[] authority, byte[] extendedError) {
+    /**
+     * Writes one reply: header, the query's question byte for byte, then the answer and authority
+     * (both left out, with TC=1, when they do not fit) and an OPT when the query had one, with an
+     * Extended DNS Error when given and the requester's reply cookie when the query had a cookie.
+     */
+    private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa, byte[] answer,
+                             int answerCount, byte[] authority, byte[] extendedError, Requester requester) {
         int questionEnd = QueryState.questionEnd(ctx);
         boolean withOpt = QueryState.present(ctx) || QueryState.malformed(ctx);
-        int cookie = rcode == FORMERR ? 0 : QueryState.cookieOffset(ctx);
+        byte[] cookie = requester == null ? null : requester.replyCookie();
         int optBytes = withOpt ? Opt.size(cookie, extendedError) : 0;
         int answerBytes = answer == null ? 0 : answer.length;
         int authorityBytes = authority == null ? 0 : authority.length;
@@ -218,7 +243,7 @@ public final class Resolver {
             pos += authorityBytes;
         }
         if (withOpt) {
-            pos = Opt.write(out, pos, rcode, QueryState.dnssecOk(ctx), query, cookie, extendedError);
+            pos = Opt.write(out, pos, rcode, QueryState.dnssecOk(ctx), cookie, extendedError);
         }
         return pos;
     }

@@ -109,7 +109,7 @@ class ServerConfigTest {
     @Test
     void recordConstructorValidatesToo() {
         InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> new ServerConfig(
-                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null, null));
 
         assertThat(error.problems()).containsExactly(
                 "catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
@@ -376,5 +376,33 @@ class ServerConfigTest {
         assertThat(problemsOf(valid().nsName("ns1.example.com").nsAddresses(List.of("10.0.0.53"))).problems())
                 .containsExactly("ns-address is only used with an --ns-name inside --zone mesh (got --ns-name"
                         + " ns1.example.com: a name server outside the zone has its address answered by its own zone)");
+    }
+
+    @Test
+    void cookieSecretsAreHexKeysAtMostTwoAndNeverShown() throws Exception {
+        ServerConfig config = valid().cookieSecrets(List.of("E5E973E5A6B2A43F48E7DC849E37BFCF",
+                "445536bcd2513298075a5d379663c962")).cookieRequire("true").build();
+
+        assertThat(config.cookies().secrets()).hasSize(2);
+        assertThat(config.cookies().secrets().get(0)).startsWith(0xe5, 0xe9, 0x73);
+        assertThat(config.cookies().required()).isTrue();
+        assertThat(config.toString()).doesNotContain("e5e973").doesNotContain("E5E973")
+                .contains("cookies=CookieConfig[secrets=2 (not shown), required=true]");
+        assertThat(valid().build().cookies()).isEqualTo(CookieConfig.DEFAULT);
+    }
+
+    @Test
+    void cookieFlagsNameTheirProblemsWithoutEchoingTheSecret() throws Exception {
+        assertThat(problemsOf(valid().cookieSecrets(List.of("e5e973e5", "zz5e973e5a6b2a43f48e7dc849e37bfcf"))
+                .cookieRequire("maybe")).problems()).containsExactly(
+                "cookie-secret must be 32 hex digits (16 bytes), e.g. e5e973e5a6b2a43f48e7dc849e37bfcf; shared by"
+                        + " every replica behind one address (got 8 characters)",
+                "cookie-secret must be 32 hex digits (16 bytes), e.g. e5e973e5a6b2a43f48e7dc849e37bfcf; shared by"
+                        + " every replica behind one address (got 33 characters)",
+                "cookie-require must be true or false (got \"maybe\")");
+        String secret = "00112233445566778899aabbccddeeff";
+        assertThat(problemsOf(valid().cookieSecrets(List.of(secret, secret, secret))).problems()).containsExactly(
+                "cookie-secret takes at most 2 secrets, the current one first and the previous one of a rotation"
+                        + " (got 3)");
     }
 }
