@@ -26,10 +26,11 @@ import dev.meshdns.table.WireName;
 import dev.meshdns.table.Zone;
 
 /**
- * The answering core: a pure function of (query bytes, NameTable) to reply bytes. No I/O, no
- * locks, no clock, no allocation: a hit copies the header and question and appends prepared
- * answer bytes. What a reply needs to know about its query travels packed in one {@code long}
- * (see {@link QueryState}), so nothing is allocated per query. Stateless and thread-safe.
+ * The answering core: a pure function of (query bytes, NameTable, {@link Requester}) to reply
+ * bytes. No I/O, no locks, no clock but the requester's (read only for a DNS cookie), no
+ * allocation: a hit copies the header and question and appends prepared answer bytes. What a reply
+ * needs to know about its query travels packed in one {@code long} (see {@link QueryState}), its
+ * cookie in the caller's requester, so nothing is allocated per query. Stateless and thread-safe.
  */
 public final class Resolver {
     /** Returned instead of a length when the query must be dropped (no reply at all). */
@@ -67,6 +68,9 @@ public final class Resolver {
         if ((query[2] & 0x78) != 0) {
             return headerOnly(query, out, NOTIMP);
         }
+        if (u16(query, 4) == 0 && u16(query, 6) == 0 && u16(query, 8) == 0 && u16(query, 10) != 0) {
+            return cookieQuery(query, length, tcp, recursion, requester, out);
+        }
         if (u16(query, 4) != 1 || u16(query, 6) != 0 || u16(query, 8) != 0) {
             return headerOnly(query, out, FORMERR);
         }
@@ -93,6 +97,24 @@ public final class Resolver {
             return write(query, out, ctx, REFUSED, false, null, 0, null, null, requester);
         }
         return lookup(query, out, ctx, nameEnd, qtype, recursion, table, requester);
+    }
+
+    /**
+     * A query without a question but with a COOKIE option asks for a server cookie (RFC 7873 5.4):
+     * NOERROR with our cookie, or BADCOOKIE (with a fresh one) when the server cookie it sent is
+     * invalid. Without a COOKIE option it is malformed as any query without a question.
+     */
+    private static int cookieQuery(byte[] query, int length, boolean tcp, boolean recursion, Requester requester,
+                                   byte[] out) {
+        long edns = Edns.parse(query, HEADER, length, u16(query, 10));
+        long ctx = QueryState.withRecursion(QueryState.of(edns, HEADER, tcp), recursion);
+        int cookie = QueryState.cookieOffset(edns);
+        if (edns == QueryState.MALFORMED || cookie == 0) {
+            return write(query, out, ctx, FORMERR, false, null, 0, null);
+        }
+        cookie(query, edns, tcp, requester);
+        boolean badServerCookie = u16(query, cookie - 2) > Cookies.CLIENT_BYTES && !requester.validCookie();
+        return write(query, out, ctx, badServerCookie ? BADCOOKIE : NOERROR, false, null, 0, null, null, requester);
     }
 
     /**
@@ -228,7 +250,7 @@ public final class Resolver {
         out[1] = query[1];
         out[2] = (byte) (0x80 | (aa ? 0x04 : 0) | (truncated ? 0x02 : 0) | (query[2] & 0x01));
         out[3] = (byte) ((QueryState.recursionAvailable(ctx) ? 0x80 : 0) | (query[3] & 0x10) | (rcode & 0x0f));
-        putU16(out, 4, 1);
+        putU16(out, 4, questionEnd > HEADER ? 1 : 0); // none only in a query for a server cookie
         putU16(out, 6, answerCount);
         putU16(out, 8, authorityBytes == 0 ? 0 : 1);
         putU16(out, 10, withOpt ? 1 : 0);

@@ -192,6 +192,55 @@ class CookieTest {
         assertThat(rcode(HEX.parseHex(A1_CLIENT + A1_SERVER), other)).isEqualTo(Rcode.BADCOOKIE);
     }
 
+    // 5.4 Querying for a server cookie: no question, a COOKIE option.
+
+    @Test
+    void queryWithoutAQuestionButACookieGetsTheServerCookie() {
+        byte[] reply = answer(questionless(cookieOption(HEX.parseHex(A1_CLIENT))), false,
+                Queries.requester(true, CLIENT, NOW));
+
+        Message m = ResolverTest.parse(reply);
+        assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(m.getHeader().getCount(0)).as("QDCOUNT").isZero();
+        assertThat(m.getHeader().getCount(1)).as("ANCOUNT").isZero();
+        assertThat(m.getHeader().getID()).isEqualTo(0x1234);
+        assertThat(cookieOf(m)).isEqualTo(A1_CLIENT + A1_SERVER);
+    }
+
+    @Test
+    void queryForAServerCookieConfirmsAValidOneAndRefusesAnInvalidOne() {
+        byte[] valid = HEX.parseHex(A1_CLIENT + A1_SERVER);
+        byte[] forged = valid.clone();
+        forged[20] ^= 1;
+        Requester requester = Queries.requester(false, CLIENT, A2_NOW);
+
+        assertThat(ResolverTest.parse(answer(questionless(cookieOption(valid)), false, requester)).getRcode())
+                .isEqualTo(Rcode.NOERROR);
+        Message refused = ResolverTest.parse(answer(questionless(cookieOption(forged)), false, requester));
+        assertThat(refused.getRcode()).isEqualTo(Rcode.BADCOOKIE);
+        assertThat(cookieOf(refused)).as("a fresh cookie to use").isEqualTo(A1_CLIENT + A2_SERVER);
+    }
+
+    @Test
+    void queryWithoutAQuestionOrACookieIsStillFormerr() {
+        byte[] noCookie = questionless(new byte[0]);
+
+        assertThatReply(answer(noCookie, false, Queries.requester())).hasRcode(Rcode.FORMERR);
+        byte[] noOpt = Arrays.copyOf(noCookie, 12);
+        noOpt[11] = 0;
+        assertThatReply(answer(noOpt, false, Queries.requester())).hasRcode(Rcode.FORMERR);
+    }
+
+    /** A header with QDCOUNT 0 and ARCOUNT 1, and an OPT holding {@code options}. */
+    private static byte[] questionless(byte[] options) {
+        byte[] withQuestion = withOptions("backend.mesh.", 0, options);
+        int questionEnd = query("backend.mesh.", Type.A).length;
+        byte[] q = EdnsTest.concat(Arrays.copyOf(withQuestion, 12),
+                Arrays.copyOfRange(withQuestion, questionEnd, withQuestion.length));
+        q[5] = 0;
+        return q;
+    }
+
     // Other replies carry the cookie too.
 
     @Test

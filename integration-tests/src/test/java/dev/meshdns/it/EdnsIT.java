@@ -245,6 +245,19 @@ class EdnsIT {
     }
 
     @Test
+    void queryWithoutAQuestionButACookieGetsAServerCookie() {
+        Message query = new Message();
+        query.addRecord(new OPTRecord(1232, 0, 0, 0, new CookieOption(CLIENT_COOKIE)), Section.ADDITIONAL);
+
+        Message reply = strictDns.exchange(query);
+
+        assertThat(reply).hasRcode(Rcode.NOERROR);
+        assertThat(reply).hasId(query.getHeader().getID());
+        assertThat(reply.getHeader().getCount(Section.QUESTION)).as("QDCOUNT").isZero();
+        assertThat(cookieOf(reply).getServerCookie()).isPresent();
+    }
+
+    @Test
     void requiredCookieStillAnswersTcpAndQueriesWithoutACookie() {
         Message tcp = strictDns.exchangeTcp(queryWithCookie(CLIENT_COOKIE, null));
         assertThat(tcp).hasRcode(Rcode.NOERROR);
