@@ -15,6 +15,7 @@ import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
 import dev.meshdns.controlplane.MeshDnsControlPlane;
 import dev.meshdns.controlplane.ServiceEntryPublisher;
+import dev.meshdns.core.Cookies;
 import dev.meshdns.forward.RecursionAllow;
 import dev.meshdns.forward.ResolvConf;
 import dev.meshdns.forward.ResolvConfWatcher;
@@ -102,15 +103,19 @@ public final class MeshDnsServer implements Closeable {
 
     private void startAll() throws IOException {
         ZoneSpec spec = new ZoneSpec(config.zone(), config.ttlSeconds(), config.vipCidr(), config.vip6Cidr(),
-                config.aaaaIpv4Mapped());
+                config.aaaaIpv4Mapped(), new ZoneSpec.NameServer(config.nameServer().name(config.zone()),
+                        config.nameServer().addresses(config.dnsListen())));
         tables.set(LiveTable.notReady(spec));
         ForwardConfig forward = config.forward();
-        Answerer answerer = Answerer.resolving(tables::get);
+        Cookies cookies = config.cookies().secrets().isEmpty() ? Cookies.random(config.cookies().required())
+                : Cookies.of(config.cookies().secrets(), config.cookies().required());
+        Answerer answerer = Answerer.resolving(tables::get, cookies);
         if (forward.enabled()) {
             forwarder = new UpstreamForwarder(forward.upstreams(), forward.timeout(), forward.serveStale(),
                     forward.cacheEntries(), metrics.forward());
             metrics.cacheEntries(forwarder::cachedAnswers);
-            answerer = Answerer.forwarding(tables::get, forwarder, RecursionAllow.of(forward.recursionAllow()));
+            answerer = Answerer.forwarding(tables::get, forwarder, RecursionAllow.of(forward.recursionAllow()),
+                    cookies);
         }
         transport = DnsTransport.bind(config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
                 config.maxTcpConnections(), config.maxTcpConnectionsPerSource()), answerer, metrics);

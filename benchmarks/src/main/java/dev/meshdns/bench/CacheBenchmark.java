@@ -71,7 +71,7 @@ public class CacheBenchmark {
         long state = states[i];
         long now = cache.nowNanos();
         CachedAnswer hit = cache.lookup(q, state, now);
-        return hit.write(q, state, out, now, !hit.fresh(now));
+        return hit.write(q, state, null, out, now, !hit.fresh(now));
     }
 
     private static byte[] query(String name) {

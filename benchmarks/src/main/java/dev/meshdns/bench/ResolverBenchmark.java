@@ -1,6 +1,8 @@
 package dev.meshdns.bench;
 
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.core.Cookies;
+import dev.meshdns.core.Requester;
 import dev.meshdns.core.Resolver;
 import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
@@ -50,6 +52,8 @@ public class ResolverBenchmark {
     byte[] hit;
     byte[] miss;
     final byte[] out = new byte[Resolver.MAX_REPLY];
+    final Requester requester = new Requester(Cookies.random(false), () -> System.currentTimeMillis() / 1000)
+            .client(InetAddress.getLoopbackAddress());
 
     @Setup
     public void setUp() throws UnknownHostException {
@@ -69,12 +73,12 @@ public class ResolverBenchmark {
 
     @Benchmark
     public int hit() {
-        return Resolver.answer(hit, hit.length, false, false, table, out);
+        return Resolver.answer(hit, hit.length, false, false, table, requester, out);
     }
 
     @Benchmark
     public int nxdomain() {
-        return Resolver.answer(miss, miss.length, false, false, table, out);
+        return Resolver.answer(miss, miss.length, false, false, table, requester, out);
     }
 
     @Benchmark

@@ -83,6 +83,29 @@ final class ServeCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     private boolean aaaaIpv4Mapped;
 
+    @Option(names = "--ns-name", paramLabel = "NAME",
+            description = "Host name the zone's NS record and SOA MNAME name. Inside the zone it is answered with"
+                    + " --ns-address (or NODATA without one); outside it, it is answered elsewhere."
+                    + " Default: ns.dns.<zone>.")
+    private String nsName;
+
+    @Option(names = "--ns-address", paramLabel = "IP",
+            description = "Address of the --ns-name host, e.g. the ClusterIP of mesh-dns's Service; repeatable"
+                    + " (IPv4 and IPv6). Default: the --dns-listen address unless it is 0.0.0.0 or :: (then none).")
+    private List<String> nsAddresses;
+
+    @Option(names = "--cookie-secret", paramLabel = "HEX",
+            description = "DNS cookie secret (RFC 9018 server cookies), 32 hex digits; give every replica behind one"
+                    + " address the same. Repeatable, at most twice: the first makes cookies, both verify (rotate:"
+                    + " add the new one second, then move it first, drop the old one an hour later)."
+                    + " Default: a random secret per start.")
+    private List<String> cookieSecrets;
+
+    @Option(names = "--cookie-require", defaultValue = "false",
+            description = "Answer BADCOOKIE (RFC 7873) to a UDP query that has a client cookie but no valid server"
+                    + " cookie; queries without a cookie and TCP are answered as always. Default: ${DEFAULT-VALUE}.")
+    private boolean cookieRequire;
+
     @Option(names = "--vip-quarantine", paramLabel = "DURATION",
             defaultValue = ServerConfig.DEFAULT_VIP_QUARANTINE_TEXT,
             description = "A VIP released by a service that left the catalog is not given to another service for"
@@ -297,6 +320,8 @@ final class ServeCommand implements Callable<Integer> {
                 .upstreams(settings.all("upstream")).upstreamResolvConf(settings.path("upstream-resolv-conf"))
                 .recursionAllow(settings.all("recursion-allow")).forwardTimeout(settings.one("forward-timeout"))
                 .serveStale(settings.one("serve-stale")).cacheEntries(settings.one("cache-entries"))
+                .nsName(settings.one("ns-name")).nsAddresses(settings.all("ns-address"))
+                .cookieSecrets(settings.all("cookie-secret")).cookieRequire(settings.one("cookie-require"))
                 .build();
     }
 

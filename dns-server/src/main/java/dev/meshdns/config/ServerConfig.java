@@ -1,6 +1,7 @@
 package dev.meshdns.config;
 
 import dev.meshdns.catalog.DnsNames;
+import dev.meshdns.catalog.IpLiterals;
 import dev.meshdns.vip.Cidr;
 import dev.meshdns.vip.store.PostgresUrl;
 import java.net.InetAddress;
@@ -48,13 +49,16 @@ import java.util.function.Supplier;
  *                                   control plane); port 0 picks a free port
  * @param forward                    forwarding of names outside the zone; null or {@link ForwardConfig#OFF} for
  *                                   none
+ * @param nameServer                 the host the apex NS names; null for {@link NameServerConfig#DEFAULT}
+ * @param cookies                    DNS cookie secrets and policy; null for {@link CookieConfig#DEFAULT}
  */
 public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone, Cidr vipCidr,
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
                            int maxTcpConnectionsPerSource, Cidr vip6Cidr, boolean aaaaIpv4Mapped,
                            Duration vipQuarantine, StoreKind store, String postgresUrl,
                            InetSocketAddress adminListen, ControlPlaneConfig controlPlane,
-                           InetSocketAddress grpcListen, ForwardConfig forward) {
+                           InetSocketAddress grpcListen, ForwardConfig forward, NameServerConfig nameServer,
+                           CookieConfig cookies) {
     public static final String DEFAULT_DNS_LISTEN = "127.0.0.1:5653";
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_ZONE = "mesh";
@@ -76,9 +80,13 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
 
     public ServerConfig {
         forward = forward == null ? ForwardConfig.OFF : forward;
+        nameServer = nameServer == null ? NameServerConfig.DEFAULT : nameServer;
+        cookies = cookies == null ? CookieConfig.DEFAULT : cookies;
         List<String> problems = ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                 tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
                 postgresUrl, adminListen, controlPlane, grpcListen, forward, Set.of());
+        NameServerConfig.problems(nameServer, zone, Set.of(), problems);
+        CookieConfig.problems(cookies, Set.of(), problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -99,7 +107,8 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 + ", maxTcpConnectionsPerSource=" + maxTcpConnectionsPerSource + ", vip6Cidr=" + vip6Cidr
                 + ", aaaaIpv4Mapped=" + aaaaIpv4Mapped + ", vipQuarantine=" + vipQuarantine + ", store=" + store
                 + ", postgresUrl=" + PostgresUrl.mask(postgresUrl) + ", adminListen=" + adminListen
-                + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + ", forward=" + forward + "]";
+                + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + ", forward=" + forward
+                + ", nameServer=" + nameServer + ", cookies=" + cookies + "]";
     }
 
     /**
@@ -142,6 +151,10 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         private Duration forwardTimeout = Durations.parse(ForwardConfig.DEFAULT_TIMEOUT_TEXT);
         private Duration serveStale = Durations.parse(ForwardConfig.DEFAULT_SERVE_STALE_TEXT);
         private int cacheEntries = ForwardConfig.DEFAULT_CACHE_ENTRIES;
+        private String nsName;
+        private final List<InetAddress> nsAddresses = new ArrayList<>();
+        private final List<byte[]> cookieSecrets = new ArrayList<>();
+        private boolean cookieRequire;
         /** Forwarding settings given, which need an upstream. */
         private final List<String> forwardSettings = new ArrayList<>();
 
@@ -393,6 +406,59 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             return this;
         }
 
+        /** The apex NS host name, e.g. {@code ns1.example.com}; null or blank for {@code ns.dns.<zone>}. */
+        public Builder nsName(String text) {
+            nsName = text == null || text.isBlank() ? null : text.trim();
+            return this;
+        }
+
+        /** The NS host's addresses as IP literals; null or empty for the --dns-listen address. */
+        public Builder nsAddresses(List<String> texts) {
+            if (texts != null) {
+                for (String text : texts) {
+                    String value = text == null ? "" : text.trim();
+                    InetAddress address = IpLiterals.ipv4(value).map(InetAddress.class::cast)
+                            .or(() -> IpLiterals.ipv6(value)).orElse(null);
+                    if (address == null) {
+                        unparsed("ns-address", "ns-address must be an IPv4 or IPv6 address like 10.96.0.53 (got \""
+                                + text + "\")");
+                    } else {
+                        nsAddresses.add(address);
+                    }
+                }
+            }
+            return this;
+        }
+
+        /** Cookie secrets of 32 hex digits, the current one first; null or empty for a random one per start. */
+        public Builder cookieSecrets(List<String> texts) {
+            if (texts != null) {
+                for (String text : texts) {
+                    byte[] secret = parsed("cookie-secret", () -> CookieConfig.parseSecret(text));
+                    if (secret != null) {
+                        cookieSecrets.add(secret);
+                    }
+                }
+            }
+            return this;
+        }
+
+        public Builder cookieRequire(boolean value) {
+            cookieRequire = value;
+            return this;
+        }
+
+        /** {@code true} or {@code false}, any case; null keeps the default (false). */
+        public Builder cookieRequire(String text) {
+            String value = text == null ? "false" : text.trim();
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                cookieRequire = Boolean.parseBoolean(value);
+            } else {
+                unparsed("cookie-require", "cookie-require must be true or false (got \"" + text + "\")");
+            }
+            return this;
+        }
+
         /**
          * The config, or {@link InvalidConfigException} listing every problem found: first those of
          * text that did not parse and of control-plane flags without {@code --control-plane}, then
@@ -410,14 +476,18 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 forwardSettings.forEach(setting -> problems.add(setting
                         + " is only used with --upstream or --upstream-resolv-conf"));
             }
+            NameServerConfig nameServer = new NameServerConfig(nsName, nsAddresses);
+            CookieConfig cookies = new CookieConfig(cookieSecrets, cookieRequire);
             if (problems.isEmpty()) {
                 return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
                         maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine,
-                        store, postgresUrl, adminListen, plane, grpcListen, forward); // its constructor checks the rest
+                        store, postgresUrl, adminListen, plane, grpcListen, forward, nameServer, cookies); // checks the rest
             }
             problems.addAll(ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                     tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
                     postgresUrl, adminListen, plane, grpcListen, forward, unparsed));
+            NameServerConfig.problems(nameServer, zone, unparsed, problems);
+            CookieConfig.problems(cookies, unparsed, problems);
             throw new InvalidConfigException(problems);
         }
 

@@ -1,5 +1,6 @@
 package dev.meshdns.core;
 
+import static dev.meshdns.wire.Wire.BADCOOKIE;
 import static dev.meshdns.wire.Wire.BADVERS;
 import static dev.meshdns.wire.Wire.CLASS_IN;
 import static dev.meshdns.wire.Wire.FORMERR;
@@ -25,10 +26,11 @@ import dev.meshdns.table.WireName;
 import dev.meshdns.table.Zone;
 
 /**
- * The answering core: a pure function of (query bytes, NameTable) to reply bytes. No I/O, no
- * locks, no clock, no allocation: a hit copies the header and question and appends prepared
- * answer bytes. What a reply needs to know about its query travels packed in one {@code long}
- * (see {@link QueryState}), so nothing is allocated per query. Stateless and thread-safe.
+ * The answering core: a pure function of (query bytes, NameTable, {@link Requester}) to reply
+ * bytes. No I/O, no locks, no clock but the requester's (read only for a DNS cookie), no
+ * allocation: a hit copies the header and question and appends prepared answer bytes. What a reply
+ * needs to know about its query travels packed in one {@code long} (see {@link QueryState}), its
+ * cookie in the caller's requester, so nothing is allocated per query. Stateless and thread-safe.
  */
 public final class Resolver {
     /** Returned instead of a length when the query must be dropped (no reply at all). */
@@ -47,21 +49,27 @@ public final class Resolver {
     /**
      * Answers one DNS message. Reads {@code query[0..length)}, writes the reply into {@code out}
      * (at least {@link #MAX_REPLY} bytes) and returns its length, {@link #DROP}, or (only with
-     * {@code recursion}) {@link #FORWARD}.
+     * {@code recursion}) {@link #FORWARD}; a forwarded reply carries {@link Requester#replyCookie}.
      *
      * @param tcp true over TCP (no 512/1232 size limit, never truncated)
      * @param recursion true when names that are not the server's go upstream for this client: then
      *     they, and at an entry's hostname outside the zone every type but A, AAAA and ANY and every
      *     name below it, are {@link #FORWARD}, and every reply says RA=1; false: REFUSED (RA=0), and
      *     such hostnames are answered as zones of their own
+     * @param requester the query's sender (set by the caller), its cookies, and where the reply's
+     *     cookie is made
      */
     public static int answer(byte[] query, int length, boolean tcp, boolean recursion, NameTable table,
-                             byte[] out) {
+                             Requester requester, byte[] out) {
+        requester.answering(false, false);
         if (length < HEADER || (query[2] & 0x80) != 0) {
             return DROP; // too short to answer, or a response: never reflect
         }
         if ((query[2] & 0x78) != 0) {
             return headerOnly(query, out, NOTIMP);
+        }
+        if (u16(query, 4) == 0 && u16(query, 6) == 0 && u16(query, 8) == 0 && u16(query, 10) != 0) {
+            return cookieQuery(query, length, tcp, recursion, requester, out);
         }
         if (u16(query, 4) != 1 || u16(query, 6) != 0 || u16(query, 8) != 0) {
             return headerOnly(query, out, FORMERR);
@@ -75,16 +83,54 @@ public final class Resolver {
         long edns = additional == 0 ? QueryState.ABSENT : Edns.parse(query, questionEnd, length, additional);
         long ctx = QueryState.withRecursion(QueryState.of(edns, questionEnd, tcp), recursion);
         if (edns == QueryState.MALFORMED) {
-            return write(query, out, ctx, FORMERR, false, null, 0, null);
+            return write(query, out, ctx, FORMERR, false, null, 0, null); // RFC 7873 5.2.2 too: no cookie back
         }
+        boolean cookieRefused = QueryState.cookieOffset(edns) != 0 && !cookie(query, edns, tcp, requester);
         if (QueryState.present(edns) && QueryState.version(edns) > 0) {
-            return write(query, out, ctx, BADVERS, false, null, 0, null);
+            return write(query, out, ctx, BADVERS, false, null, 0, null, null, requester);
+        }
+        if (cookieRefused) {
+            return write(query, out, ctx, BADCOOKIE, false, null, 0, null, null, requester);
         }
         int qtype = u16(query, nameEnd);
         if (u16(query, nameEnd + 2) != CLASS_IN || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
-            return write(query, out, ctx, REFUSED, false, null, 0, null);
+            return write(query, out, ctx, REFUSED, false, null, 0, null, null, requester);
         }
-        return lookup(query, out, ctx, nameEnd, qtype, recursion, table);
+        return lookup(query, out, ctx, nameEnd, qtype, recursion, table, requester);
+    }
+
+    /**
+     * A query without a question but with a COOKIE option asks for a server cookie (RFC 7873 5.4):
+     * NOERROR with our cookie, or BADCOOKIE (with a fresh one) when the server cookie it sent is
+     * invalid. Without a COOKIE option it is malformed as any query without a question.
+     */
+    private static int cookieQuery(byte[] query, int length, boolean tcp, boolean recursion, Requester requester,
+                                   byte[] out) {
+        long edns = Edns.parse(query, HEADER, length, u16(query, 10));
+        long ctx = QueryState.withRecursion(QueryState.of(edns, HEADER, tcp), recursion);
+        int cookie = QueryState.cookieOffset(edns);
+        if (edns == QueryState.MALFORMED || cookie == 0) {
+            return write(query, out, ctx, FORMERR, false, null, 0, null);
+        }
+        cookie(query, edns, tcp, requester);
+        boolean badServerCookie = u16(query, cookie - 2) > Cookies.CLIENT_BYTES && !requester.validCookie();
+        return write(query, out, ctx, badServerCookie ? BADCOOKIE : NOERROR, false, null, 0, null, null, requester);
+    }
+
+    /**
+     * Verifies the query's server cookie and makes the reply's cookie (RFC 7873 5.2.3-5.2.5). True:
+     * answer normally, with a fresh server cookie: the server cookie is valid, or (only a client
+     * cookie, or an invalid server cookie, e.g. one of a rotated-out secret) cookies are not
+     * required or the query came over TCP, whose handshake already proves the address (5.2.3 says
+     * SHOULD answer then). False: BADCOOKIE, carrying the fresh cookie to retry with.
+     */
+    private static boolean cookie(byte[] query, long edns, boolean tcp, Requester requester) {
+        int offset = QueryState.cookieOffset(edns);
+        Cookies cookies = requester.cookies();
+        boolean valid = cookies.valid(query, offset, requester);
+        cookies.answer(query, offset, requester);
+        requester.answering(true, valid);
+        return valid || tcp || !cookies.required();
     }
 
     /** The type of the query's question, or -1 when it has no question this server could read. */
@@ -97,7 +143,7 @@ public final class Resolver {
     }
 
     private static int lookup(byte[] query, byte[] out, long ctx, int nameEnd, int qtype, boolean recursion,
-                              NameTable table) {
+                              NameTable table, Requester r) {
         Node node = table.find(query, HEADER, nameEnd, WireName.hash(query, HEADER, nameEnd));
         if (node != null) {
             Zone zone = node.zone();
@@ -106,17 +152,17 @@ public final class Resolver {
                 return FORWARD;
             }
             if (!zone.ready()) {
-                return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED);
+                return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED, r);
             }
             byte[] unavailable = node.unavailable(qtype == TYPE_ANY ? TYPE_A : qtype);
             if (unavailable != null) {
-                return write(query, out, ctx, SERVFAIL, false, null, 0, null, unavailable);
+                return write(query, out, ctx, SERVFAIL, false, null, 0, null, unavailable, r);
             }
             int index = qtype == TYPE_ANY ? anyIndex(node) : node.indexOf(qtype);
             if (index < 0) {
-                return write(query, out, ctx, NOERROR, true, null, 0, zone.soaAuthority());
+                return write(query, out, ctx, NOERROR, true, null, 0, zone.soaAuthority(), null, r);
             }
-            return write(query, out, ctx, NOERROR, true, node.rrset(index), node.recordCount(index), null);
+            return write(query, out, ctx, NOERROR, true, node.rrset(index), node.recordCount(index), null, null, r);
         }
         for (int pos = WireName.parent(query, HEADER); pos >= 0; pos = WireName.parent(query, pos)) {
             Node ancestor = table.find(query, pos, nameEnd, WireName.hash(query, pos, nameEnd));
@@ -126,13 +172,14 @@ public final class Resolver {
                     return FORWARD;
                 }
                 if (!zone.ready()) {
-                    return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED);
+                    return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED,
+                            r);
                 }
-                return write(query, out, ctx, NXDOMAIN, true, null, 0, zone.soaAuthority());
+                return write(query, out, ctx, NXDOMAIN, true, null, 0, zone.soaAuthority(), null, r);
             }
         }
         // Not ours: never an open resolver for a client that may not recurse.
-        return recursion ? FORWARD : write(query, out, ctx, REFUSED, false, null, 0, null);
+        return recursion ? FORWARD : write(query, out, ctx, REFUSED, false, null, 0, null, null, r);
     }
 
     private static boolean hostAddressType(int qtype) {
@@ -173,22 +220,22 @@ public final class Resolver {
         return HEADER;
     }
 
-    /**
-     * Writes one reply: header, the query's question byte for byte, then the answer and authority
-     * (both left out, with TC=1, when they do not fit) and an OPT when the query had one. A cookie
-     * is answered on every reply except FORMERR.
-     */
+    /** A reply before the query's cookie was looked at: without a cookie (FORMERR, REFUSED of a bad header). */
     private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa,
                              byte[] answer, int answerCount, byte[] authority) {
-        return write(query, out, ctx, rcode, aa, answer, answerCount, authority, null);
+        return write(query, out, ctx, rcode, aa, answer, answerCount, authority, null, null);
     }
 
-    /** As above, with an Extended DNS Error option in the OPT (only when the query has an OPT). */
-    private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa,
-                             byte[] answer, int answerCount, byte[] authority, byte[] extendedError) {
+    /**
+     * Writes one reply: header, the query's question byte for byte, then the answer and authority
+     * (both left out, with TC=1, when they do not fit) and an OPT when the query had one, with an
+     * Extended DNS Error when given and the requester's reply cookie when the query had a cookie.
+     */
+    private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa, byte[] answer,
+                             int answerCount, byte[] authority, byte[] extendedError, Requester requester) {
         int questionEnd = QueryState.questionEnd(ctx);
         boolean withOpt = QueryState.present(ctx) || QueryState.malformed(ctx);
-        int cookie = rcode == FORMERR ? 0 : QueryState.cookieOffset(ctx);
+        byte[] cookie = requester == null ? null : requester.replyCookie();
         int optBytes = withOpt ? Opt.size(cookie, extendedError) : 0;
         int answerBytes = answer == null ? 0 : answer.length;
         int authorityBytes = authority == null ? 0 : authority.length;
@@ -203,7 +250,7 @@ public final class Resolver {
         out[1] = query[1];
         out[2] = (byte) (0x80 | (aa ? 0x04 : 0) | (truncated ? 0x02 : 0) | (query[2] & 0x01));
         out[3] = (byte) ((QueryState.recursionAvailable(ctx) ? 0x80 : 0) | (query[3] & 0x10) | (rcode & 0x0f));
-        putU16(out, 4, 1);
+        putU16(out, 4, questionEnd > HEADER ? 1 : 0); // none only in a query for a server cookie
         putU16(out, 6, answerCount);
         putU16(out, 8, authorityBytes == 0 ? 0 : 1);
         putU16(out, 10, withOpt ? 1 : 0);
@@ -218,7 +265,7 @@ public final class Resolver {
             pos += authorityBytes;
         }
         if (withOpt) {
-            pos = Opt.write(out, pos, rcode, QueryState.dnssecOk(ctx), query, cookie, extendedError);
+            pos = Opt.write(out, pos, rcode, QueryState.dnssecOk(ctx), cookie, extendedError);
         }
         return pos;
     }

@@ -101,14 +101,13 @@ public final class CachedAnswer {
      * RD, CD and question bytes; QR=1, RA=1, AA=0, AD as upstream set it when the client asked
      * with DO or AD; the upstream's rcode; the records with their TTLs counted down since stored
      * (never below 0), or 30 when {@code stale}; our OPT when the client sent one, with EDE 3 when
-     * {@code stale} or the failure's EDE. TC=1 with header, question and OPT when the reply would
+     * {@code stale} or the failure's EDE, and the COOKIE option value {@code cookie} (or none: null). TC=1 with header, question and OPT when the reply would
      * exceed {@link QueryState#replyLimit}. Allocation-free.
      */
-    public int write(byte[] query, long state, byte[] out, long nowNanos, boolean stale) {
+    public int write(byte[] query, long state, byte[] cookie, byte[] out, long nowNanos, boolean stale) {
         int questionEnd = QueryState.questionEnd(state);
         boolean withOpt = QueryState.present(state);
         boolean dnssecOk = QueryState.dnssecOk(state);
-        int cookie = QueryState.cookieOffset(state);
         byte[] ede = stale ? STALE : extendedError;
         int optBytes = withOpt ? Opt.size(cookie, ede) : 0;
         boolean truncated = questionEnd + records.length + optBytes > QueryState.replyLimit(state);
@@ -129,7 +128,7 @@ public final class CachedAnswer {
             writeTtls(out, nowNanos, stale);
         }
         if (withOpt) {
-            pos = Opt.write(out, pos, rcode, dnssecOk, query, cookie, ede);
+            pos = Opt.write(out, pos, rcode, dnssecOk, cookie, ede);
         }
         return pos;
     }

@@ -14,11 +14,13 @@ public interface Forwarder extends Closeable {
 
     /**
      * {@code query[0..length)} is a well-formed query (the Resolver validated it: one question,
-     * opcode 0, name outside the zone). Writes the reply into {@code out} (65535 bytes) and returns
+     * opcode 0, name outside the zone, its cookie checked); {@code cookie} is the COOKIE option value
+     * the reply carries (null for none; copied when the reply comes later). Writes the reply into
+     * {@code out} (65535 bytes) and returns
      * its length when it can answer at once (fresh cache hit, overload SERVFAIL); else returns
      * {@link #PENDING} and calls a sink it took from {@code later} (on the caller's thread, before
      * returning) exactly once, from any thread. A fresh cache hit never asks {@code later}, so it
      * allocates nothing for it. Never blocks. Called from event loops, concurrently.
      */
-    int forward(byte[] query, int length, boolean tcp, byte[] out, Supplier<ReplySink> later);
+    int forward(byte[] query, int length, boolean tcp, byte[] cookie, byte[] out, Supplier<ReplySink> later);
 }

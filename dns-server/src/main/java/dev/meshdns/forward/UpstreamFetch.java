@@ -36,8 +36,8 @@ final class UpstreamFetch implements UpstreamResult {
         }
     };
 
-    /** A client waiting for the answer: its own copy of its query. */
-    record Waiter(byte[] query, long state, ReplySink sink) {
+    /** A client waiting for the answer: its own copy of its query and of its reply's cookie (or null). */
+    record Waiter(byte[] query, long state, byte[] cookie, ReplySink sink) {
     }
 
     final CacheKey key;
@@ -237,7 +237,7 @@ final class UpstreamFetch implements UpstreamResult {
     private static void reply(Waiter waiter, CachedAnswer answer, long now, boolean stale) {
         byte[] out = REPLY.get();
         try {
-            waiter.sink().reply(out, answer.write(waiter.query(), waiter.state(), out, now, stale));
+            waiter.sink().reply(out, answer.write(waiter.query(), waiter.state(), waiter.cookie(), out, now, stale));
         } catch (RuntimeException e) {
             log.warn("forwarded reply not delivered", e);
         }

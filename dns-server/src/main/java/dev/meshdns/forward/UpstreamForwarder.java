@@ -73,25 +73,26 @@ public final class UpstreamForwarder implements Forwarder {
     }
 
     @Override
-    public int forward(byte[] query, int length, boolean tcp, byte[] out, Supplier<ReplySink> later) {
+    public int forward(byte[] query, int length, boolean tcp, byte[] cookie, byte[] out, Supplier<ReplySink> later) {
         long state = state(query, length, tcp);
         long now = cache.nowNanos();
         CachedAnswer cached = cache.lookup(query, state, now);
         if (cached != null) {
             if (cached.fresh(now)) {
-                return cached.write(query, state, out, now, false);
+                return cached.write(query, state, cookie, out, now, false);
             }
             if (cached.heldStale(now)) {
-                return cached.write(query, state, out, now, true);
+                return cached.write(query, state, cookie, out, now, true);
             }
             if (!cached.usableStale(now)) {
                 cached = null;
             }
         }
         if (closed) {
-            return CachedAnswer.failure(CLOSED, now).write(query, state, out, now, false);
+            return CachedAnswer.failure(CLOSED, now).write(query, state, cookie, out, now, false);
         }
-        return ask(CacheKey.of(query, state), new UpstreamFetch.Waiter(Arrays.copyOf(query, length), state, later.get()),
+        return ask(CacheKey.of(query, state), new UpstreamFetch.Waiter(Arrays.copyOf(query, length), state,
+                cookie == null ? null : cookie.clone(), later.get()),
                 cached, out, now);
     }
 
@@ -107,14 +108,15 @@ public final class UpstreamForwarder implements Forwarder {
                 }
                 if (joined == UpstreamFetch.SERVE_STALE) {
                     metrics.staleServed();
-                    return stale.write(waiter.query(), waiter.state(), out, now, true);
+                    return stale.write(waiter.query(), waiter.state(), waiter.cookie(), out, now, true);
                 }
                 continue; // it was finishing: look again
             }
             if (outstanding.incrementAndGet() > maxOutstanding) {
                 outstanding.decrementAndGet();
                 metrics.overloaded();
-                return CachedAnswer.failure(OVERLOADED, now).write(waiter.query(), waiter.state(), out, now, false);
+                return CachedAnswer.failure(OVERLOADED, now).write(waiter.query(), waiter.state(), waiter.cookie(), out,
+                        now, false);
             }
             fetch = new UpstreamFetch(this, key, waiter, stale);
             if (inflight.putIfAbsent(key, fetch) == null) {

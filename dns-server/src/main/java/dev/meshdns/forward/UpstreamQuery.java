@@ -21,7 +21,7 @@ final class UpstreamQuery {
     static final int FLAG_RD = 0x01;
     static final int FLAG_CD = 0x10;
     static final int FLAG_RA = 0x80;
-    private static final int OPT_BYTES = Opt.size(0, null);
+    private static final int OPT_BYTES = Opt.size(null, null);
     /** Header, root name, type NS, class IN. */
     private static final int PROBE_BYTES = Wire.HEADER + 5;
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(UpstreamQuery::newRandom);
@@ -39,7 +39,8 @@ final class UpstreamQuery {
         putU16(out, 4, 1);
         putU16(out, 10, 1);
         System.arraycopy(query, Wire.QUESTION, out, Wire.QUESTION, questionEnd - Wire.QUESTION);
-        Opt.write(out, questionEnd, Wire.NOERROR, QueryState.dnssecOk(state), query, 0, null);
+        // No COOKIE: it is hop-by-hop (RFC 7873), the client's cookie is for us, never for upstream.
+        Opt.write(out, questionEnd, Wire.NOERROR, QueryState.dnssecOk(state), null, null);
         return out;
     }
 

@@ -32,6 +32,7 @@ final class NameTableBuilder {
     NameTableBuilder(ZoneSpec spec, boolean ready) {
         this.records = new TableRecords(spec, ready);
         addZone(WireName.of(spec.zone()), false);
+        addNameServerHost();
         for (byte[] apex : ReverseZones.of(spec.vipPool())) {
             addZone(apex, false);
         }
@@ -98,7 +99,8 @@ final class NameTableBuilder {
                 draft.service = service;
             } else if (existing != null) {
                 problems.add("service \"" + service + "\": name " + WireName.toDotted(wire) + " is already "
-                        + (existing.service == null ? "a zone apex" : "a name of service \"" + existing.service + "\"")
+                        + (existing.service == null ? "a zone apex" : existing.service == TableRecords.NAME_SERVER
+                        ? "the zone's name server (--ns-name)" : "a name of service \"" + existing.service + "\"")
                         + "; left out");
                 contest(service, existing.service);
                 continue;
@@ -170,6 +172,15 @@ final class NameTableBuilder {
             }
         }
         return null;
+    }
+
+    /** The NS target when it lies below the mesh zone: it must resolve there (no glue from elsewhere). */
+    private void addNameServerHost() {
+        byte[] host = records.nameServer();
+        Zone zone = zoneOf(host);
+        if (zone != null && !names.containsKey(new WireKey(host))) {
+            names.put(new WireKey(host), records.nameServerHost(zone));
+        }
     }
 
     private void addZone(byte[] apex, boolean hostApex) {

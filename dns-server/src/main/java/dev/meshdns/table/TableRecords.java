@@ -7,6 +7,7 @@ import static dev.meshdns.wire.Wire.TYPE_PTR;
 import static dev.meshdns.wire.Wire.TYPE_SOA;
 
 import dev.meshdns.catalog.ServiceEntry;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +25,8 @@ final class TableRecords {
     private static final byte[] IPV4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
     private static final Pattern KUBE_SERVICE = Pattern.compile("([a-z0-9-]+)_([a-z0-9-]+)_svc_([0-9]+)");
     private static final AtomicLong LAST_SERIAL = new AtomicLong();
+    /** The owner of the name server's host name, in place of a service: no entry may take that name. */
+    static final String NAME_SERVER = "(the zone's name server)";
 
     private final ZoneSpec spec;
     private final boolean ready;
@@ -35,7 +38,7 @@ final class TableRecords {
         this.spec = spec;
         this.ready = ready;
         this.serial = LAST_SERIAL.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis() / 1000));
-        this.mname = WireName.of("ns.dns." + spec.zone());
+        this.mname = WireName.of(spec.nameServer().name());
         this.rname = WireName.of("hostmaster.dns." + spec.zone());
     }
 
@@ -65,6 +68,22 @@ final class TableRecords {
         Draft draft = new Draft(zone, null);
         draft.add(TYPE_SOA, Records.rr(TYPE_SOA, ttl, soaRdata));
         draft.add(TYPE_NS, Records.rr(TYPE_NS, ttl, mname));
+        return draft;
+    }
+
+    /** The name server's host name in wire form: the NS target and SOA MNAME. */
+    byte[] nameServer() {
+        return mname;
+    }
+
+    /** The name server's host inside its zone: its addresses, or none (NODATA), never NXDOMAIN. */
+    Draft nameServerHost(Zone zone) {
+        Draft draft = new Draft(zone, NAME_SERVER);
+        int ttl = spec.ttlSeconds();
+        for (InetAddress address : spec.nameServer().addresses()) {
+            draft.add(address instanceof Inet6Address ? TYPE_AAAA : TYPE_A, Records.rr(
+                    address instanceof Inet6Address ? TYPE_AAAA : TYPE_A, ttl, address.getAddress()));
+        }
         return draft;
     }
 

@@ -1,9 +1,12 @@
 package dev.meshdns.transport;
 
+import dev.meshdns.core.Cookies;
+import dev.meshdns.core.Requester;
 import dev.meshdns.core.Resolver;
 import dev.meshdns.forward.Forwarder;
 import dev.meshdns.forward.RecursionAllow;
 import dev.meshdns.table.NameTable;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.function.Supplier;
 
 /**
@@ -23,20 +26,48 @@ public interface Answerer {
      */
     int answer(byte[] query, int length, Client client, byte[] out);
 
-    /** The zone only: names outside it are REFUSED. The table is the one current at each query. */
+    /** The zone only, with cookies of a random secret of this process. */
     static Answerer resolving(Supplier<NameTable> tables) {
-        return (query, length, client, out) -> Resolver.answer(query, length, client.tcp(), false, tables.get(), out);
+        return resolving(tables, Cookies.random(false));
+    }
+
+    /** The zone only: names outside it are REFUSED. The table is the one current at each query. */
+    static Answerer resolving(Supplier<NameTable> tables, Cookies cookies) {
+        FastThreadLocal<Requester> requesters = requesters(cookies);
+        return (query, length, client, out) -> Resolver.answer(query, length, client.tcp(), false, tables.get(),
+                requesters.get().client(client.address()), out);
+    }
+
+    /** As below, with cookies of a random secret of this process. */
+    static Answerer forwarding(Supplier<NameTable> tables, Forwarder forwarder, RecursionAllow allow) {
+        return forwarding(tables, forwarder, allow, Cookies.random(false));
     }
 
     /**
      * The zone from the table, every other name through {@code forwarder} for clients {@code allow}
      * admits (their replies say RA=1); other clients get REFUSED for such names, as without forwarding.
+     * Forwarded replies carry the cookie the resolver made for the query.
      */
-    static Answerer forwarding(Supplier<NameTable> tables, Forwarder forwarder, RecursionAllow allow) {
+    static Answerer forwarding(Supplier<NameTable> tables, Forwarder forwarder, RecursionAllow allow,
+                               Cookies cookies) {
+        FastThreadLocal<Requester> requesters = requesters(cookies);
         return (query, length, client, out) -> {
             boolean tcp = client.tcp();
-            int replyLength = Resolver.answer(query, length, tcp, allow.allows(client.address()), tables.get(), out);
-            return replyLength == Resolver.FORWARD ? forwarder.forward(query, length, tcp, out, client) : replyLength;
+            Requester requester = requesters.get().client(client.address());
+            int replyLength = Resolver.answer(query, length, tcp, allow.allows(client.address()), tables.get(),
+                    requester, out);
+            return replyLength == Resolver.FORWARD
+                    ? forwarder.forward(query, length, tcp, requester.replyCookie(), out, client) : replyLength;
+        };
+    }
+
+    /** One {@link Requester} per event loop thread, on the wall clock. */
+    private static FastThreadLocal<Requester> requesters(Cookies cookies) {
+        return new FastThreadLocal<>() {
+            @Override
+            protected Requester initialValue() {
+                return new Requester(cookies, () -> System.currentTimeMillis() / 1000);
+            }
         };
     }
 }

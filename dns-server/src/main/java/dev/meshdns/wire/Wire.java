@@ -30,6 +30,8 @@ public final class Wire {
     public static final int REFUSED = 5;
     /** Extended RCODE 16 (RFC 6891): the upper 8 bits travel in the OPT record. */
     public static final int BADVERS = 16;
+    /** RFC 7873: extended RCODE 23, a server cookie is required (header 7, OPT's upper bits 1). */
+    public static final int BADCOOKIE = 23;
 
     /** Largest UDP reply without EDNS. */
     public static final int UDP_MIN = 512;

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,7 +109,7 @@ class ServerConfigTest {
     @Test
     void recordConstructorValidatesToo() {
         InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> new ServerConfig(
-                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null));
+                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null, null));
 
         assertThat(error.problems()).containsExactly(
                 "catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
@@ -349,5 +350,59 @@ class ServerConfigTest {
                 "control-plane-key is only used with --control-plane (got " + dir.resolve("k.pem") + ")");
         assertThat(problemsOf(valid().controlPlane("not a host:1")).problems()).containsExactly(
                 "control-plane must be HOST:PORT, e.g. 127.0.0.1:18000 or [::1]:18000 (got \"not a host:1\")");
+    }
+
+    @Test
+    void nsHostDefaultsToTheSpecificListenAddressAndNoneOnAWildcard() throws Exception {
+        ServerConfig specific = valid().dnsListen("127.0.0.2:5653").build();
+        ServerConfig wildcard = valid().dnsListen("0.0.0.0:5653").build();
+        ServerConfig given = valid().dnsListen("0.0.0.0:5653").nsAddresses(List.of("10.96.0.53", "fd00::53")).build();
+
+        assertThat(specific.nameServer().name(specific.zone())).isEqualTo("ns.dns.mesh");
+        assertThat(specific.nameServer().addresses(specific.dnsListen()))
+                .containsExactly(InetAddress.getByName("127.0.0.2"));
+        assertThat(wildcard.nameServer().addresses(wildcard.dnsListen())).isEmpty();
+        assertThat(given.nameServer().addresses(given.dnsListen()))
+                .containsExactly(InetAddress.getByName("10.96.0.53"), InetAddress.getByName("fd00::53"));
+        assertThat(valid().nsName("DNS1.Mesh.").build().nameServer().name("mesh")).isEqualTo("dns1.mesh");
+    }
+
+    @Test
+    void nsFlagsNameTheirProblems() throws Exception {
+        assertThat(problemsOf(valid().nsName("bad name").nsAddresses(List.of("ns.example"))).problems())
+                .containsExactly(
+                        "ns-address must be an IPv4 or IPv6 address like 10.96.0.53 (got \"ns.example\")",
+                        "ns-name must be a DNS name of labels of 1..63 letters, digits, '-' or '_' (got \"bad name\")");
+        assertThat(problemsOf(valid().nsName("ns1.example.com").nsAddresses(List.of("10.0.0.53"))).problems())
+                .containsExactly("ns-address is only used with an --ns-name inside --zone mesh (got --ns-name"
+                        + " ns1.example.com: a name server outside the zone has its address answered by its own zone)");
+    }
+
+    @Test
+    void cookieSecretsAreHexKeysAtMostTwoAndNeverShown() throws Exception {
+        ServerConfig config = valid().cookieSecrets(List.of("E5E973E5A6B2A43F48E7DC849E37BFCF",
+                "445536bcd2513298075a5d379663c962")).cookieRequire("true").build();
+
+        assertThat(config.cookies().secrets()).hasSize(2);
+        assertThat(config.cookies().secrets().get(0)).startsWith(0xe5, 0xe9, 0x73);
+        assertThat(config.cookies().required()).isTrue();
+        assertThat(config.toString()).doesNotContain("e5e973").doesNotContain("E5E973")
+                .contains("cookies=CookieConfig[secrets=2 (not shown), required=true]");
+        assertThat(valid().build().cookies()).isEqualTo(CookieConfig.DEFAULT);
+    }
+
+    @Test
+    void cookieFlagsNameTheirProblemsWithoutEchoingTheSecret() throws Exception {
+        assertThat(problemsOf(valid().cookieSecrets(List.of("e5e973e5", "zz5e973e5a6b2a43f48e7dc849e37bfcf"))
+                .cookieRequire("maybe")).problems()).containsExactly(
+                "cookie-secret must be 32 hex digits (16 bytes), e.g. e5e973e5a6b2a43f48e7dc849e37bfcf; shared by"
+                        + " every replica behind one address (got 8 characters)",
+                "cookie-secret must be 32 hex digits (16 bytes), e.g. e5e973e5a6b2a43f48e7dc849e37bfcf; shared by"
+                        + " every replica behind one address (got 33 characters)",
+                "cookie-require must be true or false (got \"maybe\")");
+        String secret = "00112233445566778899aabbccddeeff";
+        assertThat(problemsOf(valid().cookieSecrets(List.of(secret, secret, secret))).problems()).containsExactly(
+                "cookie-secret takes at most 2 secrets, the current one first and the previous one of a rotation"
+                        + " (got 3)");
     }
 }

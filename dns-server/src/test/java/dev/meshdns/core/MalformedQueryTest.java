@@ -14,6 +14,8 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 class MalformedQueryTest {
+    private static final Requester REQUESTER = Queries.requester(true, Queries.CLIENT, Queries.NOW);
+
 
     @Test
     void shorterThanAHeaderIsDropped() {
@@ -105,7 +107,7 @@ class MalformedQueryTest {
                 }
             }
             boolean tcp = random.nextBoolean();
-            int len = Resolver.answer(q, q.length, tcp, random.nextBoolean(), TABLE, out);
+            int len = Resolver.answer(q, q.length, tcp, random.nextBoolean(), TABLE, REQUESTER, out);
             assertThat(len).isBetween(Resolver.FORWARD, Resolver.MAX_REPLY);
         }
     }

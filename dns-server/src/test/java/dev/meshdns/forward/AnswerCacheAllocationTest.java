@@ -45,7 +45,7 @@ class AnswerCacheAllocationTest {
             for (Query q : queries) {
                 CachedAnswer hit = cache.lookup(q.wire(), q.state());
                 long now = cache.nowNanos();
-                if (hit.write(q.wire(), q.state(), out, now, !hit.fresh(now)) <= Wire.HEADER) {
+                if (hit.write(q.wire(), q.state(), null, out, now, !hit.fresh(now)) <= Wire.HEADER) {
                     throw new AssertionError("empty reply");
                 }
             }

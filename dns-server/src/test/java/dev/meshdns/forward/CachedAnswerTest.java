@@ -50,7 +50,7 @@ class CachedAnswerTest {
 
     private byte[] bytes(CachedAnswer answer, Query q, boolean stale) {
         byte[] out = new byte[Wire.MAX_MESSAGE];
-        return Arrays.copyOf(out, answer.write(q.wire(), q.state(), out, cache.nowNanos(), stale));
+        return Arrays.copyOf(out, answer.write(q.wire(), q.state(), Messages.replyCookie(q), out, cache.nowNanos(), stale));
     }
 
     @Test

@@ -156,10 +156,16 @@ final class Messages {
         }
     }
 
+    /** The client cookie of the query and a server cookie of zeros, as the resolver hands one on; null without. */
+    static byte[] replyCookie(Query query) {
+        int offset = QueryState.cookieOffset(query.state());
+        return offset == 0 ? null : Arrays.copyOf(Arrays.copyOfRange(query.wire(), offset, offset + 8), 24);
+    }
+
     /** Writes {@code answer} for {@code query} and parses the reply. */
     static Message written(CachedAnswer answer, Query query, long nowNanos, boolean stale) {
         byte[] out = new byte[Wire.MAX_MESSAGE];
-        int length = answer.write(query.wire(), query.state(), out, nowNanos, stale);
+        int length = answer.write(query.wire(), query.state(), replyCookie(query), out, nowNanos, stale);
         try {
             return new Message(Arrays.copyOf(out, length));
         } catch (IOException e) {

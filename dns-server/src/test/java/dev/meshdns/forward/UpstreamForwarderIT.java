@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.xbill.DNS.CookieOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedErrorCodeOption;
@@ -89,6 +90,32 @@ class UpstreamForwarderIT {
     }
 
     @Test
+    void clientCookieStaysHereAndRepliesMissOrHitCarryTheCookieTheResolverMade() throws Exception {
+        FakeUpstream upstream = upstream(WWW);
+        UpstreamForwarder forwarder = forwarder(Duration.ofSeconds(2), upstream);
+        byte[] client = {1, 2, 3, 4, 5, 6, 7, 8};
+        byte[] server = {1, 0, 0, 0, 0x5c, (byte) 0xf7, (byte) 0x9f, 0x11, 9, 9, 9, 9, 9, 9, 9, 9};
+        Message query = query("www.example.", Type.A, false);
+        query.addRecord(new OPTRecord(1232, 0, 0, 0, new CookieOption(client)), Section.ADDITIONAL);
+        byte[] replyCookie = new byte[24];
+        System.arraycopy(client, 0, replyCookie, 0, 8);
+        System.arraycopy(server, 0, replyCookie, 8, 16);
+
+        Message miss = ask(forwarder, query, false, replyCookie).get(10, TimeUnit.SECONDS);
+        Message hit = ask(forwarder, query, false, replyCookie).get(10, TimeUnit.SECONDS);
+
+        assertThat(upstream.queries()).hasSize(1);
+        assertThat(upstream.queries().get(0).getOPT().getOptions(EDNSOption.Code.COOKIE))
+                .as("COOKIE is hop-by-hop: not sent upstream").isEmpty();
+        for (Message reply : List.of(miss, hit)) {
+            List<EDNSOption> cookies = reply.getOPT().getOptions(EDNSOption.Code.COOKIE);
+            assertThat(cookies).hasSize(1);
+            assertThat(((CookieOption) cookies.get(0)).getClientCookie()).isEqualTo(client);
+            assertThat(((CookieOption) cookies.get(0)).getServerCookie()).hasValue(server);
+        }
+    }
+
+    @Test
     void cacheHitIsAnsweredAtOnceWithoutAskingUpstreamAgain() throws Exception {
         FakeUpstream upstream = upstream(WWW);
         UpstreamForwarder forwarder = forwarder(Duration.ofSeconds(2), upstream);
@@ -97,7 +124,7 @@ class UpstreamForwarderIT {
 
         byte[] out = new byte[65535];
         byte[] wire = query("WWW.example.", Type.A, false).toWire();
-        int length = forwarder.forward(wire, wire.length, false, out, () -> (r, l) -> {
+        int length = forwarder.forward(wire, wire.length, false, null, out, () -> (r, l) -> {
             throw new AssertionError("a cache hit is answered at once");
         });
 
@@ -179,7 +206,7 @@ class UpstreamForwarderIT {
         assertThat(ede(stale).getErrorCode()).isEqualTo(ExtendedErrorCodeOption.STALE_ANSWER);
         byte[] out = new byte[65535];
         byte[] wire = query("www.example.", Type.A, true).toWire();
-        assertThat(forwarder.forward(wire, wire.length, false, out, () -> (r, l) -> { }))
+        assertThat(forwarder.forward(wire, wire.length, false, null, out, () -> (r, l) -> { }))
                 .as("held stale after the failure: answered at once").isPositive();
     }
 
@@ -286,7 +313,7 @@ class UpstreamForwarderIT {
 
         byte[] out = new byte[65535];
         byte[] wire = query("three.example.", Type.A, true).toWire();
-        int length = forwarder.forward(wire, wire.length, false, out, () -> (r, l) -> {
+        int length = forwarder.forward(wire, wire.length, false, null, out, () -> (r, l) -> {
             throw new AssertionError("over the bound is answered at once");
         });
 
@@ -369,10 +396,15 @@ class UpstreamForwarderIT {
 
     /** The reply, at once (a cache hit) or through the sink. */
     private static CompletableFuture<Message> ask(Forwarder forwarder, Message query, boolean tcp) {
+        return ask(forwarder, query, tcp, null);
+    }
+
+    /** As above, the reply carrying the COOKIE option value {@code cookie} (null: none). */
+    private static CompletableFuture<Message> ask(Forwarder forwarder, Message query, boolean tcp, byte[] cookie) {
         CompletableFuture<Message> reply = new CompletableFuture<>();
         byte[] wire = query.toWire();
         byte[] out = new byte[65535];
-        int length = forwarder.forward(wire, wire.length, tcp, out, () -> (bytes, n) -> complete(reply, bytes, n));
+        int length = forwarder.forward(wire, wire.length, tcp, cookie, out, () -> (bytes, n) -> complete(reply, bytes, n));
         if (length != Forwarder.PENDING) {
             complete(reply, out, length);
         }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.CookieOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -46,7 +47,9 @@ class ForwardedHitAllocationIT {
             Answerer answerer = DnsTransport.counted(Answerer.forwarding(() -> table, forwarder,
                     RecursionAllow.of(List.of(Cidr.parse("127.0.0.0/8")))), Clients.metrics());
             Message query = Message.newQuery(Record.newRecord(Name.fromString("www.example.com."), Type.A, DClass.IN));
-            query.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+            // With a client cookie: the reply's server cookie is made on the hit path too.
+            query.addRecord(new OPTRecord(1232, 0, 0, 0, new CookieOption(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})),
+                    Section.ADDITIONAL);
             byte[] wire = query.toWire();
             byte[] out = new byte[Resolver.MAX_REPLY];
             CompletableFuture<Integer> first = new CompletableFuture<>();

@@ -47,7 +47,8 @@ class ForwardingAnswererTest {
     private final List<String> forwarded = new ArrayList<>();
     private final Forwarder recording = new Forwarder() {
         @Override
-        public int forward(byte[] query, int length, boolean tcp, byte[] out, Supplier<ReplySink> later) {
+        public int forward(byte[] query, int length, boolean tcp, byte[] cookie, byte[] out,
+                           Supplier<ReplySink> later) {
             forwarded.add(question(query, length));
             ReplySink sink = later.get();
             byte[] reply = query.clone();

@@ -2,13 +2,16 @@ package dev.meshdns.it;
 
 import static dev.meshdns.it.support.MessageAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.meshdns.it.support.Catalog;
 import dev.meshdns.it.support.DnsClient;
 import dev.meshdns.it.support.Poll;
 import dev.meshdns.it.support.Replies;
+import dev.meshdns.it.support.ServerFlags;
 import dev.meshdns.it.support.ServerProcess;
 import dev.meshdns.it.support.Wire;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -27,27 +30,53 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** EDNS(0) as DNS-BEHAVIOR.md says: OPT echo, payload 1232, DO, BADVERS, malformed OPTs, cookies. */
+/**
+ * EDNS(0) as DNS-BEHAVIOR.md says: OPT echo, payload 1232, DO, BADVERS, malformed OPTs, cookies
+ * (RFC 7873 with RFC 9018 server cookies: a second server with the same secret and cookies
+ * required plays a replica behind the same address).
+ */
 class EdnsIT {
     private static final byte[] CLIENT_COOKIE = {1, 2, 3, 4, 5, 6, 7, 8};
+    private static final String SECRET = "e5e973e5a6b2a43f48e7dc849e37bfcf";
 
     @TempDir
     static Path dir;
     static ServerProcess server;
     static DnsClient dns;
+    static ServerProcess strict;
+    static DnsClient strictDns;
 
     @BeforeAll
     static void startServer() {
         Path catalog = dir.resolve("catalog.yaml");
         Catalog.example().writeTo(catalog);
-        server = ServerProcess.startAndWait(catalog, dir.resolve("data"));
+        server = ServerProcess.startAndWait(catalog, dir.resolve("data"),
+                ServerFlags.defaults().with("--cookie-secret", SECRET));
+        strict = ServerProcess.startAndWait(catalog, dir.resolve("data-strict"),
+                ServerFlags.defaults().with("--cookie-secret", SECRET).withSwitch("--cookie-require"));
         dns = server.client();
-        Poll.until(Poll.RELOAD_DEADLINE, () -> dns.query("backend.mesh.", Type.A), r -> r.getRcode() == Rcode.NOERROR);
+        strictDns = strict.client();
+        for (DnsClient client : List.of(dns, strictDns)) {
+            Poll.until(Poll.RELOAD_DEADLINE, () -> client.query("backend.mesh.", Type.A),
+                    r -> r.getRcode() == Rcode.NOERROR);
+        }
     }
 
     @AfterAll
     static void stopServer() {
+        strict.close();
         server.close();
+    }
+
+    private static Message queryWithCookie(byte[] client, byte[] server) {
+        return queryWithOpt(new OPTRecord(1232, 0, 0, 0, server == null ? new CookieOption(client)
+                : new CookieOption(client, server)));
+    }
+
+    private static CookieOption cookieOf(Message reply) {
+        List<EDNSOption> cookies = reply.getOPT().getOptions(EDNSOption.Code.COOKIE);
+        assertThat(cookies).as("COOKIE options in the reply").hasSize(1);
+        return (CookieOption) cookies.get(0);
     }
 
     private static Message queryWithOpt(OPTRecord opt) {
@@ -166,12 +195,77 @@ class EdnsIT {
 
         assertThat(reply).hasRcode(Rcode.NOERROR);
         assertThat(reply).hasOneOpt();
-        List<EDNSOption> cookies = reply.getOPT().getOptions(EDNSOption.Code.COOKIE);
-        assertThat(cookies).as("COOKIE options in the reply").hasSize(1);
-        CookieOption cookie = (CookieOption) cookies.get(0);
+        CookieOption cookie = cookieOf(reply);
         assertThat(cookie.getClientCookie()).as("client cookie echoed").isEqualTo(CLIENT_COOKIE);
         assertThat(cookie.getServerCookie()).as("server cookie").isPresent();
         assertThat(cookie.getServerCookie().get().length).as("server cookie length").isBetween(8, 32);
+    }
+
+    @Test
+    void serverCookieIsAnRfc9018CookieOfNow() {
+        byte[] server = cookieOf(dns.exchange(queryWithCookie(CLIENT_COOKIE, null))).getServerCookie().orElseThrow();
+
+        assertThat(server).as("version 1, reserved, timestamp, hash").hasSize(16);
+        assertThat(server[0]).as("version").isEqualTo((byte) 1);
+        assertThat(new byte[] {server[1], server[2], server[3]}).as("reserved").containsOnly(0);
+        long timestamp = ByteBuffer.wrap(server, 4, 4).getInt() & 0xffffffffL;
+        assertThat(timestamp).as("timestamp").isCloseTo(System.currentTimeMillis() / 1000, within(300L));
+    }
+
+    @Test
+    void serverCookieOfOneServerIsValidAtAnotherWithTheSameSecretOverUdp() {
+        byte[] server = cookieOf(dns.exchange(queryWithCookie(CLIENT_COOKIE, null))).getServerCookie().orElseThrow();
+
+        Message reply = strictDns.exchange(queryWithCookie(CLIENT_COOKIE, server));
+
+        assertThat(reply).hasRcode(Rcode.NOERROR);
+        assertThat(reply).hasAnswerCount(1);
+        assertThat(cookieOf(reply).getClientCookie()).isEqualTo(CLIENT_COOKIE);
+    }
+
+    @Test
+    void requiredCookieIsBadcookieOverUdpAndTheCookieItCarriesIsThenAnswered() {
+        Message refused = strictDns.exchange(queryWithCookie(CLIENT_COOKIE, null));
+
+        assertThat(refused.getRcode()).as("rcode").isEqualTo(Rcode.BADCOOKIE);
+        assertThat(refused).hasEmptyAnswer();
+        byte[] server = cookieOf(refused).getServerCookie().orElseThrow();
+
+        Message reply = strictDns.exchange(queryWithCookie(CLIENT_COOKIE, server));
+        assertThat(reply).hasRcode(Rcode.NOERROR);
+        assertThat(reply).hasAnswerCount(1);
+    }
+
+    @Test
+    void forgedServerCookieIsBadcookieWhenRequired() {
+        byte[] server = cookieOf(dns.exchange(queryWithCookie(CLIENT_COOKIE, null))).getServerCookie().orElseThrow();
+        server[15] ^= 1;
+
+        assertThat(strictDns.exchange(queryWithCookie(CLIENT_COOKIE, server)).getRcode()).isEqualTo(Rcode.BADCOOKIE);
+    }
+
+    @Test
+    void queryWithoutAQuestionButACookieGetsAServerCookie() {
+        Message query = new Message();
+        query.addRecord(new OPTRecord(1232, 0, 0, 0, new CookieOption(CLIENT_COOKIE)), Section.ADDITIONAL);
+
+        Message reply = strictDns.exchange(query);
+
+        assertThat(reply).hasRcode(Rcode.NOERROR);
+        assertThat(reply).hasId(query.getHeader().getID());
+        assertThat(reply.getHeader().getCount(Section.QUESTION)).as("QDCOUNT").isZero();
+        assertThat(cookieOf(reply).getServerCookie()).isPresent();
+    }
+
+    @Test
+    void requiredCookieStillAnswersTcpAndQueriesWithoutACookie() {
+        Message tcp = strictDns.exchangeTcp(queryWithCookie(CLIENT_COOKIE, null));
+        assertThat(tcp).hasRcode(Rcode.NOERROR);
+        assertThat(tcp).hasAnswerCount(1);
+        assertThat(cookieOf(tcp).getServerCookie()).isPresent();
+
+        assertThat(strictDns.query("backend.mesh.", Type.A)).hasRcode(Rcode.NOERROR);
+        assertThat(strictDns.exchange(queryWithOpt(new OPTRecord(1232, 0, 0, 0)))).hasRcode(Rcode.NOERROR);
     }
 
     @ParameterizedTest(name = "cookie of {0} bytes")

@@ -228,6 +228,24 @@ class ZoneAnswersIT {
     }
 
     @Test
+    void nsTargetOfTheApexIsAnsweredWithTheListenAddress() {
+        Message reply = dns.query("ns.dns.mesh.", Type.A);
+
+        assertThat(reply).hasRcode(Rcode.NOERROR);
+        assertThat(reply).isAuthoritative();
+        assertThat(reply).hasAnswer("ns.dns.mesh. 30 IN A 127.0.0.1");
+    }
+
+    @Test
+    void nsTargetWithoutAnIpv6ListenAddressIsNoDataForAaaa() {
+        Message reply = dns.query("ns.dns.mesh.", Type.AAAA);
+
+        assertThat(reply).hasRcode(Rcode.NOERROR);
+        assertThat(reply).hasEmptyAnswer();
+        assertThat(reply).hasZoneSoaInAuthority();
+    }
+
+    @Test
     void ptrOfAPinnedVipNamesEveryNameOfTheEntry() {
         Message reply = dns.query("100.0.0.240.in-addr.arpa.", Type.PTR);
 
