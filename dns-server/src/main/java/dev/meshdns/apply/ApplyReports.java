@@ -28,6 +28,8 @@ final class ApplyReports {
 
     private final ZoneSpec spec;
     private final Metrics metrics;
+    // The first and last address of each pool: an equals per pinned entry and apply, no allocation.
+    private final Set<InetAddress> edges;
     private Set<String> conflicts = Set.of();
     private Set<String> capped = Set.of();
     private Set<String> rejectedPins = Set.of();
@@ -36,6 +38,11 @@ final class ApplyReports {
     ApplyReports(ZoneSpec spec, Metrics metrics) {
         this.spec = spec;
         this.metrics = metrics;
+        Set<InetAddress> both = new HashSet<>(PinnedVips.poolEdges(spec.vipPool()));
+        if (spec.vip6Pool() != null) {
+            both.addAll(PinnedVips.poolEdges(spec.vip6Pool()));
+        }
+        this.edges = both; // a HashSet: contains(null) is false, not an exception
     }
 
     /**
@@ -47,7 +54,7 @@ final class ApplyReports {
         List<ServiceEntry> kept = null;
         int index = 0;
         for (ServiceEntry entry : catalog.entries()) {
-            Optional<String> why = entry.vip() == null && entry.vip6() == null ? Optional.empty()
+            Optional<String> why = !edges.contains(entry.vip()) && !edges.contains(entry.vip6()) ? Optional.empty()
                     : edge("vip", entry.vip(), spec.vipPool()).or(() -> edge("vip6", entry.vip6(), spec.vip6Pool()));
             if (why.isPresent() && kept == null) {
                 problems = new ArrayList<>(catalog.problems());

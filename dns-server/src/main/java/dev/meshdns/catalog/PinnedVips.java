@@ -4,6 +4,8 @@ import dev.meshdns.vip.Cidr;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,6 +47,25 @@ public final class PinnedVips {
             return Optional.of("it is a multicast address (ff00::/8)");
         }
         return Optional.empty();
+    }
+
+    /** The first and last address of the pool. */
+    public static List<InetAddress> poolEdges(Cidr pool) {
+        BigInteger network = new BigInteger(1, pool.network().getAddress());
+        BigInteger last = network.add(pool.size()).subtract(BigInteger.ONE);
+        return List.of(address(network, pool), address(last, pool));
+    }
+
+    private static InetAddress address(BigInteger value, Cidr pool) {
+        byte[] raw = value.toByteArray();
+        byte[] bytes = new byte[pool.addressBits() / 8];
+        int copy = Math.min(raw.length, bytes.length);
+        System.arraycopy(raw, raw.length - copy, bytes, bytes.length - copy, copy);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("4 or 16 bytes are always an address", e);
+        }
     }
 
     /** Why this pin cannot stand in this pool (its first or last address), or empty; null pool: none. */
