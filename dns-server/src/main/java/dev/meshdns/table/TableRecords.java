@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -60,10 +61,13 @@ final class TableRecords {
         String service = entry.service() + "." + spec.zone();
         Matcher m = KUBE_SERVICE.matcher(entry.service());
         String kube = m.matches() ? m.group(1) + "." + m.group(2) + ".svc." + m.group(3) + "." + spec.zone() : null;
-        TreeSet<String> hostnames = new TreeSet<>(entry.hostnames());
-        hostnames.remove(service);
-        if (kube != null) {
-            hostnames.remove(kube);
+        // Most entries have no hostname: no set for them (a full build of 100,000 services makes this call for each).
+        Set<String> hostnames = entry.hostnames().isEmpty() ? Set.of() : new TreeSet<>(entry.hostnames());
+        if (!hostnames.isEmpty()) {
+            hostnames.remove(service);
+            if (kube != null) {
+                hostnames.remove(kube);
+            }
         }
         List<byte[]> out = new ArrayList<>(2 + hostnames.size());
         out.add(WireName.of(service));
