@@ -144,12 +144,4 @@ final class TableRecords {
             draft.add(TYPE_PTR, Records.rr(TYPE_PTR, spec.ttlSeconds(), target));
         }
     }
-
-    static int labels(byte[] wire) {
-        int n = 0;
-        for (int pos = 0; wire[pos] != 0; pos = WireName.parent(wire, pos)) {
-            n++;
-        }
-        return n;
-    }
 }
