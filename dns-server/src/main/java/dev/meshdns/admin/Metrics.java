@@ -98,6 +98,7 @@ public final class Metrics {
     private final AtomicLong names = new AtomicLong();
     private final AtomicLong unallocatedVips = new AtomicLong();
     private final AtomicLong storeFailing = new AtomicLong();
+    private final AtomicLong catalogConflicts = new AtomicLong();
 
     /** Registers every mesh-dns meter in {@code registry}. */
     public Metrics(MeterRegistry registry) {
@@ -137,6 +138,9 @@ public final class Metrics {
                 .register(registry);
         Gauge.builder("meshdns.catalog.services", catalogServices, AtomicLong::get)
                 .description("Services in the applied catalog").register(registry);
+        Gauge.builder("meshdns.catalog.conflicts", catalogConflicts, AtomicLong::get)
+                .description("Names an entry asks for but another entry (or a zone apex) gets, as of the applied catalog")
+                .register(registry);
         Gauge.builder("meshdns.names", names, AtomicLong::get)
                 .description("Names in the published NameTable").register(registry);
         Gauge.builder("meshdns.vip.unallocated", unallocatedVips, AtomicLong::get)
@@ -239,6 +243,11 @@ public final class Metrics {
     /** Sets the number of services in the applied catalog. */
     public void catalogServices(int count) {
         catalogServices.set(count);
+    }
+
+    /** Sets the number of names left out of the published NameTable because another entry claims them. */
+    public void catalogConflicts(int count) {
+        catalogConflicts.set(count);
     }
 
     /** Sets the number of names in the published NameTable. */

@@ -63,6 +63,7 @@ public final class CatalogApplier {
     // What the last apply left, for the next patch; live is null when the next apply must be full.
     private LiveTable live;
     private final AppliedEntries applied = new AppliedEntries();
+    private final ApplyReports reports;
 
     /** {@code feed} is told what each apply published ({@link EntryFeed#NONE} for nobody). */
     public CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
@@ -76,12 +77,15 @@ public final class CatalogApplier {
         this.metrics = metrics;
         this.vipPatch = new VipPatch(v4, v6);
         this.outage = new StoreOutage(metrics, clock);
+        this.reports = new ApplyReports(spec, metrics);
     }
 
     /** Applies a new catalog, as a patch when it can; returns when to apply again, if ever. Never throws. */
     public Optional<Instant> apply(Catalog catalog) {
-        current = catalog;
-        return applyPatch(catalog.entries()) ? Optional.empty() : applyFull();
+        current = reports.withoutPoolEdgePins(catalog);
+        reports.beforeApply(current, current.entries().isEmpty() && live == null && published.isEmpty()
+                ? Math.max(v4.allocations().size(), v6.allocations().size()) : 0);
+        return applyPatch(current.entries()) ? Optional.empty() : applyFull();
     }
 
     /** Picks up other writers' changes; applies again when there were any. Never throws. */
@@ -138,8 +142,8 @@ public final class CatalogApplier {
             live = null;
             LiveTable built = LiveTable.build(spec, entries, vips);
             NameTable table = built.table();
-            table.problems().forEach(problem -> log.warn("catalog: {}", problem));
             tables.set(table);
+            reports.published(built);
             published = new ConcurrentHashMap<>(vips);
             feed.full(entries, vips);
             int unallocated = four.failures().size() + six.failures().size();
@@ -208,6 +212,7 @@ public final class CatalogApplier {
             return false;
         }
         tables.set(patched.get().table());
+        reports.published(patched.get());
         diff.removed().forEach(entry -> published.remove(entry.service()));
         published.putAll(vips.get());
         List<ServiceEntry> upserted = new ArrayList<>(diff.added().size() + diff.changed().size());

@@ -81,25 +81,37 @@ final class VipAssignment {
     }
 
     /**
-     * The pins that stand, service to address, in catalog order. A pin loses to an earlier pin of
-     * the same address and to an unpinned service that durably holds the address; a loser becomes
-     * unpinned, which can make its own durable VIP contested, hence the loop.
+     * The pins that stand, service to address, in catalog order. Of two pins of one address the
+     * smaller service name wins (whatever the catalog order, so replicas agree); a pin loses to an
+     * unpinned service that durably holds the address; a loser becomes unpinned, which can make its
+     * own durable VIP contested, hence the loop.
      */
     private static Map<String, InetAddress> acceptedPins(List<ServiceEntry> entries,
                                                          Function<ServiceEntry, InetAddress> pinOf,
                                                          Map<String, InetAddress> durable, List<String> conflicts) {
-        Map<String, InetAddress> pins = new LinkedHashMap<>();
         Map<InetAddress, String> pinnedBy = new HashMap<>();
+        List<String> losers = new ArrayList<>();
         for (ServiceEntry entry : entries) {
             InetAddress pin = pinOf.apply(entry);
             if (pin == null) {
                 continue;
             }
             String owner = pinnedBy.putIfAbsent(pin, entry.service());
-            if (owner == null) {
+            if (owner != null) {
+                String winner = owner.compareTo(entry.service()) <= 0 ? owner : entry.service();
+                String loser = winner.equals(owner) ? entry.service() : owner;
+                pinnedBy.put(pin, winner);
+                losers.add(conflict(loser, pin, "service \"" + winner + "\" pins it too, and of two pins of one"
+                        + " address the smaller service name wins"));
+            }
+        }
+        losers.sort(null);
+        conflicts.addAll(losers);
+        Map<String, InetAddress> pins = new LinkedHashMap<>();
+        for (ServiceEntry entry : entries) {
+            InetAddress pin = pinOf.apply(entry);
+            if (pin != null && entry.service().equals(pinnedBy.get(pin))) {
                 pins.put(entry.service(), pin);
-            } else {
-                conflicts.add(conflict(entry.service(), pin, "service \"" + owner + "\" pins it first"));
             }
         }
         Set<String> inCatalog = new HashSet<>(MapCapacity.of(entries.size()));

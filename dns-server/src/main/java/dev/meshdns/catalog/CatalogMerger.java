@@ -33,6 +33,12 @@ public final class CatalogMerger {
     /** A new usable catalog file. */
     public void fileChanged(Catalog catalog) {
         synchronized (lock) {
+            int before = file == null ? 0 : file.entries().size();
+            if (before > 0 && catalog.entries().isEmpty() && controlPlane != null && !controlPlane.isEmpty()) {
+                // The applier warns when the whole catalog empties; this is one source emptying alone.
+                log.warn("the catalog file lists no service any more: its {} services are removed; the control"
+                        + " plane's {} stay", before, controlPlane.size());
+            }
             file = catalog;
             downstream.accept(merged());
         }
@@ -44,6 +50,11 @@ public final class CatalogMerger {
      */
     public void controlPlaneChanged(List<ServiceEntry> entries) {
         synchronized (lock) {
+            int before = controlPlane == null ? 0 : controlPlane.size();
+            if (before > 0 && entries.isEmpty() && file != null && !file.entries().isEmpty()) {
+                log.warn("the control plane has no service any more: its {} services are removed; the catalog"
+                        + " file's {} stay", before, file.entries().size());
+            }
             controlPlane = entries instanceof EntryList immutable ? immutable : List.copyOf(entries);
             downstream.accept(merged());
         }

@@ -2,6 +2,7 @@ package dev.meshdns.catalog;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,6 +88,10 @@ final class EntryReader {
             Optional<String> problem = DnsNames.nameProblem(text);
             if (problem.isPresent()) {
                 problems.add("hostname " + problem.get());
+            } else if (!DnsNames.normalize(text).contains(".")) {
+                // A hostname covers its one name; a single label would take over a top-level domain.
+                problems.add("hostname \"" + text + "\" must have at least two labels: a single label would claim"
+                        + " a top-level domain");
             } else {
                 names.add(DnsNames.normalize(text));
             }
@@ -103,7 +108,7 @@ final class EntryReader {
         if (vip.isEmpty()) {
             problems.add("vip must be an IPv4 address like 240.0.0.100 (got " + describe(value) + ")");
         }
-        return vip.orElse(null);
+        return usable("vip", value, vip.orElse(null));
     }
 
     private Inet6Address vip6() {
@@ -116,7 +121,17 @@ final class EntryReader {
             problems.add("vip6 must be an IPv6 address like fd00::1, quoted if all digits (got "
                     + describe(value) + ")");
         }
-        return vip6.orElse(null);
+        return usable("vip6", value, vip6.orElse(null));
+    }
+
+    /** The pin, or null with a problem when it can never be a VIP; {@code given} is the text as written. */
+    private <T extends InetAddress> T usable(String key, Object given, T pin) {
+        if (pin == null) {
+            return null;
+        }
+        Optional<String> why = PinnedVips.unusable(pin);
+        why.ifPresent(reason -> problems.add(key + " " + given + " cannot be a VIP: " + reason));
+        return why.isPresent() ? null : pin;
     }
 
     private List<Integer> ports() {

@@ -54,8 +54,8 @@ public final class Resolver {
      * @param tcp true over TCP (no 512/1232 size limit, never truncated)
      * @param recursion true when names that are not the server's go upstream for this client: then
      *     they, and at an entry's hostname outside the zone every type but A, AAAA and ANY and every
-     *     name below it, are {@link #FORWARD}, and every reply says RA=1; false: REFUSED (RA=0), and
-     *     such hostnames are answered as zones of their own
+     *     name below it, are {@link #FORWARD}, and every reply says RA=1; false: REFUSED (RA=0), for
+     *     the names below such a hostname too
      * @param requester the query's sender (set by the caller), its cookies, and where the reply's
      *     cookie is made
      */
@@ -168,8 +168,9 @@ public final class Resolver {
             Node ancestor = table.find(query, pos, nameEnd, WireName.hash(query, pos, nameEnd));
             if (ancestor != null) {
                 Zone zone = ancestor.zone();
-                if (recursion && zone.hostApex()) {
-                    return FORWARD;
+                if (zone.hostApex()) {
+                    // A hostname outside the zone covers that one name: what lies below is not ours.
+                    return recursion ? FORWARD : write(query, out, ctx, REFUSED, false, null, 0, null);
                 }
                 if (!zone.ready()) {
                     return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED,

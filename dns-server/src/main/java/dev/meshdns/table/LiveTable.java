@@ -4,7 +4,6 @@ import dev.meshdns.catalog.ServiceEntry;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,14 +21,17 @@ import java.util.function.Consumer;
  * the instance a successful patch returns may be used afterwards.
  */
 public final class LiveTable {
+    /** Most PTR records one VIP answers (see {@link #cappedPtrs}). */
+    public static final int MAX_PTR_RECORDS = TableRecords.MAX_PTR_RECORDS;
+
     private final ZoneSpec spec;
     private final NameTable table;
     private final Map<String, Footprint> owned;
     /** Per name, how many owned names lie below it: empty non-terminals come and go with them. */
     private final Map<WireKey, int[]> below;
-    /** Per name, how many out-of-zone host apexes lie below it. */
-    private final Map<WireKey, int[]> apexAncestors;
-    /** Services in a name clash or named by two entries: who wins depends on catalog order, so never patched. */
+    /** Services whose PTR answers only some of their names, with how many names they own. */
+    private final Map<String, Integer> cappedPtrs;
+    /** Services in a name clash or named by two entries: a full build decides those, a patch never does. */
     private final Set<String> contested;
 
     /** The names a service owns: its entry names, then its PTR names. */
@@ -44,18 +46,20 @@ public final class LiveTable {
     }
 
     LiveTable(ZoneSpec spec, NameTable table, Map<String, Footprint> owned, Map<WireKey, int[]> below,
-              Map<WireKey, int[]> apexAncestors, Set<String> contested) {
+              Map<String, Integer> cappedPtrs, Set<String> contested) {
         this.spec = spec;
         this.table = table;
         this.owned = owned;
         this.below = below;
-        this.apexAncestors = apexAncestors;
+        this.cappedPtrs = cappedPtrs;
         this.contested = contested;
     }
 
     /**
      * Builds the table for these entries with the addresses of each service; an entry missing from
-     * {@code vips} is left out. Name collisions are left out and listed in {@link NameTable#problems}.
+     * {@code vips} is left out. The same entries in any order give the same table. A name two entries
+     * claim goes to one of them by a fixed rule (see {@link NameTableBuilder}); each name left out is
+     * listed in {@link NameTable#problems}.
      */
     public static LiveTable build(ZoneSpec spec, List<ServiceEntry> entries, Map<String, ServiceVips> vips) {
         NameTableBuilder builder = new NameTableBuilder(spec, true);
@@ -79,20 +83,21 @@ public final class LiveTable {
     }
 
     /**
+     * The services whose PTR answers only the first {@value TableRecords#MAX_PTR_RECORDS} of their
+     * names (their own names first), with how many names each owns. Do not modify.
+     */
+    public Map<String, Integer> cappedPtrs() {
+        return cappedPtrs;
+    }
+
+    /**
      * The table with these services changed (each service at most once), or empty when the change
      * needs a full build. A patch gives exactly the table a full build of the new catalog would
-     * give, the SOA serial aside (zones the patch keeps keep theirs); where that takes reasoning
-     * about catalog order or re-cutting zones, it declines. Empty leaves this instance as it was.
+     * give, the SOA serial aside (zones the patch keeps keep theirs); where a name is claimed twice
+     * it declines, and the full build decides. Empty leaves this instance as it was.
      */
     public Optional<LiveTable> patch(List<Change> changes) {
         return new Patch().run(changes);
-    }
-
-    /** Every proper ancestor of the name starting at {@code from}, nearest first, root included. */
-    static void ancestorsOf(byte[] wire, int from, Consumer<WireKey> action) {
-        for (int pos = WireName.parent(wire, from); pos >= 0; pos = WireName.parent(wire, pos)) {
-            action.accept(WireKey.of(wire, pos));
-        }
     }
 
     /**
@@ -116,7 +121,7 @@ public final class LiveTable {
         private final TableRecords records = new TableRecords(spec, true);
         private final Map<WireKey, Node> nodes = new LinkedHashMap<>(); // a null value removes the name
         private final Map<WireKey, Integer> belowDelta = new HashMap<>();
-        private final Map<WireKey, Integer> apexAncestorDelta = new HashMap<>();
+        private final Map<String, Integer> capped = new HashMap<>(); // a null value: not capped now
         private final Map<String, Footprint> footprints = new HashMap<>(); // a null value: owns nothing now
         private int entryNamesDelta;
 
@@ -132,6 +137,7 @@ public final class LiveTable {
                 if (old != null) {
                     leaving.add(old);
                     footprints.put(change.entry().service(), null);
+                    capped.put(change.entry().service(), null);
                     entryNamesDelta -= old.names().size();
                     forEachName(old, wire -> ancestorsInZone(wire, node(wire).zone(), key -> count(key, -1)));
                 }
@@ -142,9 +148,7 @@ public final class LiveTable {
                 }
             }
             List<Change> arriving = changes.stream().filter(c -> c.vips() != null && !c.vips().isEmpty()).toList();
-            if (!addHostApexes(arriving)) {
-                return Optional.empty();
-            }
+            addHostApexes(arriving);
             for (Change change : arriving) {
                 if (!addEntry(change)) {
                     return Optional.empty();
@@ -167,9 +171,6 @@ public final class LiveTable {
                     nodes.put(key, Draft.emptyNonTerminal(zone));
                 } else {
                     nodes.put(key, null);
-                    if (isApex(wire, zone)) {
-                        ancestorsOf(wire, 0, ancestor -> apexAncestorDelta.merge(ancestor, -1, Integer::sum));
-                    }
                 }
                 ancestorsInZone(wire, zone, ancestor -> {
                     if (below(ancestor) == 0) {
@@ -183,26 +184,16 @@ public final class LiveTable {
             return true;
         }
 
-        /** New zones for out-of-zone hostnames, parents first, as a full build cuts them. */
-        private boolean addHostApexes(List<Change> arriving) {
-            List<byte[]> hostnames = new ArrayList<>();
+        /** A zone of its own for each out-of-zone hostname not in the table, as a full build makes it. */
+        private void addHostApexes(List<Change> arriving) {
             for (Change change : arriving) {
-                change.entry().hostnames().forEach(hostname -> hostnames.add(WireName.of(hostname)));
-            }
-            hostnames.sort(Comparator.comparingInt(TableRecords::labels));
-            for (byte[] wire : hostnames) {
-                if (zoneOf(wire) != null) {
-                    continue;
+                for (String hostname : change.entry().hostnames()) {
+                    byte[] wire = WireName.of(hostname);
+                    if (zoneOf(wire) == null && node(wire) == null) {
+                        nodes.put(new WireKey(wire), records.zone(wire, true).toNode());
+                    }
                 }
-                WireKey key = new WireKey(wire);
-                int[] apexesBelow = apexAncestors.get(key);
-                if ((apexesBelow == null ? 0 : apexesBelow[0]) + apexAncestorDelta.getOrDefault(key, 0) > 0) {
-                    return false; // a zone below this one would have to join it
-                }
-                nodes.put(key, records.zone(wire, true).toNode());
-                ancestorsOf(wire, 0, ancestor -> apexAncestorDelta.merge(ancestor, 1, Integer::sum));
             }
-            return true;
         }
 
         private boolean addEntry(Change change) {
@@ -243,6 +234,9 @@ public final class LiveTable {
                 ptrs.add(wire);
             }
             footprints.put(service, new Footprint(names, ptrs));
+            if (!ptrs.isEmpty() && names.size() > TableRecords.MAX_PTR_RECORDS) {
+                capped.put(service, names.size());
+            }
             entryNamesDelta += names.size();
             return true;
         }
@@ -267,10 +261,16 @@ public final class LiveTable {
                     owned.put(service, footprint);
                 }
             });
+            capped.forEach((service, count) -> {
+                if (count == null) {
+                    cappedPtrs.remove(service);
+                } else {
+                    cappedPtrs.put(service, count);
+                }
+            });
             applyDeltas(below, belowDelta);
-            applyDeltas(apexAncestors, apexAncestorDelta);
             NameTable patched = table.patched(nodes, table.entryNames() + entryNamesDelta);
-            return new LiveTable(spec, patched, owned, below, apexAncestors, contested);
+            return new LiveTable(spec, patched, owned, below, cappedPtrs, contested);
         }
 
         private static void applyDeltas(Map<WireKey, int[]> counts, Map<WireKey, Integer> deltas) {
@@ -301,12 +301,15 @@ public final class LiveTable {
             return table.find(wire, 0, wire.length, WireName.hash(wire, 0, wire.length));
         }
 
-        /** The zone whose apex is the name or its closest ancestor, as staged; null outside every zone. */
+        /**
+         * The zone of the mesh or a reverse zone whose apex is the name or its closest ancestor; null
+         * outside all of them (host zones never contain other names).
+         */
         private Zone zoneOf(byte[] wire) {
             for (int pos = 0; pos >= 0; pos = WireName.parent(wire, pos)) {
                 byte[] suffix = pos == 0 ? wire : Arrays.copyOfRange(wire, pos, wire.length);
                 Node node = node(suffix);
-                if (node != null && isApex(suffix, node.zone())) {
+                if (node != null && !node.zone().hostApex() && isApex(suffix, node.zone())) {
                     return node.zone();
                 }
             }

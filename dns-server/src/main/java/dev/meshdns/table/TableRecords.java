@@ -12,6 +12,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +29,12 @@ final class TableRecords {
     private static final AtomicLong LAST_SERIAL = new AtomicLong();
     /** The owner of the name server's host name, in place of a service: no entry may take that name. */
     static final String NAME_SERVER = "(the zone's name server)";
+
+    /**
+     * Most PTR records a VIP answers: 64 names of at most 255 bytes keep the reply within TCP's
+     * 65,535 bytes with room for the question and the OPT, and a reverse lookup wants one name.
+     */
+    static final int MAX_PTR_RECORDS = 64;
 
     private final ZoneSpec spec;
     private final boolean ready;
@@ -46,18 +54,38 @@ final class TableRecords {
         return spec;
     }
 
-    /** The names an entry asks for, in wire form: the service name, its Kubernetes form if any, its hostnames. */
+    /**
+     * The names an entry asks for, in wire form: first its own names (the service name, its
+     * Kubernetes form if any; {@link #ownNameCount} of them), then its hostnames sorted and without
+     * repeats, so that what depends on their order (the PTR records) depends on the entry's set of
+     * names only.
+     */
     List<byte[]> namesOf(ServiceEntry entry) {
-        List<byte[]> out = new ArrayList<>(2 + entry.hostnames().size());
-        out.add(WireName.of(entry.service() + "." + spec.zone()));
+        String service = entry.service() + "." + spec.zone();
         Matcher m = KUBE_SERVICE.matcher(entry.service());
-        if (m.matches()) {
-            out.add(WireName.of(m.group(1) + "." + m.group(2) + ".svc." + m.group(3) + "." + spec.zone()));
+        String kube = m.matches() ? m.group(1) + "." + m.group(2) + ".svc." + m.group(3) + "." + spec.zone() : null;
+        // Most entries have no hostname: no set for them (a full build of 100,000 services makes this call for each).
+        Set<String> hostnames = entry.hostnames().isEmpty() ? Set.of() : new TreeSet<>(entry.hostnames());
+        if (!hostnames.isEmpty()) {
+            hostnames.remove(service);
+            if (kube != null) {
+                hostnames.remove(kube);
+            }
         }
-        for (String hostname : entry.hostnames()) {
+        List<byte[]> out = new ArrayList<>(2 + hostnames.size());
+        out.add(WireName.of(service));
+        if (kube != null) {
+            out.add(WireName.of(kube));
+        }
+        for (String hostname : hostnames) {
             out.add(WireName.of(hostname));
         }
         return out;
+    }
+
+    /** How many of {@link #namesOf} are the entry's own names (the rest are hostnames). */
+    int ownNameCount(ServiceEntry entry) {
+        return KUBE_SERVICE.matcher(entry.service()).matches() ? 2 : 1;
     }
 
     /** A zone and the draft of its apex, holding its SOA and NS. */
@@ -126,17 +154,13 @@ final class TableRecords {
         return out;
     }
 
+    /**
+     * Adds the PTR records of a VIP whose service owns {@code targets} (in {@link #namesOf} order),
+     * at most {@link #MAX_PTR_RECORDS} of them: the service's own names, then its first hostnames.
+     */
     void addPtrs(Draft draft, List<byte[]> targets) {
-        for (byte[] target : targets) {
+        for (byte[] target : targets.subList(0, Math.min(targets.size(), MAX_PTR_RECORDS))) {
             draft.add(TYPE_PTR, Records.rr(TYPE_PTR, spec.ttlSeconds(), target));
         }
-    }
-
-    static int labels(byte[] wire) {
-        int n = 0;
-        for (int pos = 0; wire[pos] != 0; pos = WireName.parent(wire, pos)) {
-            n++;
-        }
-        return n;
     }
 }

@@ -80,12 +80,15 @@ class VipAssignmentTest {
     }
 
     @Test
-    void secondPinOfTheSameAddressLoses() throws Exception {
-        VipAssignment.Outcome outcome = VipAssignment.assign(List.of(pinned("a", "10.0.0.1"), pinned("b", "10.0.0.1")), ServiceEntry::vip, vips);
+    void ofTwoPinsOfOneAddressTheSmallerServiceNameWinsWhateverTheOrder() throws Exception {
+        for (List<ServiceEntry> entries : List.of(List.of(pinned("a", "10.0.0.1"), pinned("b", "10.0.0.1")),
+                List.of(pinned("b", "10.0.0.1"), pinned("a", "10.0.0.1")))) {
+            VipAssignment.Outcome outcome = VipAssignment.assign(entries, ServiceEntry::vip, new FakeVips());
 
-        assertThat(outcome.vips()).containsEntry("a", ip("10.0.0.1")).containsEntry("b", ip("240.0.0.1"));
-        assertThat(outcome.conflicts()).singleElement().asString()
-                .contains("\"b\" pins VIP 10.0.0.1").contains("\"a\" pins it first");
+            assertThat(outcome.vips()).containsEntry("a", ip("10.0.0.1")).containsEntry("b", ip("240.0.0.1"));
+            assertThat(outcome.conflicts()).singleElement().asString()
+                    .contains("\"b\" pins VIP 10.0.0.1").contains("\"a\" pins it too");
+        }
     }
 
     @Test

@@ -99,6 +99,72 @@ class CatalogFileTest {
     }
 
     @Test
+    void pinsThatCannotBeAVipRejectTheirEntryAloneNamingIt() throws Exception {
+        Catalog catalog = CatalogFile.parse("""
+                services:
+                  - service: good
+                    vip: 10.96.0.10
+                    vip6: fd00::10
+                  - service: unspecified
+                    vip: 0.0.0.0
+                  - service: thisnet
+                    vip: 0.1.2.3
+                  - service: broadcast
+                    vip: 255.255.255.255
+                  - service: loopback
+                    vip: 127.0.0.1
+                  - service: loopback2
+                    vip: 127.8.9.10
+                  - service: multicast
+                    vip: 224.0.0.251
+                  - service: unspecified6
+                    vip6: "::"
+                  - service: loopback6
+                    vip6: "::1"
+                  - service: multicast6
+                    vip6: ff02::fb
+                  - service: pool
+                    vip: 240.0.0.100
+                """);
+
+        assertThat(catalog.entries()).extracting(ServiceEntry::service).containsExactly("good", "pool");
+        assertThat(catalog.problems()).containsExactly(
+                "catalog entry #2 (service \"unspecified\"): vip 0.0.0.0 cannot be a VIP: it is in 0.0.0.0/8"
+                        + " (\"this network\"), not an address to connect to",
+                "catalog entry #3 (service \"thisnet\"): vip 0.1.2.3 cannot be a VIP: it is in 0.0.0.0/8"
+                        + " (\"this network\"), not an address to connect to",
+                "catalog entry #4 (service \"broadcast\"): vip 255.255.255.255 cannot be a VIP: it is the"
+                        + " broadcast address",
+                "catalog entry #5 (service \"loopback\"): vip 127.0.0.1 cannot be a VIP: it is a loopback"
+                        + " address (127.0.0.0/8), which reaches the client itself",
+                "catalog entry #6 (service \"loopback2\"): vip 127.8.9.10 cannot be a VIP: it is a loopback"
+                        + " address (127.0.0.0/8), which reaches the client itself",
+                "catalog entry #7 (service \"multicast\"): vip 224.0.0.251 cannot be a VIP: it is a multicast"
+                        + " address (224.0.0.0/4)",
+                "catalog entry #8 (service \"unspecified6\"): vip6 :: cannot be a VIP: it is the unspecified"
+                        + " address",
+                "catalog entry #9 (service \"loopback6\"): vip6 ::1 cannot be a VIP: it is the loopback address,"
+                        + " which reaches the client itself",
+                "catalog entry #10 (service \"multicast6\"): vip6 ff02::fb cannot be a VIP: it is a multicast"
+                        + " address (ff00::/8)");
+    }
+
+    @Test
+    void aSingleLabelHostnameIsRejectedNamingTheEntry() throws Exception {
+        Catalog catalog = CatalogFile.parse("""
+                services:
+                  - service: tld
+                    hostnames: [com]
+                  - service: fine
+                    hostnames: [api.example.com]
+                """);
+
+        assertThat(catalog.entries()).extracting(ServiceEntry::service).containsExactly("fine");
+        assertThat(catalog.problems()).containsExactly("catalog entry #1 (service \"tld\"): hostname \"com\" must"
+                + " have at least two labels: a single label would claim a top-level domain");
+    }
+
+    @Test
     void duplicateServiceIsCaseInsensitiveAndTheLaterOneIsRejected() throws Exception {
         Catalog catalog = CatalogFile.parse("""
                 services:

@@ -2,9 +2,14 @@ package dev.meshdns.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class CatalogMergerTest {
     private static ServiceEntry entry(String service, String hostname) {
@@ -35,5 +40,31 @@ class CatalogMergerTest {
 
         assertThat(handed).extracting(catalog -> catalog.entries().stream().map(ServiceEntry::service).toList())
                 .containsExactly(List.of("api"), List.of("api", "db"), List.of("db"));
+    }
+
+    @Test
+    void aSourceThatDropsEveryServiceWhileTheOtherStillHasSomeIsAWarningNamingIt() {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(CatalogMerger.class);
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            CatalogMerger merger = new CatalogMerger(catalog -> { });
+            merger.controlPlaneChanged(List.of(entry("api", "api.example")));
+            merger.fileChanged(new Catalog(List.of(entry("db", "db.example"), entry("web", "web.example")), List.of()));
+
+            merger.fileChanged(new Catalog(List.of(), List.of()));
+            merger.fileChanged(new Catalog(List.of(entry("db", "db.example")), List.of()));
+            merger.controlPlaneChanged(List.of());
+
+            assertThat(logged.list).filteredOn(event -> event.getLevel() == Level.WARN)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .containsExactly("the catalog file lists no service any more: its 2 services are removed; the"
+                                    + " control plane's 1 stay",
+                            "the control plane has no service any more: its 1 services are removed; the catalog"
+                                    + " file's 1 stay");
+        } finally {
+            logger.detachAppender(logged);
+        }
     }
 }

@@ -6,6 +6,10 @@ import static dev.meshdns.core.Queries.query;
 import static dev.meshdns.core.Queries.udpForwarding;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.table.NameTable;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -36,9 +40,27 @@ class ForwardingDecisionTest {
     }
 
     @Test
-    void withoutForwardingAHostnameOutsideTheZoneIsStillItsOwnZone() {
-        assertThatReply(Queries.udp(ResolverTest.TABLE, query("www.httpbin.org.", Type.A))).hasRcode(Rcode.NXDOMAIN);
+    void withoutForwardingANameBelowAHostnameOutsideTheZoneIsRefusedNotOurNxdomain() {
+        assertThatReply(Queries.udp(ResolverTest.TABLE, query("www.httpbin.org.", Type.A)))
+                .hasRcode(Rcode.REFUSED).isNotAuthoritative().hasNoAnswer();
         assertThatReply(Queries.udp(ResolverTest.TABLE, query("example.com.", Type.A))).hasRcode(Rcode.REFUSED);
+        assertThatReply(Queries.udp(ResolverTest.TABLE, query("httpbin.org.", Type.A)))
+                .hasRcode(Rcode.NOERROR).isAuthoritative().hasAnswer("httpbin.org. 30 IN A 240.0.0.100");
+    }
+
+    /** A hostname covers that one name: neither a name between two hostnames nor one below is ours. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"www.example.com.", "b.example.com.", "x.a.b.example.com.", "google.com.", "com."})
+    void namesAroundHostnamesOutsideTheZoneAreRefusedWithoutAndForwardedWithForwarding(String name) {
+        NameTable table = Ipv4Tables.build(ResolverTest.SPEC,
+                List.of(new ServiceEntry("web", List.of("example.com", "a.b.example.com"), null, null, List.of())),
+                Map.of("web", ResolverTest.ip("240.0.0.9")), Map.of());
+
+        assertThatReply(Queries.udp(table, query(name, Type.A))).hasRcode(Rcode.REFUSED).isNotAuthoritative();
+        assertThat(forwarding(table, query(name, Type.A))).isEqualTo(Resolver.FORWARD);
+        assertThatReply(Queries.udp(table, query("a.b.example.com.", Type.A)))
+                .hasAnswer("a.b.example.com. 30 IN A 240.0.0.9");
+        assertThatReply(Queries.udp(table, query("example.com.", Type.A))).hasAnswer("example.com. 30 IN A 240.0.0.9");
     }
 
     @Test

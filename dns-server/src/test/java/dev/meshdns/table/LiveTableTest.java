@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +83,77 @@ class LiveTableTest {
     }
 
     @Test
+    void theSameEntriesInAnyOrderAndAfterAnyHistoryGiveTheSameAnswerForEveryName() throws Exception {
+        Random random = new Random(20261201);
+        for (int run = 0; run < 200; run++) {
+            Map<String, ServiceEntry> catalog = new LinkedHashMap<>();
+            Map<String, ServiceVips> vips = new LinkedHashMap<>();
+            for (int i = 2 + random.nextInt(8); i > 0; i--) {
+                String service = pick(random, SERVICES);
+                catalog.put(service, entry(random, service));
+                vips.put(service, vips(random));
+            }
+            List<ServiceEntry> entries = new ArrayList<>(catalog.values());
+            LiveTable first = LiveTable.build(SPEC, entries, vips);
+            Map<String, String> want = dump(first.table());
+            for (int order = 0; order < 5; order++) {
+                Collections.shuffle(entries, random);
+                LiveTable again = LiveTable.build(SPEC, entries, vips);
+                assertThat(dump(again.table())).as("run %d, order %s", run, entries).isEqualTo(want);
+                assertThat(again.table().problems()).isEqualTo(first.table().problems());
+                assertThat(dump(history(random, entries, vips).table()))
+                        .as("run %d, built in steps in the order %s", run, entries).isEqualTo(want);
+            }
+        }
+    }
+
+    /** The table reached by adding the entries a few at a time (patched where a patch is possible), with detours. */
+    private static LiveTable history(Random random, List<ServiceEntry> entries, Map<String, ServiceVips> vips)
+            throws Exception {
+        LiveTable live = LiveTable.build(SPEC, List.of(), Map.of());
+        List<ServiceEntry> present = new ArrayList<>();
+        Map<String, ServiceVips> presentVips = new LinkedHashMap<>();
+        for (ServiceEntry entry : entries) {
+            if (random.nextInt(3) == 0) {
+                // A detour: the service comes first with other hostnames and addresses, then becomes its entry.
+                live = step(live, present, presentVips, new LiveTable.Change(entry(random, entry.service()),
+                        vips(random)));
+            }
+            live = step(live, present, presentVips, new LiveTable.Change(entry, vips.get(entry.service())));
+        }
+        return live;
+    }
+
+    private static LiveTable step(LiveTable live, List<ServiceEntry> present, Map<String, ServiceVips> presentVips,
+                                  LiveTable.Change change) {
+        present.removeIf(e -> e.service().equals(change.entry().service()));
+        present.add(change.entry());
+        presentVips.put(change.entry().service(), change.vips());
+        return live.patch(List.of(change)).orElseGet(() -> LiveTable.build(SPEC, present, presentVips));
+    }
+
+    @Test
+    void aServiceWithManyHostnamesHasItsPtrCappedAndSaysSoWhetherBuiltOrPatched() throws Exception {
+        List<String> hostnames = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            hostnames.add("h" + i + ".example.com");
+        }
+        ServiceEntry big = new ServiceEntry("big", hostnames, null, null, List.of());
+        ServiceVips vips = ServiceVips.of(v4("240.0.0.7"));
+        LiveTable built = LiveTable.build(SPEC, List.of(big), Map.of("big", vips));
+        LiveTable patched = LiveTable.build(SPEC, List.of(), Map.of())
+                .patch(List.of(new LiveTable.Change(big, vips))).orElseThrow();
+
+        for (LiveTable live : List.of(built, patched)) {
+            assertThat(live.table().find("7.0.0.240.in-addr.arpa").recordCount(0)).isEqualTo(64);
+            assertThat(live.cappedPtrs()).containsEntry("big", 101);
+        }
+        assertSameNames(patched.table(), built.table(), "built or patched");
+        LiveTable gone = patched.patch(List.of(LiveTable.Change.removed(big))).orElseThrow();
+        assertThat(gone.cappedPtrs()).isEmpty();
+    }
+
+    @Test
     void aChangedServiceIsAnsweredAtItsNewAddressAndARemovedOneNoMore() throws Exception {
         ServiceEntry web = new ServiceEntry("web", List.of("web.shop.example"), null, null, List.of());
         ServiceEntry api = new ServiceEntry("api", List.of(), null, null, List.of());
@@ -111,12 +183,17 @@ class LiveTableTest {
     }
 
     @Test
-    void aHostnameAboveAnotherHostZoneIsLeftToAFullBuild() throws Exception {
+    void aHostnameAboveAnotherHostnameIsAZoneOfItsOwnAndPatchedIn() throws Exception {
         ServiceEntry inner = new ServiceEntry("inner", List.of("a.shop.example"), null, null, List.of());
         LiveTable live = LiveTable.build(SPEC, List.of(inner), Map.of("inner", ServiceVips.of(v4("240.0.0.7"))));
         ServiceEntry outer = new ServiceEntry("outer", List.of("shop.example"), null, null, List.of());
 
-        assertThat(live.patch(List.of(new LiveTable.Change(outer, ServiceVips.of(v4("240.0.0.8")))))).isEmpty();
+        LiveTable next = live.patch(List.of(new LiveTable.Change(outer, ServiceVips.of(v4("240.0.0.8"))))).orElseThrow();
+
+        assertThat(next.table().find("shop.example").zone().hostApex()).isTrue();
+        assertThat(WireName.toDotted(next.table().find("a.shop.example").zone().apexWire())).isEqualTo("a.shop.example.");
+        assertSameNames(next.table(), LiveTable.build(SPEC, List.of(inner, outer), Map.of(
+                "inner", ServiceVips.of(v4("240.0.0.7")), "outer", ServiceVips.of(v4("240.0.0.8")))).table(), "both");
     }
 
     @Test

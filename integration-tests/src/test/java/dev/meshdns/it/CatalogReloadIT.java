@@ -106,6 +106,20 @@ class CatalogReloadIT {
     }
 
     @Test
+    void aCatalogEmptiedByATruncatedFileIsAppliedWithAWarningGivingTheCount() {
+        Catalog.example().withService("beforeempty").writeTo(catalog);
+        awaitRcode("beforeempty.mesh.", Rcode.NOERROR);
+
+        Catalog.empty().writeTo(catalog);
+        awaitRcode("backend.mesh.", Rcode.NXDOMAIN);
+        String log = server.awaitLog("catalog removes every service: 4 services removed", Poll.RELOAD_DEADLINE);
+        Catalog.example().writeTo(catalog);
+        awaitRcode("backend.mesh.", Rcode.NOERROR);
+
+        assertThat(log).containsPattern("WARN .*catalog removes every service: 4 services removed");
+    }
+
+    @Test
     void brokenYamlKeepsThePreviousNames() {
         Catalog.example().withService("beforebreak").writeTo(catalog);
         String vip = Replies.vipOf(awaitRcode("beforebreak.mesh.", Rcode.NOERROR));

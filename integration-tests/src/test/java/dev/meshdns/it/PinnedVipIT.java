@@ -83,18 +83,20 @@ class PinnedVipIT {
     }
 
     @Test
-    void secondPinOfTheSameAddressIsReportedAndNotApplied() throws Exception {
+    void ofTwoPinsOfTheSameAddressTheSmallerServiceNameWinsWhateverTheFileOrderAndTheOtherIsReported()
+            throws Exception {
         double conflictsBefore = pinConflicts();
-        pinned(pinned(Catalog.empty(), "pinholder", "240.0.0.101"), "pinclash", "240.0.0.101").writeTo(catalog);
+        pinned(pinned(Catalog.empty(), "pinzulu", "240.0.0.101"), "pinalpha", "240.0.0.101").writeTo(catalog);
 
-        String holder = awaitVip("pinholder.mesh.");
-        String clash = awaitVip("pinclash.mesh.");
-        Optional<String> logLine = logLineNaming("pinholder", "pinclash");
+        String winner = awaitVip("pinalpha.mesh.");
+        String loser = awaitVip("pinzulu.mesh.");
+        Optional<String> logLine = logLineNaming("pinzulu", "pinalpha");
         double conflicts = Poll.until(Poll.RELOAD_DEADLINE, PinnedVipIT::pinConflicts, n -> n > conflictsBefore);
 
-        assertThat(holder).as("the first entry pinning 240.0.0.101").isEqualTo("240.0.0.101");
-        assertThat(clash).as("the second entry pinning 240.0.0.101").isNotEqualTo("240.0.0.101");
-        assertThat(Replies.isInPool(clash)).as("the second entry's VIP %s is in the pool 240.0.0.0/4", clash).isTrue();
+        assertThat(winner).as("the smaller service name pinning 240.0.0.101, second in the file")
+                .isEqualTo("240.0.0.101");
+        assertThat(loser).as("the other entry pinning 240.0.0.101").isNotEqualTo("240.0.0.101");
+        assertThat(Replies.isInPool(loser)).as("the losing entry's VIP %s is in the pool 240.0.0.0/4", loser).isTrue();
         assertThat(logLine).as("a log line naming both services").isPresent();
         assertThat(conflicts).as("meshdns_vip_pin_conflicts_total").isGreaterThan(conflictsBefore);
     }
