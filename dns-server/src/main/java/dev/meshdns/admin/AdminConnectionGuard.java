@@ -24,7 +24,6 @@ final class AdminConnectionGuard extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> deadline;
     private boolean awaitingNextRequest;
-    private long lastActivityNanos = System.nanoTime();
 
     AdminConnectionGuard(AdminConnections connections, AdminLimits limits) {
         this.connections = connections;
@@ -34,7 +33,6 @@ final class AdminConnectionGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        lastActivityNanos = System.nanoTime();
         connections.admit(this);
         arm(limits.requestTimeout(), "request not complete");
         ctx.fireChannelActive();
@@ -42,7 +40,7 @@ final class AdminConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastActivityNanos = System.nanoTime();
+        connections.touched(this);
         if (awaitingNextRequest) {
             awaitingNextRequest = false;
             arm(limits.requestTimeout(), "request not complete");
@@ -65,13 +63,9 @@ final class AdminConnectionGuard extends ChannelInboundHandlerAdapter {
 
     /** Every answer is written: the connection may wait idle for its next request. */
     void idle() {
-        lastActivityNanos = System.nanoTime();
+        connections.touched(this);
         awaitingNextRequest = true;
         arm(limits.idleTimeout(), "idle");
-    }
-
-    long lastActivityNanos() {
-        return lastActivityNanos;
     }
 
     /** Closes the connection to make room for a new one. */

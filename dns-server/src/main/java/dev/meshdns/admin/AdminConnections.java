@@ -1,16 +1,18 @@
 package dev.meshdns.admin;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 
 /**
- * The open admin connections, capped: admitting one more than the cap closes the one idle longest,
- * so a pile of idle or trickling connections can never lock a probe out. Not thread-safe: confined
- * to the admin I/O loop, which runs the accepts and every connection.
+ * The open admin connections, capped: admitting one more than the cap closes the one idle longest
+ * (least recently read from or answered), so a pile of idle or trickling connections can never lock
+ * a probe out. Not thread-safe: confined to the admin I/O loop, which runs the accepts and every
+ * connection.
  */
 final class AdminConnections {
     private final int maxConnections;
-    private final List<AdminConnectionGuard> open = new ArrayList<>();
+    /** Access-ordered: {@link #touched} moves a connection to the end, so the first is the longest idle. */
+    private final LinkedHashMap<AdminConnectionGuard, Boolean> open = new LinkedHashMap<>(16, 0.75f, true);
 
     AdminConnections(int maxConnections) {
         if (maxConnections < 1) {
@@ -19,19 +21,20 @@ final class AdminConnections {
         this.maxConnections = maxConnections;
     }
 
-    /** Counts {@code connection} in, evicting the longest idle one when the cap is reached. */
+    /** Counts {@code connection} in, evicting the longest idle ones while the cap is reached. */
     void admit(AdminConnectionGuard connection) {
         while (open.size() >= maxConnections) {
-            AdminConnectionGuard longestIdle = open.get(0);
-            for (AdminConnectionGuard candidate : open) {
-                if (candidate.lastActivityNanos() - longestIdle.lastActivityNanos() < 0) {
-                    longestIdle = candidate;
-                }
-            }
-            open.remove(longestIdle);
-            longestIdle.evict();
+            Iterator<AdminConnectionGuard> longestIdle = open.keySet().iterator();
+            AdminConnectionGuard evicted = longestIdle.next();
+            longestIdle.remove();
+            evicted.evict();
         }
-        open.add(connection);
+        open.put(connection, Boolean.TRUE);
+    }
+
+    /** The connection was just active (read from, or answered). */
+    void touched(AdminConnectionGuard connection) {
+        open.get(connection);
     }
 
     /** Forgets a closed connection (nothing if it was evicted). */

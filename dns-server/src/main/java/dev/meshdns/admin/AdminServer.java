@@ -5,14 +5,11 @@ import dev.meshdns.threads.NamedThreadFactory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -89,26 +86,11 @@ public final class AdminServer implements Closeable {
     }
 
     private void bind(InetSocketAddress listen, AdminRoutes routes, AdminLimits limits) throws IOException {
-        AdminConnections connections = new AdminConnections(limits.maxConnections());
-        HttpDecoderConfig decoding = new HttpDecoderConfig()
-                .setMaxInitialLineLength(limits.maxInitialLineBytes())
-                .setMaxHeaderSize(limits.maxHeaderBytes())
-                .setMaxChunkSize(8192);
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        AdminConnectionGuard guard = new AdminConnectionGuard(connections, limits);
-                        channel.pipeline()
-                                .addLast("guard", guard)
-                                .addLast("codec", new HttpServerCodec(decoding))
-                                .addLast("admin", new AdminHttpHandler(routes, renderers, guard,
-                                        limits.maxBodyBytes()));
-                    }
-                })
+                .childHandler(new AdminChannelInitializer(routes, renderers, limits))
                 .bind(listen)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {

@@ -80,6 +80,19 @@ class AdminServerLimitsIT {
     }
 
     @Test
+    void aPileOfIdleConnectionsEvictsTheOldestRatherThanLockingOutAProbe() throws Exception {
+        Socket oldest = connect();
+        for (int i = 1; i < AdminLimits.defaults().maxConnections(); i++) {
+            connect();
+        }
+
+        assertThat(exchange("GET /health HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 200 ");
+        oldest.setSoTimeout(2_000);
+        assertThat(oldest.getInputStream().read()).as("the oldest idle connection is closed").isEqualTo(-1);
+    }
+
+    @Test
     void hugeDeclaredBodyToAnUnknownPathIsRefusedWithoutBeingRead() throws Exception {
         Socket socket = connect();
         String head = "POST /not-here HTTP/1.1\r\nHost: admin\r\nConnection: close\r\nContent-Length: " + HUGE_BODY_BYTES + "\r\n\r\n";
