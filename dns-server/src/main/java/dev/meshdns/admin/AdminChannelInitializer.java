@@ -17,13 +17,15 @@ final class AdminChannelInitializer extends ChannelInitializer<Channel> {
 
     private final AdminRoutes routes;
     private final Executor renderers;
+    private final Metrics metrics;
     private final AdminLimits limits;
     private final AdminConnections connections;
     private final HttpDecoderConfig decoding;
 
-    AdminChannelInitializer(AdminRoutes routes, Executor renderers, AdminLimits limits) {
+    AdminChannelInitializer(AdminRoutes routes, Executor renderers, AdminLimits limits, Metrics metrics) {
         this.routes = routes;
         this.renderers = renderers;
+        this.metrics = metrics;
         this.limits = limits;
         this.connections = new AdminConnections(limits.maxConnections());
         this.decoding = new HttpDecoderConfig()
@@ -39,10 +41,10 @@ final class AdminChannelInitializer extends ChannelInitializer<Channel> {
 
     /** Adds the handlers; separate so tests can build the same pipeline on an EmbeddedChannel. */
     void configure(ChannelPipeline pipeline) {
-        AdminConnectionGuard guard = new AdminConnectionGuard(connections, limits);
+        AdminConnectionGuard guard = new AdminConnectionGuard(connections, limits, metrics);
         pipeline.addLast("guard", guard);
         pipeline.addLast("codec", new HttpServerCodec(decoding));
-        pipeline.addLast("admin", new AdminHttpHandler(routes, renderers, guard, limits.maxBodyBytes()));
+        pipeline.addLast("admin", new AdminHttpHandler(routes, renderers, guard, limits.maxBodyBytes(), metrics));
     }
 
     AdminConnections connections() {

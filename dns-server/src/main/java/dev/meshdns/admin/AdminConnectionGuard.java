@@ -1,5 +1,6 @@
 package dev.meshdns.admin;
 
+import dev.meshdns.admin.Metrics.AdminClose;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
@@ -21,20 +22,22 @@ final class AdminConnectionGuard extends ChannelInboundHandlerAdapter {
 
     private final AdminConnections connections;
     private final AdminLimits limits;
+    private final Metrics metrics;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> deadline;
     private boolean awaitingNextRequest;
 
-    AdminConnectionGuard(AdminConnections connections, AdminLimits limits) {
+    AdminConnectionGuard(AdminConnections connections, AdminLimits limits, Metrics metrics) {
         this.connections = connections;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         connections.admit(this);
-        arm(limits.requestTimeout(), "request not complete");
+        arm(limits.requestTimeout(), AdminClose.REQUEST_TIMEOUT, "request not complete");
         ctx.fireChannelActive();
     }
 
@@ -43,7 +46,7 @@ final class AdminConnectionGuard extends ChannelInboundHandlerAdapter {
         connections.touched(this);
         if (awaitingNextRequest) {
             awaitingNextRequest = false;
-            arm(limits.requestTimeout(), "request not complete");
+            arm(limits.requestTimeout(), AdminClose.REQUEST_TIMEOUT, "request not complete");
         }
         ctx.fireChannelRead(msg);
     }
@@ -58,24 +61,25 @@ final class AdminConnectionGuard extends ChannelInboundHandlerAdapter {
     /** A request is complete: its answers must be written within the response timeout. */
     void responding() {
         awaitingNextRequest = false;
-        arm(limits.responseTimeout(), "answer not taken");
+        arm(limits.responseTimeout(), AdminClose.RESPONSE_TIMEOUT, "answer not taken");
     }
 
     /** Every answer is written: the connection may wait idle for its next request. */
     void idle() {
         connections.touched(this);
         awaitingNextRequest = true;
-        arm(limits.idleTimeout(), "idle");
+        arm(limits.idleTimeout(), null, "idle");
     }
 
     /** Closes the connection to make room for a new one. */
     void evict() {
-        close("evicted as the longest idle of too many connections");
+        close(AdminClose.EVICTED, "evicted as the longest idle of too many connections");
     }
 
-    private void arm(Duration timeout, String why) {
+    /** Closes the connection after {@code timeout}, counted under {@code reason} (null: not counted). */
+    private void arm(Duration timeout, AdminClose reason, String why) {
         cancel();
-        deadline = ctx.executor().schedule(() -> close(why + " within " + timeout.toMillis() + " ms"),
+        deadline = ctx.executor().schedule(() -> close(reason, why + " within " + timeout.toMillis() + " ms"),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -86,8 +90,11 @@ final class AdminConnectionGuard extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void close(String why) {
+    private void close(AdminClose reason, String why) {
         if (ctx.channel().isOpen()) {
+            if (reason != null) {
+                metrics.adminConnectionClosed(reason);
+            }
             log.debug("Admin connection from {} closed: {}", ctx.channel().remoteAddress(), why);
             ctx.close();
         }

@@ -3,7 +3,9 @@ package dev.meshdns.admin;
 import dev.meshdns.admin.AdminRoutes.Endpoint;
 import dev.meshdns.admin.AdminRoutes.Reply;
 import dev.meshdns.admin.AdminRoutes.Route;
+import dev.meshdns.admin.Metrics.AdminClose;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -45,6 +47,7 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
     private final Executor renderers;
     private final AdminConnectionGuard guard;
     private final int maxBodyBytes;
+    private final Metrics metrics;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** The request whose body is arriving, or null between requests. */
     private Pending receiving;
@@ -52,11 +55,13 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
     /** A closing answer is queued: whatever else arrives is dropped unread. */
     private boolean closing;
 
-    AdminHttpHandler(AdminRoutes routes, Executor renderers, AdminConnectionGuard guard, int maxBodyBytes) {
+    AdminHttpHandler(AdminRoutes routes, Executor renderers, AdminConnectionGuard guard, int maxBodyBytes,
+                     Metrics metrics) {
         this.routes = routes;
         this.renderers = renderers;
         this.guard = guard;
         this.maxBodyBytes = maxBodyBytes;
+        this.metrics = metrics;
     }
 
     /** One request: how to answer it and, once known, the answer. */
@@ -136,6 +141,7 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answerAndClose(ChannelHandlerContext ctx, Pending request, Reply reply) {
+        metrics.adminConnectionClosed(reply.closes());
         receiving = null;
         closing = true;
         request.route = new Route(null, reply);
@@ -146,6 +152,7 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
     private void queue(ChannelHandlerContext ctx, Pending request) {
         pending.add(request);
         if (pending.size() > MAX_PENDING) {
+            metrics.adminConnectionClosed(AdminClose.PIPELINED);
             log.debug("Admin connection from {} closed: over {} pipelined requests", ctx.channel().remoteAddress(),
                     MAX_PENDING);
             ctx.close();
@@ -169,10 +176,14 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
         try {
             renderers.execute(() -> {
                 Reply reply = routes.serve(endpoint);
-                ctx.executor().execute(() -> {
-                    request.reply = reply;
-                    writeReady(ctx);
-                });
+                try {
+                    ctx.executor().execute(() -> {
+                        request.reply = reply;
+                        writeReady(ctx);
+                    });
+                } catch (RejectedExecutionException e) {
+                    // The server closed meanwhile, and its connections with it.
+                }
             });
         } catch (RejectedExecutionException e) {
             ctx.close(); // the server is closing
@@ -188,8 +199,8 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!pending.isEmpty() && pending.peek().reply != null) {
             Pending answered = pending.poll();
-            boolean keepAlive = answered.keepAlive && !answered.reply.closes();
-            var written = ctx.write(response(answered, keepAlive));
+            boolean keepAlive = answered.keepAlive && answered.reply.closes() == null;
+            ChannelFuture written = ctx.write(response(answered, keepAlive));
             wrote = true;
             if (!keepAlive) {
                 closing = true;

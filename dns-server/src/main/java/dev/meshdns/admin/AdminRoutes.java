@@ -1,5 +1,6 @@
 package dev.meshdns.admin;
 
+import dev.meshdns.admin.Metrics.AdminClose;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
@@ -32,27 +33,31 @@ final class AdminRoutes {
         this.views = views;
     }
 
-    /** An answer: status, content type, body, whether the connection closes after it, and an Allow header. */
-    record Reply(HttpResponseStatus status, String contentType, byte[] body, boolean closes, String allow) {
+    /**
+     * An answer: status, content type, body, an Allow header, and why the connection closes after it
+     * (null: it stays open).
+     */
+    record Reply(HttpResponseStatus status, String contentType, byte[] body, String allow, AdminClose closes) {
         static Reply text(HttpResponseStatus status, String body) {
-            return new Reply(status, TEXT, body.getBytes(StandardCharsets.UTF_8), false, null);
+            return new Reply(status, TEXT, body.getBytes(StandardCharsets.UTF_8), null, null);
         }
 
-        Reply closing() {
-            return new Reply(status, contentType, body, true, allow);
+        Reply closing(AdminClose reason) {
+            return new Reply(status, contentType, body, allow, reason);
         }
     }
 
     static final Reply NOT_FOUND = Reply.text(HttpResponseStatus.NOT_FOUND, "not found\n");
     static final Reply METHOD_NOT_ALLOWED = new Reply(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
-            "method not allowed\n".getBytes(StandardCharsets.UTF_8), false, "GET");
-    static final Reply BAD_REQUEST = Reply.text(HttpResponseStatus.BAD_REQUEST, "bad request\n").closing();
+            "method not allowed\n".getBytes(StandardCharsets.UTF_8), "GET", null);
+    static final Reply BAD_REQUEST = Reply.text(HttpResponseStatus.BAD_REQUEST, "bad request\n")
+            .closing(AdminClose.BAD_REQUEST);
     static final Reply URI_TOO_LONG = Reply.text(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long\n")
-            .closing();
+            .closing(AdminClose.TOO_LARGE);
     static final Reply HEADERS_TOO_LARGE = Reply.text(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "request headers too large\n").closing();
+            "request headers too large\n").closing(AdminClose.TOO_LARGE);
     static final Reply BODY_TOO_LARGE = Reply.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-            "request body too large\n").closing();
+            "request body too large\n").closing(AdminClose.TOO_LARGE);
     private static final Reply INTERNAL_ERROR = Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
     private static final Reply HEALTHY = Reply.text(HttpResponseStatus.OK, "ok\n");
 
@@ -106,11 +111,11 @@ final class AdminRoutes {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // not from a ByteArrayOutputStream
         }
-        return new Reply(HttpResponseStatus.OK, Metrics.PROMETHEUS_CONTENT_TYPE, text.toByteArray(), false, null);
+        return new Reply(HttpResponseStatus.OK, Metrics.PROMETHEUS_CONTENT_TYPE, text.toByteArray(), null, null);
     }
 
     private static Reply json(String body) {
-        return new Reply(HttpResponseStatus.OK, JSON, body.getBytes(StandardCharsets.UTF_8), false, null);
+        return new Reply(HttpResponseStatus.OK, JSON, body.getBytes(StandardCharsets.UTF_8), null, null);
     }
 
     /** The decoded path of a request target (origin or absolute form, query dropped), or null if malformed. */

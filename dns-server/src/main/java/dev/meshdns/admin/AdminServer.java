@@ -76,7 +76,7 @@ public final class AdminServer implements Closeable {
                         NioIoHandler.newFactory()),
                 Executors.newFixedThreadPool(RENDER_THREADS, NamedThreadFactory.daemon("meshdns-admin")));
         try {
-            server.bind(listen, new AdminRoutes(metrics, readiness, views), limits);
+            server.bind(listen, new AdminRoutes(metrics, readiness, views), limits, metrics);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -85,12 +85,13 @@ public final class AdminServer implements Closeable {
         return server;
     }
 
-    private void bind(InetSocketAddress listen, AdminRoutes routes, AdminLimits limits) throws IOException {
+    private void bind(InetSocketAddress listen, AdminRoutes routes, AdminLimits limits, Metrics metrics)
+            throws IOException {
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new AdminChannelInitializer(routes, renderers, limits))
+                .childHandler(new AdminChannelInitializer(routes, renderers, limits, metrics))
                 .bind(listen)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {

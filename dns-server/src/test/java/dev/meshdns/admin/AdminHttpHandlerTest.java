@@ -19,8 +19,9 @@ class AdminHttpHandlerTest {
             Duration.ofSeconds(30), 4096, 8192, 4096, 64);
 
     private final List<Runnable> renderers = new ArrayList<>();
+    private final Metrics metrics = Metrics.prometheus();
     private final AdminChannelInitializer initializer = new AdminChannelInitializer(
-            new AdminRoutes(Metrics.prometheus(), () -> Readiness.READY, DebugViews.empty()), renderers::add, LIMITS);
+            new AdminRoutes(metrics, () -> Readiness.READY, DebugViews.empty()), renderers::add, LIMITS, metrics);
     private final EmbeddedChannel channel = new EmbeddedChannel(initializer);
 
     @AfterEach
@@ -59,6 +60,7 @@ class AdminHttpHandlerTest {
         assertThat(answers()).startsWith("HTTP/1.1 413 Request Entity Too Large\r\n")
                 .contains("connection: close\r\n").endsWith("request body too large\n");
         assertThat(channel.isOpen()).isFalse();
+        assertThat(closed("too_large")).isEqualTo(1);
     }
 
     @Test
@@ -95,6 +97,7 @@ class AdminHttpHandlerTest {
 
         assertThat(answers()).startsWith("HTTP/1.1 400 ").endsWith("bad request\n");
         assertThat(channel.isOpen()).isFalse();
+        assertThat(closed("bad_request")).isEqualTo(1);
     }
 
     @Test
@@ -136,6 +139,7 @@ class AdminHttpHandlerTest {
 
         assertThat(channel.isOpen()).isFalse();
         assertThat(answers()).isEmpty();
+        assertThat(closed("request_timeout")).isEqualTo(1);
     }
 
     @Test
@@ -159,6 +163,17 @@ class AdminHttpHandlerTest {
         advanceSeconds(30);
 
         assertThat(channel.isOpen()).isFalse();
+        assertThat(closed("request_timeout") + closed("response_timeout")).as("idling is no fault").isZero();
+    }
+
+    @Test
+    void answerNotTakenWithinTheResponseTimeoutClosesTheConnection() {
+        send("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
+
+        advanceSeconds(30);
+
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(closed("response_timeout")).isEqualTo(1);
     }
 
     @Test
@@ -166,6 +181,11 @@ class AdminHttpHandlerTest {
         send("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n".repeat(9));
 
         assertThat(channel.isOpen()).isFalse();
+        assertThat(closed("pipelined")).isEqualTo(1);
+    }
+
+    private double closed(String reason) {
+        return metrics.registry().get("meshdns.admin.connections.closed").tag("reason", reason).counter().count();
     }
 
     private void send(String text) {
