@@ -69,7 +69,7 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
         final boolean head;
         final boolean keepAlive;
         final HttpVersion version;
-        Route route;
+        final Route route;
         Reply reply;
 
         Pending(HttpRequest request, Route route) {
@@ -95,6 +95,9 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onHead(ChannelHandlerContext ctx, HttpRequest request) {
+        if (!ctx.channel().isActive()) {
+            return; // the codec's last word on a connection closed mid-request: nobody to answer
+        }
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             answerAndClose(ctx, request, malformed(result.cause()));
@@ -144,7 +147,7 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
         metrics.adminConnectionClosed(reply.closes());
         receiving = null;
         closing = true;
-        request.route = new Route(null, reply);
+        request.reply = reply;
         queue(ctx, request);
     }
 
@@ -160,14 +163,16 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
         }
         guard.responding();
         ctx.channel().config().setAutoRead(false);
-        Route route = request.route;
-        if (route.endpoint() == null) {
-            request.reply = route.early();
-        } else if (!route.endpoint().rendered) {
-            request.reply = routes.serve(route.endpoint());
-        } else {
-            render(ctx, request, route.endpoint());
-            return;
+        if (request.reply == null) { // else answered from the head already
+            Route route = request.route;
+            if (route.endpoint() == null) {
+                request.reply = route.early();
+            } else if (route.endpoint().rendered) {
+                render(ctx, request, route.endpoint());
+                return;
+            } else {
+                request.reply = routes.serve(route.endpoint());
+            }
         }
         writeReady(ctx);
     }

@@ -140,6 +140,7 @@ class AdminHttpHandlerTest {
         assertThat(channel.isOpen()).isFalse();
         assertThat(answers()).isEmpty();
         assertThat(closed("request_timeout")).isEqualTo(1);
+        assertThat(closed("bad_request")).as("the half request is not answered once closed").isZero();
     }
 
     @Test
