@@ -80,6 +80,19 @@ class AdminServerLimitsIT {
     }
 
     @Test
+    void clientThatHalfClosesAfterItsRequestStillGetsTheAnswer() throws Exception {
+        try (Socket socket = connect()) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: admin\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput(); // as `nc -N` does
+
+            assertThat(readUntilClosed(socket.getInputStream())).startsWith("HTTP/1.1 200 ")
+                    .contains("# TYPE meshdns_dns_responses_total counter");
+        }
+    }
+
+    @Test
     void aPileOfIdleConnectionsEvictsTheOldestRatherThanLockingOutAProbe() throws Exception {
         Socket oldest = connect();
         for (int i = 1; i < AdminLimits.defaults().maxConnections(); i++) {
