@@ -3,6 +3,7 @@ package dev.meshdns.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.it.support.Catalog;
+import dev.meshdns.it.support.Poll;
 import dev.meshdns.it.support.ServerProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,9 @@ class AdminAbuseIT {
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService abusers = Executors.newCachedThreadPool();
         List<Socket> sockets = new ArrayList<>();
-        try (ServerProcess server = ServerProcess.startAndWait(catalog, dir.resolve("data")).awaitName("backend.mesh.")) {
+        try (ServerProcess server = ServerProcess.startAndWait(catalog, dir.resolve("data"))) {
+            // Readiness is published just after the table: a name can answer a moment before /ready does.
+            Poll.until(Poll.RELOAD_DEADLINE, () -> server.admin().get("/ready"), ready -> ready.statusCode() == 200);
             InetSocketAddress admin = new InetSocketAddress("127.0.0.1", server.admin().port());
             for (int i = 0; i < 4; i++) {
                 Socket slow = connect(admin, sockets);
