@@ -109,7 +109,8 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
         }
         receiving = new Pending(request, routes.route(request.method(), request.uri()));
         bodyBytes = 0;
-        if (HttpUtil.is100ContinueExpected(request)) {
+        // Not while earlier answers are pending: it would overtake them (the client sends the body anyway, later).
+        if (HttpUtil.is100ContinueExpected(request) && pending.isEmpty()) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }

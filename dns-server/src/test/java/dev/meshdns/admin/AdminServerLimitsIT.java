@@ -101,7 +101,7 @@ class AdminServerLimitsIT {
 
         assertThat(exchange("GET /health HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 200 ");
-        oldest.setSoTimeout(2_000);
+        oldest.setSoTimeout(5_000);
         assertThat(oldest.getInputStream().read()).as("the oldest idle connection is closed").isEqualTo(-1);
     }
 
@@ -192,7 +192,7 @@ class AdminServerLimitsIT {
     /** One request on a fresh connection; the whole response as text, read until the server closes. */
     private String exchange(String request) throws IOException {
         try (Socket socket = connect()) {
-            socket.setSoTimeout(2_000);
+            socket.setSoTimeout(5_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             return readUntilClosed(socket.getInputStream());
         }
