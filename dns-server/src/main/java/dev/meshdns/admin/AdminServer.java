@@ -1,15 +1,18 @@
 package dev.meshdns.admin;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.meshdns.config.HostPort;
 import dev.meshdns.threads.NamedThreadFactory;
-import java.io.ByteArrayOutputStream;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,31 +23,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP endpoint on the JDK's built-in server: {@code GET /metrics} (Prometheus text),
- * {@code /health}, {@code /ready} (503 with reasons until ready), {@code /names}, {@code /vips} and {@code /upstreams}
- * (JSON debug views). Requests run on its own two daemon threads {@code meshdns-admin-N}, never
- * on the DNS event loops. Thread-safe: {@link #address} and {@link #close} from any thread.
+ * The admin HTTP endpoint: {@code GET /metrics} (Prometheus text), {@code /health}, {@code /ready}
+ * (503 with reasons until ready), {@code /names}, {@code /vips} and {@code /upstreams} (JSON debug
+ * views). Netty on its own single I/O thread {@code meshdns-admin-io-1}, never the DNS event loops,
+ * with the {@link AdminLimits} on every connection; the growing bodies are rendered on two daemon
+ * threads {@code meshdns-admin-N}. Thread-safe: {@link #address} and {@link #close} from any thread.
  */
 public final class AdminServer implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-    private static final String TEXT = "text/plain; charset=utf-8";
-    private static final String JSON = "application/json; charset=utf-8";
-    private static final int THREADS = 2;
+    private static final int RENDER_THREADS = 2;
 
-    private final HttpServer http;
-    private final ExecutorService executor;
-    private final Metrics metrics;
-    private final Supplier<Readiness> readiness;
-    private final DebugViews views;
+    private final EventLoopGroup group;
+    private final ExecutorService renderers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private Channel listener;
 
-    private AdminServer(HttpServer http, ExecutorService executor, Metrics metrics,
-            Supplier<Readiness> readiness, DebugViews views) {
-        this.http = http;
-        this.executor = executor;
-        this.metrics = metrics;
-        this.readiness = readiness;
-        this.views = views;
+    private AdminServer(EventLoopGroup group, ExecutorService renderers) {
+        this.group = group;
+        this.renderers = renderers;
     }
 
     /** Starts serving on {@code listen} (port 0 picks a free port) without debug views. */
@@ -61,6 +57,11 @@ public final class AdminServer implements Closeable {
      */
     public static AdminServer start(InetSocketAddress listen, Metrics metrics, Supplier<Readiness> readiness,
             DebugViews views) throws IOException {
+        return start(listen, metrics, readiness, views, AdminLimits.defaults());
+    }
+
+    static AdminServer start(InetSocketAddress listen, Metrics metrics, Supplier<Readiness> readiness,
+            DebugViews views, AdminLimits limits) throws IOException {
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(readiness, "readiness");
@@ -69,126 +70,61 @@ public final class AdminServer implements Closeable {
             throw new IllegalArgumentException("admin /metrics needs a PrometheusMeterRegistry, got "
                     + metrics.registry().getClass().getName());
         }
-        HttpServer http;
+        // One I/O thread for the accepts and every connection: AdminConnections is confined to it.
+        AdminServer server = new AdminServer(
+                new MultiThreadIoEventLoopGroup(1, NamedThreadFactory.daemonEventLoops("meshdns-admin-io"),
+                        NioIoHandler.newFactory()),
+                Executors.newFixedThreadPool(RENDER_THREADS, NamedThreadFactory.daemon("meshdns-admin")));
         try {
-            http = HttpServer.create(listen, 0);
-        } catch (IOException e) {
-            throw new IOException("cannot listen on --admin-listen " + HostPort.text(listen) + ": " + e.getMessage(), e);
+            server.bind(listen, new AdminRoutes(metrics, readiness, views), limits, metrics);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
         }
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, NamedThreadFactory.daemon("meshdns-admin"));
-        AdminServer server = new AdminServer(http, executor, metrics, readiness, views);
-        http.setExecutor(executor);
-        http.createContext("/", server::handle);
-        http.start();
         log.info("Admin HTTP on {}", server.address());
         return server;
     }
 
-    /** The bound address, with the real port when started on port 0. */
-    public InetSocketAddress address() {
-        return http.getAddress();
+    private void bind(InetSocketAddress listen, AdminRoutes routes, AdminLimits limits, Metrics metrics)
+            throws IOException {
+        ChannelFuture bound = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new AdminChannelInitializer(routes, renderers, limits, metrics))
+                .bind(listen)
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
+            throw new IOException("cannot listen on --admin-listen " + HostPort.text(listen) + ": " + cause.getMessage(),
+                    cause);
+        }
+        listener = bound.channel();
     }
 
-    /** Stops accepting, drops open exchanges and stops the admin threads. Idempotent. */
+    /** The bound address, with the real port when started on port 0. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Stops accepting, drops open connections and stops the admin threads. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        // stop(0): a positive delay waits the whole delay on JDK 17 even when idle.
-        http.stop(0);
-        executor.shutdown();
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        renderers.shutdown();
         try {
-            if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
+            if (!renderers.awaitTermination(1, TimeUnit.SECONDS)) {
+                renderers.shutdownNow();
             }
         } catch (InterruptedException e) {
-            executor.shutdownNow();
+            renderers.shutdownNow();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void handle(HttpExchange exchange) {
-        try {
-            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-            route(exchange);
-        } catch (IOException e) {
-            log.debug("Admin request failed: {}", e.toString());
-        } catch (RuntimeException e) {
-            // The JDK server drops a connection silently on an uncaught exception: answer 500 instead.
-            log.warn("Admin {} failed", exchange.getRequestURI().getPath(), e);
-            try {
-                send(exchange, 500, TEXT, "internal error\n");
-            } catch (IOException | RuntimeException ignored) {
-                // Headers already sent or connection gone: nothing more to tell the client.
-            }
-        } finally {
-            exchange.close();
-        }
-    }
-
-    private void route(HttpExchange exchange) throws IOException {
-        Endpoint endpoint = Endpoint.of(exchange.getRequestURI().getPath());
-        if (endpoint == null) {
-            send(exchange, 404, TEXT, "not found\n");
-        } else if (!"GET".equals(exchange.getRequestMethod())) {
-            exchange.getResponseHeaders().set("Allow", "GET");
-            send(exchange, 405, TEXT, "method not allowed\n");
-        } else {
-            serve(exchange, endpoint);
-        }
-    }
-
-    private void serve(HttpExchange exchange, Endpoint endpoint) throws IOException {
-        switch (endpoint) {
-            case METRICS -> {
-                ByteArrayOutputStream text = new ByteArrayOutputStream(16 * 1024);
-                metrics.writePrometheusText(text);
-                send(exchange, 200, Metrics.PROMETHEUS_CONTENT_TYPE, text.toByteArray());
-            }
-            case HEALTH -> send(exchange, 200, TEXT, "ok\n");
-            case READY -> {
-                Readiness now = readiness.get();
-                if (now == null) {
-                    now = Readiness.notReady("starting");
-                }
-                send(exchange, now.ready() ? 200 : 503, TEXT, now.text());
-            }
-            case NAMES -> send(exchange, 200, JSON, views.namesJson());
-            case VIPS -> send(exchange, 200, JSON, views.vipsJson());
-            case UPSTREAMS -> send(exchange, 200, JSON, views.upstreamsJson());
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        // A length of -1 tells the JDK server "no body"; 0 would mean chunked.
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    private enum Endpoint {
-        METRICS, HEALTH, READY, NAMES, VIPS, UPSTREAMS;
-
-        static Endpoint of(String path) {
-            return switch (path) {
-                case "/metrics" -> METRICS;
-                case "/health" -> HEALTH;
-                case "/ready" -> READY;
-                case "/names" -> NAMES;
-                case "/vips" -> VIPS;
-                case "/upstreams" -> UPSTREAMS;
-                default -> null;
-            };
         }
     }
 }

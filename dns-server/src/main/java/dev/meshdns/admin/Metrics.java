@@ -80,6 +80,22 @@ public final class Metrics {
         FAILED
     }
 
+    /** Why the admin server closed a connection early, the {@code reason} tag of {@code meshdns.admin.connections.closed}. */
+    public enum AdminClose {
+        /** The request (head and body) did not arrive whole in time: a slow or stalled sender. */
+        REQUEST_TIMEOUT,
+        /** The client did not take its answer in time. */
+        RESPONSE_TIMEOUT,
+        /** The longest idle connection, closed to admit a new one over the cap. */
+        EVICTED,
+        /** A request line, headers or body over its limit (414, 431, 413). */
+        TOO_LARGE,
+        /** A request that is not HTTP/1.x (400). */
+        BAD_REQUEST,
+        /** Too many pipelined requests waiting for their answers. */
+        PIPELINED
+    }
+
     private final MeterRegistry registry;
     private Forward forward;
     private final QueryCounts counts = new QueryCounts(RESPONSE_SIZE.end(TRANSPORTS.length));
@@ -87,6 +103,7 @@ public final class Metrics {
     private final Counter[] dropped = new Counter[TRANSPORTS.length];
     private final Counter[] answerFailures = new Counter[TRANSPORTS.length];
     private final Counter[] reloads = new Counter[Reload.values().length];
+    private final Counter[] adminCloses = new Counter[AdminClose.values().length];
     private final Counter patchedApplies;
     private final Counter fullApplies;
     private final Counter allocationFailures;
@@ -117,6 +134,11 @@ public final class Metrics {
             reloads[result.ordinal()] = Counter.builder("meshdns.catalog.reloads")
                     .description("Catalog changes seen, by outcome")
                     .tag("result", result.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+        for (AdminClose reason : AdminClose.values()) {
+            adminCloses[reason.ordinal()] = Counter.builder("meshdns.admin.connections.closed")
+                    .description("Admin HTTP connections closed by the server's limits, by reason")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry);
         }
         patchedApplies = Counter.builder("meshdns.catalog.applies")
                 .description("Catalogs published, by how: a patch of the changed services, or a full build")
@@ -229,6 +251,11 @@ public final class Metrics {
     /** Counts one catalog change by its outcome. */
     public void catalogReload(Reload result) {
         reloads[result.ordinal()].increment();
+    }
+
+    /** The admin server closed a connection early, for {@code reason}. */
+    public void adminConnectionClosed(AdminClose reason) {
+        adminCloses[reason.ordinal()].increment();
     }
 
     /** Records how long one catalog apply took. */
