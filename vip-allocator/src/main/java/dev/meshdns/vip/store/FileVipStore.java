@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -37,6 +38,7 @@ public final class FileVipStore implements VipStore {
     static final String JOURNAL = "vips.journal";
     static final String SNAPSHOT = "vips.snapshot";
     static final String LOCK = "LOCK";
+    static final String HIGH_WATER = "vips.highwater";
     static final String JOURNAL_MAGIC = "MDVJ";
     static final String SNAPSHOT_MAGIC = "MDVS";
     private static final Logger log = LoggerFactory.getLogger(FileVipStore.class);
@@ -50,13 +52,15 @@ public final class FileVipStore implements VipStore {
     private final int snapshotAfterRecords;
     private final FileChannel lockChannel;
     private final RowTable table;
+    private final HighWater highWater;
     private FileChannel journal;
     private long journalRecords;
     private IOException failure;
     private boolean closed;
 
     private FileVipStore(Path dataDir, int snapshotAfterRecords, FileChannel lockChannel, RowTable table,
-            FileChannel journal, long journalRecords) {
+            FileChannel journal, long journalRecords, HighWater highWater) {
+        this.highWater = highWater;
         this.dataDir = dataDir;
         this.snapshotAfterRecords = snapshotAfterRecords;
         this.lockChannel = lockChannel;
@@ -70,12 +74,21 @@ public final class FileVipStore implements VipStore {
         return open(dataDir, DEFAULT_SNAPSHOT_AFTER_RECORDS);
     }
 
+    /** Opens the store in {@code dataDir}, refusing (a {@link StoreLossException}) files that lost revisions. */
+    public static FileVipStore open(Path dataDir, int snapshotAfterRecords) throws IOException {
+        return open(dataDir, snapshotAfterRecords, false);
+    }
+
     /**
      * Opens (creating if needed) the store in {@code dataDir}, restoring snapshot and journal and
      * cutting away a torn journal tail. Fails if another process holds the data dir, or if the
-     * restored rows contradict themselves (two rows holding one address).
+     * restored rows contradict themselves (two rows holding one address). When the files show
+     * that durable revisions are missing ({@link StoreContinuity}) it fails with a
+     * {@link StoreLossException}, unless {@code acceptLoss}: then each loss is logged at WARN, what
+     * is left is restored, and rewritten as a snapshot of a revision past every one seen, so the
+     * data dir opens cleanly afterwards.
      */
-    public static FileVipStore open(Path dataDir, int snapshotAfterRecords) throws IOException {
+    public static FileVipStore open(Path dataDir, int snapshotAfterRecords, boolean acceptLoss) throws IOException {
         Objects.requireNonNull(dataDir, "dataDir");
         if (snapshotAfterRecords < 1) {
             throw new IllegalArgumentException("snapshotAfterRecords must be at least 1, got " + snapshotAfterRecords);
@@ -83,22 +96,51 @@ public final class FileVipStore implements VipStore {
         Path dir = createDirectory(dataDir.toAbsolutePath()).toRealPath();
         FileChannel lockChannel = lock(dir);
         FileChannel journal = null;
+        HighWater highWater = null;
         try {
-            RowTable table = new RowTable();
             Path snapshotPath = dir.resolve(SNAPSHOT);
-            int snapshotVersion = replay(table, readSnapshot(snapshotPath), snapshotPath);
             Path journalPath = dir.resolve(JOURNAL);
+            Path highWaterPath = dir.resolve(HIGH_WATER);
+            FrameFile.Contents snapshot = readSnapshot(snapshotPath);
             FrameFile.Contents contents = readJournal(journalPath);
+            List<String> losses = new ArrayList<>();
+            long recorded = -1;
+            try {
+                recorded = HighWater.read(highWaterPath);
+            } catch (StoreLossException e) {
+                losses.add(e.getMessage());
+            }
+            losses.addAll(StoreContinuity.problems(snapshotPath, snapshot, journalPath, contents, highWaterPath,
+                    recorded));
+            if (!losses.isEmpty() && !acceptLoss) {
+                throw new StoreLossException(String.join("; ", losses));
+            }
+            for (String loss : losses) {
+                log.warn("{}: accepting the loss of VIP allocations (accept-store-loss): {}", dir, loss);
+            }
+            RowTable table = new RowTable();
+            int snapshotVersion = replay(table, snapshot, snapshotPath);
+            if (contents == null) {
+                FrameFile.writeAtomically(journalPath, JOURNAL_MAGIC, table.revision(), List.of(), List.of());
+                contents = FrameFile.read(journalPath, JOURNAL_MAGIC);
+            }
             journal = FileChannel.open(journalPath, StandardOpenOption.WRITE);
-            cutTornTail(journal, journalPath, contents);
+            cutTornTail(journal, journalPath, contents, recorded, !losses.isEmpty());
             journal.position(contents.intactEnd());
             replay(table, contents, journalPath);
             table.requireOneHolderPerAddress(dir.toString());
+            if (!losses.isEmpty()) {
+                // A revision only grows: what is left starts past every revision seen, lost ones included.
+                table = table.restamped(Math.max(recorded, table.revision()) + 1);
+            }
+            highWater = HighWater.create(highWaterPath, table.revision());
             long journalRows = contents.records().stream().mapToLong(r -> r.rows().size()).sum();
-            FileVipStore store = new FileVipStore(dir, snapshotAfterRecords, lockChannel, table, journal, journalRows);
-            if (contents.version() == Frames.LEGACY_VERSION || snapshotVersion == Frames.LEGACY_VERSION) {
+            FileVipStore store = new FileVipStore(dir, snapshotAfterRecords, lockChannel, table, journal, journalRows,
+                    highWater);
+            if (contents.version() < Frames.VERSION || snapshotVersion < Frames.VERSION || !losses.isEmpty()) {
                 try {
-                    store.migrate();
+                    store.migrate(contents.version() < Frames.VERSION || snapshotVersion < Frames.VERSION
+                            ? Math.min(contents.version(), snapshotVersion) : -1);
                 } catch (IOException | RuntimeException e) {
                     store.close(); // the journal may have been swapped: close what the store holds now
                     throw e;
@@ -108,6 +150,13 @@ public final class FileVipStore implements VipStore {
         } catch (IOException | RuntimeException e) {
             if (journal != null) {
                 closeQuietly(journal);
+            }
+            if (highWater != null) {
+                try {
+                    highWater.close();
+                } catch (IOException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
             }
             try {
                 unlock(dir, lockChannel);
@@ -121,13 +170,13 @@ public final class FileVipStore implements VipStore {
     @Override
     public View load() throws IOException {
         requireOpen();
-        return new View(table.rows(), table.revision());
+        return new View(table.rows(), table.revision(), table.retired());
     }
 
     @Override
     public View changesSince(long revision) throws IOException {
         requireOpen();
-        return new View(table.changedSince(revision), table.revision());
+        return new View(table.changedSince(revision), table.revision(), table.retiredSince(revision));
     }
 
     /** Decides the claim rules against its own rows, then writes the granted claims as one record. */
@@ -154,6 +203,11 @@ public final class FileVipStore implements VipStore {
         }
         closed = true;
         try {
+            try (HighWater record = highWater) {
+                record.force(table.revision());
+            } catch (IOException e) {
+                log.warn("{}: could not fsync {} on close: {}", dataDir, highWater.path(), e.toString());
+            }
             journal.close();
         } finally {
             unlock(dataDir, lockChannel);
@@ -180,6 +234,12 @@ public final class FileVipStore implements VipStore {
                     + " durable in " + dataDir.resolve(JOURNAL), e);
         }
         table.apply(changed, revision);
+        try {
+            highWater.record(revision);
+        } catch (IOException e) {
+            // The write is durable; a stale record only weakens the check of the next open.
+            log.warn("{}: could not record revision {} in {}: {}", dataDir, revision, highWater.path(), e.toString());
+        }
         journalRecords += changed.size();
         if (journalRecords > snapshotAfterRecords) {
             try {
@@ -190,10 +250,18 @@ public final class FileVipStore implements VipStore {
         }
     }
 
-    /** Rewrites a data dir of format version 1 in the current one: a snapshot of every row, an empty journal. */
-    private void migrate() throws IOException {
-        log.info("{}: rewriting {} allocations of the version 1 format as a version {} snapshot", dataDir,
-                table.size(), Frames.VERSION);
+    /**
+     * Rewrites the data dir as a snapshot of every row and an empty journal: files of an older
+     * format version ({@code fromVersion}), or (-1) what is left after an accepted loss.
+     */
+    private void migrate(int fromVersion) throws IOException {
+        if (fromVersion > 0) {
+            log.info("{}: rewriting {} allocations of the version {} format as a version {} snapshot", dataDir,
+                    table.size(), fromVersion, Frames.VERSION);
+        } else {
+            log.warn("{}: rewriting the {} allocations left as a snapshot of revision {}", dataDir, table.size(),
+                    table.revision());
+        }
         snapshot();
         if (failure != null) {
             throw failure;
@@ -208,8 +276,9 @@ public final class FileVipStore implements VipStore {
      */
     private void snapshot() throws IOException {
         Path journalPath = dataDir.resolve(JOURNAL);
-        FrameFile.writeAtomically(dataDir.resolve(SNAPSHOT), SNAPSHOT_MAGIC, table.revision(), table.rows());
-        FileChannel fresh = FrameFile.createEmpty(journalPath, JOURNAL_MAGIC);
+        FrameFile.writeAtomically(dataDir.resolve(SNAPSHOT), SNAPSHOT_MAGIC, table.revision(), table.rows(),
+                table.retired());
+        FileChannel fresh = FrameFile.createEmpty(journalPath, JOURNAL_MAGIC, table.revision());
         try {
             Files.move(FrameFile.temp(journalPath), journalPath, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
@@ -227,6 +296,7 @@ public final class FileVipStore implements VipStore {
             failure = e;
             log.error("{}: could not fsync the data dir after swapping the journal; refusing writes", dataDir, e);
         }
+        highWater.force(table.revision());
     }
 
     /**
@@ -238,7 +308,12 @@ public final class FileVipStore implements VipStore {
         if (contents == null) {
             return Frames.VERSION;
         }
+        table.apply(List.of(), Math.max(0, contents.headerRevision())); // an empty file still has its revision
         for (Frames.Record record : contents.records()) {
+            if (record.type() == Frames.RETIRED) {
+                table.retire(record.rows(), record.revision());
+                continue;
+            }
             if (contents.version() == Frames.LEGACY_VERSION) {
                 for (Allocation row : record.rows()) {
                     Allocation earlier = table.row(RowTable.Key.of(row));
@@ -268,22 +343,43 @@ public final class FileVipStore implements VipStore {
         return contents;
     }
 
+    /** The journal's contents, or null when it is missing. */
     private static FrameFile.Contents readJournal(Path journal) throws IOException {
         Files.deleteIfExists(FrameFile.temp(journal));
-        if (!Files.exists(journal)) {
-            FrameFile.writeAtomically(journal, JOURNAL_MAGIC, 0, List.of());
-        }
-        return FrameFile.read(journal, JOURNAL_MAGIC);
+        Files.deleteIfExists(FrameFile.temp(journal.resolveSibling(HIGH_WATER)));
+        return Files.exists(journal) ? FrameFile.read(journal, JOURNAL_MAGIC) : null;
     }
 
-    /** A torn tail is a write that never completed, so never acknowledged: it is safe to drop. */
-    private static void cutTornTail(FileChannel journal, Path path, FrameFile.Contents contents) throws IOException {
-        if (contents.tornTail()) {
-            log.warn("{}: cutting {} bytes of torn tail at offset {}; a write that never completed,"
-                    + " never acknowledged", path, contents.size() - contents.intactEnd(), contents.intactEnd());
-            journal.truncate(contents.intactEnd());
-            journal.force(true);
+    /**
+     * Cuts bytes after the last whole record, saying what is known of them: the high-water record
+     * is written only after a journal write's fsync returned and before the claims are answered, so
+     * when it names the last whole record, the bytes after it are a write cut short by a crash,
+     * never answered. (When it names a later one, the open was refused or the loss accepted.)
+     */
+    private static void cutTornTail(FileChannel journal, Path path, FrameFile.Contents contents, long highWater,
+            boolean lossAccepted) throws IOException {
+        if (!contents.tornTail()) {
+            return;
         }
+        long end = contents.end();
+        String what;
+        if (lossAccepted && highWater > end) {
+            what = "damage after revision " + end + ", accepted above";
+        } else if (highWater >= 0 && highWater == end) {
+            what = "an incomplete record after revision " + end + ", the last write that completed ("
+                    + path.resolveSibling(HIGH_WATER).getFileName() + "): a write cut short by a crash, whose"
+                    + " changes were never answered";
+        } else {
+            what = "an incomplete record after revision " + end + ": a write cut short by a crash (never answered)"
+                    + " or damage to the file (then answered changes are lost); "
+                    + (highWater < 0 ? "there is no high-water record to tell (a data dir of an earlier version)"
+                            : "the high-water record (revision " + highWater + ") is older than the journal, as"
+                                    + " after a power failure, and cannot tell");
+        }
+        log.warn("{}: cutting {} bytes at offset {}: {}", path, contents.size() - contents.intactEnd(),
+                contents.intactEnd(), what);
+        journal.truncate(contents.intactEnd());
+        journal.force(true);
     }
 
     private static Path createDirectory(Path dir) throws IOException {
