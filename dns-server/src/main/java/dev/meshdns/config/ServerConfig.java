@@ -48,13 +48,14 @@ import java.util.function.Supplier;
  *                                   control plane); port 0 picks a free port
  * @param forward                    forwarding of names outside the zone; null or {@link ForwardConfig#OFF} for
  *                                   none
+ * @param acceptStoreLoss            open a file store whose files show lost allocations anyway (logged at WARN)
  */
 public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone, Cidr vipCidr,
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
                            int maxTcpConnectionsPerSource, Cidr vip6Cidr, boolean aaaaIpv4Mapped,
                            Duration vipQuarantine, StoreKind store, String postgresUrl,
                            InetSocketAddress adminListen, ControlPlaneConfig controlPlane,
-                           InetSocketAddress grpcListen, ForwardConfig forward) {
+                           InetSocketAddress grpcListen, ForwardConfig forward, boolean acceptStoreLoss) {
     public static final String DEFAULT_DNS_LISTEN = "127.0.0.1:5653";
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_ZONE = "mesh";
@@ -79,6 +80,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         List<String> problems = ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                 tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
                 postgresUrl, adminListen, controlPlane, grpcListen, forward, Set.of());
+        ServerConfigProblems.acceptStoreLoss(acceptStoreLoss, store).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -99,7 +101,8 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 + ", maxTcpConnectionsPerSource=" + maxTcpConnectionsPerSource + ", vip6Cidr=" + vip6Cidr
                 + ", aaaaIpv4Mapped=" + aaaaIpv4Mapped + ", vipQuarantine=" + vipQuarantine + ", store=" + store
                 + ", postgresUrl=" + PostgresUrl.mask(postgresUrl) + ", adminListen=" + adminListen
-                + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + ", forward=" + forward + "]";
+                + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + ", forward=" + forward
+                + ", acceptStoreLoss=" + acceptStoreLoss + "]";
     }
 
     /**
@@ -125,6 +128,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         private int maxTcpConnectionsPerSource = DEFAULT_MAX_TCP_CONNECTIONS_PER_SOURCE;
         private Cidr vip6Cidr;
         private boolean aaaaIpv4Mapped;
+        private boolean acceptStoreLoss;
         private Duration vipQuarantine = DEFAULT_VIP_QUARANTINE;
         private StoreKind store = DEFAULT_STORE;
         private String postgresUrl;
@@ -242,6 +246,22 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 aaaaIpv4Mapped = Boolean.parseBoolean(value);
             } else {
                 unparsed("aaaa-ipv4-mapped", "aaaa-ipv4-mapped must be true or false (got \"" + text + "\")");
+            }
+            return this;
+        }
+
+        public Builder acceptStoreLoss(boolean value) {
+            acceptStoreLoss = value;
+            return this;
+        }
+
+        /** {@code true} or {@code false}, any case; null for the default (false). */
+        public Builder acceptStoreLoss(String text) {
+            String value = text == null ? "false" : text.trim();
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                acceptStoreLoss = Boolean.parseBoolean(value);
+            } else {
+                unparsed("accept-store-loss", "accept-store-loss must be true or false (got \"" + text + "\")");
             }
             return this;
         }
@@ -413,11 +433,12 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             if (problems.isEmpty()) {
                 return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
                         maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine,
-                        store, postgresUrl, adminListen, plane, grpcListen, forward); // its constructor checks the rest
+                        store, postgresUrl, adminListen, plane, grpcListen, forward, acceptStoreLoss); // its constructor checks the rest
             }
             problems.addAll(ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                     tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
                     postgresUrl, adminListen, plane, grpcListen, forward, unparsed));
+            ServerConfigProblems.acceptStoreLoss(acceptStoreLoss, store).ifPresent(problems::add);
             throw new InvalidConfigException(problems);
         }
 
