@@ -237,6 +237,65 @@ class FileVipStoreDamageTest {
         assertThat(store.load().revision()).isGreaterThan(3);
     }
 
+    @Test
+    void tornTailAfterTheLastCompletedWriteIsCutSayingItWasNeverAnswered() throws IOException {
+        claims("a");
+        byte[] frame = bytes(frame(Frames.CLAIM, 2, held("b", "240.0.0.2")));
+        Files.write(file(FileVipStore.JOURNAL), java.util.Arrays.copyOf(frame, frame.length / 2),
+                StandardOpenOption.APPEND);
+
+        List<String> warnings = warningsOf(() -> store = open());
+
+        assertThat(store.load().rows()).containsExactly(held("a", "240.0.0.1"));
+        assertThat(warnings).singleElement().asString()
+                .contains("cutting " + frame.length / 2 + " bytes at offset")
+                .contains("an incomplete record after revision 1, the last write that completed (vips.highwater)")
+                .contains("never answered");
+    }
+
+    @Test
+    void tornTailOfAnEarlierVersionsJournalIsCutSayingWhatCannotBeKnown() throws IOException {
+        Files.createDirectories(dataDir());
+        write(file(FileVipStore.JOURNAL), 2, frame(Frames.CLAIM, 1, held("a", "240.0.0.1")),
+                ByteBuffer.wrap(new byte[] {0, 0, 0, 42, 1, 2}));
+
+        List<String> warnings = warningsOf(() -> store = open());
+
+        assertThat(store.load().rows()).containsExactly(held("a", "240.0.0.1"));
+        assertThat(warnings).singleElement().asString()
+                .contains("a write cut short by a crash (never answered) or damage to the file")
+                .contains("no high-water record to tell");
+    }
+
+    private interface Action {
+        void run() throws IOException;
+    }
+
+    /** The WARN messages FileVipStore logs while {@code action} runs. */
+    private static List<String> warningsOf(Action action) throws IOException {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FileVipStore.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            action.run();
+        } finally {
+            logger.detachAppender(appender);
+        }
+        return appender.list.stream()
+                .filter(event -> event.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .toList();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
     private void fiveClaimsWithASnapshotAfterTheFourth() throws IOException {
         store = FileVipStore.open(dataDir(), 3);
         for (int i = 1; i <= 5; i++) {
