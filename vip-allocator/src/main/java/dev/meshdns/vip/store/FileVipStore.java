@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -26,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * rows, so it survives {@code kill -9} at any instant without losing an acknowledged change. A
  * single writer, kept alone in its data dir by a {@code LOCK} file: it decides the claim rules
  * itself, its revision counts its own records, and it never calls {@link #onRemoteChange}
- * listeners. Data dirs of format version 1 (rows without a released flag) are read as held claims
- * and rewritten in the current format on open. Not thread-safe: confine it to one thread (the
+ * listeners. A high-water record ({@code vips.highwater}) lets the open detect files that lost
+ * durable revisions ({@link StoreRestore}). Data dirs of format versions 1 and 2 are read and
+ * rewritten in the current format on open. Not thread-safe: confine it to one thread (the
  * {@code meshdns-vip-store} executor).
  */
 public final class FileVipStore implements VipStore {
@@ -98,49 +98,18 @@ public final class FileVipStore implements VipStore {
         FileChannel journal = null;
         HighWater highWater = null;
         try {
-            Path snapshotPath = dir.resolve(SNAPSHOT);
-            Path journalPath = dir.resolve(JOURNAL);
-            Path highWaterPath = dir.resolve(HIGH_WATER);
-            FrameFile.Contents snapshot = readSnapshot(snapshotPath);
-            FrameFile.Contents contents = readJournal(journalPath);
-            List<String> losses = new ArrayList<>();
-            long recorded = -1;
-            try {
-                recorded = HighWater.read(highWaterPath);
-            } catch (StoreLossException e) {
-                losses.add(e.getMessage());
-            }
-            losses.addAll(StoreContinuity.problems(snapshotPath, snapshot, journalPath, contents, highWaterPath,
-                    recorded));
-            if (!losses.isEmpty() && !acceptLoss) {
-                throw new StoreLossException(String.join("; ", losses));
-            }
-            for (String loss : losses) {
-                log.warn("{}: accepting the loss of VIP allocations (accept-store-loss): {}", dir, loss);
-            }
-            RowTable table = new RowTable();
-            int snapshotVersion = replay(table, snapshot, snapshotPath);
-            if (contents == null) {
-                FrameFile.writeAtomically(journalPath, JOURNAL_MAGIC, table.revision(), List.of(), List.of());
-                contents = FrameFile.read(journalPath, JOURNAL_MAGIC);
-            }
-            journal = FileChannel.open(journalPath, StandardOpenOption.WRITE);
-            cutTornTail(journal, journalPath, contents, recorded, !losses.isEmpty());
+            StoreRestore.Restored restored = StoreRestore.restore(dir, acceptLoss);
+            RowTable table = restored.table();
+            FrameFile.Contents contents = restored.journal();
+            journal = FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.WRITE);
             journal.position(contents.intactEnd());
-            replay(table, contents, journalPath);
-            table.requireOneHolderPerAddress(dir.toString());
-            if (!losses.isEmpty()) {
-                // A revision only grows: what is left starts past every revision seen, lost ones included.
-                table = table.restamped(Math.max(recorded, table.revision()) + 1);
-            }
-            highWater = HighWater.create(highWaterPath, table.revision());
+            highWater = HighWater.create(dir.resolve(HIGH_WATER), table.revision());
             long journalRows = contents.records().stream().mapToLong(r -> r.rows().size()).sum();
             FileVipStore store = new FileVipStore(dir, snapshotAfterRecords, lockChannel, table, journal, journalRows,
                     highWater);
-            if (contents.version() < Frames.VERSION || snapshotVersion < Frames.VERSION || !losses.isEmpty()) {
+            if (restored.oldestVersion() < Frames.VERSION || restored.lossAccepted()) {
                 try {
-                    store.migrate(contents.version() < Frames.VERSION || snapshotVersion < Frames.VERSION
-                            ? Math.min(contents.version(), snapshotVersion) : -1);
+                    store.migrate(restored.oldestVersion() < Frames.VERSION ? restored.oldestVersion() : -1);
                 } catch (IOException | RuntimeException e) {
                     store.close(); // the journal may have been swapped: close what the store holds now
                     throw e;
@@ -297,89 +266,6 @@ public final class FileVipStore implements VipStore {
             log.error("{}: could not fsync the data dir after swapping the journal; refusing writes", dataDir, e);
         }
         highWater.force(table.revision());
-    }
-
-    /**
-     * Applies every record in order, each setting its rows' state (last write wins per row); the
-     * rules were decided when the records were written. Version 1 records are held claims; a
-     * version 1 service with two addresses of one family was always refused, so it still is.
-     */
-    private static int replay(RowTable table, FrameFile.Contents contents, Path path) throws IOException {
-        if (contents == null) {
-            return Frames.VERSION;
-        }
-        table.apply(List.of(), Math.max(0, contents.headerRevision())); // an empty file still has its revision
-        for (Frames.Record record : contents.records()) {
-            if (record.type() == Frames.RETIRED) {
-                table.retire(record.rows(), record.revision());
-                continue;
-            }
-            if (contents.version() == Frames.LEGACY_VERSION) {
-                for (Allocation row : record.rows()) {
-                    Allocation earlier = table.row(RowTable.Key.of(row));
-                    if (earlier != null && !earlier.address().equals(row.address())) {
-                        throw new IOException(path + " holds two addresses for " + row.zone() + "/" + row.service()
-                                + ": " + earlier.address().getHostAddress() + " and " + row.address().getHostAddress());
-                    }
-                }
-            }
-            table.apply(record.rows(), contents.version() == Frames.LEGACY_VERSION
-                    ? table.revision() + 1 : record.revision());
-        }
-        return contents.version();
-    }
-
-    private static FrameFile.Contents readSnapshot(Path snapshot) throws IOException {
-        Files.deleteIfExists(FrameFile.temp(snapshot));
-        if (!Files.exists(snapshot)) {
-            return null;
-        }
-        FrameFile.Contents contents = FrameFile.read(snapshot, SNAPSHOT_MAGIC);
-        if (contents.tornTail()) {
-            // A snapshot only ever appears whole (atomic rename), so any bad byte is damage.
-            throw new IOException(snapshot + ": corrupt record at offset " + contents.intactEnd()
-                    + "; restore the data dir from a backup");
-        }
-        return contents;
-    }
-
-    /** The journal's contents, or null when it is missing. */
-    private static FrameFile.Contents readJournal(Path journal) throws IOException {
-        Files.deleteIfExists(FrameFile.temp(journal));
-        Files.deleteIfExists(FrameFile.temp(journal.resolveSibling(HIGH_WATER)));
-        return Files.exists(journal) ? FrameFile.read(journal, JOURNAL_MAGIC) : null;
-    }
-
-    /**
-     * Cuts bytes after the last whole record, saying what is known of them: the high-water record
-     * is written only after a journal write's fsync returned and before the claims are answered, so
-     * when it names the last whole record, the bytes after it are a write cut short by a crash,
-     * never answered. (When it names a later one, the open was refused or the loss accepted.)
-     */
-    private static void cutTornTail(FileChannel journal, Path path, FrameFile.Contents contents, long highWater,
-            boolean lossAccepted) throws IOException {
-        if (!contents.tornTail()) {
-            return;
-        }
-        long end = contents.end();
-        String what;
-        if (lossAccepted && highWater > end) {
-            what = "damage after revision " + end + ", accepted above";
-        } else if (highWater >= 0 && highWater == end) {
-            what = "an incomplete record after revision " + end + ", the last write that completed ("
-                    + path.resolveSibling(HIGH_WATER).getFileName() + "): a write cut short by a crash, whose"
-                    + " changes were never answered";
-        } else {
-            what = "an incomplete record after revision " + end + ": a write cut short by a crash (never answered)"
-                    + " or damage to the file (then answered changes are lost); "
-                    + (highWater < 0 ? "there is no high-water record to tell (a data dir of an earlier version)"
-                            : "the high-water record (revision " + highWater + ") is older than the journal, as"
-                                    + " after a power failure, and cannot tell");
-        }
-        log.warn("{}: cutting {} bytes at offset {}: {}", path, contents.size() - contents.intactEnd(),
-                contents.intactEnd(), what);
-        journal.truncate(contents.intactEnd());
-        journal.force(true);
     }
 
     private static Path createDirectory(Path dir) throws IOException {
