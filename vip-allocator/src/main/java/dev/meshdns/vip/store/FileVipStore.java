@@ -265,7 +265,12 @@ public final class FileVipStore implements VipStore {
             failure = e;
             log.error("{}: could not fsync the data dir after swapping the journal; refusing writes", dataDir, e);
         }
-        highWater.force(table.revision());
+        try {
+            highWater.force(table.revision());
+        } catch (IOException e) {
+            // Snapshot and journal are durable; a stale record only weakens the check of the next open.
+            log.warn("{}: could not fsync {}: {}", dataDir, highWater.path(), e.toString());
+        }
     }
 
     private static Path createDirectory(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.meshdns.vip.store;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ final class StoreContinuity {
 
     /**
      * The losses these files show, none when they agree. {@code snapshot} and {@code journal} are
-     * null when the file is missing; {@code highWater} is -1 when its record is missing. Files of
+     * null when the file is missing; {@code highWater} is -1 when its record is missing or damaged
+     * (damage is reported by {@link HighWater#read}). Files of
      * format version 1 carry no revisions and are not checked.
      */
     static List<String> problems(Path snapshotPath, FrameFile.Contents snapshot, Path journalPath,
@@ -58,7 +60,7 @@ final class StoreContinuity {
                     + " older copy)" + (journal.tornTail() ? "; the " + (journal.size() - journal.intactEnd())
                     + " bytes at offset " + journal.intactEnd() + " are not a whole record" : ""));
         }
-        if (highWater < 0 && reached > 0 && (journal.version() == Frames.VERSION
+        if (highWater < 0 && reached > 0 && Files.notExists(highWaterPath) && (journal.version() == Frames.VERSION
                 || (snapshot != null && snapshot.version() == Frames.VERSION))) {
             problems.add(highWaterPath + " is missing: whether " + journalPath + " (up to revision " + end
                     + ") is complete cannot be checked");

@@ -224,6 +224,17 @@ class FileVipStoreDamageTest {
     }
 
     @Test
+    void damagedHighWaterRecordIsRefusedAsDamagedNotMissing() throws IOException {
+        claims("a");
+        Files.write(file(FileVipStore.HIGH_WATER), new byte[] {1, 2, 3});
+
+        assertThatThrownBy(this::open)
+                .isInstanceOf(StoreLossException.class)
+                .hasMessageContaining(file(FileVipStore.HIGH_WATER) + " is damaged")
+                .hasMessageNotContaining("is missing");
+    }
+
+    @Test
     void acceptedLossIsLoggedAndLeavesAConsistentDataDir() throws IOException {
         long headerOnly = emptyJournalSize();
         claims("a", "b", "c");
