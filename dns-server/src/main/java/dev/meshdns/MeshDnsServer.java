@@ -34,6 +34,7 @@ import dev.meshdns.vip.Cidr;
 import dev.meshdns.vip.VipAllocator;
 import dev.meshdns.vip.VipStore;
 import dev.meshdns.vip.store.FileVipStore;
+import dev.meshdns.vip.store.StoreLossException;
 import dev.meshdns.vip.store.PostgresVipStore;
 import io.grpc.ServerServiceDefinition;
 import java.io.Closeable;
@@ -192,7 +193,14 @@ public final class MeshDnsServer implements Closeable {
         if (config.store() == StoreKind.POSTGRES) {
             return PostgresVipStore.open(config.postgresUrl());
         }
-        return FileVipStore.open(config.dataDir());
+        try {
+            return FileVipStore.open(config.dataDir(), FileVipStore.DEFAULT_SNAPSHOT_AFTER_RECORDS,
+                    config.acceptStoreLoss());
+        } catch (StoreLossException e) {
+            throw new StoreLossException("VIP store in --data-dir " + config.dataDir() + " has lost allocations: "
+                    + e.getMessage() + "; starting would give their VIPs to other services. Restore the data dir from"
+                    + " a backup, or start with --accept-store-loss to accept the loss");
+        }
     }
 
     private VipSource allocator(Cidr pool) throws IOException {

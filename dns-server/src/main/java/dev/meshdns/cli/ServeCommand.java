@@ -105,6 +105,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Answer BADCOOKIE (RFC 7873) to a UDP query that has a client cookie but no valid server"
                     + " cookie; queries without a cookie and TCP are answered as always. Default: ${DEFAULT-VALUE}.")
     private boolean cookieRequire;
+    @Option(names = "--accept-store-loss", defaultValue = "false",
+            description = "Start even though the file store's files show lost VIP allocations (a journal or"
+                    + " snapshot deleted, truncated or replaced by an older copy): log each loss at WARN, restore what"
+                    + " is left and rewrite it, so the next start is clean. Services whose allocations were lost may"
+                    + " get other VIPs. Without it such a start fails, naming the file. Default: ${DEFAULT-VALUE}.")
+    private boolean acceptStoreLoss;
 
     @Option(names = "--vip-quarantine", paramLabel = "DURATION",
             defaultValue = ServerConfig.DEFAULT_VIP_QUARANTINE_TEXT,
@@ -312,6 +318,7 @@ final class ServeCommand implements Callable<Integer> {
                 .dnsListen(settings.one("dns-listen")).dataDir(settings.path("data-dir")).zone(settings.one("zone"))
                 .vipCidr(settings.one("vip-cidr")).ttlSeconds(settings.one("ttl")).vip6Cidr(settings.one("vip6-cidr"))
                 .aaaaIpv4Mapped(settings.one("aaaa-ipv4-mapped")).vipQuarantine(settings.one("vip-quarantine"))
+                .acceptStoreLoss(settings.one("accept-store-loss"))
                 .store(settings.one("store")).postgresUrl(settings.one("postgres-url"))
                 .adminListen(settings.one("admin-listen")).controlPlane(settings.one("control-plane"))
                 .nodeId(settings.one("node-id")).controlPlaneCa(settings.path("control-plane-ca"))

@@ -51,6 +51,7 @@ import java.util.function.Supplier;
  *                                   none
  * @param nameServer                 the host the apex NS names; null for {@link NameServerConfig#DEFAULT}
  * @param cookies                    DNS cookie secrets and policy; null for {@link CookieConfig#DEFAULT}
+ * @param acceptStoreLoss            open a file store whose files show lost allocations anyway (logged at WARN)
  */
 public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone, Cidr vipCidr,
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
@@ -58,7 +59,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                            Duration vipQuarantine, StoreKind store, String postgresUrl,
                            InetSocketAddress adminListen, ControlPlaneConfig controlPlane,
                            InetSocketAddress grpcListen, ForwardConfig forward, NameServerConfig nameServer,
-                           CookieConfig cookies) {
+                           CookieConfig cookies, boolean acceptStoreLoss) {
     public static final String DEFAULT_DNS_LISTEN = "127.0.0.1:5653";
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_ZONE = "mesh";
@@ -87,6 +88,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 postgresUrl, adminListen, controlPlane, grpcListen, forward, Set.of());
         NameServerConfig.problems(nameServer, zone, Set.of(), problems);
         CookieConfig.problems(cookies, Set.of(), problems);
+        ServerConfigProblems.acceptStoreLoss(acceptStoreLoss, store).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -108,7 +110,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 + ", aaaaIpv4Mapped=" + aaaaIpv4Mapped + ", vipQuarantine=" + vipQuarantine + ", store=" + store
                 + ", postgresUrl=" + PostgresUrl.mask(postgresUrl) + ", adminListen=" + adminListen
                 + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + ", forward=" + forward
-                + ", nameServer=" + nameServer + ", cookies=" + cookies + "]";
+                + ", nameServer=" + nameServer + ", cookies=" + cookies + ", acceptStoreLoss=" + acceptStoreLoss + "]";
     }
 
     /**
@@ -134,6 +136,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         private int maxTcpConnectionsPerSource = DEFAULT_MAX_TCP_CONNECTIONS_PER_SOURCE;
         private Cidr vip6Cidr;
         private boolean aaaaIpv4Mapped;
+        private boolean acceptStoreLoss;
         private Duration vipQuarantine = DEFAULT_VIP_QUARANTINE;
         private StoreKind store = DEFAULT_STORE;
         private String postgresUrl;
@@ -255,6 +258,22 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 aaaaIpv4Mapped = Boolean.parseBoolean(value);
             } else {
                 unparsed("aaaa-ipv4-mapped", "aaaa-ipv4-mapped must be true or false (got \"" + text + "\")");
+            }
+            return this;
+        }
+
+        public Builder acceptStoreLoss(boolean value) {
+            acceptStoreLoss = value;
+            return this;
+        }
+
+        /** {@code true} or {@code false}, any case; null for the default (false). */
+        public Builder acceptStoreLoss(String text) {
+            String value = text == null ? "false" : text.trim();
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                acceptStoreLoss = Boolean.parseBoolean(value);
+            } else {
+                unparsed("accept-store-loss", "accept-store-loss must be true or false (got \"" + text + "\")");
             }
             return this;
         }
@@ -481,13 +500,15 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             if (problems.isEmpty()) {
                 return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
                         maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine,
-                        store, postgresUrl, adminListen, plane, grpcListen, forward, nameServer, cookies); // checks the rest
+                        store, postgresUrl, adminListen, plane, grpcListen, forward, nameServer, cookies,
+                        acceptStoreLoss); // its constructor checks the rest
             }
             problems.addAll(ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                     tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
                     postgresUrl, adminListen, plane, grpcListen, forward, unparsed));
             NameServerConfig.problems(nameServer, zone, unparsed, problems);
             CookieConfig.problems(cookies, unparsed, problems);
+            ServerConfigProblems.acceptStoreLoss(acceptStoreLoss, store).ifPresent(problems::add);
             throw new InvalidConfigException(problems);
         }
 

@@ -129,6 +129,15 @@ final class ServerConfigProblems {
         return Optional.empty();
     }
 
+    /** {@code --accept-store-loss} is about the file store's files only. */
+    static Optional<String> acceptStoreLoss(boolean accept, StoreKind store) {
+        if (accept && store != null && store != StoreKind.FILE) {
+            return Optional.of("accept-store-loss is only used with --store file (got --store " + store.cliName()
+                    + "; PostgreSQL keeps its own integrity)");
+        }
+        return Optional.empty();
+    }
+
     private static void storeProblems(StoreKind store, String postgresUrl, Set<String> unparsed,
                                       List<String> problems) {
         present("store", store, unparsed, problems);

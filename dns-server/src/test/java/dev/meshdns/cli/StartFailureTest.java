@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.config.ServerConfig;
 import dev.meshdns.vip.Cidr;
+import dev.meshdns.vip.store.StoreLossException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -39,6 +40,17 @@ class StartFailureTest {
         assertThat(start.configuration()).isTrue();
         assertThat(start.message()).isEqualTo("cannot write --data-dir target/ops-data: permission denied on " + lock
                 + " (the directory must be writable by the user mesh-dns runs as)");
+    }
+
+    @Test
+    void aFileStoreThatLostAllocationsIsForTheOperatorToDecideAndKeepsItsMessage() {
+        StoreLossException failure = new StoreLossException("VIP store in --data-dir data has lost allocations:"
+                + " /data/vips.snapshot is missing; ... start with --accept-store-loss to accept the loss");
+
+        StartFailure start = StartFailure.of(failure, config);
+
+        assertThat(start.configuration()).isTrue();
+        assertThat(start.message()).isEqualTo(failure.getMessage());
     }
 
     @Test

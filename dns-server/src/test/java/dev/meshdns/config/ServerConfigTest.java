@@ -109,7 +109,7 @@ class ServerConfigTest {
     @Test
     void recordConstructorValidatesToo() {
         InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> new ServerConfig(
-                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null, null, false));
 
         assertThat(error.problems()).containsExactly(
                 "catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
@@ -203,6 +203,19 @@ class ServerConfigTest {
         assertThat(problemsOf(valid().store("postgress").postgresUrl(url)).problems())
                 .containsExactly("store must be file, postgres or none (got \"postgress\")");
         assertThat(problemsOf(valid().store((StoreKind) null)).problems()).containsExactly("store is required");
+    }
+
+    @Test
+    void acceptStoreLossIsOffByDefaultAndOnlyForTheFileStore() throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns";
+
+        assertThat(valid().build().acceptStoreLoss()).isFalse();
+        assertThat(valid().acceptStoreLoss("true").build().acceptStoreLoss()).isTrue();
+        assertThat(problemsOf(valid().acceptStoreLoss("yes")).problems())
+                .containsExactly("accept-store-loss must be true or false (got \"yes\")");
+        assertThat(problemsOf(valid().store("postgres").postgresUrl(url).acceptStoreLoss(true)).problems())
+                .containsExactly("accept-store-loss is only used with --store file (got --store postgres;"
+                        + " PostgreSQL keeps its own integrity)");
     }
 
     @Test

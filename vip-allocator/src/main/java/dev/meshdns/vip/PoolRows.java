@@ -9,16 +9,20 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An allocator's copy of the store rows that concern it: every row (any zone) whose address is in
  * the pool, and its own zone's rows of the pool's family wherever their address is (a changed
- * pool leaves some outside). Indexed by address for the rules and by service for answers. A batch
+ * pool leaves some outside). Indexed by address for the rules and by service for answers. Retired
+ * releases of the pool (an address a service released and then gave up for another) count for the
+ * rules and the quarantine like released rows, but are no one's VIP. A batch
  * that contradicts itself or the rows it is applied to (two rows holding one address, one row
  * listed twice) is refused whole. Not thread-safe.
  */
@@ -33,6 +37,8 @@ final class PoolRows {
     private final Map<Key, Allocation> rows = new HashMap<>();
     /** Rows (held or released) with this address of the pool; usually one. */
     private final Map<InetAddress, List<Allocation>> byAddress = new HashMap<>();
+    /** Retired releases of the pool's addresses, by address: the latest release per (zone, service). */
+    private final Map<InetAddress, Map<Key, Instant>> retired = new HashMap<>();
     /** This zone's services holding an address of the pool. */
     private final Map<String, InetAddress> vips = new LinkedHashMap<>();
 
@@ -77,6 +83,16 @@ final class PoolRows {
         return changed;
     }
 
+    /** Keeps the pool's retired releases (the store's, or a row's own old address when it moves). */
+    void retire(List<Allocation> releases) {
+        for (Allocation release : releases) {
+            if (!release.isHeld() && inPool(release.address())) {
+                retired.computeIfAbsent(release.address(), address -> new HashMap<>(2))
+                        .merge(key(release), release.releasedAt(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+    }
+
     /** This zone's service's row of the pool's family, or null. */
     Allocation own(String service) {
         return rows.get(new Key(zone, service));
@@ -109,9 +125,15 @@ final class PoolRows {
         return Collections.unmodifiableMap(vips);
     }
 
-    /** Addresses of the pool some row has, held or released: the bound on failed probes. */
+    /** Addresses of the pool some row has, held or released, or a retired release: the bound on failed probes. */
     int addressesInUse() {
-        return byAddress.size();
+        int onlyRetired = 0;
+        for (InetAddress address : retired.keySet()) {
+            if (!byAddress.containsKey(address)) {
+                onlyRetired++;
+            }
+        }
+        return byAddress.size() + onlyRetired;
     }
 
     /**
@@ -122,6 +144,11 @@ final class PoolRows {
         Key claimer = new Key(zone, service);
         for (Allocation row : byAddress.getOrDefault(address, List.of())) {
             if (!key(row).equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
+                return false;
+            }
+        }
+        for (Map.Entry<Key, Instant> release : retired.getOrDefault(address, Map.of()).entrySet()) {
+            if (!release.getKey().equals(claimer) && release.getValue().isAfter(releasedAfter)) {
                 return false;
             }
         }
@@ -143,11 +170,22 @@ final class PoolRows {
                 last = row.releasedAt();
             }
         }
+        for (Instant releasedAt : retired.getOrDefault(address, Map.of()).values()) {
+            if (last == null || releasedAt.isAfter(last)) {
+                last = releasedAt;
+            }
+        }
         return last == null || !last.plus(quarantine).isAfter(now) ? Optional.empty() : Optional.of(last.plus(quarantine));
     }
 
+    /** Every address of the pool a row or a retired release has. */
     Iterable<InetAddress> addresses() {
-        return byAddress.keySet();
+        if (retired.isEmpty()) {
+            return byAddress.keySet();
+        }
+        Set<InetAddress> all = new HashSet<>(byAddress.keySet());
+        all.addAll(retired.keySet());
+        return all;
     }
 
     private Allocation holder(InetAddress address) {
@@ -162,6 +200,9 @@ final class PoolRows {
     private boolean put(Allocation row) {
         Key key = key(row);
         Allocation old = rows.put(key, row);
+        if (old != null && !old.isHeld() && !old.address().equals(row.address())) {
+            retire(List.of(old)); // as the store does: the old address keeps its quarantine
+        }
         if (old != null && inPool(old.address())) {
             List<Allocation> at = byAddress.get(old.address());
             at.removeIf(other -> key(other).equals(key));

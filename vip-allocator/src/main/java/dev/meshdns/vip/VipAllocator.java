@@ -71,6 +71,7 @@ public final class VipAllocator {
         VipAllocator allocator = new VipAllocator(store, new VipPool(pool), zone, quarantine, clock);
         VipStore.View view = store.load();
         allocator.rows.apply(view.rows(), "store");
+        allocator.rows.retire(view.retired());
         allocator.revision = view.revision();
         return allocator;
     }
@@ -122,6 +123,7 @@ public final class VipAllocator {
     public boolean refresh() throws IOException {
         VipStore.View changes = store.changesSince(revision);
         boolean changed = rows.apply(changes.rows(), "store changes since revision " + revision);
+        rows.retire(changes.retired()); // quarantines only: no VIP changes with them
         revision = Math.max(revision, changes.revision());
         if (changed) {
             foreignChanges++;

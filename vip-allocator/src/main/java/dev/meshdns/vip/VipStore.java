@@ -50,24 +50,35 @@ public interface VipStore extends Closeable {
     /**
      * Rows and the revision they are current to. A revision only grows; {@link #changesSince}
      * with it returns what changed after this view (including other writers' changes).
+     * {@code retired} are released addresses that no row shows any more, because their service
+     * later claimed another address of that family: each (zone, service, address, releasedAt) still
+     * keeps its address from other services for the quarantine, like a released row. They are not
+     * allocations (a VIP watch ignores them); the latest per (zone, service, address) counts.
      */
-    record View(List<Allocation> rows, long revision) {
+    record View(List<Allocation> rows, long revision, List<Allocation> retired) {
         public View {
             rows = List.copyOf(rows);
+            retired = List.copyOf(retired);
+        }
+
+        public View(List<Allocation> rows, long revision) {
+            this(rows, revision, List.of());
         }
     }
 
-    /** Every row, one per (zone, service, family), as of the returned revision. */
+    /** Every row, one per (zone, service, family), and every retired release, as of the returned revision. */
     View load() throws IOException;
 
-    /** Rows changed after {@code revision} (their current state, once each), and the new revision. */
+    /** Rows and retired releases changed after {@code revision} (their current state, once each), and the new revision. */
     View changesSince(long revision) throws IOException;
 
     /**
      * Durably claims addresses, all or each: a claim {@code (zone, service, address)} succeeds only if
-     * (1) no other row holds that address, (2) no other row released that address after
-     * {@code now - quarantine}, and (3) the service's own row of that family is absent, released,
-     * or already holds that same address. Each claim is decided atomically (a race between writers
+     * (1) no other row holds that address, (2) no other row (nor another service's retired release)
+     * released that address after {@code now - quarantine}, and (3) the service's own row of that
+     * family is absent, released, or already holds that same address. When the claim gives a released
+     * row another address, the row's old address and release instant become a retired release, so
+     * its quarantine is kept. Each claim is decided atomically (a race between writers
      * is decided by the store, e.g. unique constraints), so a claim that lost returns nothing for it.
      *
      * @return the rows now held by these claims (a subset of {@code claims}, held), durable

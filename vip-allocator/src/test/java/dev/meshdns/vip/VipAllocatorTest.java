@@ -185,6 +185,42 @@ class VipAllocatorTest {
     }
 
     @Test
+    void addressOfAServiceThatCameBackWithAnotherVipStaysQuarantinedForItsFullPeriod() throws IOException {
+        VipAllocator allocator = open(TINY_POOL);
+        InetAddress x = allocator.sync(List.of("a"), Set.of()).vips().get("a");
+        allocator.sync(List.of(), Set.of());
+        Instant releasedAt = clock.instant();
+        clock.advance(Duration.ofMinutes(1));
+        InetAddress y = allocator.sync(List.of("a"), Set.of(x)).vips().get("a"); // x pinned meanwhile
+        assertThat(y).isNotEqualTo(x);
+        clock.advance(Duration.ofMinutes(1));
+
+        AllocationResult stillHeld = allocator.sync(List.of("a", "c"), Set.of());
+        AllocationResult releasedAgain = allocator.sync(List.of("c"), Set.of()); // a released again
+
+        assertThat(stillHeld.failures()).containsOnlyKeys("c");
+        assertThat(stillHeld.failures().get("c")).contains("1 in quarantine until " + releasedAt.plus(QUARANTINE));
+        assertThat(releasedAgain.failures()).containsOnlyKeys("c");
+        assertThat(allocator.nextQuarantineEnd()).contains(releasedAt.plus(QUARANTINE));
+        clock.advance(QUARANTINE.minusMinutes(2));
+        assertThat(allocator.sync(List.of("c"), Set.of()).vips()).containsExactly(entry("c", x));
+    }
+
+    @Test
+    void addressOfAServiceThatCameBackWithAnotherVipStaysQuarantinedAcrossReopen() throws IOException {
+        VipAllocator allocator = open(TINY_POOL);
+        InetAddress x = allocator.sync(List.of("a"), Set.of()).vips().get("a");
+        allocator.sync(List.of(), Set.of());
+        clock.advance(Duration.ofMinutes(1));
+        allocator.sync(List.of("a"), Set.of(x));
+        reopen();
+
+        AllocationResult result = open(TINY_POOL).sync(List.of("a", "c"), Set.of());
+
+        assertThat(result.failures()).containsOnlyKeys("c");
+    }
+
+    @Test
     void serviceThatComesBackWithinTheQuarantineGetsItsOldVip() throws IOException {
         VipAllocator allocator = open(DEFAULT_POOL);
         InetAddress old = allocator.sync(List.of("a", "b"), Set.of()).vips().get("b");

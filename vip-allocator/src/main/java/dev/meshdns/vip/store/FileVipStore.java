@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * rows, so it survives {@code kill -9} at any instant without losing an acknowledged change. A
  * single writer, kept alone in its data dir by a {@code LOCK} file: it decides the claim rules
  * itself, its revision counts its own records, and it never calls {@link #onRemoteChange}
- * listeners. Data dirs of format version 1 (rows without a released flag) are read as held claims
- * and rewritten in the current format on open. A failed write (a full disk) fails that call and
- * the calls after it until the journal is back at its last durable frame ({@link #recover}), so
- * writes resume by themselves once there is space again. Not thread-safe: confine it to one thread
- * (the {@code meshdns-vip-store} executor).
+ * listeners. A high-water record ({@code vips.highwater}) lets the open detect files that lost
+ * durable revisions ({@link StoreRestore}). Data dirs of format versions 1 and 2 are read and
+ * rewritten in the current format on open. A failed write (a full disk) fails that call and the
+ * calls after it until the journal is back at its last durable frame ({@link #recover}), so writes
+ * resume by themselves once there is space again. Not thread-safe: confine it to one thread (the
+ * {@code meshdns-vip-store} executor).
  */
 public final class FileVipStore implements VipStore {
 
@@ -39,6 +40,7 @@ public final class FileVipStore implements VipStore {
     static final String JOURNAL = "vips.journal";
     static final String SNAPSHOT = "vips.snapshot";
     static final String LOCK = "LOCK";
+    static final String HIGH_WATER = "vips.highwater";
     static final String JOURNAL_MAGIC = "MDVJ";
     static final String SNAPSHOT_MAGIC = "MDVS";
     private static final Logger log = LoggerFactory.getLogger(FileVipStore.class);
@@ -52,6 +54,7 @@ public final class FileVipStore implements VipStore {
     private final int snapshotAfterRecords;
     private final FileChannel lockChannel;
     private final RowTable table;
+    private final HighWater highWater;
     private FileChannel journal;
     private long journalRecords;
     /** Where the last durable frame of the journal ends; after a failed write the journal is cut back to it. */
@@ -62,7 +65,8 @@ public final class FileVipStore implements VipStore {
     private boolean closed;
 
     private FileVipStore(Path dataDir, int snapshotAfterRecords, FileChannel lockChannel, RowTable table,
-            FileChannel journal, long journalRecords) throws IOException {
+            FileChannel journal, long journalRecords, HighWater highWater) throws IOException {
+        this.highWater = highWater;
         this.dataDir = dataDir;
         this.snapshotAfterRecords = snapshotAfterRecords;
         this.lockChannel = lockChannel;
@@ -77,12 +81,21 @@ public final class FileVipStore implements VipStore {
         return open(dataDir, DEFAULT_SNAPSHOT_AFTER_RECORDS);
     }
 
+    /** Opens the store in {@code dataDir}, refusing (a {@link StoreLossException}) files that lost revisions. */
+    public static FileVipStore open(Path dataDir, int snapshotAfterRecords) throws IOException {
+        return open(dataDir, snapshotAfterRecords, false);
+    }
+
     /**
      * Opens (creating if needed) the store in {@code dataDir}, restoring snapshot and journal and
      * cutting away a torn journal tail. Fails if another process holds the data dir, or if the
-     * restored rows contradict themselves (two rows holding one address).
+     * restored rows contradict themselves (two rows holding one address). When the files show
+     * that durable revisions are missing ({@link StoreContinuity}) it fails with a
+     * {@link StoreLossException}, unless {@code acceptLoss}: then each loss is logged at WARN, what
+     * is left is restored, and rewritten as a snapshot of a revision past every one seen, so the
+     * data dir opens cleanly afterwards.
      */
-    public static FileVipStore open(Path dataDir, int snapshotAfterRecords) throws IOException {
+    public static FileVipStore open(Path dataDir, int snapshotAfterRecords, boolean acceptLoss) throws IOException {
         Objects.requireNonNull(dataDir, "dataDir");
         if (snapshotAfterRecords < 1) {
             throw new IllegalArgumentException("snapshotAfterRecords must be at least 1, got " + snapshotAfterRecords);
@@ -90,22 +103,20 @@ public final class FileVipStore implements VipStore {
         Path dir = createDirectory(dataDir.toAbsolutePath()).toRealPath();
         FileChannel lockChannel = lock(dir);
         FileChannel journal = null;
+        HighWater highWater = null;
         try {
-            RowTable table = new RowTable();
-            Path snapshotPath = dir.resolve(SNAPSHOT);
-            int snapshotVersion = replay(table, readSnapshot(snapshotPath), snapshotPath);
-            Path journalPath = dir.resolve(JOURNAL);
-            FrameFile.Contents contents = readJournal(journalPath);
-            journal = FileChannel.open(journalPath, StandardOpenOption.WRITE);
-            cutTornTail(journal, journalPath, contents);
+            StoreRestore.Restored restored = StoreRestore.restore(dir, acceptLoss);
+            RowTable table = restored.table();
+            FrameFile.Contents contents = restored.journal();
+            journal = FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.WRITE);
             journal.position(contents.intactEnd());
-            replay(table, contents, journalPath);
-            table.requireOneHolderPerAddress(dir.toString());
+            highWater = HighWater.create(dir.resolve(HIGH_WATER), table.revision());
             long journalRows = contents.records().stream().mapToLong(r -> r.rows().size()).sum();
-            FileVipStore store = new FileVipStore(dir, snapshotAfterRecords, lockChannel, table, journal, journalRows);
-            if (contents.version() == Frames.LEGACY_VERSION || snapshotVersion == Frames.LEGACY_VERSION) {
+            FileVipStore store = new FileVipStore(dir, snapshotAfterRecords, lockChannel, table, journal, journalRows,
+                    highWater);
+            if (restored.oldestVersion() < Frames.VERSION || restored.lossAccepted()) {
                 try {
-                    store.migrate();
+                    store.migrate(restored.oldestVersion() < Frames.VERSION ? restored.oldestVersion() : -1);
                 } catch (IOException | RuntimeException e) {
                     store.close(); // the journal may have been swapped: close what the store holds now
                     throw e;
@@ -115,6 +126,13 @@ public final class FileVipStore implements VipStore {
         } catch (IOException | RuntimeException e) {
             if (journal != null) {
                 closeQuietly(journal);
+            }
+            if (highWater != null) {
+                try {
+                    highWater.close();
+                } catch (IOException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
             }
             try {
                 unlock(dir, lockChannel);
@@ -128,13 +146,13 @@ public final class FileVipStore implements VipStore {
     @Override
     public View load() throws IOException {
         requireOpen();
-        return new View(table.rows(), table.revision());
+        return new View(table.rows(), table.revision(), table.retired());
     }
 
     @Override
     public View changesSince(long revision) throws IOException {
         requireOpen();
-        return new View(table.changedSince(revision), table.revision());
+        return new View(table.changedSince(revision), table.revision(), table.retiredSince(revision));
     }
 
     /** Decides the claim rules against its own rows, then writes the granted claims as one record. */
@@ -161,6 +179,11 @@ public final class FileVipStore implements VipStore {
         }
         closed = true;
         try {
+            try (HighWater record = highWater) {
+                record.force(table.revision());
+            } catch (IOException e) {
+                log.warn("{}: could not fsync {} on close: {}", dataDir, highWater.path(), e.toString());
+            }
             journal.close();
         } finally {
             unlock(dataDir, lockChannel);
@@ -188,6 +211,12 @@ public final class FileVipStore implements VipStore {
         }
         durableEnd = journal.position();
         table.apply(changed, revision);
+        try {
+            highWater.record(revision);
+        } catch (IOException e) {
+            // The write is durable; a stale record only weakens the check of the next open.
+            log.warn("{}: could not record revision {} in {}: {}", dataDir, revision, highWater.path(), e.toString());
+        }
         journalRecords += changed.size();
         if (journalRecords > snapshotAfterRecords) {
             snapshotAfterWrite();
@@ -231,10 +260,18 @@ public final class FileVipStore implements VipStore {
         failure = null;
     }
 
-    /** Rewrites a data dir of format version 1 in the current one: a snapshot of every row, an empty journal. */
-    private void migrate() throws IOException {
-        log.info("{}: rewriting {} allocations of the version 1 format as a version {} snapshot", dataDir,
-                table.size(), Frames.VERSION);
+    /**
+     * Rewrites the data dir as a snapshot of every row and an empty journal: files of an older
+     * format version ({@code fromVersion}), or (-1) what is left after an accepted loss.
+     */
+    private void migrate(int fromVersion) throws IOException {
+        if (fromVersion > 0) {
+            log.info("{}: rewriting {} allocations of the version {} format as a version {} snapshot", dataDir,
+                    table.size(), fromVersion, Frames.VERSION);
+        } else {
+            log.warn("{}: rewriting the {} allocations left as a snapshot of revision {}", dataDir, table.size(),
+                    table.revision());
+        }
         snapshot();
         if (failure != null) {
             throw failure;
@@ -249,8 +286,9 @@ public final class FileVipStore implements VipStore {
      */
     private void snapshot() throws IOException {
         Path journalPath = dataDir.resolve(JOURNAL);
-        FrameFile.writeAtomically(dataDir.resolve(SNAPSHOT), SNAPSHOT_MAGIC, table.revision(), table.rows());
-        FileChannel fresh = FrameFile.createEmpty(journalPath, JOURNAL_MAGIC);
+        FrameFile.writeAtomically(dataDir.resolve(SNAPSHOT), SNAPSHOT_MAGIC, table.revision(), table.rows(),
+                table.retired());
+        FileChannel fresh = FrameFile.createEmpty(journalPath, JOURNAL_MAGIC, table.revision());
         try {
             Files.move(FrameFile.temp(journalPath), journalPath, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
@@ -272,62 +310,11 @@ public final class FileVipStore implements VipStore {
             log.error("{}: could not fsync the data dir after swapping the journal; writes wait until it works: {}",
                     dataDir, reason(e));
         }
-    }
-
-    /**
-     * Applies every record in order, each setting its rows' state (last write wins per row); the
-     * rules were decided when the records were written. Version 1 records are held claims; a
-     * version 1 service with two addresses of one family was always refused, so it still is.
-     */
-    private static int replay(RowTable table, FrameFile.Contents contents, Path path) throws IOException {
-        if (contents == null) {
-            return Frames.VERSION;
-        }
-        for (Frames.Record record : contents.records()) {
-            if (contents.version() == Frames.LEGACY_VERSION) {
-                for (Allocation row : record.rows()) {
-                    Allocation earlier = table.row(RowTable.Key.of(row));
-                    if (earlier != null && !earlier.address().equals(row.address())) {
-                        throw new IOException(path + " holds two addresses for " + row.zone() + "/" + row.service()
-                                + ": " + earlier.address().getHostAddress() + " and " + row.address().getHostAddress());
-                    }
-                }
-            }
-            table.apply(record.rows(), contents.version() == Frames.LEGACY_VERSION
-                    ? table.revision() + 1 : record.revision());
-        }
-        return contents.version();
-    }
-
-    private static FrameFile.Contents readSnapshot(Path snapshot) throws IOException {
-        Files.deleteIfExists(FrameFile.temp(snapshot));
-        if (!Files.exists(snapshot)) {
-            return null;
-        }
-        FrameFile.Contents contents = FrameFile.read(snapshot, SNAPSHOT_MAGIC);
-        if (contents.tornTail()) {
-            // A snapshot only ever appears whole (atomic rename), so any bad byte is damage.
-            throw new IOException(snapshot + ": corrupt record at offset " + contents.intactEnd()
-                    + "; restore the data dir from a backup");
-        }
-        return contents;
-    }
-
-    private static FrameFile.Contents readJournal(Path journal) throws IOException {
-        Files.deleteIfExists(FrameFile.temp(journal));
-        if (!Files.exists(journal)) {
-            FrameFile.writeAtomically(journal, JOURNAL_MAGIC, 0, List.of());
-        }
-        return FrameFile.read(journal, JOURNAL_MAGIC);
-    }
-
-    /** A torn tail is a write that never completed, so never acknowledged: it is safe to drop. */
-    private static void cutTornTail(FileChannel journal, Path path, FrameFile.Contents contents) throws IOException {
-        if (contents.tornTail()) {
-            log.warn("{}: cutting {} bytes of torn tail at offset {}; a write that never completed,"
-                    + " never acknowledged", path, contents.size() - contents.intactEnd(), contents.intactEnd());
-            journal.truncate(contents.intactEnd());
-            journal.force(true);
+        try {
+            highWater.force(table.revision());
+        } catch (IOException e) {
+            // Snapshot and journal are durable; a stale record only weakens the check of the next open.
+            log.warn("{}: could not fsync {}: {}", dataDir, highWater.path(), e.toString());
         }
     }
 

@@ -22,13 +22,30 @@ final class FrameFile {
     private static final int SNAPSHOT_FRAME_ROWS = 4096;
 
     /**
-     * What a scan found: the file's format version, the records of every intact frame, and where
-     * the intact part ends. {@code intactEnd < size} means a torn tail: bytes after the last
-     * intact frame, with no intact frame after them.
+     * What a scan found: the file's format version, the revision its header names (version 3: the
+     * one a journal continues from, or a snapshot's; -1 before), the records of every intact frame,
+     * and where the intact part ends. {@code intactEnd < size} means a torn tail: bytes after the
+     * last intact frame, with no intact frame after them.
      */
-    record Contents(int version, List<Frames.Record> records, long intactEnd, long size) {
+    record Contents(int version, long headerRevision, List<Frames.Record> records, long intactEnd, long size) {
         boolean tornTail() {
             return intactEnd < size;
+        }
+
+        /**
+         * The revision the first record follows: the header's (version 3), one before the first
+         * record's (version 2), or -1 when unknown (version 1, or an empty version 2 file).
+         */
+        long base() {
+            if (version == Frames.VERSION) {
+                return headerRevision;
+            }
+            return version == Frames.VERSION_2 && !records.isEmpty() ? records.get(0).revision() - 1 : -1;
+        }
+
+        /** The revision of the last intact record, else {@link #base()}. */
+        long end() {
+            return records.isEmpty() || version == Frames.LEGACY_VERSION ? base() : records.get(records.size() - 1).revision();
         }
     }
 
@@ -44,11 +61,19 @@ final class FrameFile {
         int version = Frames.version(file, magic);
         if (version < 0) {
             throw new IOException(path + ": not a mesh-dns VIP file of a known version (expected header '"
-                    + magic + "' version " + Frames.LEGACY_VERSION + " or " + Frames.VERSION + " in the first "
+                    + magic + "' version " + Frames.LEGACY_VERSION + " to " + Frames.VERSION + " in the first "
                     + Frames.HEADER_BYTES + " bytes)");
         }
+        long headerRevision = -1;
+        if (version == Frames.VERSION) {
+            headerRevision = Frames.headerRevision(file);
+            if (headerRevision < 0) {
+                throw new IOException(path + ": the header (the first " + Frames.HEADER_BYTES_V3
+                        + " bytes) is damaged; restore the data dir from a backup");
+            }
+        }
         List<Frames.Record> records = new ArrayList<>();
-        int position = Frames.HEADER_BYTES;
+        int position = Frames.headerBytes(version);
         while (position < file.limit()) {
             int end = Frames.intactFrameEnd(file, position);
             if (end < 0) {
@@ -58,28 +83,27 @@ final class FrameFile {
                             + " followed by an intact record at offset " + next
                             + "; acknowledged allocations are damaged, restore the data dir from a backup");
                 }
-                return new Contents(version, records, position, file.limit());
+                return new Contents(version, headerRevision, records, position, file.limit());
             }
             records.add(Frames.decode(file, position, path, version, records.size() + 1));
             position = end;
         }
-        return new Contents(version, records, position, file.limit());
+        return new Contents(version, headerRevision, records, position, file.limit());
     }
 
     /**
-     * Writes header and rows (as snapshot records of {@code revision}) to {@code target} so that
-     * it is either absent, the old file, or whole. A temp file that could not be finished is
-     * deleted, so a full disk is not left fuller.
+     * Writes a header naming {@code revision}, the rows (as snapshot records of that revision) and
+     * the retired releases to {@code target} so that it is either absent, the old file, or whole. A
+     * temp file that could not be finished is deleted, so a full disk is not left fuller.
      */
-    static void writeAtomically(Path target, String magic, long revision, List<Allocation> rows) throws IOException {
+    static void writeAtomically(Path target, String magic, long revision, List<Allocation> rows,
+            List<Allocation> retired) throws IOException {
         Path temp = temp(target);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            writeFully(channel, Frames.header(magic));
-            for (int from = 0; from < rows.size(); from += SNAPSHOT_FRAME_ROWS) {
-                int to = Math.min(rows.size(), from + SNAPSHOT_FRAME_ROWS);
-                writeFully(channel, Frames.encode(Frames.SNAPSHOT, revision, rows.subList(from, to)));
-            }
+            writeFully(channel, Frames.header(magic, revision));
+            writeFrames(channel, Frames.SNAPSHOT, revision, rows);
+            writeFrames(channel, Frames.RETIRED, revision, retired);
             channel.force(true);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp, e);
@@ -89,16 +113,24 @@ final class FrameFile {
         forceDirectory(target.getParent());
     }
 
+    private static void writeFrames(FileChannel channel, byte type, long revision, List<Allocation> rows)
+            throws IOException {
+        for (int from = 0; from < rows.size(); from += SNAPSHOT_FRAME_ROWS) {
+            int to = Math.min(rows.size(), from + SNAPSHOT_FRAME_ROWS);
+            writeFully(channel, Frames.encode(type, revision, rows.subList(from, to)));
+        }
+    }
+
     /**
-     * Creates {@code temp(target)} holding only a header, fsynced, and opens it for appending;
-     * deletes it again if that fails.
+     * Creates {@code temp(target)} holding only a header that continues from {@code revision},
+     * fsynced, and opens it for appending; deletes it again if that fails.
      */
-    static FileChannel createEmpty(Path target, String magic) throws IOException {
+    static FileChannel createEmpty(Path target, String magic, long revision) throws IOException {
         Path temp = temp(target);
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         try {
-            writeFully(channel, Frames.header(magic));
+            writeFully(channel, Frames.header(magic, revision));
             channel.force(true);
             return channel;
         } catch (IOException | RuntimeException e) {

@@ -17,55 +17,78 @@ import java.util.zip.CRC32C;
 
 /**
  * The on-disk format shared by the journal and the snapshot; stateless and thread-safe. A file is
- * an 8-byte header (4-byte magic, int32 version) followed by frames {@code int32 payloadLength,
- * int32 crc32c(payloadLength bytes + payload), payload}, one per store call, so a torn write is
- * always one bad frame at the very end of the journal. Version 2 (written): the payload is
- * {@code u8 type (1 claim, 2 release, 3 snapshot), int64 revision, int32 count} then per row
- * {@code u16 zoneLength, zone (UTF-8), u16 serviceLength, service (UTF-8), u8 addressLength (4 or
- * 16), address, u8 released (0|1)[, int64 epochSecond, int32 nanos]}. Version 1 (older data dirs;
- * read only): the payload is {@code int32 count} then rows without the released byte, read as claims.
+ * a header followed by frames {@code int32 payloadLength, int32 crc32c(payloadLength bytes +
+ * payload), payload}, one per store call, so a torn write is always one bad frame at the very end
+ * of the journal. Version 3 (written): the header is {@code magic (4 bytes), int32 3, int64
+ * revision, int32 crc32c(the 16 bytes before)}, the revision being the one a journal continues
+ * from (its first frame is the next one) or the one a snapshot holds. The payload is {@code u8
+ * type (1 claim, 2 release, 3 snapshot, 4 retired releases of a snapshot), int64 revision, int32
+ * count} then per row {@code u16 zoneLength, zone (UTF-8), u16 serviceLength, service (UTF-8), u8
+ * addressLength (4 or 16), address, u8 released (0|1)[, int64 epochSecond, int32 nanos]}. Version 2
+ * (data dirs of earlier releases; read only): an 8-byte header {@code magic, int32 2}, the same
+ * frames without type 4. Version 1 (read only): an 8-byte header; the payload is {@code int32
+ * count} then rows without the released byte, read as claims.
  */
 final class Frames {
 
+    /** Header bytes of versions 1 and 2. */
     static final int HEADER_BYTES = 8;
+    static final int HEADER_BYTES_V3 = 20;
     static final int FRAME_OVERHEAD_BYTES = 8;
     static final int MAX_PAYLOAD_BYTES = 64 << 20;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    static final int VERSION_2 = 2;
     static final int LEGACY_VERSION = 1;
 
     static final byte CLAIM = 1;
     static final byte RELEASE = 2;
     static final byte SNAPSHOT = 3;
+    static final byte RETIRED = 4;
 
-    /** One decoded frame: its type, the store revision after it, and its rows in their new state. */
-    record Record(byte type, long revision, List<Allocation> rows) {
+    /** One decoded frame: its type, the store revision after it, its rows in their new state, and where it starts. */
+    record Record(byte type, long revision, List<Allocation> rows, int offset) {
     }
 
     private Frames() {
     }
 
-    static ByteBuffer header(String magic) {
-        return header(magic, VERSION);
-    }
-
-    static ByteBuffer header(String magic, int version) {
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-        header.put(magic.getBytes(StandardCharsets.US_ASCII)).putInt(version);
+    /** A version 3 header: the journal continues from {@code revision}, or the snapshot holds it. */
+    static ByteBuffer header(String magic, long revision) {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES_V3);
+        header.put(magic.getBytes(StandardCharsets.US_ASCII)).putInt(VERSION).putLong(revision);
+        CRC32C crc = new CRC32C();
+        crc.update(header.duplicate().flip());
+        header.putInt((int) crc.getValue());
         return header.flip();
     }
 
-    /** The file's format version (1 or 2) when it starts with this magic, else -1. */
+    /** The file's format version (1, 2 or 3) when it starts with this magic, else -1. */
     static int version(ByteBuffer file, String magic) {
-        for (int version : new int[] {VERSION, LEGACY_VERSION}) {
-            if (file.limit() >= HEADER_BYTES
-                    && header(magic, version).equals(file.duplicate().position(0).limit(HEADER_BYTES))) {
+        for (int version : new int[] {VERSION, VERSION_2, LEGACY_VERSION}) {
+            ByteBuffer expected = ByteBuffer.allocate(HEADER_BYTES)
+                    .put(magic.getBytes(StandardCharsets.US_ASCII)).putInt(version).flip();
+            if (file.limit() >= HEADER_BYTES && expected.equals(file.duplicate().position(0).limit(HEADER_BYTES))) {
                 return version;
             }
         }
         return -1;
     }
 
-    /** One version-2 frame; throws IllegalArgumentException when the rows cannot be encoded. */
+    static int headerBytes(int version) {
+        return version == VERSION ? HEADER_BYTES_V3 : HEADER_BYTES;
+    }
+
+    /** The revision of a whole version 3 header, or -1 when it is cut short or its checksum does not match. */
+    static long headerRevision(ByteBuffer file) {
+        if (file.limit() < HEADER_BYTES_V3) {
+            return -1;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(file.duplicate().position(0).limit(HEADER_BYTES_V3 - 4));
+        return file.getInt(HEADER_BYTES_V3 - 4) == (int) crc.getValue() ? file.getLong(HEADER_BYTES) : -1;
+    }
+
+    /** One frame (the same in versions 2 and 3); throws IllegalArgumentException when the rows cannot be encoded. */
     static ByteBuffer encode(byte type, long revision, List<Allocation> rows) {
         List<byte[]> fields = new ArrayList<>(rows.size() * 3);
         int payloadBytes = 1 + 8 + 4;
@@ -127,10 +150,10 @@ final class Frames {
         try {
             byte type = CLAIM;
             long revision = legacyRevision;
-            if (version == VERSION) {
+            if (version >= VERSION_2) {
                 type = payload.get();
                 revision = payload.getLong();
-                if (type != CLAIM && type != RELEASE && type != SNAPSHOT) {
+                if (type != CLAIM && type != RELEASE && type != SNAPSHOT && (type != RETIRED || version < VERSION)) {
                     throw new IOException("unknown record type " + type);
                 }
             }
@@ -141,7 +164,7 @@ final class Frames {
                 String service = string(payload, Short.toUnsignedInt(payload.getShort()));
                 byte[] address = new byte[Byte.toUnsignedInt(payload.get())];
                 payload.get(address);
-                Instant releasedAt = version == VERSION && payload.get() != 0
+                Instant releasedAt = version >= VERSION_2 && payload.get() != 0
                         ? Instant.ofEpochSecond(payload.getLong(), payload.getInt())
                         : null;
                 rows.add(new Allocation(zone, service, InetAddress.getByAddress(address), releasedAt));
@@ -149,7 +172,7 @@ final class Frames {
             if (payload.hasRemaining()) {
                 throw new IOException(payload.remaining() + " bytes left over");
             }
-            return new Record(type, revision, rows);
+            return new Record(type, revision, rows, position);
         } catch (IOException | BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException
                 | DateTimeException e) {
             throw new IOException(path + ": malformed record at offset " + position

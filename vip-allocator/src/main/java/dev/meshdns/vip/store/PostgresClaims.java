@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Decides the claims of one {@link PostgresVipStore#claim} call inside its transaction, with the
- * three rules of {@link dev.meshdns.vip.VipStore#claim} as one SQL statement per round. The caller
+ * three rules of {@link dev.meshdns.vip.VipStore#claim} as one SQL statement per round; a released
+ * row that takes another address leaves its old one in {@code meshdns_vip_retired} (same statement). The caller
  * holds the write lock, so the statement's snapshot is current; the unique index on held addresses
  * stays as a backstop against writers that skip the lock. Stateless.
  */
@@ -29,7 +30,8 @@ final class PostgresClaims {
                 SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[]::inet[], ?::int[])
                     AS c(zone, service, family, address, ord)
             ), ok AS (
-                SELECT c.*, (own.address IS NULL OR own.released_at IS NOT NULL) AS needs_write
+                SELECT c.*, (own.address IS NULL OR own.released_at IS NOT NULL) AS needs_write,
+                    own.address AS own_address, own.released_at AS own_released_at
                 FROM c LEFT JOIN meshdns_vip own
                     ON own.zone = c.zone AND own.service = c.service AND own.family = c.family
                 WHERE (own.address IS NULL OR own.released_at IS NOT NULL OR own.address = c.address)
@@ -38,6 +40,18 @@ final class PostgresClaims {
                     WHERE other.address = c.address
                       AND (other.zone, other.service, other.family) <> (c.zone, c.service, c.family)
                       AND (other.released_at IS NULL OR other.released_at > ?))
+                  AND NOT EXISTS (
+                    SELECT 1 FROM meshdns_vip_retired other
+                    WHERE other.address = c.address
+                      AND (other.zone, other.service) <> (c.zone, c.service)
+                      AND other.released_at > ?)
+            ), retired AS (
+                INSERT INTO meshdns_vip_retired AS r (zone, service, address, released_at, revision)
+                SELECT zone, service, own_address, own_released_at, nextval('meshdns_vip_revision')
+                FROM ok WHERE own_released_at IS NOT NULL AND own_address <> address ORDER BY ord
+                ON CONFLICT (zone, service, address) DO UPDATE
+                    SET released_at = EXCLUDED.released_at, revision = EXCLUDED.revision
+                    WHERE r.released_at < EXCLUDED.released_at
             ), written AS (
                 INSERT INTO meshdns_vip AS v (zone, service, family, address, released_at, revision)
                 SELECT zone, service, family, address, NULL, nextval('meshdns_vip_revision')
@@ -120,6 +134,7 @@ final class PostgresClaims {
         claim.setArray(4, connection.createArrayOf("text", addresses));
         claim.setArray(5, connection.createArrayOf("int4", ords));
         claim.setObject(6, quarantinedAfter);
+        claim.setObject(7, quarantinedAfter);
         boolean wrote = false;
         try (ResultSet rs = claim.executeQuery()) {
             while (rs.next()) {

@@ -34,7 +34,20 @@ final class PostgresSchema {
             // Two services never hold one address; a released row keeps its address (history, quarantine).
             "CREATE UNIQUE INDEX meshdns_vip_held_address ON meshdns_vip (address) WHERE released_at IS NULL",
             "CREATE INDEX meshdns_vip_address ON meshdns_vip (address)",
-            "CREATE INDEX meshdns_vip_revision_idx ON meshdns_vip (revision)"));
+            "CREATE INDEX meshdns_vip_revision_idx ON meshdns_vip (revision)"),
+            // 2: retired releases. Rows a claim gave another address before this migration have lost
+            // their old address for good; from now on a claim keeps it here for its quarantine.
+            List.of("""
+            CREATE TABLE meshdns_vip_retired (
+                zone text NOT NULL,
+                service text NOT NULL,
+                address inet NOT NULL CHECK (masklen(address) IN (32, 128)),
+                released_at timestamptz NOT NULL,
+                revision bigint NOT NULL,
+                PRIMARY KEY (zone, service, address)
+            )""",
+            "CREATE INDEX meshdns_vip_retired_address ON meshdns_vip_retired (address)",
+            "CREATE INDEX meshdns_vip_retired_revision_idx ON meshdns_vip_retired (revision)"));
 
     private PostgresSchema() {
     }

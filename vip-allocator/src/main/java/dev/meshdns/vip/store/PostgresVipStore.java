@@ -21,7 +21,8 @@ import org.postgresql.PGConnection;
 
 /**
  * A {@link VipStore} in PostgreSQL, shared by several replicas: table {@code meshdns_vip} keyed by
- * (zone, service, family), a partial unique index on held addresses, each write stamped with the
+ * (zone, service, family), a partial unique index on held addresses, table {@code meshdns_vip_retired}
+ * of retired releases keyed by (zone, service, address), each write stamped with the
  * next value of the sequence {@code meshdns_vip_revision} and committed in revision order. Methods
  * are synchronized on the store (JDBC on the caller's thread; a lost connection fails the call and
  * the next one reconnects); the LISTEN connection has its own thread.
@@ -33,8 +34,11 @@ import org.postgresql.PGConnection;
 // without deadlocks or serialization retries. Timestamps are kept to the microsecond.
 public final class PostgresVipStore implements VipStore {
 
-    private static final String READ =
-            "SELECT zone, service, host(address), released_at, revision FROM meshdns_vip WHERE revision > ? ORDER BY revision";
+    private static final String READ = """
+            SELECT false, zone, service, host(address), released_at, revision FROM meshdns_vip WHERE revision > ?
+            UNION ALL
+            SELECT true, zone, service, host(address), released_at, revision FROM meshdns_vip_retired WHERE revision > ?
+            ORDER BY revision""";
     private static final String RELEASE = """
             UPDATE meshdns_vip v SET released_at = ?, revision = nextval('meshdns_vip_revision')
             FROM (SELECT DISTINCT * FROM unnest(?::text[], ?::text[], ?::int[]) AS r(zone, service, family)) r
@@ -146,18 +150,20 @@ public final class PostgresVipStore implements VipStore {
         try (PreparedStatement statement = connection.prepareStatement(READ)) {
             statement.setFetchSize(10_000);
             statement.setLong(1, revision);
+            statement.setLong(2, revision);
             List<Allocation> rows = new ArrayList<>();
+            List<Allocation> retired = new ArrayList<>();
             long current = revision;
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    OffsetDateTime releasedAt = rs.getObject(4, OffsetDateTime.class);
-                    rows.add(new Allocation(rs.getString(1), rs.getString(2), address(rs.getString(3)),
-                            releasedAt == null ? null : releasedAt.toInstant()));
-                    current = Math.max(current, rs.getLong(5));
+                    OffsetDateTime releasedAt = rs.getObject(5, OffsetDateTime.class);
+                    (rs.getBoolean(1) ? retired : rows).add(new Allocation(rs.getString(2), rs.getString(3),
+                            address(rs.getString(4)), releasedAt == null ? null : releasedAt.toInstant()));
+                    current = Math.max(current, rs.getLong(6));
                 }
             }
             connection.commit();
-            return new View(rows, current);
+            return new View(rows, current, retired);
         } catch (SQLException e) {
             throw failure(action, e);
         }

@@ -20,8 +20,9 @@ import java.util.TreeMap;
 /**
  * The rows of a single-writer store in memory: one per (zone, service, family), each with the
  * revision that last changed it, indexed by address to decide the claim rules of
- * {@link dev.meshdns.vip.VipStore#claim} and by revision to answer {@code changesSince}. Deciding
- * never mutates; {@link #apply} does, once the change is durable. Not thread-safe.
+ * {@link dev.meshdns.vip.VipStore#claim} and by revision to answer {@code changesSince}; plus the
+ * retired releases (a released row's address and instant, kept when the row took another address).
+ * Deciding never mutates; {@link #apply} does, once the change is durable. Not thread-safe.
  */
 final class RowTable {
 
@@ -31,11 +32,22 @@ final class RowTable {
         }
     }
 
+    /** A retired release is one per (zone, service, address): the latest release of that address by that service. */
+    record RetiredKey(String zone, String service, InetAddress address) {
+        static RetiredKey of(Allocation row) {
+            return new RetiredKey(row.zone(), row.service(), row.address());
+        }
+    }
+
     private final Map<Key, Allocation> rows = new LinkedHashMap<>();
+    private final Map<RetiredKey, Allocation> retired = new LinkedHashMap<>();
+    private final Map<RetiredKey, Long> retiredRevisionOf = new HashMap<>();
+    private final NavigableMap<Long, Set<RetiredKey>> retiredByRevision = new TreeMap<>();
     private final Map<Key, Long> revisionOf = new HashMap<>();
     private final NavigableMap<Long, Set<Key>> keysByRevision = new TreeMap<>();
     /** Keys whose row has this address, held or released (usually one). */
     private final Map<InetAddress, List<Key>> keysByAddress = new HashMap<>();
+    private final Map<InetAddress, List<RetiredKey>> retiredByAddress = new HashMap<>();
     private long revision;
 
     long revision() {
@@ -48,6 +60,21 @@ final class RowTable {
 
     List<Allocation> rows() {
         return List.copyOf(rows.values());
+    }
+
+    List<Allocation> retired() {
+        return List.copyOf(retired.values());
+    }
+
+    /** Retired releases recorded after {@code since}, once each, oldest first. */
+    List<Allocation> retiredSince(long since) {
+        List<Allocation> changed = new ArrayList<>();
+        for (Set<RetiredKey> keys : retiredByRevision.tailMap(since, false).values()) {
+            for (RetiredKey key : keys) {
+                changed.add(retired.get(key));
+            }
+        }
+        return changed;
     }
 
     /** Current rows changed after {@code since}, once each, oldest change first. */
@@ -117,11 +144,18 @@ final class RowTable {
         return List.copyOf(released.values());
     }
 
-    /** Sets each row's state as of {@code newRevision} (no rule checked: replay and durable changes). */
+    /**
+     * Sets each row's state as of {@code newRevision} (no rule checked: replay and durable changes).
+     * A released row that gets another address leaves its old address as a retired release, so
+     * replaying the same rows always derives the same retired releases.
+     */
     void apply(List<Allocation> changed, long newRevision) {
         for (Allocation row : changed) {
             Key key = Key.of(row);
             Allocation old = rows.put(key, row);
+            if (old != null && !old.isHeld() && !old.address().equals(row.address())) {
+                retire(List.of(old), newRevision);
+            }
             if (old != null && !old.address().equals(row.address())) {
                 List<Key> keys = keysByAddress.get(old.address());
                 keys.remove(key);
@@ -141,6 +175,40 @@ final class RowTable {
                 }
             }
             keysByRevision.computeIfAbsent(newRevision, r -> new LinkedHashSet<>()).add(key);
+        }
+        revision = Math.max(revision, newRevision);
+    }
+
+    /** The same rows and retired releases, every one as of {@code newRevision} (after an accepted loss). */
+    RowTable restamped(long newRevision) {
+        RowTable copy = new RowTable();
+        copy.apply(rows(), newRevision);
+        copy.retire(retired(), newRevision);
+        copy.revision = Math.max(copy.revision, newRevision);
+        return copy;
+    }
+
+    /** Records retired releases as of {@code newRevision}; a later release of the same key wins. */
+    void retire(List<Allocation> releases, long newRevision) {
+        for (Allocation release : releases) {
+            RetiredKey key = RetiredKey.of(release);
+            Allocation old = retired.get(key);
+            if (release.isHeld() || (old != null && !release.releasedAt().isAfter(old.releasedAt()))) {
+                continue;
+            }
+            retired.put(key, release);
+            Long oldRevision = retiredRevisionOf.put(key, newRevision);
+            if (oldRevision != null) {
+                Set<RetiredKey> keys = retiredByRevision.get(oldRevision);
+                keys.remove(key);
+                if (keys.isEmpty()) {
+                    retiredByRevision.remove(oldRevision);
+                }
+            }
+            retiredByRevision.computeIfAbsent(newRevision, r -> new LinkedHashSet<>()).add(key);
+            if (old == null) {
+                retiredByAddress.computeIfAbsent(key.address(), a -> new ArrayList<>(1)).add(key);
+            }
         }
         revision = Math.max(revision, newRevision);
     }
@@ -166,11 +234,20 @@ final class RowTable {
         return rows.get(key);
     }
 
-    /** Rule 1 (another row holds it) or rule 2 (another row released it after {@code releasedAfter}). */
+    /**
+     * Rule 1 (another row holds it) or rule 2 (another row, or another service's retired release,
+     * released it after {@code releasedAfter}).
+     */
     private boolean blocked(Key claimer, InetAddress address, Instant releasedAfter) {
         for (Key key : keysByAddress.getOrDefault(address, List.of())) {
             Allocation row = rows.get(key);
             if (!key.equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
+                return true;
+            }
+        }
+        for (RetiredKey key : retiredByAddress.getOrDefault(address, List.of())) {
+            boolean own = key.zone().equals(claimer.zone()) && key.service().equals(claimer.service());
+            if (!own && retired.get(key).releasedAt().isAfter(releasedAfter)) {
                 return true;
             }
         }

@@ -72,12 +72,27 @@ class FileVipStoreTest extends VipStoreContract {
     }
 
     @Test
-    void lastRecordWithBadChecksumIsCutAway() throws IOException {
+    void acknowledgedLastRecordWithBadChecksumIsALossNotATornWrite() throws IOException {
         claim(held("a", "240.0.0.1"));
         claim(held("b", "240.0.0.2"));
         closeStore();
         flipByte(journal(), Files.size(journal()) - 1);
 
+        assertThatThrownBy(this::store)
+                .isInstanceOf(StoreLossException.class)
+                .hasMessageContaining("revision 2 is missing");
+    }
+
+    @Test
+    void acknowledgedLastRecordWithBadChecksumIsCutAwayWhenTheLossIsAccepted() throws IOException {
+        claim(held("a", "240.0.0.1"));
+        claim(held("b", "240.0.0.2"));
+        closeStore();
+        flipByte(journal(), Files.size(journal()) - 1);
+
+        try (FileVipStore accepted = FileVipStore.open(dataDir(), snapshotAfterRecords, true)) {
+            assertThat(accepted.load().rows()).containsExactly(held("a", "240.0.0.1"));
+        }
         assertThat(reopened().load().rows()).containsExactly(held("a", "240.0.0.1"));
     }
 
@@ -87,7 +102,7 @@ class FileVipStoreTest extends VipStoreContract {
         claim(held("b", "240.0.0.2"));
         claim(held("c", "240.0.0.3"));
         closeStore();
-        long secondRecord = Frames.HEADER_BYTES + frameBytes(held("a", "240.0.0.1")).length;
+        long secondRecord = Frames.HEADER_BYTES_V3 + frameBytes(held("a", "240.0.0.1")).length;
         flipByte(journal(), secondRecord + 12);
 
         assertThatThrownBy(this::store)
@@ -115,9 +130,11 @@ class FileVipStoreTest extends VipStoreContract {
         closeStore();
         byte[] journalBeforeSnapshot = Files.readAllBytes(journal());
         snapshotAfterRecords = 2;
-        claim(held("c", "240.0.0.3"));
+        claim(held("c", "240.0.0.3")); // revision 2, then the snapshot
         closeStore();
-        Files.write(journal(), journalBeforeSnapshot); // as if the fresh journal's rename never happened
+        // as if the fresh journal's rename never happened: the old journal ends with revision 2
+        Files.write(journal(), journalBeforeSnapshot);
+        append(journal(), frameBytes(2, held("c", "240.0.0.3")));
 
         assertThat(reopened().load().rows()).containsExactly(
                 held("a", "240.0.0.1"), held("b", "240.0.0.2"), held("c", "240.0.0.3"));
@@ -134,7 +151,7 @@ class FileVipStoreTest extends VipStoreContract {
         assertThatThrownBy(this::store)
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(FileVipStore.SNAPSHOT)
-                .hasMessageContaining("corrupt record at offset 8");
+                .hasMessageContaining("corrupt record at offset " + Frames.HEADER_BYTES_V3);
     }
 
     @Test
@@ -174,9 +191,11 @@ class FileVipStoreTest extends VipStoreContract {
         closeStore();
         byte[] journalBeforeSnapshot = Files.readAllBytes(journal());
         snapshotAfterRecords = 3;
-        claim(held("c", "240.0.0.3"));
+        claim(held("c", "240.0.0.3")); // revision 3, then the snapshot
         closeStore();
-        Files.write(journal(), journalBeforeSnapshot); // as if the fresh journal's rename never happened
+        // as if the fresh journal's rename never happened: the old journal ends with revision 3
+        Files.write(journal(), journalBeforeSnapshot);
+        append(journal(), frameBytes(3, held("c", "240.0.0.3")));
 
         assertThat(reopened().load().rows()).containsExactlyInAnyOrder(
                 released("a", "240.0.0.1", T0), held("b", "240.0.0.2"), held("c", "240.0.0.3"));
@@ -231,7 +250,11 @@ class FileVipStoreTest extends VipStoreContract {
     }
 
     private static byte[] frameBytes(VipStore.Allocation allocation) {
-        ByteBuffer frame = Frames.encode(Frames.CLAIM, 1, List.of(allocation));
+        return frameBytes(1, allocation);
+    }
+
+    private static byte[] frameBytes(long revision, VipStore.Allocation allocation) {
+        ByteBuffer frame = Frames.encode(Frames.CLAIM, revision, List.of(allocation));
         byte[] bytes = new byte[frame.remaining()];
         frame.get(bytes);
         return bytes;

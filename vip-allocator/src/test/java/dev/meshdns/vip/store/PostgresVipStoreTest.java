@@ -197,6 +197,27 @@ class PostgresVipStoreTest extends VipStoreContract {
     }
 
     @Test
+    void schemaOfVersion1WithRowsIsMigratedAndThenKeepsRetiredReleases() throws Exception {
+        PostgresVipStore before = open();
+        before.claim(List.of(held("a", "240.0.0.1"), held("b", "240.0.0.2")), QUARANTINE, T0);
+        before.release(List.of(held("a", "240.0.0.1")), T0);
+        before.close();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE meshdns_vip_retired"); // as a database of the first schema has it
+            statement.execute("DELETE FROM meshdns_schema_version WHERE version > 1");
+        }
+
+        PostgresVipStore migrated = open();
+
+        assertThat(database.count("SELECT max(version) FROM meshdns_schema_version")).isEqualTo(2);
+        assertThat(migrated.load().rows()).containsExactlyInAnyOrder(released("a", "240.0.0.1", T0),
+                held("b", "240.0.0.2"));
+        migrated.claim(List.of(held("a", "240.0.0.3")), QUARANTINE, T0.plusSeconds(60));
+        assertThat(migrated.claim(List.of(held("c", "240.0.0.1")), QUARANTINE, T0.plusSeconds(120))).isEmpty();
+        assertThat(migrated.load().retired()).containsExactly(released("a", "240.0.0.1", T0));
+    }
+
+    @Test
     void aSchemaNewerThanThisVersionFailsTheOpen() throws Exception {
         open().close();
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {

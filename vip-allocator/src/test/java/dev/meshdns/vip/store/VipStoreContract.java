@@ -157,6 +157,58 @@ public abstract class VipStoreContract {
     }
 
     @Test
+    void addressReleasedBeforeItsServiceClaimedAnotherStaysQuarantinedForOthers() throws IOException {
+        claim(held("a", "240.0.0.1"));
+        store().release(List.of(held("a", "240.0.0.1")), T0);
+        assertThat(store().claim(List.of(held("a", "240.0.0.2")), QUARANTINE, T0.plusSeconds(60)))
+                .containsExactly(held("a", "240.0.0.2"));
+
+        assertThat(store().claim(List.of(held("b", "240.0.0.1")), QUARANTINE, T0.plusSeconds(120))).isEmpty();
+        store().release(List.of(held("a", "240.0.0.2")), T0.plusSeconds(180));
+        assertThat(store().claim(List.of(held("b", "240.0.0.1")), QUARANTINE, T0.plus(QUARANTINE).minusSeconds(1)))
+                .isEmpty();
+        assertThat(store().claim(List.of(held("b", "240.0.0.1")), QUARANTINE, T0.plus(QUARANTINE)))
+                .containsExactly(held("b", "240.0.0.1"));
+    }
+
+    @Test
+    void quarantineOfAnAddressItsServiceGaveUpSurvivesReopen() throws IOException {
+        claim(held("a", "240.0.0.1"));
+        store().release(List.of(held("a", "240.0.0.1")), T0);
+        store().claim(List.of(held("a", "240.0.0.2")), QUARANTINE, T0.plusSeconds(60));
+
+        reopened();
+
+        assertThat(store().claim(List.of(held("b", "240.0.0.1")), QUARANTINE, T0.plusSeconds(120))).isEmpty();
+    }
+
+    @Test
+    void retiredReleaseIsLoadedAndIsAChangeButNotARow() throws IOException {
+        claim(held("a", "240.0.0.1"));
+        store().release(List.of(held("a", "240.0.0.1")), T0);
+        long before = store().load().revision();
+        store().claim(List.of(held("a", "240.0.0.2")), QUARANTINE, T0.plusSeconds(60));
+
+        assertThat(store().load().rows()).containsExactly(held("a", "240.0.0.2"));
+        assertThat(store().load().retired()).containsExactly(released("a", "240.0.0.1", T0));
+        assertThat(store().changesSince(before).retired()).containsExactly(released("a", "240.0.0.1", T0));
+        assertThat(store().changesSince(store().load().revision()).retired()).isEmpty();
+        assertThat(reopened().load().retired()).containsExactly(released("a", "240.0.0.1", T0));
+    }
+
+    @Test
+    void serviceMayClaimBackAnAddressItRetired() throws IOException {
+        claim(held("a", "240.0.0.1"));
+        store().release(List.of(held("a", "240.0.0.1")), T0);
+        store().claim(List.of(held("a", "240.0.0.2")), QUARANTINE, T0.plusSeconds(60));
+        store().release(List.of(held("a", "240.0.0.2")), T0.plusSeconds(120));
+
+        assertThat(store().claim(List.of(held("a", "240.0.0.1")), QUARANTINE, T0.plusSeconds(180)))
+                .containsExactly(held("a", "240.0.0.1"));
+        assertThat(store().claim(List.of(held("b", "240.0.0.2")), QUARANTINE, T0.plusSeconds(240))).isEmpty();
+    }
+
+    @Test
     void releaseKeysByServiceAndFamilyAndLeavesOthersHeld() throws IOException {
         claim(held("a", "240.0.0.1"), held("a", "fd00:fd00::1"), held("b", "240.0.0.2"));
 
