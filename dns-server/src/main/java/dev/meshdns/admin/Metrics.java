@@ -87,6 +87,8 @@ public final class Metrics {
     private final Counter[] dropped = new Counter[TRANSPORTS.length];
     private final Counter[] answerFailures = new Counter[TRANSPORTS.length];
     private final Counter[] reloads = new Counter[Reload.values().length];
+    private final Counter tcpEvictions;
+    private final Counter[] tcpTimeouts = new Counter[2];
     private final Counter patchedApplies;
     private final Counter fullApplies;
     private final Counter allocationFailures;
@@ -110,6 +112,16 @@ public final class Metrics {
             answerFailures[t] = Counter.builder("meshdns.dns.answer.failures")
                     .description("Queries dropped unanswered because answering them failed (a bug; logged)")
                     .tag("transport", transport).register(registry);
+        }
+        tcpEvictions = Counter.builder("meshdns.dns.tcp.evictions")
+                .description("TCP connections closed to make room for a new one when a connection cap was full")
+                .register(registry);
+        String[] timeoutKinds = {"idle", "message"};
+        for (int k = 0; k < timeoutKinds.length; k++) {
+            tcpTimeouts[k] = Counter.builder("meshdns.dns.tcp.timeouts")
+                    .description("TCP connections closed by a timeout: idle without a query, or a message not"
+                            + " completed in time")
+                    .tag("kind", timeoutKinds[k]).register(registry);
         }
         for (Reload result : Reload.values()) {
             reloads[result.ordinal()] = Counter.builder("meshdns.catalog.reloads")
@@ -216,6 +228,16 @@ public final class Metrics {
      */
     public void answerFailed(int transport) {
         answerFailures[transport].increment();
+    }
+
+    /** Counts one TCP connection closed to make room for a new one. */
+    public void tcpEvicted() {
+        tcpEvictions.increment();
+    }
+
+    /** Counts one TCP connection closed by its idle timer, or ({@code message}) by its message timer. */
+    public void tcpTimedOut(boolean message) {
+        tcpTimeouts[message ? 1 : 0].increment();
     }
 
     /** Counts one catalog change by its outcome. */

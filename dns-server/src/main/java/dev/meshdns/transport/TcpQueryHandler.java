@@ -34,12 +34,14 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
 
     private final Answerer answerer;
     private final Metrics metrics;
+    private final ConnectionSlot slot;
     private final Connection client = new Connection();
     private boolean closing;
 
-    TcpQueryHandler(Answerer answerer, Metrics metrics) {
+    TcpQueryHandler(Answerer answerer, Metrics metrics, ConnectionSlot slot) {
         this.answerer = answerer;
         this.metrics = metrics;
+        this.slot = slot;
     }
 
     @Override
@@ -105,6 +107,7 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
+            metrics.tcpTimedOut(false);
             close(ctx);
         } else {
             ReferenceCountUtil.release(event);
@@ -149,7 +152,9 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         public ReplySink get() {
             Channel to = channel;
             long arrival = arrivalNanos;
+            slot.queryPending(); // not to be evicted before the reply, unless every connection waits
             return (bytes, length) -> {
+                slot.queryDone();
                 metrics.response(Metrics.TCP, bytes[3] & 0x0f, length, System.nanoTime() - arrival);
                 if (to.isActive()) {
                     to.writeAndFlush(framed(to, bytes, length), to.voidPromise());
