@@ -11,6 +11,7 @@ import dev.meshdns.catalog.CatalogMerger;
 import dev.meshdns.catalog.CatalogWatcher;
 import dev.meshdns.config.ForwardConfig;
 import dev.meshdns.config.HostPort;
+import dev.meshdns.config.RateLimitConfig;
 import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
 import dev.meshdns.controlplane.MeshDnsControlPlane;
@@ -28,6 +29,7 @@ import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ZoneSpec;
 import dev.meshdns.transport.Answerer;
 import dev.meshdns.transport.DnsTransport;
+import dev.meshdns.transport.ResponseRateLimiter;
 import dev.meshdns.transport.TcpLimits;
 import dev.meshdns.vip.Cidr;
 import dev.meshdns.vip.VipAllocator;
@@ -111,6 +113,11 @@ public final class MeshDnsServer implements Closeable {
                     forward.cacheEntries(), metrics.forward());
             metrics.cacheEntries(forwarder::cachedAnswers);
             answerer = Answerer.forwarding(tables::get, forwarder, RecursionAllow.of(forward.recursionAllow()));
+        }
+        RateLimitConfig rateLimit = config.rateLimit();
+        if (rateLimit.enabled()) {
+            answerer = Answerer.rateLimited(answerer, new ResponseRateLimiter(rateLimit.ratePerSecond(),
+                    rateLimit.slip(), rateLimit.tableSize()), metrics);
         }
         transport = DnsTransport.bind(config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
                 config.maxTcpConnections(), config.maxTcpConnectionsPerSource()), answerer, metrics);
