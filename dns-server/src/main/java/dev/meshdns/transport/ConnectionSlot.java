@@ -49,7 +49,10 @@ final class ConnectionSlot {
         partial = partialLeft;
     }
 
-    /** A query whose reply comes later (forwarded) was taken. */
+    /**
+     * A query whose reply comes later (forwarded) was taken; evicted last until the reply is sent. Its
+     * {@link #queryDone} may come first, from another thread.
+     */
     void queryPending() {
         outstanding.incrementAndGet();
     }

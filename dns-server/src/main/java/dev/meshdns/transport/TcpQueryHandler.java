@@ -81,6 +81,9 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         frame.getBytes(frame.readerIndex(), query, 0, length);
         client.arrivalNanos = System.nanoTime();
         int replyLength = answerer.answer(query, length, client, reply);
+        if (replyLength == Answerer.LATER) {
+            slot.queryPending(); // its sink calls queryDone (maybe already has: the count may dip below 0)
+        }
         if (replyLength <= 0) {
             return;
         }
@@ -152,7 +155,6 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         public ReplySink get() {
             Channel to = channel;
             long arrival = arrivalNanos;
-            slot.queryPending(); // not to be evicted before the reply, unless every connection waits
             return (bytes, length) -> {
                 slot.queryDone();
                 metrics.response(Metrics.TCP, bytes[3] & 0x0f, length, System.nanoTime() - arrival);

@@ -62,6 +62,36 @@ class TcpQueryHandlerTest {
     }
 
     @Test
+    void aConnectionWaitingForAForwardedReplyIsEvictedAfterAQuietNewerOne() {
+        java.util.List<dev.meshdns.forward.ReplySink> sinks = new java.util.ArrayList<>();
+        TcpChannelInitializer shared = new TcpChannelInitializer(new TcpLimits(Duration.ofSeconds(10), 2, 2),
+                (query, length, client, out) -> {
+                    sinks.add(client.get());
+                    return Answerer.LATER;
+                }, Clients.metrics());
+        EmbeddedChannel waiting = new EmbeddedChannel(shared);
+        waiting.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(1))));
+        EmbeddedChannel quiet = new EmbeddedChannel(shared);
+
+        EmbeddedChannel third = new EmbeddedChannel(shared);
+        quiet.runPendingTasks();
+
+        assertThat(quiet.isOpen()).as("the quiet one made room").isFalse();
+        assertThat(waiting.isOpen()).isTrue();
+        byte[] reply = EchoAnswerer.query(1);
+        reply[2] |= (byte) 0x80;
+        sinks.get(0).reply(reply, reply.length);
+        waiting.runPendingTasks();
+        EmbeddedChannel fourth = new EmbeddedChannel(shared);
+        waiting.runPendingTasks();
+        assertThat(waiting.isOpen()).as("answered: now the longest quiet").isFalse();
+        assertThat(third.isOpen()).isTrue();
+        for (EmbeddedChannel channel : new EmbeddedChannel[] {waiting, quiet, third, fourth}) {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
     void frameSplitAcrossReadsIsAnsweredOnceComplete() {
         byte[] frame = frame(EchoAnswerer.query(7));
         channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 5));
