@@ -11,6 +11,7 @@ import dev.meshdns.catalog.CatalogMerger;
 import dev.meshdns.catalog.CatalogWatcher;
 import dev.meshdns.config.ForwardConfig;
 import dev.meshdns.config.HostPort;
+import dev.meshdns.config.RateLimitConfig;
 import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
 import dev.meshdns.controlplane.MeshDnsControlPlane;
@@ -29,6 +30,7 @@ import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ZoneSpec;
 import dev.meshdns.transport.Answerer;
 import dev.meshdns.transport.DnsTransport;
+import dev.meshdns.transport.ResponseRateLimiter;
 import dev.meshdns.transport.TcpLimits;
 import dev.meshdns.vip.Cidr;
 import dev.meshdns.vip.VipAllocator;
@@ -117,6 +119,11 @@ public final class MeshDnsServer implements Closeable {
             metrics.cacheEntries(forwarder::cachedAnswers);
             answerer = Answerer.forwarding(tables::get, forwarder, RecursionAllow.of(forward.recursionAllow()),
                     cookies);
+        }
+        RateLimitConfig rateLimit = config.rateLimit();
+        if (rateLimit.enabled()) {
+            answerer = Answerer.rateLimited(answerer, new ResponseRateLimiter(rateLimit.ratePerSecond(),
+                    rateLimit.slip(), rateLimit.tableSize()), metrics);
         }
         transport = DnsTransport.bind(config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
                 config.maxTcpConnections(), config.maxTcpConnectionsPerSource()), answerer, metrics);

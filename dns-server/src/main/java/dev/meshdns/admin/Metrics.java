@@ -104,6 +104,9 @@ public final class Metrics {
     private final Counter[] answerFailures = new Counter[TRANSPORTS.length];
     private final Counter[] reloads = new Counter[Reload.values().length];
     private final Counter[] adminCloses = new Counter[AdminClose.values().length];
+    private final Counter tcpEvictions;
+    private final Counter[] rateLimited = new Counter[2];
+    private final Counter[] tcpTimeouts = new Counter[2];
     private final Counter patchedApplies;
     private final Counter fullApplies;
     private final Counter allocationFailures;
@@ -129,6 +132,22 @@ public final class Metrics {
             answerFailures[t] = Counter.builder("meshdns.dns.answer.failures")
                     .description("Queries dropped unanswered because answering them failed (a bug; logged)")
                     .tag("transport", transport).register(registry);
+        }
+        tcpEvictions = Counter.builder("meshdns.dns.tcp.evictions")
+                .description("TCP connections closed to make room for a new one when a connection cap was full")
+                .register(registry);
+        String[] timeoutKinds = {"idle", "message"};
+        for (int k = 0; k < timeoutKinds.length; k++) {
+            tcpTimeouts[k] = Counter.builder("meshdns.dns.tcp.timeouts")
+                    .description("TCP connections closed by a timeout: idle without a query, or a message not"
+                            + " completed in time")
+                    .tag("kind", timeoutKinds[k]).register(registry);
+        }
+        String[] rateLimitActions = {"dropped", "slipped"};
+        for (int a = 0; a < rateLimitActions.length; a++) {
+            rateLimited[a] = Counter.builder("meshdns.dns.rrl.limited")
+                    .description("UDP replies over --rrl-rate: dropped, or slipped (sent truncated, TC=1)")
+                    .tag("action", rateLimitActions[a]).register(registry);
         }
         for (Reload result : Reload.values()) {
             reloads[result.ordinal()] = Counter.builder("meshdns.catalog.reloads")
@@ -246,6 +265,21 @@ public final class Metrics {
      */
     public void answerFailed(int transport) {
         answerFailures[transport].increment();
+    }
+
+    /** Counts one TCP connection closed to make room for a new one. */
+    public void tcpEvicted() {
+        tcpEvictions.increment();
+    }
+
+    /** Counts one TCP connection closed by its idle timer, or ({@code message}) by its message timer. */
+    public void tcpTimedOut(boolean message) {
+        tcpTimeouts[message ? 1 : 0].increment();
+    }
+
+    /** Counts one UDP reply over the rate limit: sent truncated ({@code slipped}) or dropped. Hot path: no allocation. */
+    public void rateLimited(boolean slipped) {
+        rateLimited[slipped ? 1 : 0].increment();
     }
 
     /** Counts one catalog change by its outcome. */

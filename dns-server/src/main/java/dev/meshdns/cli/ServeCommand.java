@@ -4,6 +4,7 @@ import dev.meshdns.MeshDnsServer;
 import dev.meshdns.config.ForwardConfig;
 import dev.meshdns.config.HostPort;
 import dev.meshdns.config.InvalidConfigException;
+import dev.meshdns.config.RateLimitConfig;
 import dev.meshdns.config.ServerConfig;
 import dev.meshdns.config.StoreKind;
 import dev.meshdns.vip.store.PostgresUrl;
@@ -197,6 +198,24 @@ final class ServeCommand implements Callable<Integer> {
                     + ForwardConfig.DEFAULT_CACHE_ENTRIES + ".")
     private String cacheEntries;
 
+    @Option(names = "--rrl-rate", paramLabel = "N",
+            description = "Response rate limiting (like Knot's rrl): at most N UDP replies per second to each client"
+                    + " /24 (IPv4) or /56 (IPv6); the others are dropped or slipped (--rrl-slip). TCP is not limited."
+                    + " 0 for off. Default: 0 (off).")
+    private String rrlRate;
+
+    @Option(names = "--rrl-slip", paramLabel = "N",
+            description = "With --rrl-rate: every Nth limited reply is sent truncated (TC=1, so real clients retry"
+                    + " over TCP), the others are dropped; 0 drops all, 1 truncates all. Default: "
+                    + RateLimitConfig.DEFAULT_SLIP + ".")
+    private String rrlSlip;
+
+    @Option(names = "--rrl-table-size", paramLabel = "N",
+            description = "With --rrl-rate: buckets of the rate limit table (8 bytes each, rounded up to a power of"
+                    + " two); some 1.2 times the client prefixes seen per second. Default: "
+                    + RateLimitConfig.DEFAULT_TABLE_SIZE + ".")
+    private String rrlTableSize;
+
     @Option(names = "--lameduck", paramLabel = "DURATION", defaultValue = DEFAULT_LAMEDUCK,
             description = "After SIGTERM or SIGINT, /ready answers 503 and DNS keeps answering for this long before"
                     + " the server stops (like CoreDNS's health lameduck), so load balancers stop sending first;"
@@ -329,6 +348,8 @@ final class ServeCommand implements Callable<Integer> {
                 .serveStale(settings.one("serve-stale")).cacheEntries(settings.one("cache-entries"))
                 .nsName(settings.one("ns-name")).nsAddresses(settings.all("ns-address"))
                 .cookieSecrets(settings.all("cookie-secret")).cookieRequire(settings.one("cookie-require"))
+                .rrlRate(settings.one("rrl-rate")).rrlSlip(settings.one("rrl-slip"))
+                .rrlTableSize(settings.one("rrl-table-size"))
                 .build();
     }
 

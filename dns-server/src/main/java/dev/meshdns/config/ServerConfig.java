@@ -52,6 +52,8 @@ import java.util.function.Supplier;
  * @param nameServer                 the host the apex NS names; null for {@link NameServerConfig#DEFAULT}
  * @param cookies                    DNS cookie secrets and policy; null for {@link CookieConfig#DEFAULT}
  * @param acceptStoreLoss            open a file store whose files show lost allocations anyway (logged at WARN)
+ * @param rateLimit                  response rate limiting of UDP replies; null or {@link RateLimitConfig#OFF}
+ *                                   for none
  */
 public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone, Cidr vipCidr,
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
@@ -59,7 +61,8 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                            Duration vipQuarantine, StoreKind store, String postgresUrl,
                            InetSocketAddress adminListen, ControlPlaneConfig controlPlane,
                            InetSocketAddress grpcListen, ForwardConfig forward, NameServerConfig nameServer,
-                           CookieConfig cookies, boolean acceptStoreLoss) {
+                           CookieConfig cookies, boolean acceptStoreLoss,
+                           RateLimitConfig rateLimit) {
     public static final String DEFAULT_DNS_LISTEN = "127.0.0.1:5653";
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_ZONE = "mesh";
@@ -83,9 +86,10 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         forward = forward == null ? ForwardConfig.OFF : forward;
         nameServer = nameServer == null ? NameServerConfig.DEFAULT : nameServer;
         cookies = cookies == null ? CookieConfig.DEFAULT : cookies;
+        rateLimit = rateLimit == null ? RateLimitConfig.OFF : rateLimit;
         List<String> problems = ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                 tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
-                postgresUrl, adminListen, controlPlane, grpcListen, forward, Set.of());
+                postgresUrl, adminListen, controlPlane, grpcListen, forward, rateLimit, Set.of());
         NameServerConfig.problems(nameServer, zone, Set.of(), problems);
         CookieConfig.problems(cookies, Set.of(), problems);
         ServerConfigProblems.acceptStoreLoss(acceptStoreLoss, store).ifPresent(problems::add);
@@ -110,7 +114,8 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 + ", aaaaIpv4Mapped=" + aaaaIpv4Mapped + ", vipQuarantine=" + vipQuarantine + ", store=" + store
                 + ", postgresUrl=" + PostgresUrl.mask(postgresUrl) + ", adminListen=" + adminListen
                 + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + ", forward=" + forward
-                + ", nameServer=" + nameServer + ", cookies=" + cookies + ", acceptStoreLoss=" + acceptStoreLoss + "]";
+                + ", nameServer=" + nameServer + ", cookies=" + cookies + ", acceptStoreLoss=" + acceptStoreLoss
+                + ", rateLimit=" + rateLimit + "]";
     }
 
     /**
@@ -160,6 +165,11 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         private boolean cookieRequire;
         /** Forwarding settings given, which need an upstream. */
         private final List<String> forwardSettings = new ArrayList<>();
+        private int rrlRate;
+        private int rrlSlip = RateLimitConfig.DEFAULT_SLIP;
+        private int rrlTableSize = RateLimitConfig.DEFAULT_TABLE_SIZE;
+        /** Rate limiting settings given, which need a rate. */
+        private final List<String> rrlSettings = new ArrayList<>();
 
         private Builder() {
         }
@@ -478,6 +488,50 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             return this;
         }
 
+        public Builder rateLimit(RateLimitConfig value) {
+            rrlRate = value.ratePerSecond();
+            rrlSlip = value.slip();
+            rrlTableSize = value.tableSize();
+            return this;
+        }
+
+        /** Replies per second per client prefix, 0 for off; null keeps the default (off). */
+        public Builder rrlRate(String text) {
+            rrlRate = wholeNumber("rrl-rate", text, rrlRate);
+            return this;
+        }
+
+        /** Every Nth limited reply sent truncated, 0 for none; null keeps the default. */
+        public Builder rrlSlip(String text) {
+            if (text != null) {
+                rrlSettings.add("rrl-slip");
+            }
+            rrlSlip = wholeNumber("rrl-slip", text, rrlSlip);
+            return this;
+        }
+
+        /** Buckets of the rate limit table; null keeps the default. */
+        public Builder rrlTableSize(String text) {
+            if (text != null) {
+                rrlSettings.add("rrl-table-size");
+            }
+            rrlTableSize = wholeNumber("rrl-table-size", text, rrlTableSize);
+            return this;
+        }
+
+        /** {@code text} as a whole number, {@code otherwise} for null; a problem when it does not parse. */
+        private int wholeNumber(String setting, String text, int otherwise) {
+            if (text == null) {
+                return otherwise;
+            }
+            try {
+                return Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                unparsed(setting, setting + " must be a whole number (got \"" + text + "\")");
+                return otherwise;
+            }
+        }
+
         /**
          * The config, or {@link InvalidConfigException} listing every problem found: first those of
          * text that did not parse and of control-plane flags without {@code --control-plane}, then
@@ -497,15 +551,19 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
             }
             NameServerConfig nameServer = new NameServerConfig(nsName, nsAddresses);
             CookieConfig cookies = new CookieConfig(cookieSecrets, cookieRequire);
+            RateLimitConfig rateLimit = new RateLimitConfig(rrlRate, rrlSlip, rrlTableSize);
+            if (rrlRate == 0 && !unparsed.contains("rrl-rate")) {
+                rrlSettings.forEach(setting -> problems.add(setting + " is only used with --rrl-rate"));
+            }
             if (problems.isEmpty()) {
                 return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
                         maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine,
                         store, postgresUrl, adminListen, plane, grpcListen, forward, nameServer, cookies,
-                        acceptStoreLoss); // its constructor checks the rest
+                        acceptStoreLoss, rateLimit); // its constructor checks the rest
             }
             problems.addAll(ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                     tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
-                    postgresUrl, adminListen, plane, grpcListen, forward, unparsed));
+                    postgresUrl, adminListen, plane, grpcListen, forward, rateLimit, unparsed));
             NameServerConfig.problems(nameServer, zone, unparsed, problems);
             CookieConfig.problems(cookies, unparsed, problems);
             ServerConfigProblems.acceptStoreLoss(acceptStoreLoss, store).ifPresent(problems::add);

@@ -28,7 +28,8 @@ final class ServerConfigProblems {
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
                            int maxTcpConnectionsPerSource, Cidr vip6Cidr, Duration vipQuarantine, StoreKind store,
                            String postgresUrl, InetSocketAddress adminListen, ControlPlaneConfig controlPlane,
-                           InetSocketAddress grpcListen, ForwardConfig forward, Set<String> unparsed) {
+                           InetSocketAddress grpcListen, ForwardConfig forward, RateLimitConfig rateLimit,
+                           Set<String> unparsed) {
         List<String> problems = new ArrayList<>();
         if (catalogFile == null && controlPlane == null) {
             problems.add("catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
@@ -82,6 +83,7 @@ final class ServerConfigProblems {
             }
         }
         ForwardConfig.problems(forward, unparsed, problems);
+        RateLimitConfig.problems(rateLimit, problems);
         if (dnsListen != null && !dnsListen.isUnresolved()) {
             for (InetSocketAddress upstream : forward.upstreams()) {
                 if (upstream.getPort() == dnsListen.getPort() && (upstream.getAddress().equals(dnsListen.getAddress())

@@ -2,6 +2,7 @@ package dev.meshdns.transport;
 
 import dev.meshdns.core.Cookies;
 import dev.meshdns.core.Requester;
+import dev.meshdns.admin.Metrics;
 import dev.meshdns.core.Resolver;
 import dev.meshdns.forward.Forwarder;
 import dev.meshdns.forward.RecursionAllow;
@@ -19,12 +20,22 @@ import java.util.function.Supplier;
 public interface Answerer {
     /** Returned instead of a length when the reply will come later, through a sink the answerer took from the client. */
     int LATER = Forwarder.PENDING;
+    /** Returned instead of a length when a reply was made but must not be sent (rate limited): the query counts, no reply. */
+    int SUPPRESSED = -3;
 
     /**
      * Answers {@code query[0..length)} into {@code out} (at least {@link Resolver#MAX_REPLY} bytes)
-     * and returns the reply length, {@link Resolver#DROP} for no reply, or {@link #LATER}.
+     * and returns the reply length, {@link Resolver#DROP} for no reply, {@link #LATER}, or {@link #SUPPRESSED}.
      */
     int answer(byte[] query, int length, Client client, byte[] out);
+
+    /**
+     * {@code answerer} with response rate limiting of its UDP replies answered at once, each limited
+     * one counted in {@code metrics} (see {@link ResponseRateLimiter}).
+     */
+    static Answerer rateLimited(Answerer answerer, ResponseRateLimiter limiter, Metrics metrics) {
+        return new RateLimitingAnswerer(answerer, limiter, metrics);
+    }
 
     /** The zone only, with cookies of a random secret of this process. */
     static Answerer resolving(Supplier<NameTable> tables) {

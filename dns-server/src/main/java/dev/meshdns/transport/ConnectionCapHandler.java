@@ -1,5 +1,6 @@
 package dev.meshdns.transport;
 
+import dev.meshdns.admin.Metrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
@@ -7,39 +8,40 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
- * First handler of a TCP connection: admits it against the {@link ConnectionLimits} or closes it
- * at once, and gives its slot back when it closes. Not sharable (remembers whether it holds a
- * slot); confined to the connection's event loop.
+ * First handler of a TCP connection: admits it against the {@link ConnectionLimits}, closing the
+ * connection that made room for it when a cap was full, and gives its slot back when it closes. Not
+ * sharable (one per connection, with its {@link ConnectionSlot}); confined to the connection's event
+ * loop.
  */
 final class ConnectionCapHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionLimits limits;
-    private InetAddress admitted;
+    private final ConnectionSlot slot;
+    private final Metrics metrics;
 
-    ConnectionCapHandler(ConnectionLimits limits) {
+    ConnectionCapHandler(ConnectionLimits limits, ConnectionSlot slot, Metrics metrics) {
         this.limits = limits;
+        this.slot = slot;
+        this.metrics = metrics;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress source = sourceOf(ctx.channel().remoteAddress());
-        if (!limits.tryAcquire(source)) {
-            ctx.close();
-            return;
+        ConnectionSlot evicted = limits.admit(slot, System.nanoTime());
+        if (evicted != null) {
+            metrics.tcpEvicted();
+            evicted.channel.close();
         }
-        admitted = source;
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (admitted != null) {
-            limits.release(admitted);
-            admitted = null;
-        }
+        limits.release(slot);
         ctx.fireChannelInactive();
     }
 
-    private static InetAddress sourceOf(SocketAddress address) {
+    /** The address a connection's caps count it under. */
+    static InetAddress sourceOf(SocketAddress address) {
         if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return inet.getAddress();
         }

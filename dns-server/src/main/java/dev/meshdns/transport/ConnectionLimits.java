@@ -1,53 +1,96 @@
 package dev.meshdns.transport;
 
 import java.net.InetAddress;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Counts open TCP connections, in total and per client address, against two caps. Thread-safe:
- * shared by all TCP event loops.
+ * The open TCP connections, in total and per client address, against two caps. A new connection is
+ * always admitted; when a cap is full, one open connection makes room: over the per-source cap the
+ * one of that source that matters least ({@link ConnectionSlot#evictBefore}), over the total cap the
+ * one that matters least among the sources holding the most connections. So an address that fills
+ * the caps with stalled connections only ever pushes out its own, and a client sharing its address
+ * still gets in. Thread-safe: shared by the TCP event loops; admission and release take one lock
+ * (once per connection, never per query).
  */
 final class ConnectionLimits {
     private final int maxTotal;
     private final int maxPerSource;
-    private final AtomicInteger total = new AtomicInteger();
-    private final ConcurrentHashMap<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
+    private final Map<InetAddress, List<ConnectionSlot>> bySource = new HashMap<>();
+    private int total;
 
     ConnectionLimits(int maxTotal, int maxPerSource) {
         this.maxTotal = maxTotal;
         this.maxPerSource = maxPerSource;
     }
 
-    /** Counts a new connection from {@code source} and returns true, or returns false when over a cap. */
-    boolean tryAcquire(InetAddress source) {
-        if (total.incrementAndGet() > maxTotal) {
-            total.decrementAndGet();
-            return false;
+    /**
+     * Counts a new connection; when a cap is full, takes the slot of another connection and returns it
+     * (the caller closes its channel), else null.
+     */
+    synchronized ConnectionSlot admit(ConnectionSlot slot, long nowNanos) {
+        List<ConnectionSlot> mine = bySource.get(slot.source);
+        ConnectionSlot victim = null;
+        if (mine != null && mine.size() >= maxPerSource) {
+            victim = leastNeeded(mine, null);
+        } else if (total >= maxTotal) {
+            victim = leastNeededOfLargest(mine);
         }
-        boolean[] admitted = {false};
-        perSource.compute(source, (address, count) -> {
-            int current = count == null ? 0 : count;
-            if (current >= maxPerSource) {
-                return count;
-            }
-            admitted[0] = true;
-            return current + 1;
-        });
-        if (!admitted[0]) {
-            total.decrementAndGet();
+        if (victim != null) {
+            remove(victim);
         }
-        return admitted[0];
+        slot.accepted(nowNanos);
+        slot.counted = true;
+        bySource.computeIfAbsent(slot.source, address -> new ArrayList<>()).add(slot);
+        total++;
+        return victim;
     }
 
-    /** Forgets one connection counted by a successful {@link #tryAcquire}. */
-    void release(InetAddress source) {
-        perSource.computeIfPresent(source, (address, count) -> count <= 1 ? null : count - 1);
-        total.decrementAndGet();
+    /** Forgets a connection's slot; a no-op when it was never counted or was taken by an eviction. */
+    synchronized void release(ConnectionSlot slot) {
+        if (slot.counted) {
+            remove(slot);
+        }
     }
 
     /** Open connections counted now. */
-    int total() {
-        return total.get();
+    synchronized int total() {
+        return total;
+    }
+
+    private void remove(ConnectionSlot slot) {
+        slot.counted = false;
+        total--;
+        List<ConnectionSlot> slots = bySource.get(slot.source);
+        slots.remove(slot);
+        if (slots.isEmpty()) {
+            bySource.remove(slot.source);
+        }
+    }
+
+    /** Among the sources with the most connections (the newcomer's counted with it), the least needed one. */
+    private ConnectionSlot leastNeededOfLargest(List<ConnectionSlot> newcomers) {
+        int largest = 0;
+        for (List<ConnectionSlot> slots : bySource.values()) {
+            largest = Math.max(largest, slots.size() + (slots == newcomers ? 1 : 0));
+        }
+        ConnectionSlot victim = null;
+        for (List<ConnectionSlot> slots : bySource.values()) {
+            if (slots.size() + (slots == newcomers ? 1 : 0) == largest) {
+                victim = leastNeeded(slots, victim);
+            }
+        }
+        return victim;
+    }
+
+    private static ConnectionSlot leastNeeded(List<ConnectionSlot> slots, ConnectionSlot best) {
+        for (ConnectionSlot slot : slots) {
+            if (best == null || slot.evictBefore(best)) {
+                best = slot;
+            }
+        }
+        return best;
     }
 }

@@ -29,7 +29,7 @@ final class CountingAnswerer implements Answerer {
         }
         metrics.request(transport, client.address() instanceof Inet6Address, Resolver.questionType(query, length),
                 length);
-        if (replyLength != LATER) { // a later reply is counted by the handler when it is sent
+        if (replyLength >= 0) { // a later reply is counted by the handler when it is sent; a suppressed one never
             metrics.response(transport, out[3] & 0x0f, replyLength, System.nanoTime() - client.arrivalNanos());
         }
         return replyLength;

@@ -31,8 +31,13 @@ import org.slf4j.LoggerFactory;
 public final class DnsTransport implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(DnsTransport.class);
     private static final int BIND_ATTEMPTS = 5;
-    /** Largest query read in a batch; a bigger datagram is truncated (no real query comes close). */
-    private static final int MAX_BATCHED_DATAGRAM = 1500;
+    /**
+     * Datagrams per recvmmsg: each gets a slot of the largest UDP payload (a bigger query, e.g. with
+     * EDNS padding, must not be cut), and 4 x 64 KiB stays within the size the pooled allocator still
+     * pools under a heap of 512 MB or less (256 KiB), so a read never takes an unpooled buffer.
+     */
+    private static final int DATAGRAMS_PER_RECVMMSG = 4;
+    /** Datagrams read per wake-up (several recvmmsg calls), whose replies go out in one flush. */
     private static final int DATAGRAMS_PER_READ = 32;
     private static final int TCP_THREADS = 2;
     /** Socket receive buffer asked for, so a burst is queued rather than dropped (the kernel caps it at rmem_max). */
@@ -61,7 +66,13 @@ public final class DnsTransport implements Closeable {
      */
     public static DnsTransport bind(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer,
                                     Metrics metrics) throws IOException {
-        DnsTransport transport = new DnsTransport(TransportKind.detect());
+        return bind(TransportKind.detect(), listen, tcpLimits, answerer, metrics);
+    }
+
+    /** As {@link #bind(InetSocketAddress, TcpLimits, Answerer, Metrics)} on this kind of transport (tests: NIO). */
+    static DnsTransport bind(TransportKind kind, InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer,
+                             Metrics metrics) throws IOException {
+        DnsTransport transport = new DnsTransport(kind);
         try {
             transport.bindBoth(listen, tcpLimits, counted(answerer, metrics), metrics);
             return transport;
@@ -129,11 +140,13 @@ public final class DnsTransport implements Closeable {
                 });
         if (kind.epoll()) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true)
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_BATCHED_DATAGRAM)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UdpQueryHandler.MAX_DATAGRAM)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(MAX_BATCHED_DATAGRAM * DATAGRAMS_PER_READ));
+                            new FixedRecvByteBufAllocator(UdpQueryHandler.MAX_DATAGRAM * DATAGRAMS_PER_RECVMMSG)
+                                    .maxMessagesPerRead(DATAGRAMS_PER_READ));
         } else {
-            bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpQueryHandler.MAX_DATAGRAM));
+            bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpQueryHandler.MAX_DATAGRAM)
+                    .maxMessagesPerRead(DATAGRAMS_PER_READ));
         }
         int sockets = kind.epoll() ? Runtime.getRuntime().availableProcessors() : 1;
         List<Channel> bound = new ArrayList<>(sockets);

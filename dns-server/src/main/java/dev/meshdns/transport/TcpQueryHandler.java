@@ -34,12 +34,14 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
 
     private final Answerer answerer;
     private final Metrics metrics;
+    private final ConnectionSlot slot;
     private final Connection client = new Connection();
     private boolean closing;
 
-    TcpQueryHandler(Answerer answerer, Metrics metrics) {
+    TcpQueryHandler(Answerer answerer, Metrics metrics, ConnectionSlot slot) {
         this.answerer = answerer;
         this.metrics = metrics;
+        this.slot = slot;
     }
 
     @Override
@@ -79,6 +81,9 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         frame.getBytes(frame.readerIndex(), query, 0, length);
         client.arrivalNanos = System.nanoTime();
         int replyLength = answerer.answer(query, length, client, reply);
+        if (replyLength == Answerer.LATER) {
+            slot.queryPending(); // its sink calls queryDone (maybe already has: the count may dip below 0)
+        }
         if (replyLength <= 0) {
             return;
         }
@@ -105,6 +110,7 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
+            metrics.tcpTimedOut(false);
             close(ctx);
         } else {
             ReferenceCountUtil.release(event);
@@ -150,6 +156,7 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
             Channel to = channel;
             long arrival = arrivalNanos;
             return (bytes, length) -> {
+                slot.queryDone();
                 metrics.response(Metrics.TCP, bytes[3] & 0x0f, length, System.nanoTime() - arrival);
                 if (to.isActive()) {
                     to.writeAndFlush(framed(to, bytes, length), to.voidPromise());

@@ -107,9 +107,46 @@ class ServerConfigTest {
     }
 
     @Test
+    void rateLimitingIsOffByDefault() throws Exception {
+        assertThat(valid().build().rateLimit()).isEqualTo(RateLimitConfig.OFF);
+        assertThat(RateLimitConfig.OFF.enabled()).isFalse();
+    }
+
+    @Test
+    void rateLimitSettingsAreParsedFromText() throws Exception {
+        ServerConfig config = valid().rrlRate("20").rrlSlip("2").rrlTableSize("1024").build();
+
+        assertThat(config.rateLimit()).isEqualTo(new RateLimitConfig(20, 2, 1024));
+        assertThat(config.rateLimit().enabled()).isTrue();
+    }
+
+    @Test
+    void badRateLimitSettingsNameTheFlagAndTheValue() throws Exception {
+        InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class,
+                () -> valid().rrlRate("-5").rrlSlip("-1").rrlTableSize("0").build());
+        InvalidConfigException unparsed = catchThrowableOfType(InvalidConfigException.class,
+                () -> valid().rrlRate("fast").build());
+
+        assertThat(error.problems()).containsExactly(
+                "rrl-rate must be from 0 (off) to 1048575 replies per second (got -5)",
+                "rrl-slip must be 0 (drop every limited reply) or more (got -1)",
+                "rrl-table-size must be from 1 to 16777216 (got 0)");
+        assertThat(unparsed.problems()).containsExactly("rrl-rate must be a whole number (got \"fast\")");
+    }
+
+    @Test
+    void slipOrTableSizeWithoutARateIsAProblem() throws Exception {
+        InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class,
+                () -> valid().rrlSlip("2").rrlTableSize("4096").build());
+
+        assertThat(error.problems()).containsExactly("rrl-slip is only used with --rrl-rate",
+                "rrl-table-size is only used with --rrl-rate");
+    }
+
+    @Test
     void recordConstructorValidatesToo() {
         InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> new ServerConfig(
-                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null, null, false));
+                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null, null, false, null));
 
         assertThat(error.problems()).containsExactly(
                 "catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "

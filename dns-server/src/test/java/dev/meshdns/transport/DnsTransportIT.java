@@ -1,6 +1,7 @@
 package dev.meshdns.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meshdns.admin.Metrics;
 import java.io.DataInputStream;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The listeners on a real loopback port: queries over UDP and TCP, and how they are counted. */
 class DnsTransportIT {
@@ -106,6 +109,59 @@ class DnsTransportIT {
                 .contains("meshdns_dns_response_size_bytes_sum{proto=\"tcp\"} 24.0")
                 .contains("meshdns_dns_request_duration_seconds_count{proto=\"udp\"} 1")
                 .contains("meshdns_dns_request_duration_seconds_count{proto=\"tcp\"} 1");
+    }
+
+    /** The largest UDP payload over IPv4; epoll used to read 1500 bytes of it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void datagramOf65507BytesReachesTheAnswererWhole(String kindName) throws Exception {
+        TransportKind kind = kindName.equals("nio") ? TransportKind.nio() : TransportKind.detect();
+        assumeTrue(kind.name().equals(kindName), "epoll is not available here");
+        byte[] query = new byte[65507];
+        for (int i = 12; i < query.length; i++) {
+            query[i] = (byte) (i * 31);
+        }
+        query[1] = 42;
+        DnsTransport large = DnsTransport.bind(kind, new InetSocketAddress("127.0.0.1", 0),
+                new TcpLimits(Duration.ofSeconds(10), 10, 10), new EchoAnswerer(), metrics);
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.setSoTimeout(5000);
+            socket.send(new DatagramPacket(query, query.length, large.udpAddress()));
+            DatagramPacket reply = new DatagramPacket(new byte[65535], 65535);
+            socket.receive(reply);
+
+            assertThat(reply.getLength()).as("bytes echoed").isEqualTo(query.length);
+            byte[] echoed = java.util.Arrays.copyOf(reply.getData(), reply.getLength());
+            echoed[2] &= 0x7F;
+            assertThat(echoed).as("the query, echoed").isEqualTo(query);
+        } finally {
+            large.close();
+        }
+    }
+
+    /** Several datagrams per recvmmsg, each in its own 64 KiB slot. */
+    @Test
+    void burstOfSmallAndLargeDatagramsIsAnsweredWithEachOneWhole() throws Exception {
+        int count = 64;
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.setSoTimeout(5000);
+            socket.setReceiveBufferSize(1 << 20);
+            for (int id = 1; id <= count; id++) {
+                byte[] query = new byte[id % 2 == 0 ? 3000 : 100];
+                query[0] = (byte) (id >> 8);
+                query[1] = (byte) id;
+                query[query.length - 1] = (byte) id;
+                socket.send(datagram(query));
+            }
+            for (int i = 0; i < count; i++) {
+                DatagramPacket reply = new DatagramPacket(new byte[65535], 65535);
+                socket.receive(reply);
+                byte[] data = reply.getData();
+                int id = ((data[0] & 0xFF) << 8) | (data[1] & 0xFF);
+                assertThat(reply.getLength()).as("length of reply %d", id).isEqualTo(id % 2 == 0 ? 3000 : 100);
+                assertThat(data[reply.getLength() - 1]).as("last byte of reply %d", id).isEqualTo((byte) id);
+            }
+        }
     }
 
     private DatagramPacket datagram(byte[] payload) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.admin.Metrics;
 import io.netty.buffer.ByteBuf;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
@@ -13,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 class TcpQueryHandlerTest {
     private final EchoAnswerer answerer = new EchoAnswerer();
-    private final TcpChannelInitializer initializer =
-            new TcpChannelInitializer(new TcpLimits(Duration.ofSeconds(10), 150, 50), answerer, Clients.metrics());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final TcpChannelInitializer initializer = new TcpChannelInitializer(
+            new TcpLimits(Duration.ofSeconds(10), Duration.ofSeconds(1), 150, 50), answerer, new Metrics(registry));
     private final EmbeddedChannel channel = new EmbeddedChannel(initializer);
 
     @AfterEach
@@ -57,6 +59,36 @@ class TcpQueryHandlerTest {
             sent.release();
         }
         later.finishAndReleaseAll();
+    }
+
+    @Test
+    void aConnectionWaitingForAForwardedReplyIsEvictedAfterAQuietNewerOne() {
+        java.util.List<dev.meshdns.forward.ReplySink> sinks = new java.util.ArrayList<>();
+        TcpChannelInitializer shared = new TcpChannelInitializer(new TcpLimits(Duration.ofSeconds(10), 2, 2),
+                (query, length, client, out) -> {
+                    sinks.add(client.get());
+                    return Answerer.LATER;
+                }, Clients.metrics());
+        EmbeddedChannel waiting = new EmbeddedChannel(shared);
+        waiting.writeInbound(Unpooled.wrappedBuffer(frame(EchoAnswerer.query(1))));
+        EmbeddedChannel quiet = new EmbeddedChannel(shared);
+
+        EmbeddedChannel third = new EmbeddedChannel(shared);
+        quiet.runPendingTasks();
+
+        assertThat(quiet.isOpen()).as("the quiet one made room").isFalse();
+        assertThat(waiting.isOpen()).isTrue();
+        byte[] reply = EchoAnswerer.query(1);
+        reply[2] |= (byte) 0x80;
+        sinks.get(0).reply(reply, reply.length);
+        waiting.runPendingTasks();
+        EmbeddedChannel fourth = new EmbeddedChannel(shared);
+        waiting.runPendingTasks();
+        assertThat(waiting.isOpen()).as("answered: now the longest quiet").isFalse();
+        assertThat(third.isOpen()).isTrue();
+        for (EmbeddedChannel channel : new EmbeddedChannel[] {waiting, quiet, third, fourth}) {
+            channel.finishAndReleaseAll();
+        }
     }
 
     @Test
@@ -144,6 +176,64 @@ class TcpQueryHandlerTest {
         channel.runScheduledPendingTasks();
 
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void messageBegunAndNotFinishedClosesTheConnectionAfterTheMessageTimeout() {
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 64}));
+        channel.advanceTimeBy(900, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).as("within the message timeout").isTrue();
+
+        channel.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(Clients.count(registry, "meshdns.dns.tcp.timeouts", "kind", "message")).isEqualTo(1.0);
+    }
+
+    @Test
+    void messageFinishedInTimeStopsTheMessageTimer() {
+        byte[] frame = frame(EchoAnswerer.query(5));
+        channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 3));
+        channel.advanceTimeBy(800, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.writeInbound(Unpooled.wrappedBuffer(frame, 3, frame.length - 3));
+        channel.advanceTimeBy(5, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(channel.isOpen()).isTrue();
+        assertReply(5);
+    }
+
+    @Test
+    void eachPipelinedMessageGetsTheWholeMessageTimeout() {
+        byte[] first = frame(EchoAnswerer.query(1));
+        byte[] second = frame(EchoAnswerer.query(2));
+        channel.writeInbound(Unpooled.wrappedBuffer(first, 0, 4));
+        channel.advanceTimeBy(800, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        // the rest of the first message and the start of the second, in one read
+        channel.writeInbound(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(first, 4, first.length - 4),
+                Unpooled.wrappedBuffer(second, 0, 4)));
+        channel.advanceTimeBy(800, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).as("the second message began 0.8 s ago").isTrue();
+
+        channel.advanceTimeBy(300, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertReply(1);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void quietConnectionClosedByTheIdleTimerIsCountedAsIdle() {
+        channel.advanceTimeBy(11, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(Clients.count(registry, "meshdns.dns.tcp.timeouts", "kind", "idle")).isEqualTo(1.0);
     }
 
     @Test

@@ -136,6 +136,22 @@ class EdnsIT {
         assertThat(reply).hasNoOptOptions();
     }
 
+    /** RFC 7830 padding makes queries of any size; over 1500 bytes it used to be cut on epoll (FORMERR). */
+    @Test
+    void udpQueryOf4000BytesWithPaddingIsAnsweredWhole() {
+        EDNSOption padding = new GenericEDNSOption(EDNSOption.Code.PADDING, new byte[4000]);
+        Message query = queryWithOpt(new OPTRecord(1232, 0, 0, 0, padding));
+        byte[] wire = query.toWire();
+        assertThat(wire.length).as("query size").isGreaterThan(4000);
+
+        Message reply = DnsClient.parse(dns.udp(wire));
+
+        assertThat(reply).hasId(query.getHeader().getID());
+        assertThat(reply).hasRcode(Rcode.NOERROR);
+        assertThat(reply).hasAnswerCount(1);
+        assertThat(reply).hasOneOpt();
+    }
+
     @Test
     void optVersion1IsBadversWithAnOptOfVersion0() {
         Message reply = dns.exchange(queryWithOpt(new OPTRecord(1232, 0, 1, 0)));
