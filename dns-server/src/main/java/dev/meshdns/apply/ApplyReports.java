@@ -33,6 +33,7 @@ final class ApplyReports {
     private Set<String> conflicts = Set.of();
     private Set<String> capped = Set.of();
     private Set<String> rejectedPins = Set.of();
+    private Set<String> pinConflicts = Set.of();
     private int lastServices = -1;
 
     ApplyReports(ZoneSpec spec, Metrics metrics) {
@@ -98,6 +99,20 @@ final class ApplyReports {
                     lastServices >= 0 ? "" : " (they held VIPs at start; the VIPs go into quarantine)");
         }
         lastServices = catalog.entries().size();
+    }
+
+    /**
+     * Reports the pins not applied because another service holds or wins the address, each once
+     * while it lasts, at ERROR, and counts each new one in {@code meshdns.vip.pin.conflicts}.
+     */
+    void pinConflicts(List<String> now) {
+        for (String conflict : now) {
+            if (!pinConflicts.contains(conflict)) {
+                metrics.vipPinConflict();
+                log.error("VIP conflict: {}", conflict);
+            }
+        }
+        pinConflicts = Set.copyOf(now);
     }
 
     /** Reports what the published table left out or capped, what is new only. */

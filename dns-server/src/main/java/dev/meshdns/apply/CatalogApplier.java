@@ -134,10 +134,7 @@ public final class CatalogApplier {
                 retry = Optional.of(outage.failed("allocating VIPs", e));
                 failedCatalog = current;
             }
-            Stream.concat(four.conflicts().stream(), six.conflicts().stream()).forEach(conflict -> {
-                metrics.vipPinConflict();
-                log.error("VIP conflict: {}", conflict);
-            });
+            reports.pinConflicts(Stream.concat(four.conflicts().stream(), six.conflicts().stream()).toList());
             Map<String, ServiceVips> vips = combine(entries, four, six);
             live = null;
             LiveTable built = LiveTable.build(spec, entries, vips);

@@ -106,6 +106,23 @@ class CatalogApplierReportsTest {
     }
 
     @Test
+    void aPinConflictIsLoggedOnceNamingBothEntriesAndCountedOnceWhileItLasts() throws Exception {
+        ServiceEntry zulu = new ServiceEntry("zulu", List.of(), ip("10.20.0.7"), null, List.of());
+        ServiceEntry alpha = new ServiceEntry("alpha", List.of(), ip("10.20.0.7"), null, List.of());
+
+        applier.apply(catalog(zulu, alpha));
+        applier.apply(catalog(alpha, zulu));
+        applier.apply(catalog(alpha, zulu, ServiceEntry.of("web")));
+        applier.applyFull();
+
+        assertThat(errors()).singleElement().asString().contains("\"zulu\"", "\"alpha\"", "10.20.0.7");
+        assertThat(registry.get("meshdns.vip.pin.conflicts").counter().count()).isEqualTo(1);
+        applier.apply(catalog(alpha, ServiceEntry.of("web")));
+        applier.apply(catalog(alpha, zulu));
+        assertThat(errors()).as("the conflict again after it had ended").hasSize(2);
+    }
+
+    @Test
     void aCappedPtrIsLoggedOncePerService() {
         List<String> hostnames = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -145,6 +162,11 @@ class CatalogApplierReportsTest {
     private List<String> warnings() {
         return logged.list.stream().filter(event -> event.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    private List<String> errors() {
+        return logged.list.stream().filter(event -> event.getLevel() == Level.ERROR)
+                .map(ILoggingEvent::getFormattedMessage).filter(line -> line.startsWith("VIP conflict")).toList();
     }
 
     private double conflicts() {
