@@ -86,6 +86,10 @@ public final class CatalogFile {
             return new Yaml(new SafeConstructor(options)).load(yaml);
         } catch (YAMLException e) {
             throw new CatalogException("catalog is not valid YAML: " + oneLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            // SnakeYAML lets a tagged scalar it cannot build escape unwrapped: !!binary with bad
+            // base64 (IllegalArgumentException), !!int or !!float that is no number (NumberFormatException).
+            throw new CatalogException("catalog is not valid YAML: " + oneLine(e.toString()), e);
         }
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CatalogFileTest {
 
@@ -131,6 +133,16 @@ class CatalogFileTest {
     @Test
     void brokenYamlIsAWholeFileProblem() {
         assertThatThrownBy(() -> CatalogFile.parse("services:\n  - service: [unclosed\n"))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith("catalog is not valid YAML: ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vip: !!binary AAA_A", "vip: !!int twelve", "vip: !!float x", "ports: !!int 0x"})
+    void aTaggedValueTheParserCannotBuildIsAWholeFileProblemNotACrash(String field) {
+        // Found by CatalogFileFuzzTest: SnakeYAML threw IllegalArgumentException for bad base64.
+        assertThatThrownBy(() -> CatalogFile.parse("services:\n  - service: backend\n    " + field + "\n"))
+                .as(field)
                 .isInstanceOf(CatalogException.class)
                 .hasMessageStartingWith("catalog is not valid YAML: ");
     }
