@@ -24,7 +24,7 @@ class CatalogFileFuzzTest {
     private static final ZoneSpec SPEC = new ZoneSpec("mesh", 30, Cidr.parse("240.0.0.0/4"),
             Cidr.parse("fd00::/64"), false);
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "10m")
     void anyText(FuzzedDataProvider data) {
         String text = new String(data.consumeRemainingAsBytes(), StandardCharsets.UTF_8);
         Catalog catalog;

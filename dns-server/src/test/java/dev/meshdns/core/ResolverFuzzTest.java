@@ -53,7 +53,7 @@ class ResolverFuzzTest {
 
     private final byte[] out = new byte[Resolver.MAX_REPLY];
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "10m")
     void anyQuery(FuzzedDataProvider data) {
         int flags = data.consumeByte() & 0xff;
         boolean tcp = (flags & 1) != 0;
