@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
  * {@link FileVipStore#open} on damaged data dirs. {@link #anyJournal}: a journal of arbitrary bytes
@@ -40,28 +38,39 @@ class FileVipStoreFuzzTest {
             : Paths.get(System.getProperty("java.io.tmpdir"));
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private Path dir;
-
-    @BeforeEach
-    void createDir() throws IOException {
-        dir = Files.createTempDirectory(ROOT, "meshdns-store-fuzz");
+    /** Each input gets its own data dir: when fuzzing, JUnit's before/after methods run once per target, not per input. */
+    private interface InDataDir {
+        void run(Path dataDir) throws IOException;
     }
 
-    @AfterEach
-    void deleteDir() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    private static void inFreshDataDir(InDataDir body) throws IOException {
+        Path dir = Files.createTempDirectory(ROOT, "meshdns-store-fuzz");
+        try {
+            body.run(dir.resolve("data"));
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
     @FuzzTest(maxDuration = "10m")
     void anyJournal(FuzzedDataProvider data) throws IOException {
+        inFreshDataDir(dataDir -> anyJournal(data, dataDir));
+    }
+
+    @FuzzTest(maxDuration = "10m")
+    void damagedHistory(FuzzedDataProvider data) throws IOException {
+        inFreshDataDir(dataDir -> damagedHistory(data, dataDir));
+    }
+
+    private static void anyJournal(FuzzedDataProvider data, Path data1) throws IOException {
         int flags = data.consumeByte() & 0xff;
         byte[] bytes = data.consumeRemainingAsBytes();
         if ((flags & 1) != 0) {
             fixChecksums(bytes);
         }
-        Path data1 = Files.createDirectories(dir.resolve("data"));
+        Files.createDirectories(data1);
         Files.write(data1.resolve((flags & 2) != 0 ? FileVipStore.SNAPSHOT : FileVipStore.JOURNAL), bytes);
         try (FileVipStore store = FileVipStore.open(data1)) {
             for (Allocation row : store.load().rows()) {
@@ -73,9 +82,7 @@ class FileVipStoreFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "10m")
-    void damagedHistory(FuzzedDataProvider data) throws IOException {
-        Path data1 = dir.resolve("data");
+    private static void damagedHistory(FuzzedDataProvider data, Path data1) throws IOException {
         int snapshotAfter = data.consumeBoolean() ? 2 : 1000;
         List<Set<Allocation>> states = new ArrayList<>();
         try (FileVipStore store = FileVipStore.open(data1, snapshotAfter)) {
