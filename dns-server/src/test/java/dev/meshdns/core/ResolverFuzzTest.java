@@ -23,6 +23,7 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 
@@ -46,7 +47,7 @@ class ResolverFuzzTest {
               - service: starved
               - service: many
                 hostnames: [%s]
-            """.formatted(String.join(", ", java.util.stream.IntStream.range(0, 40)
+            """.formatted(String.join(", ", IntStream.range(0, 40)
             .mapToObj(i -> "name-" + i + ".many.example.com").toList()));
     private static final NameTable LOADED = table();
     private static final NameTable NOT_READY = LiveTable.notReady(SPEC);
