@@ -148,6 +148,34 @@ class CatalogFileTest {
     }
 
     @Test
+    void aKeyThatHoldsTheListItIsInIsAnUnknownKeyNotAStackOverflow() throws Exception {
+        // Found by CatalogFileFuzzTest: printing the key (a mapping that holds, by an alias, the list
+        // holding it) recursed without end.
+        Catalog catalog = CatalogFile.parse("""
+                services: &s
+                  - service: a
+                  - ? {hostnames: *s}
+                """);
+
+        assertThat(catalog.entries()).extracting(ServiceEntry::service).containsExactly("a");
+        assertThat(catalog.problems()).containsExactly("catalog entry #2: unknown key a mapping (known: service, "
+                + "hostnames, vip, vip6, ports); service is required");
+    }
+
+    @Test
+    void aTopLevelKeyThatHoldsTheCatalogIsIgnoredLikeAnyUnknownKey() throws Exception {
+        Catalog catalog = CatalogFile.parse("""
+                --- &catalog
+                services:
+                  - service: a
+                ? [*catalog]
+                """);
+
+        assertThat(catalog.entries()).extracting(ServiceEntry::service).containsExactly("a");
+        assertThat(catalog.problems()).containsExactly("catalog: unknown top-level key a list ignored (known: services)");
+    }
+
+    @Test
     void fileWithoutServicesIsAWholeFileProblem() {
         for (String text : List.of("", "# nothing\n", "service: backend\n", "- service: backend\n", "just text")) {
             assertThatThrownBy(() -> CatalogFile.parse(text)).as(text)
