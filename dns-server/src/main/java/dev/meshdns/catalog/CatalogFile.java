@@ -90,6 +90,12 @@ public final class CatalogFile {
             // SnakeYAML lets a tagged scalar it cannot build escape unwrapped: !!binary with bad
             // base64 (IllegalArgumentException), !!int or !!float that is no number (NumberFormatException).
             throw new CatalogException("catalog is not valid YAML: " + oneLine(e.toString()), e);
+        } catch (StackOverflowError e) {
+            // Its recursive-key check misses a key that holds, through an alias, a collection holding
+            // the key's own mapping: hashing that key recurses without end. Nothing is held here, so
+            // the unwound stack leaves nothing behind.
+            throw new CatalogException("catalog is not valid YAML: a key holds, through an alias, the collection"
+                    + " it is in");
         }
     }
 

@@ -163,6 +163,19 @@ class CatalogFileTest {
     }
 
     @Test
+    void keysThatHoldTheListTheyAreInWithoutEndAreAWholeFileProblemNotAStackOverflow() {
+        // Found by CatalogFileFuzzTest: SnakeYAML hashes the second key, which holds the list, which holds
+        // the first entry, whose key holds the list... (its recursive-key check misses it): StackOverflowError.
+        assertThatThrownBy(() -> CatalogFile.parse("""
+                services: &s
+                  - ? {hostnames: *s}
+                  - ? {hostnames: *s}
+                """))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog is not valid YAML: a key holds, through an alias, the collection it is in");
+    }
+
+    @Test
     void aTopLevelKeyThatHoldsTheCatalogIsIgnoredLikeAnyUnknownKey() throws Exception {
         Catalog catalog = CatalogFile.parse("""
                 --- &catalog
