@@ -95,6 +95,14 @@ class SettingsTest {
     }
 
     @Test
+    void keysThatHoldTheMappingTheyAreInAreAProblemNamingTheFileNotAStackOverflow() throws Exception {
+        String file = config("--- &config\n? {a: *config}\n? {b: *config}\n");
+
+        assertThat(settings(Map.of(), "--config", file).problems()).containsExactly("config " + file
+                + " is not valid YAML: a key holds, through an alias, the collection it is in");
+    }
+
+    @Test
     void anUnknownMeshdnsVariableIsAProblemNamingIt() {
         Settings settings = settings(Map.of("MESHDNS_DNSLISTEN", "0.0.0.0:53", "PATH", "/bin"));
 
