@@ -43,7 +43,8 @@ public final class CatalogFile {
         List<String> problems = new ArrayList<>();
         for (Object key : top.keySet()) {
             if (!"services".equals(key)) {
-                problems.add("catalog: unknown top-level key " + EntryReader.describe(key) + " ignored (known: services)");
+                problems.add("catalog: unknown top-level key " + EntryReader.describe(key)
+                        + " ignored (known: services)");
             }
         }
         List<?> items = services == null ? List.of() : (List<?>) services;

@@ -46,7 +46,8 @@ final class ConfigFile {
             return Map.of();
         } catch (StackOverflowError e) {
             // As in CatalogFile: hashing a key that holds, through an alias, its own mapping never ends.
-            problems.add("config " + file + " is not valid YAML: a key holds, through an alias, the collection it is in");
+            problems.add("config " + file
+                    + " is not valid YAML: a key holds, through an alias, the collection it is in");
             return Map.of();
         }
         if (document == null) {
