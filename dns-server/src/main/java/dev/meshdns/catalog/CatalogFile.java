@@ -43,7 +43,8 @@ public final class CatalogFile {
         List<String> problems = new ArrayList<>();
         for (Object key : top.keySet()) {
             if (!"services".equals(key)) {
-                problems.add("catalog: unknown top-level key \"" + key + "\" ignored (known: services)");
+                problems.add("catalog: unknown top-level key " + EntryReader.describe(key)
+                        + " ignored (known: services)");
             }
         }
         List<?> items = services == null ? List.of() : (List<?>) services;
@@ -86,6 +87,16 @@ public final class CatalogFile {
             return new Yaml(new SafeConstructor(options)).load(yaml);
         } catch (YAMLException e) {
             throw new CatalogException("catalog is not valid YAML: " + oneLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            // SnakeYAML lets a tagged scalar it cannot build escape unwrapped: !!binary with bad
+            // base64 (IllegalArgumentException), !!int or !!float that is no number (NumberFormatException).
+            throw new CatalogException("catalog is not valid YAML: " + oneLine(e.toString()), e);
+        } catch (StackOverflowError e) {
+            // Its recursive-key check misses a key that holds, through an alias, a collection holding
+            // the key's own mapping: hashing that key recurses without end. Nothing is held here, so
+            // the unwound stack leaves nothing behind.
+            throw new CatalogException("catalog is not valid YAML: a key holds, through an alias, the collection"
+                    + " it is in");
         }
     }
 

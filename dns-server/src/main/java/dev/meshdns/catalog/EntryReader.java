@@ -40,8 +40,9 @@ final class EntryReader {
 
     private Outcome read() {
         for (Object key : fields.keySet()) {
-            if (!KEYS.contains(String.valueOf(key))) {
-                problems.add("unknown key \"" + key + "\" (known: " + KNOWN + ")");
+            // Never print a key that is a mapping or list: through an alias it may hold itself.
+            if (!(key instanceof String name && KEYS.contains(name))) {
+                problems.add("unknown key " + describe(key) + " (known: " + KNOWN + ")");
             }
         }
         Object rawService = fields.get("service");

@@ -40,6 +40,15 @@ final class ConfigFile {
         } catch (YAMLException e) {
             problems.add("config " + file + " is not valid YAML: " + e.getMessage().replace('\n', ' '));
             return Map.of();
+        } catch (RuntimeException e) {
+            // A tagged scalar SnakeYAML cannot build escapes unwrapped (!!binary with bad base64, !!int x).
+            problems.add("config " + file + " is not valid YAML: " + e);
+            return Map.of();
+        } catch (StackOverflowError e) {
+            // As in CatalogFile: hashing a key that holds, through an alias, its own mapping never ends.
+            problems.add("config " + file
+                    + " is not valid YAML: a key holds, through an alias, the collection it is in");
+            return Map.of();
         }
         if (document == null) {
             return Map.of(); // an empty file sets nothing

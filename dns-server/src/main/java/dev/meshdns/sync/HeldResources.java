@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.Map;
  */
 final class HeldResources {
     private final Map<String, SyncedEntry> byName = new LinkedHashMap<>();
+    /** The one name holding each service: names are the service in any case, so two can name one. */
+    private final Map<String, String> nameOfService = new HashMap<>();
     private final EntryList.Editor entries = new EntryList.Editor();
 
     /** What a response changed: how many resources were applied or removed, and why the others were not. */
@@ -45,6 +48,7 @@ final class HeldResources {
         for (String name : response.getRemovedResourcesList()) {
             SyncedEntry gone = byName.remove(name);
             if (gone != null) {
+                nameOfService.remove(gone.entry().service());
                 entries.remove(gone.entry().service());
                 applied++;
             }
@@ -66,7 +70,12 @@ final class HeldResources {
         return entries.list();
     }
 
+    /** Holds the resource; another name of its service (the same name in other case) is replaced by it. */
     private void put(SyncedEntry held) {
+        String previous = nameOfService.put(held.entry().service(), held.name());
+        if (previous != null && !previous.equals(held.name())) {
+            byName.remove(previous);
+        }
         byName.put(held.name(), held);
         entries.put(held.entry());
     }

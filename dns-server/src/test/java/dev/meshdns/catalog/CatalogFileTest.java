@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CatalogFileTest {
 
@@ -199,6 +201,57 @@ class CatalogFileTest {
         assertThatThrownBy(() -> CatalogFile.parse("services:\n  - service: [unclosed\n"))
                 .isInstanceOf(CatalogException.class)
                 .hasMessageStartingWith("catalog is not valid YAML: ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vip: !!binary AAA_A", "vip: !!int twelve", "vip: !!float x", "ports: !!int 0x"})
+    void aTaggedValueTheParserCannotBuildIsAWholeFileProblemNotACrash(String field) {
+        // Found by CatalogFileFuzzTest: SnakeYAML threw IllegalArgumentException for bad base64.
+        assertThatThrownBy(() -> CatalogFile.parse("services:\n  - service: backend\n    " + field + "\n"))
+                .as(field)
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith("catalog is not valid YAML: ");
+    }
+
+    @Test
+    void aKeyThatHoldsTheListItIsInIsAnUnknownKeyNotAStackOverflow() throws Exception {
+        // Found by CatalogFileFuzzTest: printing the key (a mapping that holds, by an alias, the list
+        // holding it) recursed without end.
+        Catalog catalog = CatalogFile.parse("""
+                services: &s
+                  - service: a
+                  - ? {hostnames: *s}
+                """);
+
+        assertThat(catalog.entries()).extracting(ServiceEntry::service).containsExactly("a");
+        assertThat(catalog.problems()).containsExactly("catalog entry #2: unknown key a mapping (known: service, "
+                + "hostnames, vip, vip6, ports); service is required");
+    }
+
+    @Test
+    void keysThatHoldTheListTheyAreInWithoutEndAreAWholeFileProblemNotAStackOverflow() {
+        // Found by CatalogFileFuzzTest: SnakeYAML hashes the second key, which holds the list, which holds
+        // the first entry, whose key holds the list... (its recursive-key check misses it): StackOverflowError.
+        assertThatThrownBy(() -> CatalogFile.parse("""
+                services: &s
+                  - ? {hostnames: *s}
+                  - ? {hostnames: *s}
+                """))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog is not valid YAML: a key holds, through an alias, the collection it is in");
+    }
+
+    @Test
+    void aTopLevelKeyThatHoldsTheCatalogIsIgnoredLikeAnyUnknownKey() throws Exception {
+        Catalog catalog = CatalogFile.parse("""
+                --- &catalog
+                services:
+                  - service: a
+                ? [*catalog]
+                """);
+
+        assertThat(catalog.entries()).extracting(ServiceEntry::service).containsExactly("a");
+        assertThat(catalog.problems()).containsExactly("catalog: unknown top-level key a list ignored (known: services)");
     }
 
     @Test

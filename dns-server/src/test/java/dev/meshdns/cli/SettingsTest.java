@@ -86,6 +86,23 @@ class SettingsTest {
     }
 
     @Test
+    void aTaggedValueTheYamlParserCannotBuildIsAProblemNamingTheFile() throws Exception {
+        // The same SnakeYAML edge CatalogFileFuzzTest found in the catalog: !!binary with bad base64 threw.
+        String file = config("zone: !!binary AAA_A\n");
+
+        assertThat(settings(Map.of(), "--config", file).problems()).singleElement().asString()
+                .startsWith("config " + file + " is not valid YAML: ");
+    }
+
+    @Test
+    void keysThatHoldTheMappingTheyAreInAreAProblemNamingTheFileNotAStackOverflow() throws Exception {
+        String file = config("--- &config\n? {a: *config}\n? {b: *config}\n");
+
+        assertThat(settings(Map.of(), "--config", file).problems()).containsExactly("config " + file
+                + " is not valid YAML: a key holds, through an alias, the collection it is in");
+    }
+
+    @Test
     void anUnknownMeshdnsVariableIsAProblemNamingIt() {
         Settings settings = settings(Map.of("MESHDNS_DNSLISTEN", "0.0.0.0:53", "PATH", "/bin"));
 

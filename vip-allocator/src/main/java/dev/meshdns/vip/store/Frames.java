@@ -174,7 +174,8 @@ final class Frames {
             }
             return new Record(type, revision, rows, position);
         } catch (IOException | BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException
-                | DateTimeException e) {
+                | DateTimeException | ArithmeticException e) {
+            // ArithmeticException: Instant.ofEpochSecond when seconds plus nanos overflow a long.
             throw new IOException(path + ": malformed record at offset " + position
                     + " (checksum matches, content does not parse): " + e, e);
         }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -203,6 +204,23 @@ class FileVipStoreTest extends VipStoreContract {
     }
 
     @Test
+    void aReleaseTimeNoInstantCanHoldIsAMalformedRecordNamingTheFile() throws IOException {
+        claim(held("a", "240.0.0.1"));
+        closeStore();
+        ByteBuffer release = Frames.encode(Frames.RELEASE, 2, List.of(released("a", "240.0.0.1", T0)));
+        // epochSecond + nanos overflow a long: Instant.ofEpochSecond threw ArithmeticException, not IOException
+        release.putLong(release.limit() - 12, Long.MAX_VALUE).putInt(release.limit() - 4, Integer.MAX_VALUE);
+        byte[] frame = withChecksum(release);
+        append(journal(), frame);
+        append(journal(), frameBytes(held("b", "240.0.0.2"))); // an intact record after it: not a torn tail
+
+        assertThatThrownBy(this::store)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(journal().toRealPath().toString())
+                .hasMessageContaining("malformed record at offset");
+    }
+
+    @Test
     void journalOfFormatVersion1IsReadAsHeldClaimsAndRewritten() throws IOException {
         Files.createDirectories(dataDir());
         Files.write(journal(), LegacyFormat.file("MDVJ",
@@ -257,6 +275,17 @@ class FileVipStoreTest extends VipStoreContract {
         ByteBuffer frame = Frames.encode(Frames.CLAIM, revision, List.of(allocation));
         byte[] bytes = new byte[frame.remaining()];
         frame.get(bytes);
+        return bytes;
+    }
+
+    /** The frame with the CRC32C its (changed) length and payload need, as {@link Frames} computes it. */
+    private static byte[] withChecksum(ByteBuffer frame) {
+        byte[] bytes = new byte[frame.limit()];
+        frame.duplicate().position(0).get(bytes);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, 4);
+        crc.update(bytes, Frames.FRAME_OVERHEAD_BYTES, bytes.length - Frames.FRAME_OVERHEAD_BYTES);
+        ByteBuffer.wrap(bytes).putInt(4, (int) crc.getValue());
         return bytes;
     }
 
