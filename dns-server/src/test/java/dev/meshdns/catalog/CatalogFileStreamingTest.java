@@ -31,6 +31,7 @@ class CatalogFileStreamingTest {
                 // anchors on the root or on the list: something may refer to them, so the tree is kept
                 "&root {services: [*root]}\n",
                 "services: &s [{service: a}]\ncopy: *s\n",
+                "services: &s [{service: a, hostnames: *s}]\n",
                 "services: !!seq [{service: a}]\n",
                 "!!map {services: [{service: a}]}\n",
                 // a recursive entry, duplicate services, bad entries between good ones
