@@ -8,15 +8,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads the catalog YAML ({@code services:} list of entries). A bad entry is skipped with a
  * problem naming it while every good entry is kept; a file that is not usable at all throws
- * {@link CatalogException}. Stateless and thread-safe (a new YAML parser per call).
+ * {@link CatalogException}. The entries are read as the list is parsed, not from a document tree
+ * of the whole file (see {@link StreamingComposer}). Stateless and thread-safe (a new YAML parser
+ * per call).
  */
 public final class CatalogFile {
     private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
@@ -31,7 +39,24 @@ public final class CatalogFile {
 
     /** Parses catalog text. */
     public static Catalog parse(String yaml) throws CatalogException {
-        Object root = load(yaml);
+        Entries streamed = new Entries();
+        Object root;
+        try {
+            root = load(yaml, streamed::add);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Whatever went wrong (a key holding, through an alias, the collection it is in overflows
+            // the stack), the whole-tree reader gives the error it always gave.
+            return parseTree(yaml);
+        }
+        return parse(root, streamed);
+    }
+
+    /** Parses catalog text from one document tree of the whole file: the reference for {@link #parse}. */
+    static Catalog parseTree(String yaml) throws CatalogException {
+        return parse(treeOf(yaml), new Entries());
+    }
+
+    private static Catalog parse(Object root, Entries entries) throws CatalogException {
         if (!(root instanceof Map<?, ?> top) || !top.containsKey("services")) {
             throw new CatalogException("catalog must be a YAML mapping with a \"services:\" list");
         }
@@ -47,29 +72,35 @@ public final class CatalogFile {
                         + " ignored (known: services)");
             }
         }
-        List<?> items = services == null ? List.of() : (List<?>) services;
-        return new Catalog(entries(items, problems), problems);
+        if (services != null) {
+            ((List<?>) services).forEach(entries::add); // empty when its items were streamed
+        }
+        problems.addAll(entries.problems);
+        return new Catalog(entries.entries, problems);
     }
 
-    private static List<ServiceEntry> entries(List<?> items, List<String> problems) {
-        List<ServiceEntry> entries = new ArrayList<>();
-        Map<String, Integer> firstIndex = new HashMap<>();
-        for (int i = 0; i < items.size(); i++) {
-            int number = i + 1;
-            EntryReader.Outcome outcome = EntryReader.read(items.get(i));
+    /** The entries of the {@code services:} list, in order, and a problem for each one skipped. */
+    private static final class Entries {
+        private final List<ServiceEntry> entries = new ArrayList<>();
+        private final List<String> problems = new ArrayList<>();
+        private final Map<String, Integer> firstIndex = new HashMap<>();
+        private int number;
+
+        void add(Object item) {
+            number++;
+            EntryReader.Outcome outcome = EntryReader.read(item);
             String name = prefix(number, outcome.rawService());
             if (outcome.entry() == null) {
                 problems.add(name + String.join("; ", outcome.problems()));
-                continue;
+                return;
             }
             Integer first = firstIndex.putIfAbsent(outcome.entry().service(), number);
             if (first != null) {
                 problems.add(name + "duplicate service, already defined by catalog entry #" + first);
-                continue;
+                return;
             }
             entries.add(outcome.entry());
         }
-        return entries;
     }
 
     private static String prefix(int number, String rawService) {
@@ -78,13 +109,28 @@ public final class CatalogFile {
                 : "catalog entry #" + number + " (service \"" + rawService + "\"): ";
     }
 
-    private static Object load(String yaml) throws CatalogException {
+    /**
+     * The document as {@code Yaml.load} reads it, except that the items of a plain root
+     * {@code services:} list go to {@code items} as they are read (see {@link StreamingComposer})
+     * when {@code items} is not null.
+     */
+    private static Object load(String yaml, Consumer<Object> items) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setCodePointLimit(MAX_CODE_POINTS);
         options.setAllowRecursiveKeys(false);
+        ItemConstructor constructor = new ItemConstructor(options);
+        new Yaml(constructor); // applies the options to the constructor, as for Yaml.load
+        ParserImpl parser = new ParserImpl(new StreamReader(yaml), options);
+        constructor.setComposer(items == null ? new Composer(parser, new Resolver(), options)
+                : new StreamingComposer(parser, new Resolver(), options,
+                        item -> items.accept(constructor.constructItem(item))));
+        return constructor.getSingleData(Object.class);
+    }
+
+    private static Object treeOf(String yaml) throws CatalogException {
         try {
-            return new Yaml(new SafeConstructor(options)).load(yaml);
+            return load(yaml, null);
         } catch (YAMLException e) {
             throw new CatalogException("catalog is not valid YAML: " + oneLine(e.getMessage()), e);
         } catch (RuntimeException e) {
@@ -97,6 +143,17 @@ public final class CatalogFile {
             // the unwound stack leaves nothing behind.
             throw new CatalogException("catalog is not valid YAML: a key holds, through an alias, the collection"
                     + " it is in");
+        }
+    }
+
+    /** SnakeYAML's safe constructor that can also build one node on its own (an item of the list). */
+    private static final class ItemConstructor extends SafeConstructor {
+        ItemConstructor(LoaderOptions options) {
+            super(options);
+        }
+
+        Object constructItem(Node item) {
+            return constructDocument(item);
         }
     }
 

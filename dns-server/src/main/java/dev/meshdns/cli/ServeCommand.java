@@ -300,7 +300,7 @@ final class ServeCommand implements Callable<Integer> {
     private int serve(ServerConfig config, Duration lameduck) throws InterruptedException {
         StopSignals signals = StopSignals.install();
         MeshDnsServer server;
-        try {
+        try (StartHeap heap = StartHeap.widen()) {
             server = MeshDnsServer.start(config);
         } catch (IOException | RuntimeException e) {
             // The message names the flag or address; the trace is for debugging only.
