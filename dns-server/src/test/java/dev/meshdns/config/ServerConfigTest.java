@@ -243,6 +243,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void transportIsAutoByDefaultAndOneOfFourInAnyCase() throws Exception {
+        assertThat(valid().build().transport()).isEqualTo(TransportChoice.AUTO);
+        assertThat(valid().transport("io_uring").build().transport()).isEqualTo(TransportChoice.IO_URING);
+        assertThat(valid().transport(" EPOLL ").build().transport()).isEqualTo(TransportChoice.EPOLL);
+        assertThat(valid().transport("nio").build().transport()).isEqualTo(TransportChoice.NIO);
+        assertThat(problemsOf(valid().transport("uring")).problems())
+                .containsExactly("transport must be auto, io_uring, epoll or nio (got \"uring\")");
+    }
+
+    @Test
     void acceptStoreLossIsOffByDefaultAndOnlyForTheFileStore() throws Exception {
         String url = "jdbc:postgresql://127.0.0.1:5432/meshdns?user=meshdns";
 
