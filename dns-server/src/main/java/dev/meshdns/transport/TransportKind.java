@@ -109,7 +109,7 @@ enum TransportKind {
     /**
      * What {@code --transport auto} tries, best first. epoll before io_uring: on dns-compare (zone mode,
      * 2 cores, Netty 4.2.18) io_uring was not better, UDP 0.81-0.88 of Knot's queries/s against
-     * epoll's 0.89, the same CPU per query (11 us), TCP within the noise (1.50-1.53 against 1.18-1.66).
+     * epoll's 0.89-0.93, the same CPU per query (11 us), TCP within the noise (1.50-1.53 against 1.18-1.66).
      */
     static final List<TransportKind> AUTO_ORDER = List.of(EPOLL, IO_URING, NIO);
 
