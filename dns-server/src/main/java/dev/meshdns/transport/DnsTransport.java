@@ -34,8 +34,8 @@ public final class DnsTransport implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(DnsTransport.class);
     private static final int BIND_ATTEMPTS = 5;
     /**
-     * Datagrams per recvmmsg (io_uring: recvmsg operations per submission): each gets a slot of the largest UDP payload (a bigger query, e.g. with
-     * EDNS padding, must not be cut), and 4 x 64 KiB stays within the size the pooled allocator still
+     * Datagrams per recvmmsg (io_uring: recvmsg operations per submission): each gets a slot of the
+     * largest UDP payload (a bigger query, e.g. with EDNS padding, must not be cut), and 4 x 64 KiB stays within the size the pooled allocator still
      * pools under a heap of 512 MB or less (256 KiB), so a read never takes an unpooled buffer.
      */
     private static final int DATAGRAMS_PER_RECVMMSG = 4;
