@@ -125,10 +125,10 @@ public final class MeshDnsServer implements Closeable {
             answerer = Answerer.rateLimited(answerer, new ResponseRateLimiter(rateLimit.ratePerSecond(),
                     rateLimit.slip(), rateLimit.tableSize()), metrics);
         }
-        transport = DnsTransport.bind(config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
+        transport = DnsTransport.bind(config.transport(), config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
                 config.maxTcpConnections(), config.maxTcpConnectionsPerSource()), answerer, metrics);
-        log.info("dns transport {}: udp {}, tcp {}", transport.kindName(), transport.udpAddress(),
-                transport.tcpAddress());
+        log.info("dns transport {} ({}): udp {}, tcp {}", transport.kindName(), transport.kindReason(),
+                transport.udpAddress(), transport.tcpAddress());
         if (forward.resolvConf() != null) {
             watchResolvConf(forward);
         }

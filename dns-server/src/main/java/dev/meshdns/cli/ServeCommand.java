@@ -128,6 +128,14 @@ final class ServeCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     private String store;
 
+    @Option(names = "--transport", paramLabel = "auto|io_uring|epoll|nio",
+            defaultValue = ServerConfig.DEFAULT_TRANSPORT_TEXT,
+            description = "Socket transport of the DNS listeners: io_uring or epoll (Linux; one UDP socket per core"
+                    + " through SO_REUSEPORT, batched reads) or nio (one UDP socket). auto takes the best one this"
+                    + " machine offers and logs why a better one is not available; a named one that is not available"
+                    + " fails the start. Default: ${DEFAULT-VALUE}.")
+    private String transport;
+
     @Option(names = "--postgres-url", paramLabel = "URL",
             description = "JDBC URL of the PostgreSQL database, e.g. " + ServerConfig.POSTGRES_URL_EXAMPLE + "."
                     + " Required with --store postgres and only used then. Default: none.")
@@ -339,6 +347,7 @@ final class ServeCommand implements Callable<Integer> {
                 .aaaaIpv4Mapped(settings.one("aaaa-ipv4-mapped")).vipQuarantine(settings.one("vip-quarantine"))
                 .acceptStoreLoss(settings.one("accept-store-loss"))
                 .store(settings.one("store")).postgresUrl(settings.one("postgres-url"))
+                .transport(settings.one("transport"))
                 .adminListen(settings.one("admin-listen")).controlPlane(settings.one("control-plane"))
                 .nodeId(settings.one("node-id")).controlPlaneCa(settings.path("control-plane-ca"))
                 .controlPlaneCert(settings.path("control-plane-cert"))

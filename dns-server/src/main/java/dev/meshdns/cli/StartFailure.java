@@ -1,6 +1,7 @@
 package dev.meshdns.cli;
 
 import dev.meshdns.config.ServerConfig;
+import dev.meshdns.transport.TransportUnavailableException;
 import dev.meshdns.vip.store.StoreLossException;
 import java.net.BindException;
 import java.nio.file.AccessDeniedException;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 /**
  * Why a server did not start, for one log line and the exit code: the configuration's fault
  * (an address that cannot be bound, a data dir that cannot be written, a file store that lost
- * allocations: exit 2, fix the settings or the data dir)
+ * allocations, a --transport this machine lacks: exit 2, fix the settings or the data dir)
  * or not (a database that is down, an unexpected error: exit 1, try again). Immutable.
  *
  * @param message       one line naming the flag and the address or path
@@ -25,6 +26,9 @@ record StartFailure(String message, boolean configuration) {
             }
             if (cause instanceof AccessDeniedException denied) {
                 return new StartFailure(denied(denied, config), true);
+            }
+            if (cause instanceof TransportUnavailableException) {
+                return new StartFailure(message, true); // another --transport, or auto
             }
             if (cause instanceof StoreLossException) {
                 return new StartFailure(message, true); // the operator decides: restore, or --accept-store-loss

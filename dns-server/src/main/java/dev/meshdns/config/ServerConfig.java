@@ -54,6 +54,7 @@ import java.util.function.Supplier;
  * @param acceptStoreLoss            open a file store whose files show lost allocations anyway (logged at WARN)
  * @param rateLimit                  response rate limiting of UDP replies; null or {@link RateLimitConfig#OFF}
  *                                   for none
+ * @param transport                  the socket transport of the DNS listeners; null for {@link #DEFAULT_TRANSPORT}
  */
 public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path dataDir, String zone, Cidr vipCidr,
                            int ttlSeconds, Duration tcpIdleTimeout, int maxTcpConnections,
@@ -62,7 +63,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                            InetSocketAddress adminListen, ControlPlaneConfig controlPlane,
                            InetSocketAddress grpcListen, ForwardConfig forward, NameServerConfig nameServer,
                            CookieConfig cookies, boolean acceptStoreLoss,
-                           RateLimitConfig rateLimit) {
+                           RateLimitConfig rateLimit, TransportChoice transport) {
     public static final String DEFAULT_DNS_LISTEN = "127.0.0.1:5653";
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_ZONE = "mesh";
@@ -75,6 +76,9 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
     public static final String DEFAULT_VIP_QUARANTINE_TEXT = "1h";
     public static final Duration DEFAULT_VIP_QUARANTINE = Duration.ofHours(1);
     public static final StoreKind DEFAULT_STORE = StoreKind.FILE;
+    public static final TransportChoice DEFAULT_TRANSPORT = TransportChoice.AUTO;
+    /** On the command line; must be a constant expression for picocli. */
+    public static final String DEFAULT_TRANSPORT_TEXT = "auto";
     /** On the command line; must be a constant expression for picocli. */
     public static final String DEFAULT_STORE_TEXT = "file";
     public static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9153";
@@ -87,6 +91,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         nameServer = nameServer == null ? NameServerConfig.DEFAULT : nameServer;
         cookies = cookies == null ? CookieConfig.DEFAULT : cookies;
         rateLimit = rateLimit == null ? RateLimitConfig.OFF : rateLimit;
+        transport = transport == null ? DEFAULT_TRANSPORT : transport;
         List<String> problems = ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                 tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,
                 postgresUrl, adminListen, controlPlane, grpcListen, forward, rateLimit, Set.of());
@@ -115,7 +120,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 + ", postgresUrl=" + PostgresUrl.mask(postgresUrl) + ", adminListen=" + adminListen
                 + ", controlPlane=" + controlPlane + ", grpcListen=" + grpcListen + ", forward=" + forward
                 + ", nameServer=" + nameServer + ", cookies=" + cookies + ", acceptStoreLoss=" + acceptStoreLoss
-                + ", rateLimit=" + rateLimit + "]";
+                + ", rateLimit=" + rateLimit + ", transport=" + transport.cliName() + "]";
     }
 
     /**
@@ -144,6 +149,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         private boolean acceptStoreLoss;
         private Duration vipQuarantine = DEFAULT_VIP_QUARANTINE;
         private StoreKind store = DEFAULT_STORE;
+        private TransportChoice transport = DEFAULT_TRANSPORT;
         private String postgresUrl;
         private InetSocketAddress adminListen = HostPort.parse(DEFAULT_ADMIN_LISTEN, 9153);
         private String controlPlane;
@@ -307,6 +313,18 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
         /** {@code file} or {@code postgres}. */
         public Builder store(String text) {
             store = parsed("store", () -> StoreKind.parse(text));
+            return this;
+        }
+
+        /** The socket transport of the DNS listeners; null for {@link #DEFAULT_TRANSPORT}. */
+        public Builder transport(TransportChoice value) {
+            transport = value;
+            return this;
+        }
+
+        /** {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}. */
+        public Builder transport(String text) {
+            transport = text == null ? DEFAULT_TRANSPORT : parsed("transport", () -> TransportChoice.parse(text));
             return this;
         }
 
@@ -559,7 +577,7 @@ public record ServerConfig(Path catalogFile, InetSocketAddress dnsListen, Path d
                 return new ServerConfig(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds, tcpIdleTimeout,
                         maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, aaaaIpv4Mapped, vipQuarantine,
                         store, postgresUrl, adminListen, plane, grpcListen, forward, nameServer, cookies,
-                        acceptStoreLoss, rateLimit); // its constructor checks the rest
+                        acceptStoreLoss, rateLimit, transport); // its constructor checks the rest
             }
             problems.addAll(ServerConfigProblems.of(catalogFile, dnsListen, dataDir, zone, vipCidr, ttlSeconds,
                     tcpIdleTimeout, maxTcpConnections, maxTcpConnectionsPerSource, vip6Cidr, vipQuarantine, store,

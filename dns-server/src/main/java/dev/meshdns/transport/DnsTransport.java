@@ -2,6 +2,7 @@ package dev.meshdns.transport;
 
 import dev.meshdns.admin.Metrics;
 import dev.meshdns.config.HostPort;
+import dev.meshdns.config.TransportChoice;
 import dev.meshdns.threads.NamedThreadFactory;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -12,7 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,16 +25,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DNS listeners: UDP and TCP on one address and port, every query counted in {@link Metrics}.
- * With epoll, one UDP socket per event loop thread shares the port through SO_REUSEPORT and reads
- * in batches (recvmmsg); with NIO, one UDP socket. Thread-safety: {@link #bind} and {@link #close}
- * from any thread; handlers run on threads {@code meshdns-udp-N} and {@code meshdns-tcp-N}.
+ * With io_uring or epoll, one UDP socket per event loop thread shares the port through SO_REUSEPORT
+ * and reads in batches (epoll: recvmmsg; io_uring: several recvmsg per submission); with NIO, one UDP
+ * socket. Thread-safety: {@link #bind} and {@link #close} from any thread; handlers run on threads
+ * {@code meshdns-udp-N} and {@code meshdns-tcp-N}.
  */
 public final class DnsTransport implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(DnsTransport.class);
     private static final int BIND_ATTEMPTS = 5;
     /**
-     * Datagrams per recvmmsg: each gets a slot of the largest UDP payload (a bigger query, e.g. with
-     * EDNS padding, must not be cut), and 4 x 64 KiB stays within the size the pooled allocator still
+     * Datagrams per recvmmsg (io_uring: recvmsg operations per submission): each gets a slot of the
+     * largest UDP payload (a bigger query, e.g. with EDNS padding, must not be cut), and 4 x 64 KiB stays within the size the pooled allocator still
      * pools under a heap of 512 MB or less (256 KiB), so a read never takes an unpooled buffer.
      */
     private static final int DATAGRAMS_PER_RECVMMSG = 4;
@@ -44,19 +46,25 @@ public final class DnsTransport implements Closeable {
     private static final int UDP_RECEIVE_BUFFER_BYTES = 4 << 20;
 
     private final TransportKind kind;
+    private final String kindReason;
     private final EventLoopGroup udpGroup;
     private final EventLoopGroup tcpGroup;
     private final List<Channel> channels = new ArrayList<>();
     private InetSocketAddress udpAddress;
     private InetSocketAddress tcpAddress;
 
-    private DnsTransport(TransportKind kind) {
-        this.kind = kind;
-        int udpThreads = kind.epoll() ? Runtime.getRuntime().availableProcessors() : 1;
-        this.udpGroup = new MultiThreadIoEventLoopGroup(udpThreads, NamedThreadFactory.eventLoops("meshdns-udp"),
-                kind.ioHandlers().get());
+    private DnsTransport(TransportKind.Selected selected) {
+        this.kind = selected.kind();
+        this.kindReason = selected.reason();
+        this.udpGroup = new MultiThreadIoEventLoopGroup(udpSockets(kind), NamedThreadFactory.eventLoops("meshdns-udp"),
+                kind.ioHandlers());
         this.tcpGroup = new MultiThreadIoEventLoopGroup(TCP_THREADS, NamedThreadFactory.eventLoops("meshdns-tcp"),
-                kind.ioHandlers().get());
+                kind.ioHandlers());
+    }
+
+    /** One socket and event loop per core on a native transport (SO_REUSEPORT spreads the clients), else one. */
+    private static int udpSockets(TransportKind kind) {
+        return kind.isNative() ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
     /**
@@ -66,13 +74,16 @@ public final class DnsTransport implements Closeable {
      */
     public static DnsTransport bind(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer,
                                     Metrics metrics) throws IOException {
-        return bind(TransportKind.detect(), listen, tcpLimits, answerer, metrics);
+        return bind(TransportChoice.AUTO, listen, tcpLimits, answerer, metrics);
     }
 
-    /** As {@link #bind(InetSocketAddress, TcpLimits, Answerer, Metrics)} on this kind of transport (tests: NIO). */
-    static DnsTransport bind(TransportKind kind, InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer,
-                             Metrics metrics) throws IOException {
-        DnsTransport transport = new DnsTransport(kind);
+    /**
+     * As {@link #bind(InetSocketAddress, TcpLimits, Answerer, Metrics)} on the transport {@code choice}
+     * names; {@link TransportUnavailableException} when that one is not available here.
+     */
+    public static DnsTransport bind(TransportChoice choice, InetSocketAddress listen, TcpLimits tcpLimits,
+                                    Answerer answerer, Metrics metrics) throws IOException {
+        DnsTransport transport = new DnsTransport(TransportKind.select(choice));
         try {
             transport.bindBoth(listen, tcpLimits, counted(answerer, metrics), metrics);
             return transport;
@@ -99,9 +110,14 @@ public final class DnsTransport implements Closeable {
         return tcpAddress;
     }
 
-    /** "epoll" or "nio". */
+    /** "io_uring", "epoll" or "nio". */
     public String kindName() {
-        return kind.name();
+        return kind.cliName();
+    }
+
+    /** Why this transport: the flag, and with {@code auto} the better ones that are not available here. */
+    public String kindReason() {
+        return kindReason;
     }
 
     private void bindBoth(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer, Metrics metrics)
@@ -138,9 +154,9 @@ public final class DnsTransport implements Closeable {
                         channel.pipeline().addLast(new UdpQueryHandler(answerer, metrics));
                     }
                 });
-        if (kind.epoll()) {
-            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true)
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UdpQueryHandler.MAX_DATAGRAM)
+        if (kind.isNative()) {
+            bootstrap.option(UnixChannelOption.SO_REUSEPORT, true)
+                    .option(kind.maxDatagramPayloadSize(), UdpQueryHandler.MAX_DATAGRAM)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
                             new FixedRecvByteBufAllocator(UdpQueryHandler.MAX_DATAGRAM * DATAGRAMS_PER_RECVMMSG)
                                     .maxMessagesPerRead(DATAGRAMS_PER_READ));
@@ -148,7 +164,7 @@ public final class DnsTransport implements Closeable {
             bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpQueryHandler.MAX_DATAGRAM)
                     .maxMessagesPerRead(DATAGRAMS_PER_READ));
         }
-        int sockets = kind.epoll() ? Runtime.getRuntime().availableProcessors() : 1;
+        int sockets = udpSockets(kind);
         List<Channel> bound = new ArrayList<>(sockets);
         InetSocketAddress address = listen;
         try {

@@ -146,7 +146,7 @@ class ServerConfigTest {
     @Test
     void recordConstructorValidatesToo() {
         InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> new ServerConfig(
-                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null, null, false, null));
+                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null, null, false, null, null));
 
         assertThat(error.problems()).containsExactly(
                 "catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
@@ -240,6 +240,16 @@ class ServerConfigTest {
         assertThat(problemsOf(valid().store("postgress").postgresUrl(url)).problems())
                 .containsExactly("store must be file, postgres or none (got \"postgress\")");
         assertThat(problemsOf(valid().store((StoreKind) null)).problems()).containsExactly("store is required");
+    }
+
+    @Test
+    void transportIsAutoByDefaultAndOneOfFourInAnyCase() throws Exception {
+        assertThat(valid().build().transport()).isEqualTo(TransportChoice.AUTO);
+        assertThat(valid().transport("io_uring").build().transport()).isEqualTo(TransportChoice.IO_URING);
+        assertThat(valid().transport(" EPOLL ").build().transport()).isEqualTo(TransportChoice.EPOLL);
+        assertThat(valid().transport("nio").build().transport()).isEqualTo(TransportChoice.NIO);
+        assertThat(problemsOf(valid().transport("uring")).problems())
+                .containsExactly("transport must be auto, io_uring, epoll or nio (got \"uring\")");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meshdns.admin.Metrics;
+import dev.meshdns.config.TransportChoice;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.DatagramPacket;
@@ -11,37 +12,77 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The listeners on a real loopback port: queries over UDP and TCP, and how they are counted. */
+/**
+ * The listeners on a real loopback port, on each transport this machine has: queries over UDP and
+ * TCP, and how they are counted.
+ */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"io_uring", "epoll", "nio"})
 class DnsTransportIT {
     /** Queries with this ID make the answerer throw. */
     private static final int THROWS = 0x0BAD;
 
     private final Metrics metrics = Metrics.prometheus();
     private final io.micrometer.core.instrument.MeterRegistry registry = metrics.registry();
+    /** The names of the threads that answered. */
+    private final Set<String> answeringThreads = ConcurrentHashMap.newKeySet();
+    @Parameter
+    private String kindName;
+    private TransportKind kind;
     private DnsTransport transport;
 
     @BeforeEach
     void bind() throws Exception {
+        kind = TransportKind.valueOf(TransportChoice.parse(kindName).name());
+        assumeTrue(kind.isAvailable(), () -> kindName + " is not available here: " + kind.unavailabilityCause());
         EchoAnswerer echo = new EchoAnswerer();
         Answerer answerer = (query, length, client, out) -> {
+            answeringThreads.add(Thread.currentThread().getName());
             if ((query[0] & 0xFF) == THROWS >> 8 && (query[1] & 0xFF) == (THROWS & 0xFF)) {
                 throw new IllegalStateException("resolver bug");
             }
             return echo.answer(query, length, client, out);
         };
-        transport = DnsTransport.bind(new InetSocketAddress("127.0.0.1", 0),
+        transport = DnsTransport.bind(kind.choice(), new InetSocketAddress("127.0.0.1", 0),
                 new TcpLimits(Duration.ofSeconds(10), 10, 10), answerer, metrics);
     }
 
     @AfterEach
     void close() {
-        transport.close();
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    @Test
+    void listensOnTheTransportAskedFor() {
+        assertThat(transport.kindName()).isEqualTo(kindName);
+        assertThat(transport.kindReason()).isEqualTo("--transport " + kindName);
+    }
+
+    /** SO_REUSEPORT: the kernel spreads clients over the sockets by their address, so 128 clients reach them all. */
+    @Test
+    void queriesOfManyClientsAreAnsweredOnOneSocketPerEventLoop() throws Exception {
+        for (int id = 1; id <= 128; id++) {
+            try (DatagramSocket socket = new DatagramSocket()) {
+                socket.setSoTimeout(5000);
+                socket.send(datagram(EchoAnswerer.query(id)));
+                socket.receive(new DatagramPacket(new byte[512], 512));
+            }
+        }
+
+        int sockets = kind.isNative() ? Runtime.getRuntime().availableProcessors() : 1;
+        assertThat(answeringThreads).as("threads that answered").hasSize(sockets)
+                .allSatisfy(name -> assertThat(name).startsWith("meshdns-udp-"));
     }
 
     @Test
@@ -112,17 +153,14 @@ class DnsTransportIT {
     }
 
     /** The largest UDP payload over IPv4; epoll used to read 1500 bytes of it. */
-    @ParameterizedTest
-    @ValueSource(strings = {"epoll", "nio"})
-    void datagramOf65507BytesReachesTheAnswererWhole(String kindName) throws Exception {
-        TransportKind kind = kindName.equals("nio") ? TransportKind.nio() : TransportKind.detect();
-        assumeTrue(kind.name().equals(kindName), "epoll is not available here");
+    @Test
+    void datagramOf65507BytesReachesTheAnswererWhole() throws Exception {
         byte[] query = new byte[65507];
         for (int i = 12; i < query.length; i++) {
             query[i] = (byte) (i * 31);
         }
         query[1] = 42;
-        DnsTransport large = DnsTransport.bind(kind, new InetSocketAddress("127.0.0.1", 0),
+        DnsTransport large = DnsTransport.bind(kind.choice(), new InetSocketAddress("127.0.0.1", 0),
                 new TcpLimits(Duration.ofSeconds(10), 10, 10), new EchoAnswerer(), metrics);
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.setSoTimeout(5000);

@@ -19,14 +19,18 @@ public final class ServerFlags {
 
     /**
      * Zone mesh, pool 240.0.0.0/4, TTL 30: what the contract's examples assume; no lameduck, so
-     * that {@link ServerProcess#stop()} does not wait the default 5 s per server.
+     * that {@link ServerProcess#stop()} does not wait the default 5 s per server. With the system
+     * property {@code it.transport} (e.g. {@code -Dit.transport=io_uring} on the Maven command line),
+     * also {@code --transport} with its value, so the same tests run on each transport.
      */
     public static ServerFlags defaults() {
-        return new ServerFlags(new LinkedHashMap<>())
+        ServerFlags flags = new ServerFlags(new LinkedHashMap<>())
                 .with("--zone", "mesh")
                 .with("--vip-cidr", "240.0.0.0/4")
                 .with("--ttl", "30")
                 .with("--lameduck", "0s");
+        String transport = System.getProperty("it.transport", "").trim();
+        return transport.isEmpty() ? flags : flags.with("--transport", transport);
     }
 
     /** A flag with a value, e.g. {@code with("--vip-cidr", "240.0.0.0/30")}. */
