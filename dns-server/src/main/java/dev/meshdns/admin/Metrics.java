@@ -626,6 +626,7 @@ public final class Metrics {
             case 4 -> "NOTIMP";
             case 5 -> "REFUSED";
             case 16 -> "BADVERS";
+            case 23 -> "BADCOOKIE";
             default -> OTHER;
         };
     }

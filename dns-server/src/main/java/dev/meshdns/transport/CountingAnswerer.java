@@ -2,11 +2,12 @@ package dev.meshdns.transport;
 
 import dev.meshdns.admin.Metrics;
 import dev.meshdns.core.Resolver;
+import dev.meshdns.wire.Wire;
 import java.net.Inet6Address;
 
 /**
  * Counts every query (proto, client family, type, size) and its reply (RCODE read back from the
- * reply header, size, time since {@link Client#arrivalNanos}), and every dropped message, around
+ * reply, with the OPT's extended bits ({@link Wire#fullRcode}), size, time since {@link Client#arrivalNanos}), and every dropped message, around
  * another {@link Answerer}; a later reply is counted by the handler's sink, a throw passes through
  * uncounted (see {@link DnsTransport#counted}). Allocates nothing. Thread-safe when the delegate is.
  */
@@ -30,7 +31,7 @@ final class CountingAnswerer implements Answerer {
         metrics.request(transport, client.address() instanceof Inet6Address, Resolver.questionType(query, length),
                 length);
         if (replyLength >= 0) { // a later reply is counted by the handler when it is sent; a suppressed one never
-            metrics.response(transport, out[3] & 0x0f, replyLength, System.nanoTime() - client.arrivalNanos());
+            metrics.response(transport, Wire.fullRcode(out, replyLength), replyLength, System.nanoTime() - client.arrivalNanos());
         }
         return replyLength;
     }

@@ -3,6 +3,7 @@ package dev.meshdns.transport;
 import dev.meshdns.admin.Metrics;
 import dev.meshdns.core.Resolver;
 import dev.meshdns.forward.ReplySink;
+import dev.meshdns.wire.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -157,7 +158,7 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
             long arrival = arrivalNanos;
             return (bytes, length) -> {
                 slot.queryDone();
-                metrics.response(Metrics.TCP, bytes[3] & 0x0f, length, System.nanoTime() - arrival);
+                metrics.response(Metrics.TCP, Wire.fullRcode(bytes, length), length, System.nanoTime() - arrival);
                 if (to.isActive()) {
                     to.writeAndFlush(framed(to, bytes, length), to.voidPromise());
                 }

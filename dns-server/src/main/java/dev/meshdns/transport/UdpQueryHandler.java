@@ -3,6 +3,7 @@ package dev.meshdns.transport;
 import dev.meshdns.admin.Metrics;
 import dev.meshdns.core.Resolver;
 import dev.meshdns.forward.ReplySink;
+import dev.meshdns.wire.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -100,7 +101,7 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
             InetSocketAddress recipient = address;
             long arrival = arrivalNanos;
             return (bytes, length) -> {
-                metrics.response(Metrics.UDP, bytes[3] & 0x0f, length, System.nanoTime() - arrival);
+                metrics.response(Metrics.UDP, Wire.fullRcode(bytes, length), length, System.nanoTime() - arrival);
                 ByteBuf out = to.alloc().directBuffer(length);
                 out.writeBytes(bytes, 0, length);
                 to.writeAndFlush(new DatagramPacket(out, recipient), to.voidPromise());

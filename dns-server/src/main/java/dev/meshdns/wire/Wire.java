@@ -63,6 +63,30 @@ public final class Wire {
     }
 
     /**
+     * The RCODE of {@code reply[0..length)} with the extended bits of its OPT record (RFC 6891),
+     * e.g. 16 BADVERS, 23 BADCOOKIE. Only a reply of at most a question and one OPT record, the
+     * shape those two have, is walked; any other reply's RCODE is its header's 4 bits.
+     */
+    public static int fullRcode(byte[] reply, int length) {
+        int rcode = reply[3] & 0x0f;
+        if (length < HEADER || u16(reply, 6) != 0 || u16(reply, 8) != 0 || u16(reply, 10) != 1 || u16(reply, 4) > 1) {
+            return rcode;
+        }
+        int pos = HEADER;
+        if (u16(reply, 4) == 1) {
+            pos = skipName(reply, pos, length);
+            if (pos < 0) {
+                return rcode;
+            }
+            pos += 4;
+        }
+        if (pos + 11 > length || reply[pos] != 0 || u16(reply, pos + 1) != TYPE_OPT) {
+            return rcode;
+        }
+        return (reply[pos + 5] & 0xff) << 4 | rcode;
+    }
+
+    /**
      * The end of the possibly compressed name at {@code pos}, or -1 when it is malformed: a label
      * over 63 bytes, a name over 255, or a compression pointer that does not point strictly
      * backwards into the message (so a loop is impossible).

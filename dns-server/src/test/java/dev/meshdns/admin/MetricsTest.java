@@ -155,23 +155,25 @@ class MetricsTest {
     @Test
     void rcodesWithoutTheirOwnNameShareOther() throws IOException {
         metrics.response(Metrics.UDP, 9, 12, 1000);   // NOTAUTH
-        metrics.response(Metrics.UDP, 23, 12, 1000);  // BADCOOKIE
+        metrics.response(Metrics.UDP, 22, 12, 1000);  // BADTIME
         metrics.response(Metrics.UDP, 40, 12, 1000);  // out of range: still counted, never thrown
         metrics.response(Metrics.UDP, -1, 12, 1000);
         metrics.response(Metrics.UDP, 16, 12, 1000);
+        metrics.response(Metrics.UDP, 23, 12, 1000);
 
         assertThat(scrape())
                 .contains("meshdns_dns_responses_total{proto=\"udp\",rcode=\"OTHER\"} 4.0")
-                .contains("meshdns_dns_responses_total{proto=\"udp\",rcode=\"BADVERS\"} 1.0");
+                .contains("meshdns_dns_responses_total{proto=\"udp\",rcode=\"BADVERS\"} 1.0")
+                .contains("meshdns_dns_responses_total{proto=\"udp\",rcode=\"BADCOOKIE\"} 1.0");
     }
 
     @Test
-    void rcodeTagHasEightValuesOnly() throws IOException {
+    void rcodeTagHasNineValuesOnly() throws IOException {
         long responseSeries = scrape().lines()
                 .filter(line -> line.startsWith("meshdns_dns_responses_total{"))
                 .count();
 
-        assertThat(responseSeries).isEqualTo(2 * 8);
+        assertThat(responseSeries).isEqualTo(2 * 9);
     }
 
     @Test

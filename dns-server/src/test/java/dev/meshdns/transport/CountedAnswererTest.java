@@ -28,6 +28,37 @@ class CountedAnswererTest {
     }
 
     @Test
+    void extendedRcodesOfTheOptAreCountedByTheirOwnNames() {
+        Answerer badvers = DnsTransport.counted(optOnlyReply(0, 1), metrics);
+        Answerer badcookie = DnsTransport.counted(optOnlyReply(7, 1), metrics);
+        Answerer plain = DnsTransport.counted(optOnlyReply(0, 0), metrics);
+        byte[] a = Clients.query(1, 1);
+
+        badvers.answer(a, a.length, Clients.UDP, out);
+        badcookie.answer(a, a.length, Clients.UDP, out);
+        badcookie.answer(a, a.length, Clients.TCP, out);
+        plain.answer(a, a.length, Clients.UDP, out);
+
+        assertThat(count("meshdns.dns.responses", "udp", "BADVERS")).as("RCODE 16: header 0, OPT 1").isEqualTo(1.0);
+        assertThat(count("meshdns.dns.responses", "udp", "BADCOOKIE")).as("RCODE 23: header 7, OPT 1").isEqualTo(1.0);
+        assertThat(count("meshdns.dns.responses", "tcp", "BADCOOKIE")).isEqualTo(1.0);
+        assertThat(count("meshdns.dns.responses", "udp", "NOERROR")).isEqualTo(1.0);
+    }
+
+    /** Replies with the query's question and only an OPT record: header RCODE {@code low}, extended bits {@code high}. */
+    private static Answerer optOnlyReply(int low, int high) {
+        return (query, length, client, reply) -> {
+            System.arraycopy(query, 0, reply, 0, length);
+            reply[2] = (byte) 0x80;
+            reply[3] = (byte) low;
+            reply[11] = 1;
+            byte[] opt = {0, 0, 41, 0x04, (byte) 0xd0, (byte) high, 0, 0, 0, 0, 0};
+            System.arraycopy(opt, 0, reply, length, opt.length);
+            return length + opt.length;
+        };
+    }
+
+    @Test
     void queriesAreCountedByProtoFamilyTypeAndSize() throws IOException {
         Metrics prometheus = Metrics.prometheus();
         Answerer answerer = DnsTransport.counted(new EchoAnswerer(), prometheus);
