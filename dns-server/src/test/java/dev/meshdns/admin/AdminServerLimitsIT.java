@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,11 +54,12 @@ class AdminServerLimitsIT {
 
     @Test
     void healthIsAnsweredWhileSlowClientsTrickleTheirHeaders() throws Exception {
+        CountDownLatch started = new CountDownLatch(4);
         for (int i = 0; i < 4; i++) {
             Socket slow = connect();
-            clients.submit(() -> trickle(slow, 200));
+            clients.submit(() -> trickle(slow, 200, started));
         }
-        Thread.sleep(300); // let every slow client start its request
+        assertThat(started.await(5, TimeUnit.SECONDS)).as("every slow client sent its request's start").isTrue();
 
         for (int probe = 0; probe < 20; probe++) {
             assertThat(exchange("GET /health HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n"))
@@ -71,7 +73,7 @@ class AdminServerLimitsIT {
     @Test
     void requestHeadThatNeverCompletesIsClosedWithinSeconds() throws Exception {
         Socket slow = connect();
-        CompletableFuture<Void> trickling = CompletableFuture.runAsync(() -> trickle(slow, 250), clients);
+        CompletableFuture<Void> trickling = CompletableFuture.runAsync(() -> trickle(slow, 250, new CountDownLatch(1)), clients);
 
         slow.setSoTimeout(15_000);
         // A closed connection reads end-of-stream (or a reset) while the client is still trickling.
@@ -173,12 +175,16 @@ class AdminServerLimitsIT {
         return new Refusal(sent, answer);
     }
 
-    /** Sends the start of a request, then one more header byte every {@code millis}, never finishing. */
-    private void trickle(Socket socket, long millis) {
+    /**
+     * Sends the start of a request (then counts {@code started} down), then one more header byte
+     * every {@code millis}, never finishing.
+     */
+    private void trickle(Socket socket, long millis, CountDownLatch started) {
         try {
             OutputStream out = socket.getOutputStream();
             out.write("GET /health HTTP/1.1\r\nHost: admin\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            started.countDown();
             while (!stop.get()) {
                 Thread.sleep(millis);
                 out.write('a');
