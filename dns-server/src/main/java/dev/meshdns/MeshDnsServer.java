@@ -125,10 +125,12 @@ public final class MeshDnsServer implements Closeable {
             answerer = Answerer.rateLimited(answerer, new ResponseRateLimiter(rateLimit.ratePerSecond(),
                     rateLimit.slip(), rateLimit.tableSize()), metrics);
         }
-        transport = DnsTransport.bind(config.transport(), config.dnsListen(), new TcpLimits(config.tcpIdleTimeout(),
-                config.maxTcpConnections(), config.maxTcpConnectionsPerSource()), answerer, metrics);
-        log.info("dns transport {} ({}): udp {}, tcp {}", transport.kindName(), transport.kindReason(),
-                transport.udpAddress(), transport.tcpAddress());
+        transport = DnsTransport.bind(config.transport(), config.udpEventLoops(), config.dnsListen(),
+                new TcpLimits(config.tcpIdleTimeout(), config.maxTcpConnections(), config.maxTcpConnectionsPerSource()),
+                answerer, metrics);
+        log.info("dns transport {} ({}): udp {} ({} {}), tcp {}", transport.kindName(), transport.kindReason(),
+                transport.udpAddress(), transport.udpSockets(), transport.udpSockets() == 1 ? "socket" : "sockets",
+                transport.tcpAddress());
         if (forward.resolvConf() != null) {
             watchResolvConf(forward);
         }

@@ -130,11 +130,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--transport", paramLabel = "auto|io_uring|epoll|nio",
             defaultValue = ServerConfig.DEFAULT_TRANSPORT_TEXT,
-            description = "Socket transport of the DNS listeners: io_uring or epoll (Linux; one UDP socket per core"
+            description = "Socket transport of the DNS listeners: io_uring or epoll (Linux; --udp-threads UDP sockets"
                     + " through SO_REUSEPORT, batched reads) or nio (one UDP socket). auto takes the best one this"
                     + " machine offers and logs why a better one is not available; a named one that is not available"
                     + " fails the start. Default: ${DEFAULT-VALUE}.")
     private String transport;
+
+    @Option(names = "--udp-threads", paramLabel = "N", defaultValue = "0",
+            description = "UDP sockets, each with its own event loop thread, sharing the port through SO_REUSEPORT"
+                    + " (io_uring and epoll; nio has one). 0: one per two cores, at least one. Default: ${DEFAULT-VALUE}.")
+    private String udpThreads;
 
     @Option(names = "--postgres-url", paramLabel = "URL",
             description = "JDBC URL of the PostgreSQL database, e.g. " + ServerConfig.POSTGRES_URL_EXAMPLE + "."
@@ -347,7 +352,7 @@ final class ServeCommand implements Callable<Integer> {
                 .aaaaIpv4Mapped(settings.one("aaaa-ipv4-mapped")).vipQuarantine(settings.one("vip-quarantine"))
                 .acceptStoreLoss(settings.one("accept-store-loss"))
                 .store(settings.one("store")).postgresUrl(settings.one("postgres-url"))
-                .transport(settings.one("transport"))
+                .transport(settings.one("transport")).udpThreads(settings.one("udp-threads"))
                 .adminListen(settings.one("admin-listen")).controlPlane(settings.one("control-plane"))
                 .nodeId(settings.one("node-id")).controlPlaneCa(settings.path("control-plane-ca"))
                 .controlPlaneCert(settings.path("control-plane-cert"))

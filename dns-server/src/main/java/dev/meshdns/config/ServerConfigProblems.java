@@ -140,6 +140,15 @@ final class ServerConfigProblems {
         return Optional.empty();
     }
 
+    /** {@code --udp-threads}: 0 (the machine's default) up to {@link ServerConfig#MAX_UDP_THREADS}. */
+    static Optional<String> udpThreads(int threads) {
+        if (threads < 0 || threads > ServerConfig.MAX_UDP_THREADS) {
+            return Optional.of("udp-threads must be from 0 (one per two cores) to " + ServerConfig.MAX_UDP_THREADS
+                    + " (got " + threads + ")");
+        }
+        return Optional.empty();
+    }
+
     private static void storeProblems(StoreKind store, String postgresUrl, Set<String> unparsed,
                                       List<String> problems) {
         present("store", store, unparsed, problems);

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DNS listeners: UDP and TCP on one address and port, every query counted in {@link Metrics}.
- * With io_uring or epoll, one UDP socket per event loop thread shares the port through SO_REUSEPORT
- * and reads in batches (epoll: recvmmsg; io_uring: several recvmsg per submission); with NIO, one UDP
- * socket. Thread-safety: {@link #bind} and {@link #close} from any thread; handlers run on threads
+ * With io_uring or epoll, the given number of UDP sockets, each read by its own event loop thread,
+ * share the port through SO_REUSEPORT and read in batches (epoll: recvmmsg; io_uring: several recvmsg
+ * per submission); with NIO, one UDP socket. Thread-safety: {@link #bind} and {@link #close} from any thread; handlers run on threads
  * {@code meshdns-udp-N} and {@code meshdns-tcp-N}.
  */
 public final class DnsTransport implements Closeable {
@@ -49,41 +49,34 @@ public final class DnsTransport implements Closeable {
     private final String kindReason;
     private final EventLoopGroup udpGroup;
     private final EventLoopGroup tcpGroup;
+    private final int udpSockets;
     private final List<Channel> channels = new ArrayList<>();
     private InetSocketAddress udpAddress;
     private InetSocketAddress tcpAddress;
 
-    private DnsTransport(TransportKind.Selected selected) {
+    private DnsTransport(TransportKind.Selected selected, int udpThreads) {
         this.kind = selected.kind();
         this.kindReason = selected.reason();
-        this.udpGroup = new MultiThreadIoEventLoopGroup(udpSockets(kind), NamedThreadFactory.eventLoops("meshdns-udp"),
+        this.udpSockets = kind.isNative() ? udpThreads : 1;
+        this.udpGroup = new MultiThreadIoEventLoopGroup(udpSockets, NamedThreadFactory.eventLoops("meshdns-udp"),
                 kind.ioHandlers());
         this.tcpGroup = new MultiThreadIoEventLoopGroup(TCP_THREADS, NamedThreadFactory.eventLoops("meshdns-tcp"),
                 kind.ioHandlers());
     }
 
-    /** One socket and event loop per core on a native transport (SO_REUSEPORT spreads the clients), else one. */
-    private static int udpSockets(TransportKind kind) {
-        return kind.isNative() ? Runtime.getRuntime().availableProcessors() : 1;
-    }
-
     /**
-     * Binds UDP and TCP to {@code listen}, answering with {@code answerer} and counting every query
-     * in {@code metrics}. With port 0, UDP gets a free port and TCP the same number, retried with
+     * Binds UDP and TCP to {@code listen} on the transport {@code choice} names (else
+     * {@link TransportUnavailableException}), with {@code udpThreads} UDP sockets and event loops when
+     * it is native (1 or more), answering with {@code answerer} and counting every query in
+     * {@code metrics}. With port 0, UDP gets a free port and TCP the same number, retried with
      * another port a few times if TCP finds it taken.
      */
-    public static DnsTransport bind(InetSocketAddress listen, TcpLimits tcpLimits, Answerer answerer,
-                                    Metrics metrics) throws IOException {
-        return bind(TransportChoice.AUTO, listen, tcpLimits, answerer, metrics);
-    }
-
-    /**
-     * As {@link #bind(InetSocketAddress, TcpLimits, Answerer, Metrics)} on the transport {@code choice}
-     * names; {@link TransportUnavailableException} when that one is not available here.
-     */
-    public static DnsTransport bind(TransportChoice choice, InetSocketAddress listen, TcpLimits tcpLimits,
-                                    Answerer answerer, Metrics metrics) throws IOException {
-        DnsTransport transport = new DnsTransport(TransportKind.select(choice));
+    public static DnsTransport bind(TransportChoice choice, int udpThreads, InetSocketAddress listen,
+                                    TcpLimits tcpLimits, Answerer answerer, Metrics metrics) throws IOException {
+        if (udpThreads < 1) {
+            throw new IllegalArgumentException("udpThreads must be 1 or more (got " + udpThreads + ")");
+        }
+        DnsTransport transport = new DnsTransport(TransportKind.select(choice), udpThreads);
         try {
             transport.bindBoth(listen, tcpLimits, counted(answerer, metrics), metrics);
             return transport;
@@ -103,6 +96,11 @@ public final class DnsTransport implements Closeable {
     /** Where UDP listens (the real port when 0 was asked for). */
     public InetSocketAddress udpAddress() {
         return udpAddress;
+    }
+
+    /** How many UDP sockets (each with its own event loop thread) share the port. */
+    public int udpSockets() {
+        return udpSockets;
     }
 
     /** Where TCP listens. */
@@ -164,11 +162,10 @@ public final class DnsTransport implements Closeable {
             bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpQueryHandler.MAX_DATAGRAM)
                     .maxMessagesPerRead(DATAGRAMS_PER_READ));
         }
-        int sockets = udpSockets(kind);
-        List<Channel> bound = new ArrayList<>(sockets);
+        List<Channel> bound = new ArrayList<>(udpSockets);
         InetSocketAddress address = listen;
         try {
-            for (int i = 0; i < sockets; i++) {
+            for (int i = 0; i < udpSockets; i++) {
                 Channel channel = bound(bootstrap.bind(address), "udp", address);
                 bound.add(channel);
                 address = (InetSocketAddress) channel.localAddress();

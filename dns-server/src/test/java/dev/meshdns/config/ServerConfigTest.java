@@ -146,7 +146,7 @@ class ServerConfigTest {
     @Test
     void recordConstructorValidatesToo() {
         InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> new ServerConfig(
-                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null, null, false, null, null));
+                null, null, null, null, null, -1, null, 150, 50, null, false, null, null, null, null, null, null, null, null, null, false, null, null, -1));
 
         assertThat(error.problems()).containsExactly(
                 "catalog-file or control-plane is required (the catalog YAML with a \"services:\" list, "
@@ -160,7 +160,8 @@ class ServerConfigTest {
                 "vip-quarantine is required",
                 "store is required",
                 "admin-listen is required",
-                "grpc-listen is required");
+                "grpc-listen is required",
+                "udp-threads must be from 0 (one per two cores) to 256 (got -1)");
     }
 
     private ServerConfig.Builder valid() throws Exception {
@@ -250,6 +251,30 @@ class ServerConfigTest {
         assertThat(valid().transport("nio").build().transport()).isEqualTo(TransportChoice.NIO);
         assertThat(problemsOf(valid().transport("uring")).problems())
                 .containsExactly("transport must be auto, io_uring, epoll or nio (got \"uring\")");
+    }
+
+    @Test
+    void udpThreadsDefaultToOnePerTwoCoresAndMayBeSetFromOneTo256() throws Exception {
+        assertThat(valid().build().udpThreads()).isZero();
+        assertThat(valid().build().udpEventLoops())
+                .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        assertThat(valid().udpThreads("3").build().udpEventLoops()).isEqualTo(3);
+        assertThat(valid().udpThreads("256").build().udpEventLoops()).isEqualTo(256);
+        assertThat(problemsOf(valid().udpThreads("257")).problems())
+                .containsExactly("udp-threads must be from 0 (one per two cores) to 256 (got 257)");
+        assertThat(problemsOf(valid().udpThreads("-1").ttlSeconds("-1")).problems())
+                .containsExactly("ttl must be 0 or more seconds (got -1)",
+                        "udp-threads must be from 0 (one per two cores) to 256 (got -1)");
+        assertThat(problemsOf(valid().udpThreads("two")).problems())
+                .containsExactly("udp-threads must be a whole number (got \"two\")");
+    }
+
+    @Test
+    void udpThreadsDefaultIsOnePerTwoCoresAtLeastOne() {
+        assertThat(ServerConfig.defaultUdpThreads(1)).isEqualTo(1);
+        assertThat(ServerConfig.defaultUdpThreads(2)).isEqualTo(1);
+        assertThat(ServerConfig.defaultUdpThreads(3)).isEqualTo(1);
+        assertThat(ServerConfig.defaultUdpThreads(8)).isEqualTo(4);
     }
 
     @Test

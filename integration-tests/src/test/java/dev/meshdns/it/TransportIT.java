@@ -18,7 +18,7 @@ import org.xbill.DNS.Type;
 
 /**
  * {@code --transport}: a named transport the machine lacks fails the start naming the flag, and
- * {@code auto} falls back to the next one, saying why. Netty's {@code -Dio.netty.transport.noNative=true}
+ * {@code auto} falls back to the next one, saying why; {@code --udp-threads} sets the UDP sockets. Netty's {@code -Dio.netty.transport.noNative=true}
  * makes io_uring and epoll unavailable, as on a kernel or container without them.
  */
 class TransportIT {
@@ -73,6 +73,36 @@ class TransportIT {
                 ServerFlags.defaults().with("--transport", "uring"))) {
             assertThat(server.awaitExit(EXIT_DEADLINE)).as("exit code").isEqualTo(2);
             assertThat(server.log()).contains("transport must be auto, io_uring, epoll or nio (got \"uring\")")
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void udpThreadsOpensThatManyUdpSocketsAndTheStartLineSaysSo() {
+        Path catalog = dir.resolve("catalog.yaml");
+        Catalog.example().writeTo(catalog);
+
+        try (ServerProcess server = ServerProcess.start(catalog, dir.resolve("data"),
+                ServerFlags.defaults().with("--udp-threads", "3"))) {
+            server.waitUntilAnswering();
+            Message reply = Poll.until(Poll.RELOAD_DEADLINE, () -> server.client().query("backend.mesh.", Type.A),
+                    answer -> answer.getRcode() == Rcode.NOERROR);
+
+            assertThat(reply).hasRcode(Rcode.NOERROR);
+            assertThat(server.log().lines().filter(line -> line.contains("dns transport")))
+                    .singleElement().asString().containsPattern("udp \\S+ \\(3 sockets\\), tcp ");
+        }
+    }
+
+    @Test
+    void udpThreadsOutOfRangeFailsTheStartNamingTheFlag() {
+        Path catalog = dir.resolve("catalog.yaml");
+        Catalog.example().writeTo(catalog);
+
+        try (ServerProcess server = ServerProcess.start(catalog, dir.resolve("data"),
+                ServerFlags.defaults().with("--udp-threads", "257"))) {
+            assertThat(server.awaitExit(EXIT_DEADLINE)).as("exit code").isEqualTo(2);
+            assertThat(server.log()).contains("udp-threads must be from 0 (one per two cores) to 256 (got 257)")
                     .doesNotContain("\tat ");
         }
     }
