@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,11 +35,11 @@ final class PoolRows {
     private final int family;
     private final Map<Key, Allocation> rows = new HashMap<>();
     /** Rows (held or released) with this address of the pool; usually one. */
-    private final Map<InetAddress, List<Allocation>> byAddress = new HashMap<>();
+    private final AddressIndex<Allocation> byAddress = new AddressIndex<>();
     /** Retired releases of the pool's addresses, by address: the latest release per (zone, service). */
     private final Map<InetAddress, Map<Key, Instant>> retired = new HashMap<>();
-    /** This zone's services holding an address of the pool. */
-    private final Map<String, InetAddress> vips = new LinkedHashMap<>();
+    /** How many services of this zone hold an address of the pool (their VIPs are read from {@code rows}). */
+    private int vipCount;
 
     PoolRows(VipPool pool, String zone) {
         this.pool = pool;
@@ -121,15 +120,32 @@ final class PoolRows {
         return held;
     }
 
+    /** The VIP of this zone's service: the address of the pool its row holds, or null. */
+    InetAddress vipOf(String service) {
+        Allocation own = own(service);
+        return own != null && isVip(own) ? own.address() : null;
+    }
+
+    /** This zone's services holding an address of the pool, service to VIP, in no particular order (a copy). */
     Map<String, InetAddress> vips() {
-        return Collections.unmodifiableMap(vips);
+        Map<String, InetAddress> vips = new HashMap<>(MapCapacity.of(vipCount));
+        for (Allocation row : rows.values()) {
+            if (isVip(row)) {
+                vips.put(row.service(), row.address());
+            }
+        }
+        return vips;
+    }
+
+    private boolean isVip(Allocation row) {
+        return row.zone().equals(zone) && row.isHeld() && inPool(row.address());
     }
 
     /** Addresses of the pool some row has, held or released, or a retired release: the bound on failed probes. */
     int addressesInUse() {
         int onlyRetired = 0;
         for (InetAddress address : retired.keySet()) {
-            if (!byAddress.containsKey(address)) {
+            if (!byAddress.contains(address)) {
                 onlyRetired++;
             }
         }
@@ -142,7 +158,7 @@ final class PoolRows {
      */
     boolean claimable(String service, InetAddress address, Instant releasedAfter) {
         Key claimer = new Key(zone, service);
-        for (Allocation row : byAddress.getOrDefault(address, List.of())) {
+        for (Allocation row : byAddress.get(address)) {
             if (!key(row).equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
                 return false;
             }
@@ -162,7 +178,7 @@ final class PoolRows {
     /** When a released, unheld address becomes free for anyone, if it is still in quarantine at {@code now}. */
     Optional<Instant> quarantineEnd(InetAddress address, Duration quarantine, Instant now) {
         Instant last = null;
-        for (Allocation row : byAddress.getOrDefault(address, List.of())) {
+        for (Allocation row : byAddress.get(address)) {
             if (row.isHeld()) {
                 return Optional.empty();
             }
@@ -181,15 +197,15 @@ final class PoolRows {
     /** Every address of the pool a row or a retired release has. */
     Iterable<InetAddress> addresses() {
         if (retired.isEmpty()) {
-            return byAddress.keySet();
+            return byAddress.addresses();
         }
-        Set<InetAddress> all = new HashSet<>(byAddress.keySet());
+        Set<InetAddress> all = new HashSet<>(byAddress.addresses());
         all.addAll(retired.keySet());
         return all;
     }
 
     private Allocation holder(InetAddress address) {
-        for (Allocation row : byAddress.getOrDefault(address, List.of())) {
+        for (Allocation row : byAddress.get(address)) {
             if (row.isHeld()) {
                 return row;
             }
@@ -204,22 +220,14 @@ final class PoolRows {
             retire(List.of(old)); // as the store does: the old address keeps its quarantine
         }
         if (old != null && inPool(old.address())) {
-            List<Allocation> at = byAddress.get(old.address());
-            at.removeIf(other -> key(other).equals(key));
-            if (at.isEmpty()) {
-                byAddress.remove(old.address());
-            }
+            byAddress.removeIf(old.address(), other -> key(other).equals(key));
         }
         if (inPool(row.address())) {
-            byAddress.computeIfAbsent(row.address(), address -> new ArrayList<>(1)).add(row);
+            byAddress.add(row.address(), row);
         }
+        vipCount += (isVip(row) ? 1 : 0) - (old != null && isVip(old) ? 1 : 0);
         if (!row.zone().equals(zone)) {
             return false;
-        }
-        if (row.isHeld() && inPool(row.address())) {
-            vips.put(row.service(), row.address());
-        } else {
-            vips.remove(row.service());
         }
         return !Objects.equals(old, row)
                 && (inPool(row.address()) || (old != null && inPool(old.address())));
