@@ -27,7 +27,7 @@ final class NameTableBuilder {
     private Map<WireKey, Draft> names = apexes;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
-    private final Map<String, LiveTable.Footprint> owned = new HashMap<>();
+    private final Map<String, LiveTable.Owner> owned = new HashMap<>();
     private final Map<String, Integer> cappedPtrs = new HashMap<>();
     private final Set<String> contested = new HashSet<>();
     private int entryNames;
@@ -170,7 +170,7 @@ final class NameTableBuilder {
         if (!ptrs.isEmpty() && owns.size() > TableRecords.MAX_PTR_RECORDS) {
             cappedPtrs.put(service, owns.size());
         }
-        owned.put(service, new LiveTable.Footprint(owns, ptrs));
+        owned.put(service, new LiveTable.Owner(p.entry, p.vips));
     }
 
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */
