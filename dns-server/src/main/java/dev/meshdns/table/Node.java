@@ -9,7 +9,8 @@ public final class Node {
     private final Zone zone;
     private final String owner;
     private final int[] types;
-    private final byte[][] rrsets;
+    /** The one RRset's bytes (a byte[]: nearly every name has one RRset) or every RRset's (a byte[][]). */
+    private final Object rrsets;
     private final int[] counts;
     private final int[] unavailableTypes;
     private final byte[][] unavailableReasons;
@@ -19,7 +20,7 @@ public final class Node {
         this.zone = zone;
         this.owner = owner;
         this.types = types;
-        this.rrsets = rrsets;
+        this.rrsets = rrsets.length == 1 ? rrsets[0] : rrsets;
         this.counts = counts;
         this.unavailableTypes = unavailableTypes;
         this.unavailableReasons = unavailableReasons;
@@ -75,7 +76,7 @@ public final class Node {
 
     /** The RRset's records in wire form; do not modify. */
     public byte[] rrset(int index) {
-        return rrsets[index];
+        return rrsets instanceof byte[] one ? one : ((byte[][]) rrsets)[index];
     }
 
     public int recordCount(int index) {
