@@ -29,7 +29,7 @@ public final class LiveTable {
     /** What each service in the table was built from: its names are derived from it when a patch changes it. */
     private final Map<String, Owner> owned;
     /** Per name, how many owned names lie below it: empty non-terminals come and go with them. */
-    private final Map<WireKey, int[]> below;
+    private final NameCounts below;
     /** Services whose PTR answers only some of their names, with how many names they own. */
     private final Map<String, Integer> cappedPtrs;
     /** Services in a name clash or named by two entries: a full build decides those, a patch never does. */
@@ -53,7 +53,7 @@ public final class LiveTable {
         }
     }
 
-    LiveTable(ZoneSpec spec, NameTable table, Map<String, Owner> owned, Map<WireKey, int[]> below,
+    LiveTable(ZoneSpec spec, NameTable table, Map<String, Owner> owned, NameCounts below,
               Map<String, Integer> cappedPtrs, Set<String> contested) {
         this.spec = spec;
         this.table = table;
@@ -295,15 +295,8 @@ public final class LiveTable {
             return new LiveTable(spec, patched, owned, below, cappedPtrs, contested);
         }
 
-        private static void applyDeltas(Map<WireKey, int[]> counts, Map<WireKey, Integer> deltas) {
-            deltas.forEach((key, delta) -> {
-                int now = (counts.containsKey(key) ? counts.get(key)[0] : 0) + delta;
-                if (now <= 0) {
-                    counts.remove(key);
-                } else {
-                    counts.computeIfAbsent(key, k -> new int[1])[0] = now;
-                }
-            });
+        private static void applyDeltas(NameCounts counts, Map<WireKey, Integer> deltas) {
+            deltas.forEach((key, delta) -> counts.add(key.wire(), delta));
         }
 
         private void count(WireKey key, int delta) {
@@ -311,8 +304,7 @@ public final class LiveTable {
         }
 
         private int below(WireKey key) {
-            int[] base = below.get(key);
-            return (base == null ? 0 : base[0]) + belowDelta.getOrDefault(key, 0);
+            return below.get(key.wire()) + belowDelta.getOrDefault(key, 0);
         }
 
         private Node node(byte[] wire) {

@@ -71,7 +71,7 @@ final class NameTableBuilder {
             addEntry(p, winners);
         }
         problems.sort(null);
-        Map<WireKey, int[]> below = addEmptyNonTerminals();
+        NameCounts below = addEmptyNonTerminals();
         List<byte[]> keys = new ArrayList<>(names.size());
         List<Node> nodes = new ArrayList<>(names.size());
         names.forEach((key, draft) -> {
@@ -174,13 +174,13 @@ final class NameTableBuilder {
     }
 
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */
-    private Map<WireKey, int[]> addEmptyNonTerminals() {
-        Map<WireKey, int[]> below = new HashMap<>(MapCapacity.of(names.size()));
+    private NameCounts addEmptyNonTerminals() {
+        NameCounts below = new NameCounts(names.size() / 3);
         List<Map.Entry<WireKey, Draft>> existing = new ArrayList<>(names.entrySet());
         for (Map.Entry<WireKey, Draft> e : existing) {
             Zone zone = e.getValue().zone;
             LiveTable.ancestorsInZone(e.getKey().wire(), zone, parent -> {
-                below.computeIfAbsent(parent, k -> new int[1])[0]++;
+                below.add(parent.wire(), 1);
                 names.computeIfAbsent(parent, key -> new Draft(zone, null));
             });
         }
