@@ -2,7 +2,6 @@ package dev.meshdns.vip;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +16,7 @@ import java.util.function.Predicate;
  * @param <V> the value type (a row or a row's key)
  */
 public final class AddressIndex<V> {
-    private final Map<InetAddress, Object> byAddress = new HashMap<>();
+    private final Map<InetAddress, Object> byAddress = new OpenHashMap<>();
 
     /** Adds the value at the address (a value may be added twice; each is a value of its own). */
     @SuppressWarnings("unchecked")

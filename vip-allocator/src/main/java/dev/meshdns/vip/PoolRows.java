@@ -33,7 +33,7 @@ final class PoolRows {
     private final VipPool pool;
     private final String zone;
     private final int family;
-    private final Map<Key, Allocation> rows = new HashMap<>();
+    private final Map<Key, Allocation> rows = new OpenHashMap<>();
     /** Rows (held or released) with this address of the pool; usually one. */
     private final AddressIndex<Allocation> byAddress = new AddressIndex<>();
     /** Retired releases of the pool's addresses, by address: the latest release per (zone, service). */
