@@ -7,6 +7,7 @@ import dev.meshdns.sync.v1.ServiceEntry;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -25,10 +26,11 @@ import java.util.HexFormat;
  */
 final class VersionedEntry {
     private final String name;
-    private final String version;
+    /** The version's 64 bits; its text (16 hex digits) is made when it is sent or compared with a client's. */
+    private final long version;
     private final byte[] serialized;
 
-    private VersionedEntry(String name, String version, byte[] serialized) {
+    private VersionedEntry(String name, long version, byte[] serialized) {
         this.name = name;
         this.version = version;
         this.serialized = serialized;
@@ -39,22 +41,33 @@ final class VersionedEntry {
             throw new IllegalArgumentException("service entry needs a service name (got " + entry + ")");
         }
         byte[] bytes = serialize(entry);
-        return new VersionedEntry(entry.getService(), versionOf(bytes), bytes);
+        return new VersionedEntry(entry.getService(), digest(bytes), bytes);
     }
 
     String name() {
         return name;
     }
 
+    /** The version as sent: 16 lower-case hex digits (a new string each call). */
     String version() {
-        return version;
+        return HexFormat.of().toHexDigits(version);
+    }
+
+    /** True when both are versions of the same content. */
+    boolean sameVersion(VersionedEntry other) {
+        return version == other.version;
+    }
+
+    /** True when a client's version string names this version. */
+    boolean hasVersion(String text) {
+        return text != null && text.length() == 16 && text.equals(version());
     }
 
     /** The resource as sent: a new object each call (it shares the entry's bytes), for one response. */
     Resource resource() {
         return Resource.newBuilder()
                 .setName(name)
-                .setVersion(version)
+                .setVersion(version())
                 .setResource(Any.newBuilder()
                         .setTypeUrl(MeshDnsControlPlane.TYPE_URL)
                         .setValue(UnsafeByteOperations.unsafeWrap(serialized)))
@@ -62,13 +75,14 @@ final class VersionedEntry {
     }
 
     static String versionOf(ServiceEntry entry) {
-        return versionOf(serialize(entry));
+        return HexFormat.of().toHexDigits(digest(serialize(entry)));
     }
 
-    private static String versionOf(byte[] serialized) {
+    /** The first 64 bits of the SHA-256 of the bytes, big-endian: their hex is the version's text. */
+    private static long digest(byte[] serialized) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(serialized);
-            return HexFormat.of().formatHex(digest, 0, 8);
+            return ByteBuffer.wrap(digest).getLong();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
@@ -89,6 +103,6 @@ final class VersionedEntry {
 
     @Override
     public String toString() {
-        return name + "@" + version;
+        return name + "@" + version();
     }
 }
