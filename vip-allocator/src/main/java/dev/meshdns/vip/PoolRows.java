@@ -27,17 +27,21 @@ import java.util.Set;
  */
 final class PoolRows {
 
+    /**
+     * The key of a row of another zone. A row of this zone, nearly every row, is keyed by its service
+     * name alone (a string never equals a Key), so a million rows need no million key objects.
+     */
     private record Key(String zone, String service) {
     }
 
     private final VipPool pool;
     private final String zone;
     private final int family;
-    private final Map<Key, Allocation> rows = new OpenHashMap<>();
+    private final Map<Object, Allocation> rows = new OpenHashMap<>();
     /** Rows (held or released) with this address of the pool; usually one. */
     private final AddressIndex<Allocation> byAddress = new AddressIndex<>();
     /** Retired releases of the pool's addresses, by address: the latest release per (zone, service). */
-    private final Map<InetAddress, Map<Key, Instant>> retired = new HashMap<>();
+    private final Map<InetAddress, Map<Object, Instant>> retired = new HashMap<>();
     /** How many services of this zone hold an address of the pool (their VIPs are read from {@code rows}). */
     private int vipCount;
 
@@ -52,7 +56,7 @@ final class PoolRows {
      * is kept. Returns true if a row of this zone in the pool changed.
      */
     boolean apply(List<Allocation> batch, String source) throws IOException {
-        Map<Key, Allocation> relevant = new LinkedHashMap<>(MapCapacity.of(batch.size()));
+        Map<Object, Allocation> relevant = new LinkedHashMap<>(MapCapacity.of(batch.size()));
         Map<InetAddress, Allocation> heldInBatch = new HashMap<>(MapCapacity.of(batch.size()));
         for (Allocation row : batch) {
             if (!concerns(row) || row.equals(rows.get(key(row)))) {
@@ -94,7 +98,7 @@ final class PoolRows {
 
     /** This zone's service's row of the pool's family, or null. */
     Allocation own(String service) {
-        return rows.get(new Key(zone, service));
+        return rows.get(service);
     }
 
     /** This zone's held rows of the pool's family, wherever their address is. */
@@ -112,7 +116,7 @@ final class PoolRows {
     List<Allocation> heldOfZone(Collection<String> services) {
         List<Allocation> held = new ArrayList<>();
         for (String service : services) {
-            Allocation row = rows.get(new Key(zone, service));
+            Allocation row = rows.get(service);
             if (row != null && row.isHeld()) {
                 held.add(row);
             }
@@ -157,13 +161,13 @@ final class PoolRows {
      * row holds it or released it after {@code releasedAfter}.
      */
     boolean claimable(String service, InetAddress address, Instant releasedAfter) {
-        Key claimer = new Key(zone, service);
+        Object claimer = service;
         for (Allocation row : byAddress.get(address)) {
             if (!key(row).equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
                 return false;
             }
         }
-        for (Map.Entry<Key, Instant> release : retired.getOrDefault(address, Map.of()).entrySet()) {
+        for (Map.Entry<Object, Instant> release : retired.getOrDefault(address, Map.of()).entrySet()) {
             if (!release.getKey().equals(claimer) && release.getValue().isAfter(releasedAfter)) {
                 return false;
             }
@@ -214,7 +218,7 @@ final class PoolRows {
     }
 
     private boolean put(Allocation row) {
-        Key key = key(row);
+        Object key = key(row);
         Allocation old = rows.put(key, row);
         if (old != null && !old.isHeld() && !old.address().equals(row.address())) {
             retire(List.of(old)); // as the store does: the old address keeps its quarantine
@@ -241,8 +245,8 @@ final class PoolRows {
         return pool.cidr().contains(address);
     }
 
-    private static Key key(Allocation row) {
-        return new Key(row.zone(), row.service());
+    private Object key(Allocation row) {
+        return row.zone().equals(zone) ? row.service() : new Key(row.zone(), row.service());
     }
 
     private static String name(Allocation row) {

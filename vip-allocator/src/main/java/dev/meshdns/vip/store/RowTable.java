@@ -1,6 +1,7 @@
 package dev.meshdns.vip.store;
 
 import dev.meshdns.vip.AddressIndex;
+import dev.meshdns.vip.OpenHashMap;
 import dev.meshdns.vip.VipStore.Allocation;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -52,7 +53,7 @@ final class RowTable {
         Entry newer;
     }
 
-    private final Map<Key, Entry> rows = new LinkedHashMap<>();
+    private final Map<Key, Entry> rows = new OpenHashMap<>();
     /** The most recently changed row: the newest end of the change list. */
     private Entry newest;
     private final Map<RetiredKey, Allocation> retired = new LinkedHashMap<>();
@@ -71,10 +72,9 @@ final class RowTable {
         return rows.size();
     }
 
+    /** Every row, oldest change first. */
     List<Allocation> rows() {
-        List<Allocation> all = new ArrayList<>(rows.size());
-        rows.values().forEach(entry -> all.add(entry.row));
-        return all;
+        return changedSince(Long.MIN_VALUE);
     }
 
     List<Allocation> retired() {

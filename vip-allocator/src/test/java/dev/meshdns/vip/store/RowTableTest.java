@@ -30,7 +30,7 @@ class RowTableTest {
 
         assertThat(table.changedSince(0)).extracting(Allocation::service).containsExactly("b", "a");
         assertThat(table.changedSince(1)).containsExactly(released("a", "240.0.0.1", 5));
-        assertThat(table.rows()).extracting(Allocation::service).containsExactly("a", "b");
+        assertThat(table.rows()).extracting(Allocation::service).containsExactly("b", "a");
     }
 
     @Test
