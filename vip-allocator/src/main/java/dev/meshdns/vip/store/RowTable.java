@@ -53,14 +53,20 @@ final class RowTable {
         Entry newer;
     }
 
-    private final Map<Key, Entry> rows = new OpenHashMap<>();
+    /**
+     * By {@link #rowKey}: a row of the zone and family of the first row, nearly every row, is keyed by
+     * its service name alone (a string never equals a Key), so a million rows need no million keys.
+     */
+    private final Map<Object, Entry> rows = new OpenHashMap<>();
+    private String firstZone;
+    private int firstFamily;
     /** The most recently changed row: the newest end of the change list. */
     private Entry newest;
     private final Map<RetiredKey, Allocation> retired = new LinkedHashMap<>();
     private final Map<RetiredKey, Long> retiredRevisionOf = new HashMap<>();
     private final NavigableMap<Long, Set<RetiredKey>> retiredByRevision = new TreeMap<>();
     /** Keys whose row has this address, held or released (usually one). */
-    private final AddressIndex<Key> keysByAddress = new AddressIndex<>();
+    private final AddressIndex<Object> keysByAddress = new AddressIndex<>();
     private final Map<InetAddress, List<RetiredKey>> retiredByAddress = new HashMap<>();
     private long revision;
 
@@ -165,7 +171,7 @@ final class RowTable {
      */
     void apply(List<Allocation> changed, long newRevision) {
         for (Allocation row : changed) {
-            Key key = Key.of(row);
+            Object key = rowKey(row.zone(), row.service(), row.family());
             Entry entry = rows.get(key);
             Allocation old = entry == null ? null : entry.row;
             if (entry == null) {
@@ -252,8 +258,8 @@ final class RowTable {
     void requireOneHolderPerAddress(String source) throws IOException {
         for (InetAddress address : keysByAddress.addresses()) {
             Allocation holder = null;
-            for (Key key : keysByAddress.get(address)) {
-                Allocation row = row(key);
+            for (Object key : keysByAddress.get(address)) {
+                Allocation row = rows.get(key).row;
                 if (row.isHeld()) {
                     if (holder != null) {
                         throw new IOException(source + " holds " + address.getHostAddress() + " for both "
@@ -266,8 +272,16 @@ final class RowTable {
     }
 
     Allocation row(Key key) {
-        Entry entry = rows.get(key);
+        Entry entry = rows.get(rowKey(key.zone(), key.service(), key.family()));
         return entry == null ? null : entry.row;
+    }
+
+    private Object rowKey(String zone, String service, int family) {
+        if (firstZone == null) {
+            firstZone = zone;
+            firstFamily = family;
+        }
+        return family == firstFamily && zone.equals(firstZone) ? service : new Key(zone, service, family);
     }
 
     /**
@@ -275,9 +289,9 @@ final class RowTable {
      * released it after {@code releasedAfter}).
      */
     private boolean blocked(Key claimer, InetAddress address, Instant releasedAfter) {
-        for (Key key : keysByAddress.get(address)) {
-            Allocation row = row(key);
-            if (!key.equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
+        for (Object key : keysByAddress.get(address)) {
+            Allocation row = rows.get(key).row;
+            if (!Key.of(row).equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
                 return true;
             }
         }

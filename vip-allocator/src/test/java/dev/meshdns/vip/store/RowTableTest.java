@@ -56,6 +56,25 @@ class RowTableTest {
         assertThat(table.retired()).containsExactly(released("a", "240.0.0.1", 1));
     }
 
+    @Test
+    void rowsOfOneServiceInTwoZonesAndTwoFamiliesAreFourRows() {
+        Allocation four = held("web", "240.0.0.1");
+        Allocation six = held("web", "fd00::1");
+        Allocation otherZone = Allocation.held("shop", "web", address("240.0.0.2"));
+        Allocation otherZoneSix = Allocation.held("shop", "web", address("fd00::2"));
+
+        table.apply(List.of(four, six, otherZone, otherZoneSix), 1);
+        table.apply(List.of(released("web", "fd00::1", 3)), 2);
+
+        assertThat(table.rows()).containsExactlyInAnyOrder(four, otherZone, otherZoneSix,
+                released("web", "fd00::1", 3));
+        assertThat(table.row(RowTable.Key.of(otherZone))).isEqualTo(otherZone);
+        assertThat(table.row(RowTable.Key.of(six))).isEqualTo(released("web", "fd00::1", 3));
+        RowTable.Decision claim = table.decideClaims(List.of(held("api", "240.0.0.2")),
+                java.time.Duration.ZERO, Instant.ofEpochSecond(10));
+        assertThat(claim.granted()).as("240.0.0.2 is held by shop/web").isEmpty();
+    }
+
     private static List<String> services(List<Allocation> rows) {
         return rows.stream().map(Allocation::service).toList();
     }
