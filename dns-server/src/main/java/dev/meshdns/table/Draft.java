@@ -13,12 +13,12 @@ final class Draft {
     private static final int[] NO_TYPES = {};
     private static final byte[][] NO_BYTES = {};
     /**
-     * The type and count arrays nearly every node has (a service name: one A record, maybe one AAAA;
-     * a PTR name: one PTR), shared by the nodes: a million names need not hold two million copies.
-     * Never written: a draft only ever grows its arrays by copying them.
+     * The shapes (types, then counts) nearly every node has (a service name: one A record, maybe one
+     * AAAA; a PTR name: one PTR), shared by the nodes: a million names need not hold a million
+     * copies. Never written.
      */
-    private static final int[][] SHARED = {{TYPE_A}, {TYPE_AAAA}, {TYPE_A, TYPE_AAAA}, {TYPE_PTR}, {TYPE_SOA, TYPE_NS},
-        {1}, {1, 1}};
+    private static final int[][] SHARED = {{TYPE_A, 1}, {TYPE_AAAA, 1}, {TYPE_A, TYPE_AAAA, 1, 1}, {TYPE_PTR, 1},
+        {TYPE_SOA, TYPE_NS, 1, 1}};
     final Zone zone;
     String service;
     // Small parallel arrays, not maps: a table has hundreds of thousands of drafts, most of them
@@ -69,7 +69,9 @@ final class Draft {
         if (service == null && types.length == 0 && unavailableTypes.length == 0) {
             return zone.emptyNonTerminal();
         }
-        return new Node(zone, service, shared(types), rrsets, shared(counts), unavailableTypes, reasons);
+        int[] shape = Arrays.copyOf(types, types.length * 2);
+        System.arraycopy(counts, 0, shape, types.length, counts.length);
+        return new Node(zone, service, shared(shape), rrsets, unavailableTypes, reasons);
     }
 
     private static int[] shared(int[] values) {
