@@ -21,7 +21,11 @@ final class DeltaStream {
 
     private final long id;
     private final ServerCallStreamObserver<DeltaDiscoveryResponse> responses;
-    private final Map<String, String> clientVersions = new HashMap<>();
+    /**
+     * What the client holds, by name: the entry this stream sent it (its version is the one held;
+     * no version string per entry and stream), or the version string it said it held on resuming.
+     */
+    private final Map<String, Object> clientVersions = new HashMap<>();
     private final Set<String> explicitNames = new HashSet<>();
     private boolean wildcard;
     private boolean started;
@@ -74,7 +78,12 @@ final class DeltaStream {
 
     /** True when the client does not hold this exact version of the entry. */
     boolean lacks(VersionedEntry entry) {
-        return subscribed(entry.name()) && !entry.version().equals(clientVersions.get(entry.name()));
+        if (!subscribed(entry.name())) {
+            return false;
+        }
+        Object held = clientVersions.get(entry.name());
+        return !(held instanceof VersionedEntry sent ? sent.sameVersion(entry)
+                : held instanceof String version && entry.hasVersion(version));
     }
 
     boolean holds(String name) {
@@ -108,7 +117,7 @@ final class DeltaStream {
             }
             response.addResources(resource);
             bytes += size;
-            clientVersions.put(entry.name(), entry.version());
+            clientVersions.put(entry.name(), entry);
         }
         for (String name : removed) {
             if (bytes > 0 && bytes + name.length() + 4 > MAX_RESPONSE_BYTES) {

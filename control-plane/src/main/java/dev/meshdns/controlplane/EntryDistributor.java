@@ -76,7 +76,7 @@ final class EntryDistributor {
         List<VersionedEntry> sent = new ArrayList<>(changed.size());
         for (VersionedEntry entry : changed) {
             VersionedEntry old = entries.put(entry.name(), entry);
-            if (old == null || !old.version().equals(entry.version())) {
+            if (old == null || !old.sameVersion(entry)) {
                 sent.add(entry);
             }
         }
@@ -102,7 +102,7 @@ final class EntryDistributor {
 
     void put(VersionedEntry entry) {
         VersionedEntry old = entries.put(entry.name(), entry);
-        if (old != null && old.version().equals(entry.version())) {
+        if (old != null && old.sameVersion(entry)) {
             return;
         }
         for (DeltaStream stream : streams) {
@@ -127,7 +127,7 @@ final class EntryDistributor {
         List<VersionedEntry> changed = new ArrayList<>();
         for (VersionedEntry entry : replacement.values()) {
             VersionedEntry old = entries.get(entry.name());
-            if (old == null || !old.version().equals(entry.version())) {
+            if (old == null || !old.sameVersion(entry)) {
                 changed.add(entry);
             }
         }

@@ -1,8 +1,8 @@
 package dev.meshdns.apply;
 
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.vip.OpenHashMap;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,7 @@ final class AppliedEntries {
         }
     }
 
-    private final Map<String, Slot> byService = new HashMap<>();
+    private Map<String, Slot> byService = new OpenHashMap<>();
     private int pass;
 
     ServiceEntry get(String service) {
@@ -34,7 +34,7 @@ final class AppliedEntries {
     }
 
     void replaceAll(List<ServiceEntry> entries) {
-        byService.clear();
+        byService = new OpenHashMap<>(entries.size());
         entries.forEach(entry -> byService.put(entry.service(), new Slot(entry)));
     }
 

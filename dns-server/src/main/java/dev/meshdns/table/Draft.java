@@ -1,11 +1,24 @@
 package dev.meshdns.table;
 
+import static dev.meshdns.wire.Wire.TYPE_A;
+import static dev.meshdns.wire.Wire.TYPE_AAAA;
+import static dev.meshdns.wire.Wire.TYPE_NS;
+import static dev.meshdns.wire.Wire.TYPE_PTR;
+import static dev.meshdns.wire.Wire.TYPE_SOA;
+
 import java.util.Arrays;
 
 /** A {@link Node} being built: RRsets grow record by record. Not thread-safe. */
 final class Draft {
     private static final int[] NO_TYPES = {};
     private static final byte[][] NO_BYTES = {};
+    /**
+     * The shapes (types, then counts) nearly every node has (a service name: one A record, maybe one
+     * AAAA; a PTR name: one PTR), shared by the nodes: a million names need not hold a million
+     * copies. Never written.
+     */
+    private static final int[][] SHARED = {{TYPE_A, 1}, {TYPE_AAAA, 1}, {TYPE_A, TYPE_AAAA, 1, 1}, {TYPE_PTR, 1},
+        {TYPE_SOA, TYPE_NS, 1, 1}};
     final Zone zone;
     String service;
     // Small parallel arrays, not maps: a table has hundreds of thousands of drafts, most of them
@@ -21,9 +34,9 @@ final class Draft {
         this.service = service;
     }
 
-    /** An empty non-terminal of the zone. */
+    /** An empty non-terminal of the zone: one node the zone's empty non-terminals share. */
     static Node emptyNonTerminal(Zone zone) {
-        return new Draft(zone, null).toNode();
+        return zone.emptyNonTerminal();
     }
 
     void unavailable(int type, String why) {
@@ -53,6 +66,20 @@ final class Draft {
     }
 
     Node toNode() {
-        return new Node(zone, service, types, rrsets, counts, unavailableTypes, reasons);
+        if (service == null && types.length == 0 && unavailableTypes.length == 0) {
+            return zone.emptyNonTerminal();
+        }
+        int[] shape = Arrays.copyOf(types, types.length * 2);
+        System.arraycopy(counts, 0, shape, types.length, counts.length);
+        return new Node(zone, service, shared(shape), rrsets, unavailableTypes, reasons);
+    }
+
+    private static int[] shared(int[] values) {
+        for (int[] shared : SHARED) {
+            if (Arrays.equals(shared, values)) {
+                return shared;
+            }
+        }
+        return values;
     }
 }

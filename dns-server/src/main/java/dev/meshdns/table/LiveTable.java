@@ -26,16 +26,24 @@ public final class LiveTable {
 
     private final ZoneSpec spec;
     private final NameTable table;
-    private final Map<String, Footprint> owned;
+    /** What each service in the table was built from: its names are derived from it when a patch changes it. */
+    private final Map<String, Owner> owned;
     /** Per name, how many owned names lie below it: empty non-terminals come and go with them. */
-    private final Map<WireKey, int[]> below;
+    private final NameCounts below;
     /** Services whose PTR answers only some of their names, with how many names they own. */
     private final Map<String, Integer> cappedPtrs;
     /** Services in a name clash or named by two entries: a full build decides those, a patch never does. */
     private final Set<String> contested;
 
+    /**
+     * The entry and addresses a service's names were built from. Its names are not kept: a patch
+     * derives them again ({@link #footprint}), so a million services hold no million lists of names.
+     */
+    record Owner(ServiceEntry entry, ServiceVips vips) {
+    }
+
     /** The names a service owns: its entry names, then its PTR names. */
-    record Footprint(List<byte[]> names, List<byte[]> ptrs) {
+    private record Footprint(List<byte[]> names, List<byte[]> ptrs) {
     }
 
     /** The new state of one service: {@code vips} null, or nothing to answer, when it is gone. */
@@ -45,7 +53,7 @@ public final class LiveTable {
         }
     }
 
-    LiveTable(ZoneSpec spec, NameTable table, Map<String, Footprint> owned, Map<WireKey, int[]> below,
+    LiveTable(ZoneSpec spec, NameTable table, Map<String, Owner> owned, NameCounts below,
               Map<String, Integer> cappedPtrs, Set<String> contested) {
         this.spec = spec;
         this.table = table;
@@ -112,6 +120,19 @@ public final class LiveTable {
         }
     }
 
+    /**
+     * The names the owner's service has in the table: every name of its entry and the PTR name of
+     * each VIP in a pool. Exactly what the build or patch that added it gave it, as long as the
+     * service is not contested: it then won every name it asked for (a lost name contests it).
+     */
+    private static Footprint footprint(TableRecords records, Owner owner) {
+        List<byte[]> ptrs = new ArrayList<>(2);
+        for (InetAddress vip : records.ptrVips(owner.vips())) {
+            ptrs.add(ReverseZones.ptrName(vip));
+        }
+        return new Footprint(records.namesOf(owner.entry()), ptrs);
+    }
+
     private static boolean isApex(byte[] wire, Zone zone) {
         return Arrays.equals(wire, zone.apexWire());
     }
@@ -122,7 +143,7 @@ public final class LiveTable {
         private final Map<WireKey, Node> nodes = new LinkedHashMap<>(); // a null value removes the name
         private final Map<WireKey, Integer> belowDelta = new HashMap<>();
         private final Map<String, Integer> capped = new HashMap<>(); // a null value: not capped now
-        private final Map<String, Footprint> footprints = new HashMap<>(); // a null value: owns nothing now
+        private final Map<String, Owner> owners = new HashMap<>(); // a null value: owns nothing now
         private int entryNamesDelta;
 
         Optional<LiveTable> run(List<Change> changes) {
@@ -133,10 +154,11 @@ public final class LiveTable {
             }
             List<Footprint> leaving = new ArrayList<>();
             for (Change change : changes) {
-                Footprint old = owned.get(change.entry().service());
-                if (old != null) {
+                Owner owner = owned.get(change.entry().service());
+                if (owner != null) {
+                    Footprint old = footprint(records, owner);
                     leaving.add(old);
-                    footprints.put(change.entry().service(), null);
+                    owners.put(change.entry().service(), null);
                     capped.put(change.entry().service(), null);
                     entryNamesDelta -= old.names().size();
                     forEachName(old, wire -> ancestorsInZone(wire, node(wire).zone(), key -> count(key, -1)));
@@ -233,7 +255,7 @@ public final class LiveTable {
                 add(new WireKey(wire), draft.toNode());
                 ptrs.add(wire);
             }
-            footprints.put(service, new Footprint(names, ptrs));
+            owners.put(service, new Owner(change.entry(), change.vips()));
             if (!ptrs.isEmpty() && names.size() > TableRecords.MAX_PTR_RECORDS) {
                 capped.put(service, names.size());
             }
@@ -254,11 +276,11 @@ public final class LiveTable {
         }
 
         private LiveTable commit() {
-            footprints.forEach((service, footprint) -> {
-                if (footprint == null) {
+            owners.forEach((service, owner) -> {
+                if (owner == null) {
                     owned.remove(service);
                 } else {
-                    owned.put(service, footprint);
+                    owned.put(service, owner);
                 }
             });
             capped.forEach((service, count) -> {
@@ -273,15 +295,8 @@ public final class LiveTable {
             return new LiveTable(spec, patched, owned, below, cappedPtrs, contested);
         }
 
-        private static void applyDeltas(Map<WireKey, int[]> counts, Map<WireKey, Integer> deltas) {
-            deltas.forEach((key, delta) -> {
-                int now = (counts.containsKey(key) ? counts.get(key)[0] : 0) + delta;
-                if (now <= 0) {
-                    counts.remove(key);
-                } else {
-                    counts.computeIfAbsent(key, k -> new int[1])[0] = now;
-                }
-            });
+        private static void applyDeltas(NameCounts counts, Map<WireKey, Integer> deltas) {
+            deltas.forEach((key, delta) -> counts.add(key.wire(), delta));
         }
 
         private void count(WireKey key, int delta) {
@@ -289,8 +304,7 @@ public final class LiveTable {
         }
 
         private int below(WireKey key) {
-            int[] base = below.get(key);
-            return (base == null ? 0 : base[0]) + belowDelta.getOrDefault(key, 0);
+            return below.get(key.wire()) + belowDelta.getOrDefault(key, 0);
         }
 
         private Node node(byte[] wire) {

@@ -2,6 +2,7 @@ package dev.meshdns.table;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.MapCapacity;
+import dev.meshdns.vip.OpenHashMap;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +28,7 @@ final class NameTableBuilder {
     private Map<WireKey, Draft> names = apexes;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
-    private final Map<String, LiveTable.Footprint> owned = new HashMap<>();
+    private final Map<String, LiveTable.Owner> owned = new OpenHashMap<>();
     private final Map<String, Integer> cappedPtrs = new HashMap<>();
     private final Set<String> contested = new HashSet<>();
     private int entryNames;
@@ -71,7 +72,7 @@ final class NameTableBuilder {
             addEntry(p, winners);
         }
         problems.sort(null);
-        Map<WireKey, int[]> below = addEmptyNonTerminals();
+        NameCounts below = addEmptyNonTerminals();
         List<byte[]> keys = new ArrayList<>(names.size());
         List<Node> nodes = new ArrayList<>(names.size());
         names.forEach((key, draft) -> {
@@ -170,17 +171,17 @@ final class NameTableBuilder {
         if (!ptrs.isEmpty() && owns.size() > TableRecords.MAX_PTR_RECORDS) {
             cappedPtrs.put(service, owns.size());
         }
-        owned.put(service, new LiveTable.Footprint(owns, ptrs));
+        owned.put(service, new LiveTable.Owner(p.entry, p.vips));
     }
 
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */
-    private Map<WireKey, int[]> addEmptyNonTerminals() {
-        Map<WireKey, int[]> below = new HashMap<>(MapCapacity.of(names.size()));
+    private NameCounts addEmptyNonTerminals() {
+        NameCounts below = new NameCounts(names.size() / 3);
         List<Map.Entry<WireKey, Draft>> existing = new ArrayList<>(names.entrySet());
         for (Map.Entry<WireKey, Draft> e : existing) {
             Zone zone = e.getValue().zone;
             LiveTable.ancestorsInZone(e.getKey().wire(), zone, parent -> {
-                below.computeIfAbsent(parent, k -> new int[1])[0]++;
+                below.add(parent.wire(), 1);
                 names.computeIfAbsent(parent, key -> new Draft(zone, null));
             });
         }

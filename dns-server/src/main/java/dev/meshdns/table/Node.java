@@ -8,21 +8,23 @@ package dev.meshdns.table;
 public final class Node {
     private final Zone zone;
     private final String owner;
-    private final int[] types;
-    private final byte[][] rrsets;
-    private final int[] counts;
-    private final int[] unavailableTypes;
-    private final byte[][] unavailableReasons;
+    /** The RRsets' types, then their record counts: {@code {A, 1}} for most names (one shared array). */
+    private final int[] shape;
+    /** The one RRset's bytes (a byte[]: nearly every name has one RRset) or every RRset's (a byte[][]). */
+    private final Object rrsets;
+    /** The types answered SERVFAIL and why; null for nearly every name. */
+    private final Unavailable unavailable;
 
-    Node(Zone zone, String owner, int[] types, byte[][] rrsets, int[] counts, int[] unavailableTypes,
-         byte[][] unavailableReasons) {
+    private record Unavailable(int[] types, byte[][] reasons) {
+    }
+
+    /** {@code shape}: the types, then the counts; do not modify any array given. */
+    Node(Zone zone, String owner, int[] shape, byte[][] rrsets, int[] unavailableTypes, byte[][] unavailableReasons) {
         this.zone = zone;
         this.owner = owner;
-        this.types = types;
-        this.rrsets = rrsets;
-        this.counts = counts;
-        this.unavailableTypes = unavailableTypes;
-        this.unavailableReasons = unavailableReasons;
+        this.shape = shape;
+        this.rrsets = rrsets.length == 1 ? rrsets[0] : rrsets;
+        this.unavailable = unavailableTypes.length == 0 ? null : new Unavailable(unavailableTypes, unavailableReasons);
     }
 
     /** The zone this name belongs to. */
@@ -37,13 +39,14 @@ public final class Node {
 
     /** True for an empty non-terminal: a name with no records of its own, only names below it. */
     public boolean isEmptyNonTerminal() {
-        return owner == null && types.length == 0 && unavailableTypes.length == 0;
+        return owner == null && shape.length == 0 && unavailable == null;
     }
 
     /** Index of the RRset of this type, or -1. */
     public int indexOf(int type) {
-        for (int i = 0; i < types.length; i++) {
-            if (types[i] == type) {
+        int n = shape.length >> 1;
+        for (int i = 0; i < n; i++) {
+            if (shape[i] == type) {
                 return i;
             }
         }
@@ -56,9 +59,12 @@ public final class Node {
      * not unavailable.
      */
     public byte[] unavailable(int type) {
-        for (int i = 0; i < unavailableTypes.length; i++) {
-            if (unavailableTypes[i] == type) {
-                return unavailableReasons[i];
+        if (unavailable == null) {
+            return null;
+        }
+        for (int i = 0; i < unavailable.types.length; i++) {
+            if (unavailable.types[i] == type) {
+                return unavailable.reasons[i];
             }
         }
         return null;
@@ -66,19 +72,19 @@ public final class Node {
 
     /** Number of RRsets; RRset 0 is the one a minimal ANY answer (RFC 8482) returns. */
     public int rrsetCount() {
-        return types.length;
+        return shape.length >> 1;
     }
 
     public int type(int index) {
-        return types[index];
+        return shape[index];
     }
 
     /** The RRset's records in wire form; do not modify. */
     public byte[] rrset(int index) {
-        return rrsets[index];
+        return rrsets instanceof byte[] one ? one : ((byte[][]) rrsets)[index];
     }
 
     public int recordCount(int index) {
-        return counts[index];
+        return shape[(shape.length >> 1) + index];
     }
 }

@@ -10,12 +10,19 @@ public final class Zone {
     private final byte[] soaAuthority;
     private final boolean ready;
     private final boolean hostApex;
+    private final Node emptyNonTerminal;
 
     Zone(byte[] apex, byte[] soaAuthority, boolean ready, boolean hostApex) {
         this.apex = apex;
         this.soaAuthority = soaAuthority;
         this.ready = ready;
         this.hostApex = hostApex;
+        this.emptyNonTerminal = new Node(this, null, new int[0], new byte[0][], new int[0], new byte[0][]);
+    }
+
+    /** The node every empty non-terminal of this zone shares (nodes are immutable: one will do). */
+    Node emptyNonTerminal() {
+        return emptyNonTerminal;
     }
 
     /** Lower-case wire form of the apex. */

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,19 +27,23 @@ import java.util.Set;
  */
 final class PoolRows {
 
+    /**
+     * The key of a row of another zone. A row of this zone, nearly every row, is keyed by its service
+     * name alone (a string never equals a Key), so a million rows need no million key objects.
+     */
     private record Key(String zone, String service) {
     }
 
     private final VipPool pool;
     private final String zone;
     private final int family;
-    private final Map<Key, Allocation> rows = new HashMap<>();
+    private final Map<Object, Allocation> rows = new OpenHashMap<>();
     /** Rows (held or released) with this address of the pool; usually one. */
-    private final Map<InetAddress, List<Allocation>> byAddress = new HashMap<>();
+    private final AddressIndex<Allocation> byAddress = new AddressIndex<>();
     /** Retired releases of the pool's addresses, by address: the latest release per (zone, service). */
-    private final Map<InetAddress, Map<Key, Instant>> retired = new HashMap<>();
-    /** This zone's services holding an address of the pool. */
-    private final Map<String, InetAddress> vips = new LinkedHashMap<>();
+    private final Map<InetAddress, Map<Object, Instant>> retired = new HashMap<>();
+    /** How many services of this zone hold an address of the pool (their VIPs are read from {@code rows}). */
+    private int vipCount;
 
     PoolRows(VipPool pool, String zone) {
         this.pool = pool;
@@ -53,7 +56,7 @@ final class PoolRows {
      * is kept. Returns true if a row of this zone in the pool changed.
      */
     boolean apply(List<Allocation> batch, String source) throws IOException {
-        Map<Key, Allocation> relevant = new LinkedHashMap<>(MapCapacity.of(batch.size()));
+        Map<Object, Allocation> relevant = new LinkedHashMap<>(MapCapacity.of(batch.size()));
         Map<InetAddress, Allocation> heldInBatch = new HashMap<>(MapCapacity.of(batch.size()));
         for (Allocation row : batch) {
             if (!concerns(row) || row.equals(rows.get(key(row)))) {
@@ -95,7 +98,7 @@ final class PoolRows {
 
     /** This zone's service's row of the pool's family, or null. */
     Allocation own(String service) {
-        return rows.get(new Key(zone, service));
+        return rows.get(service);
     }
 
     /** This zone's held rows of the pool's family, wherever their address is. */
@@ -113,7 +116,7 @@ final class PoolRows {
     List<Allocation> heldOfZone(Collection<String> services) {
         List<Allocation> held = new ArrayList<>();
         for (String service : services) {
-            Allocation row = rows.get(new Key(zone, service));
+            Allocation row = rows.get(service);
             if (row != null && row.isHeld()) {
                 held.add(row);
             }
@@ -121,15 +124,32 @@ final class PoolRows {
         return held;
     }
 
+    /** The VIP of this zone's service: the address of the pool its row holds, or null. */
+    InetAddress vipOf(String service) {
+        Allocation own = own(service);
+        return own != null && isVip(own) ? own.address() : null;
+    }
+
+    /** This zone's services holding an address of the pool, service to VIP, in no particular order (a copy). */
     Map<String, InetAddress> vips() {
-        return Collections.unmodifiableMap(vips);
+        Map<String, InetAddress> vips = new HashMap<>(MapCapacity.of(vipCount));
+        for (Allocation row : rows.values()) {
+            if (isVip(row)) {
+                vips.put(row.service(), row.address());
+            }
+        }
+        return vips;
+    }
+
+    private boolean isVip(Allocation row) {
+        return row.zone().equals(zone) && row.isHeld() && inPool(row.address());
     }
 
     /** Addresses of the pool some row has, held or released, or a retired release: the bound on failed probes. */
     int addressesInUse() {
         int onlyRetired = 0;
         for (InetAddress address : retired.keySet()) {
-            if (!byAddress.containsKey(address)) {
+            if (!byAddress.contains(address)) {
                 onlyRetired++;
             }
         }
@@ -141,13 +161,13 @@ final class PoolRows {
      * row holds it or released it after {@code releasedAfter}.
      */
     boolean claimable(String service, InetAddress address, Instant releasedAfter) {
-        Key claimer = new Key(zone, service);
-        for (Allocation row : byAddress.getOrDefault(address, List.of())) {
+        Object claimer = service;
+        for (Allocation row : byAddress.get(address)) {
             if (!key(row).equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
                 return false;
             }
         }
-        for (Map.Entry<Key, Instant> release : retired.getOrDefault(address, Map.of()).entrySet()) {
+        for (Map.Entry<Object, Instant> release : retired.getOrDefault(address, Map.of()).entrySet()) {
             if (!release.getKey().equals(claimer) && release.getValue().isAfter(releasedAfter)) {
                 return false;
             }
@@ -162,7 +182,7 @@ final class PoolRows {
     /** When a released, unheld address becomes free for anyone, if it is still in quarantine at {@code now}. */
     Optional<Instant> quarantineEnd(InetAddress address, Duration quarantine, Instant now) {
         Instant last = null;
-        for (Allocation row : byAddress.getOrDefault(address, List.of())) {
+        for (Allocation row : byAddress.get(address)) {
             if (row.isHeld()) {
                 return Optional.empty();
             }
@@ -181,15 +201,15 @@ final class PoolRows {
     /** Every address of the pool a row or a retired release has. */
     Iterable<InetAddress> addresses() {
         if (retired.isEmpty()) {
-            return byAddress.keySet();
+            return byAddress.addresses();
         }
-        Set<InetAddress> all = new HashSet<>(byAddress.keySet());
+        Set<InetAddress> all = new HashSet<>(byAddress.addresses());
         all.addAll(retired.keySet());
         return all;
     }
 
     private Allocation holder(InetAddress address) {
-        for (Allocation row : byAddress.getOrDefault(address, List.of())) {
+        for (Allocation row : byAddress.get(address)) {
             if (row.isHeld()) {
                 return row;
             }
@@ -198,28 +218,20 @@ final class PoolRows {
     }
 
     private boolean put(Allocation row) {
-        Key key = key(row);
+        Object key = key(row);
         Allocation old = rows.put(key, row);
         if (old != null && !old.isHeld() && !old.address().equals(row.address())) {
             retire(List.of(old)); // as the store does: the old address keeps its quarantine
         }
         if (old != null && inPool(old.address())) {
-            List<Allocation> at = byAddress.get(old.address());
-            at.removeIf(other -> key(other).equals(key));
-            if (at.isEmpty()) {
-                byAddress.remove(old.address());
-            }
+            byAddress.removeIf(old.address(), other -> key(other).equals(key));
         }
         if (inPool(row.address())) {
-            byAddress.computeIfAbsent(row.address(), address -> new ArrayList<>(1)).add(row);
+            byAddress.add(row.address(), row);
         }
+        vipCount += (isVip(row) ? 1 : 0) - (old != null && isVip(old) ? 1 : 0);
         if (!row.zone().equals(zone)) {
             return false;
-        }
-        if (row.isHeld() && inPool(row.address())) {
-            vips.put(row.service(), row.address());
-        } else {
-            vips.remove(row.service());
         }
         return !Objects.equals(old, row)
                 && (inPool(row.address()) || (old != null && inPool(old.address())));
@@ -233,8 +245,8 @@ final class PoolRows {
         return pool.cidr().contains(address);
     }
 
-    private static Key key(Allocation row) {
-        return new Key(row.zone(), row.service());
+    private Object key(Allocation row) {
+        return row.zone().equals(zone) ? row.service() : new Key(row.zone(), row.service());
     }
 
     private static String name(Allocation row) {

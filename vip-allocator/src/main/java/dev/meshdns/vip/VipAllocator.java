@@ -133,12 +133,12 @@ public final class VipAllocator {
 
     /** The VIP this zone's service holds in this pool, or null; no copy of the others is made. */
     public InetAddress vipOf(String service) {
-        return rows.vips().get(service);
+        return rows.vipOf(service);
     }
 
     /** Every VIP held by a service of this zone in this pool, service to VIP. */
     public Map<String, InetAddress> allocations() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(rows.vips()));
+        return Collections.unmodifiableMap(rows.vips());
     }
 
     /**
@@ -180,7 +180,7 @@ public final class VipAllocator {
         Map<String, InetAddress> vips = new LinkedHashMap<>(MapCapacity.of(wanted.size()));
         Map<String, String> failed = new LinkedHashMap<>();
         for (String service : wanted) {
-            InetAddress vip = rows.vips().get(service);
+            InetAddress vip = rows.vipOf(service);
             if (vip != null) {
                 vips.put(service, vip);
             } else {
@@ -217,7 +217,7 @@ public final class VipAllocator {
         lastRefusal = null;
         List<String> missing = new ArrayList<>();
         for (String service : wanted) {
-            if (!rows.vips().containsKey(service)) {
+            if (rows.vipOf(service) == null) {
                 missing.add(service);
             }
         }
@@ -232,7 +232,7 @@ public final class VipAllocator {
             Instant now = clock.instant();
             Map<InetAddress, String> pending = new LinkedHashMap<>(MapCapacity.of(missing.size()));
             for (String service : missing) {
-                if (rows.vips().containsKey(service)) {
+                if (rows.vipOf(service) != null) {
                     continue; // another replica claimed it for this service meanwhile
                 }
                 InetAddress vip = choose(service, reserved, pending, now);
@@ -251,7 +251,7 @@ public final class VipAllocator {
             rows.apply(store.claim(claims, quarantine, now), "claimed rows");
             missing = new ArrayList<>();
             for (String service : pending.values()) {
-                if (!rows.vips().containsKey(service)) {
+                if (rows.vipOf(service) == null) {
                     missing.add(service);
                 }
             }

@@ -4,10 +4,9 @@ import dev.meshdns.apply.EntryFeed;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.controlplane.ServiceEntryPublisher;
 import dev.meshdns.table.ServiceVips;
-import dev.meshdns.vip.MapCapacity;
+import dev.meshdns.vip.OpenHashMap;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +31,7 @@ public final class ServedEntries implements EntryFeed {
     }
 
     private final ServiceEntryPublisher publisher;
-    private Map<String, Served> served = new HashMap<>();
+    private Map<String, Served> served = new OpenHashMap<>();
 
     public ServedEntries(ServiceEntryPublisher publisher) {
         this.publisher = publisher;
@@ -41,7 +40,7 @@ public final class ServedEntries implements EntryFeed {
     @Override
     public void full(List<ServiceEntry> entries, Map<String, ServiceVips> vips) {
         try {
-            Map<String, Served> next = new HashMap<>(MapCapacity.of(entries.size()));
+            Map<String, Served> next = new OpenHashMap<>(entries.size());
             List<dev.meshdns.sync.v1.ServiceEntry> changed = new ArrayList<>();
             for (ServiceEntry entry : entries) {
                 ServiceVips answered = vips.get(entry.service());

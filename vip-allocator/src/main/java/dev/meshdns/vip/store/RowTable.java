@@ -1,11 +1,14 @@
 package dev.meshdns.vip.store;
 
+import dev.meshdns.vip.AddressIndex;
+import dev.meshdns.vip.OpenHashMap;
 import dev.meshdns.vip.VipStore.Allocation;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,14 +42,31 @@ final class RowTable {
         }
     }
 
-    private final Map<Key, Allocation> rows = new LinkedHashMap<>();
+    /**
+     * A row and the revision that last changed it, linked to the rows changed before and after it:
+     * the list in change order is the revision index, at no cost beyond these two links per row.
+     */
+    private static final class Entry {
+        Allocation row;
+        long revision;
+        Entry older;
+        Entry newer;
+    }
+
+    /**
+     * By {@link #rowKey}: a row of the zone and family of the first row, nearly every row, is keyed by
+     * its service name alone (a string never equals a Key), so a million rows need no million keys.
+     */
+    private final Map<Object, Entry> rows = new OpenHashMap<>();
+    private String firstZone;
+    private int firstFamily;
+    /** The most recently changed row: the newest end of the change list. */
+    private Entry newest;
     private final Map<RetiredKey, Allocation> retired = new LinkedHashMap<>();
     private final Map<RetiredKey, Long> retiredRevisionOf = new HashMap<>();
     private final NavigableMap<Long, Set<RetiredKey>> retiredByRevision = new TreeMap<>();
-    private final Map<Key, Long> revisionOf = new HashMap<>();
-    private final NavigableMap<Long, Set<Key>> keysByRevision = new TreeMap<>();
     /** Keys whose row has this address, held or released (usually one). */
-    private final Map<InetAddress, List<Key>> keysByAddress = new HashMap<>();
+    private final AddressIndex<Object> keysByAddress = new AddressIndex<>();
     private final Map<InetAddress, List<RetiredKey>> retiredByAddress = new HashMap<>();
     private long revision;
 
@@ -58,8 +78,9 @@ final class RowTable {
         return rows.size();
     }
 
+    /** Every row, oldest change first. */
     List<Allocation> rows() {
-        return List.copyOf(rows.values());
+        return changedSince(Long.MIN_VALUE);
     }
 
     List<Allocation> retired() {
@@ -77,14 +98,13 @@ final class RowTable {
         return changed;
     }
 
-    /** Current rows changed after {@code since}, once each, oldest change first. */
+    /** Current rows changed after {@code since}, once each, oldest change first: a walk back from the newest. */
     List<Allocation> changedSince(long since) {
         List<Allocation> changed = new ArrayList<>();
-        for (Set<Key> keys : keysByRevision.tailMap(since, false).values()) {
-            for (Key key : keys) {
-                changed.add(rows.get(key));
-            }
+        for (Entry entry = newest; entry != null && entry.revision > since; entry = entry.older) {
+            changed.add(entry.row);
         }
+        Collections.reverse(changed);
         return changed;
     }
 
@@ -106,7 +126,7 @@ final class RowTable {
                 throw new IllegalArgumentException("a claim must be a held row (no releasedAt), got " + claim);
             }
             Key key = Key.of(claim);
-            Allocation own = rows.get(key);
+            Allocation own = row(key);
             if (own != null && own.isHeld() && own.address().equals(claim.address()) && !keysInCall.contains(key)) {
                 granted.add(own); // rule 3: already holds that same address
                 keysInCall.add(key);
@@ -136,7 +156,7 @@ final class RowTable {
         Map<Key, Allocation> released = new LinkedHashMap<>();
         for (Allocation row : rowsToRelease) {
             Key key = Key.of(row);
-            Allocation current = rows.get(key);
+            Allocation current = row(key);
             if (current != null && current.isHeld()) {
                 released.put(key, new Allocation(key.zone(), key.service(), current.address(), at));
             }
@@ -151,32 +171,53 @@ final class RowTable {
      */
     void apply(List<Allocation> changed, long newRevision) {
         for (Allocation row : changed) {
-            Key key = Key.of(row);
-            Allocation old = rows.put(key, row);
+            Object key = rowKey(row.zone(), row.service(), row.family());
+            Entry entry = rows.get(key);
+            Allocation old = entry == null ? null : entry.row;
+            if (entry == null) {
+                entry = new Entry();
+                rows.put(key, entry);
+            } else {
+                unlink(entry);
+            }
+            entry.row = row;
+            // Records are applied in revision order, except an old journal replayed over a newer
+            // snapshot (a crash between the two writes): such a row counts as changed at the newest
+            // revision, so the list stays in order and changesSince at worst repeats a row as it is.
+            entry.revision = newest == null ? newRevision : Math.max(newRevision, newest.revision);
+            link(entry);
             if (old != null && !old.isHeld() && !old.address().equals(row.address())) {
                 retire(List.of(old), newRevision);
             }
             if (old != null && !old.address().equals(row.address())) {
-                List<Key> keys = keysByAddress.get(old.address());
-                keys.remove(key);
-                if (keys.isEmpty()) {
-                    keysByAddress.remove(old.address());
-                }
+                keysByAddress.removeIf(old.address(), key::equals);
             }
             if (old == null || !old.address().equals(row.address())) {
-                keysByAddress.computeIfAbsent(row.address(), address -> new ArrayList<>(1)).add(key);
+                keysByAddress.add(row.address(), key);
             }
-            Long oldRevision = revisionOf.put(key, newRevision);
-            if (oldRevision != null) {
-                Set<Key> keys = keysByRevision.get(oldRevision);
-                keys.remove(key);
-                if (keys.isEmpty()) {
-                    keysByRevision.remove(oldRevision);
-                }
-            }
-            keysByRevision.computeIfAbsent(newRevision, r -> new LinkedHashSet<>()).add(key);
         }
         revision = Math.max(revision, newRevision);
+    }
+
+    private void unlink(Entry entry) {
+        if (entry.older != null) {
+            entry.older.newer = entry.newer;
+        }
+        if (entry.newer != null) {
+            entry.newer.older = entry.older;
+        } else {
+            newest = entry.older;
+        }
+        entry.older = null;
+        entry.newer = null;
+    }
+
+    private void link(Entry entry) {
+        entry.older = newest;
+        if (newest != null) {
+            newest.newer = entry;
+        }
+        newest = entry;
     }
 
     /** The same rows and retired releases, every one as of {@code newRevision} (after an accepted loss). */
@@ -215,13 +256,13 @@ final class RowTable {
 
     /** Fails naming both rows when two rows hold one address (restored state that contradicts itself). */
     void requireOneHolderPerAddress(String source) throws IOException {
-        for (Map.Entry<InetAddress, List<Key>> entry : keysByAddress.entrySet()) {
+        for (InetAddress address : keysByAddress.addresses()) {
             Allocation holder = null;
-            for (Key key : entry.getValue()) {
-                Allocation row = rows.get(key);
+            for (Object key : keysByAddress.get(address)) {
+                Allocation row = rows.get(key).row;
                 if (row.isHeld()) {
                     if (holder != null) {
-                        throw new IOException(source + " holds " + entry.getKey().getHostAddress() + " for both "
+                        throw new IOException(source + " holds " + address.getHostAddress() + " for both "
                                 + holder.zone() + "/" + holder.service() + " and " + row.zone() + "/" + row.service());
                     }
                     holder = row;
@@ -231,7 +272,16 @@ final class RowTable {
     }
 
     Allocation row(Key key) {
-        return rows.get(key);
+        Entry entry = rows.get(rowKey(key.zone(), key.service(), key.family()));
+        return entry == null ? null : entry.row;
+    }
+
+    private Object rowKey(String zone, String service, int family) {
+        if (firstZone == null) {
+            firstZone = zone;
+            firstFamily = family;
+        }
+        return family == firstFamily && zone.equals(firstZone) ? service : new Key(zone, service, family);
     }
 
     /**
@@ -239,9 +289,9 @@ final class RowTable {
      * released it after {@code releasedAfter}).
      */
     private boolean blocked(Key claimer, InetAddress address, Instant releasedAfter) {
-        for (Key key : keysByAddress.getOrDefault(address, List.of())) {
-            Allocation row = rows.get(key);
-            if (!key.equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
+        for (Object key : keysByAddress.get(address)) {
+            Allocation row = rows.get(key).row;
+            if (!Key.of(row).equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
                 return true;
             }
         }

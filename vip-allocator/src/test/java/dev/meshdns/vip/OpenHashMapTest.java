@@ -1,0 +1,148 @@
+package dev.meshdns.vip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class OpenHashMapTest {
+
+    /** A key whose hash is the same for every value: every entry collides. */
+    private record Colliding(int value) {
+        @Override
+        public int hashCode() {
+            return 7;
+        }
+    }
+
+    @Test
+    void anEmptyMapHasNothing() {
+        Map<String, Integer> map = new OpenHashMap<>();
+
+        assertThat(map).isEmpty();
+        assertThat(map.get("web")).isNull();
+        assertThat(map.containsKey("web")).isFalse();
+        assertThat(map.remove("web")).isNull();
+        assertThat(map.get(null)).isNull();
+    }
+
+    @Test
+    void putReplacesTheValueOfAKeyAndReturnsTheOldOne() {
+        Map<String, Integer> map = new OpenHashMap<>();
+
+        assertThat(map.put("web", 1)).isNull();
+        assertThat(map.put("web", 2)).isEqualTo(1);
+
+        assertThat(map).containsOnly(Map.entry("web", 2));
+    }
+
+    @Test
+    void aNullValueIsAValueAndANullKeyIsRefused() {
+        Map<String, Integer> map = new OpenHashMap<>();
+
+        map.put("web", null);
+
+        assertThat(map.containsKey("web")).isTrue();
+        assertThat(map).hasSize(1);
+        assertThatThrownBy(() -> map.put(null, 1)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void collidingKeysAreAllKeptAndRemovingOneInTheMiddleOfTheRunLeavesTheOthersFindable() {
+        Map<Colliding, Integer> map = new OpenHashMap<>();
+        for (int i = 0; i < 50; i++) {
+            map.put(new Colliding(i), i);
+        }
+
+        map.remove(new Colliding(20));
+        map.put(new Colliding(99), 99);
+
+        assertThat(map).hasSize(50);
+        for (int i = 0; i < 50; i++) {
+            assertThat(map.get(new Colliding(i))).isEqualTo(i == 20 ? null : i);
+        }
+        assertThat(map.get(new Colliding(99))).isEqualTo(99);
+    }
+
+    @Test
+    void growingFarPastItsFirstSizeKeepsEveryEntry() {
+        Map<Integer, Integer> map = new OpenHashMap<>(1);
+        for (int i = 0; i < 100_000; i++) {
+            map.put(i, -i);
+        }
+
+        assertThat(map).hasSize(100_000);
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(map.get(i)).isEqualTo(-i);
+        }
+    }
+
+    @Test
+    void removingThroughTheIteratorVisitsEveryOtherEntryOnce() {
+        Map<Integer, Integer> map = new OpenHashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            map.put(i, i);
+        }
+        Map<Integer, Integer> seen = new HashMap<>();
+
+        for (Iterator<Map.Entry<Integer, Integer>> it = map.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Integer> entry = it.next();
+            assertThat(seen.put(entry.getKey(), entry.getValue())).isNull();
+            if (entry.getKey() % 2 == 0) {
+                it.remove();
+            }
+        }
+
+        assertThat(seen).hasSize(1000);
+        assertThat(map).hasSize(500).allSatisfy((key, value) -> assertThat(key % 2).isOne());
+        map.keySet().removeIf(key -> key < 500);
+        assertThat(map).hasSize(250);
+    }
+
+    @Test
+    void aMapKeptBusyWithPutsAndRemovesStaysEqualToAHashMap() {
+        // Tombstones pile up and are cleared by the resizes; the map must never lose or invent an entry.
+        Random random = new Random(12);
+        Map<Integer, Integer> map = new OpenHashMap<>();
+        Map<Integer, Integer> expected = new HashMap<>();
+        for (int step = 0; step < 200_000; step++) {
+            int key = random.nextInt(2000);
+            if (random.nextInt(3) == 0) {
+                assertThat(map.remove(key)).isEqualTo(expected.remove(key));
+            } else {
+                assertThat(map.put(key, step)).isEqualTo(expected.put(key, step));
+            }
+        }
+
+        assertThat(map).isEqualTo(expected);
+        assertThat(map.hashCode()).isEqualTo(expected.hashCode());
+        Map<Integer, Integer> visited = new HashMap<>();
+        map.forEach(visited::put);
+        assertThat(visited).isEqualTo(expected);
+    }
+
+    @Test
+    void clearEmptiesTheMapForNewEntries() {
+        Map<String, Integer> map = new OpenHashMap<>();
+        map.put("web", 1);
+
+        map.clear();
+        map.put("api", 2);
+
+        assertThat(map).containsOnly(Map.entry("api", 2));
+    }
+
+    @Test
+    void anEntryChangedThroughTheIteratorChangesTheMap() {
+        Map<String, Integer> map = new OpenHashMap<>();
+        map.put("web", 1);
+
+        map.entrySet().iterator().next().setValue(5);
+
+        assertThat(map.get("web")).isEqualTo(5);
+    }
+}
