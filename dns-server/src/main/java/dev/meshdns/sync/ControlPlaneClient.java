@@ -62,9 +62,11 @@ public final class ControlPlaneClient implements Closeable {
     /**
      * How long the first stream must stay quiet after a response before its initial burst counts as
      * handled ({@link #firstSync}): Delta xDS has no end-of-sync marker, and the reference control
-     * plane sends its 1 MiB responses back to back.
+     * plane sends its 1 MiB responses back to back. Longer than a full GC pause of a sender busy with
+     * a million entries (2-3 s measured: a follower whose replica paused 2 s in its sync counted 26
+     * of 102 responses as its first sync with 2 s here).
      */
-    static final Duration SETTLE_QUIET = Duration.ofSeconds(2);
+    static final Duration SETTLE_QUIET = Duration.ofSeconds(5);
 
     /**
      * How long an established first stream may send nothing before the first sync counts as over (a
