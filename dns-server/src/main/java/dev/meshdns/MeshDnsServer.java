@@ -47,9 +47,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +84,7 @@ public final class MeshDnsServer implements Closeable {
     private ServiceEntryPublisher served;
     private UpstreamForwarder forwarder;
     private ResolvConfWatcher resolvConf;
+    private final CompletableFuture<Void> firstSyncApplied = new CompletableFuture<>();
 
     private MeshDnsServer(ServerConfig config) {
         this.config = config;
@@ -165,6 +169,16 @@ public final class MeshDnsServer implements Closeable {
             // Restores the last-known-good entries (submitted before this returns), then connects.
             controlPlane = ControlPlaneClient.start(config.controlPlane(), config.dataDir(),
                     merger::controlPlaneChanged, metrics.sync());
+            // Behind the catalog the first sync submitted, on the same thread: done once it is applied.
+            controlPlane.firstSync().whenComplete((done, error) -> {
+                try {
+                    storeThread.executor().execute(() -> firstSyncApplied.complete(null));
+                } catch (RejectedExecutionException closing) {
+                    firstSyncApplied.complete(null);
+                }
+            });
+        } else {
+            firstSyncApplied.complete(null);
         }
         if (config.catalogFile() != null) {
             watcher = new CatalogWatcher(config.catalogFile(), CatalogWatcher.Listener.of(merger::fileChanged,
@@ -214,6 +228,14 @@ public final class MeshDnsServer implements Closeable {
 
     private VipSource allocator(Cidr pool) throws IOException {
         return VipSource.of(VipAllocator.open(store, pool, config.zone(), config.vipQuarantine(), clock));
+    }
+
+    /**
+     * Completes once the control plane's first sync (its initial burst of responses) is applied, at
+     * once without {@code --control-plane}; see {@link ControlPlaneClient#firstSync}. Any thread.
+     */
+    public CompletionStage<Void> firstSyncApplied() {
+        return firstSyncApplied;
     }
 
     /** Where UDP listens (the real port when port 0 was configured). */

@@ -44,6 +44,7 @@ final class DeltaStream {
      * later it means "no change".
      */
     void subscribe(DeltaDiscoveryRequest request) {
+        boolean first = !started;
         if (!started) {
             started = true;
             node = request.getNode().getId();
@@ -65,7 +66,11 @@ final class DeltaStream {
             }
         }
         // A client forgets what it unsubscribed from; so does the server, or it would send a removal later.
-        clientVersions.keySet().removeIf(name -> !subscribed(name));
+        // Only a request that unsubscribes (or a first one that is not wildcard) can leave a held name
+        // unsubscribed: an ACK must not walk every held version (a million per ACK of a million entries).
+        if (request.getResourceNamesUnsubscribeCount() > 0 || (first && !wildcard)) {
+            clientVersions.keySet().removeIf(name -> !subscribed(name));
+        }
     }
 
     boolean started() {

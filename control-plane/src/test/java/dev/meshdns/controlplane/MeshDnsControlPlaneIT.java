@@ -216,6 +216,28 @@ class MeshDnsControlPlaneIT {
         assertThat(byNonce).hasSizeGreaterThan(1);
     }
 
+    @Test
+    void aClientResumingWithMoreVersionsThanFitInFourMebibytesIsSentNothing() throws Exception {
+        // 60,000 names of 63 characters: the first request's initial_resource_versions is over 5 MB,
+        // past gRPC's default 4 MiB inbound limit (a million short names is over 30 MB).
+        List<ServiceEntry> many = IntStream.range(0, 60_000)
+                .mapToObj(i -> entry("s" + "x".repeat(56) + String.format("%06d", i), "240.2." + (i / 250) + "." + (i % 250)))
+                .toList();
+        controlPlane.replaceAll(many);
+        AdsTestClient first = connect(Map.of());
+        Map<String, String> held = new HashMap<>();
+        while (held.size() < many.size()) {
+            held.putAll(versions(first.next()));
+        }
+        first.close();
+
+        AdsTestClient resumed = connect(held);
+
+        assertThat(resumed.nothingFor(QUIET_MILLIS)).isNull();
+        controlPlane.put(entry("new", "240.0.0.9"));
+        assertThat(entries(resumed.next())).containsExactly(entry("new", "240.0.0.9"));
+    }
+
     private AdsTestClient connect(Map<String, String> held) {
         AdsTestClient client = new AdsTestClient(controlPlane.address());
         clients.add(client);

@@ -313,9 +313,13 @@ final class ServeCommand implements Callable<Integer> {
     private int serve(ServerConfig config, Duration lameduck) throws InterruptedException {
         StopSignals signals = StopSignals.install();
         MeshDnsServer server;
-        try (StartHeap heap = StartHeap.widen()) {
+        StartHeap heap = StartHeap.widen();
+        try {
             server = MeshDnsServer.start(config);
+            // A control plane's first catalog may arrive after the start: the heap grows in steps until it is applied.
+            server.firstSyncApplied().whenComplete((applied, error) -> heap.close());
         } catch (IOException | RuntimeException e) {
+            heap.close();
             // The message names the flag or address; the trace is for debugging only.
             StartFailure failure = StartFailure.of(e, config);
             log.error("mesh-dns failed to start: {}", failure.message());

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
  * -XX:MaxHeapFreeRatio=30}); while a first catalog of a million services is restored and built,
  * that makes every full GC grow the old generation by only 10% of what is live, so the live set is
  * marked some 24 times over (62 s of 90 s of a measured restart). Both ratios are manageable
- * flags, so they are changed only for the start. Thread-safety: one owner, the serving thread.
+ * flags, so they are changed only for the start (with {@code --control-plane}, until its first
+ * sync is applied, which may come after the start). Thread-safe: {@link #close} from any thread,
+ * once or more.
  */
 final class StartHeap implements AutoCloseable {
     static final String MIN = "MinHeapFreeRatio";
@@ -24,6 +26,7 @@ final class StartHeap implements AutoCloseable {
     private final HotSpotDiagnosticMXBean vm;
     private final int min;
     private final int max;
+    private boolean closed;
 
     private StartHeap(HotSpotDiagnosticMXBean vm, int min, int max) {
         this.vm = vm;
@@ -50,10 +53,11 @@ final class StartHeap implements AutoCloseable {
         }
     }
 
-    /** Puts back the ratios found by {@link #widen}. */
+    /** Puts back the ratios found by {@link #widen}; idempotent. */
     @Override
-    public void close() {
-        if (vm != null) {
+    public synchronized void close() {
+        if (vm != null && !closed) {
+            closed = true;
             try {
                 set(min, max);
             } catch (RuntimeException e) {

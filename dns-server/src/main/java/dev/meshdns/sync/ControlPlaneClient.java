@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,6 +60,22 @@ public final class ControlPlaneClient implements Closeable {
     static final Duration SAVE_DELAY = Duration.ofSeconds(1);
 
     /**
+     * How long the first stream must stay quiet after a response before its initial burst counts as
+     * handled ({@link #firstSync}): Delta xDS has no end-of-sync marker, and the reference control
+     * plane sends its 1 MiB responses back to back. Longer than a full GC pause of a sender busy with
+     * a million entries (2-3 s measured: a follower whose replica paused 2 s in its sync counted 26
+     * of 102 responses as its first sync with 2 s here).
+     */
+    static final Duration SETTLE_QUIET = Duration.ofSeconds(5);
+
+    /**
+     * How long an established first stream may send nothing before the first sync counts as over (a
+     * resumed client already up to date gets no response; a control plane may take seconds to
+     * compute the first response of a million entries).
+     */
+    static final Duration SETTLE_SILENT = Duration.ofSeconds(30);
+
+    /**
      * Receives the full current entry list after applied responses, on {@code meshdns-sync}:
      * immutable, each service named once (a resource's name must be its service).
      */
@@ -80,6 +98,10 @@ public final class ControlPlaneClient implements Closeable {
     private AdsStream stream;
     private ScheduledFuture<?> reconnect;
     private ScheduledFuture<?> pendingSave;
+    private ScheduledFuture<?> settleTimer;
+    private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+    private final long startNanos;
+    private int firstSyncResponses;
     private boolean notifyQueued;
     private boolean closed;
 
@@ -93,6 +115,7 @@ public final class ControlPlaneClient implements Closeable {
         this.nanoTime = nanoTime;
         this.saveDelay = saveDelay;
         this.metrics = metrics;
+        this.startNanos = nanoTime.getAsLong();
     }
 
     /**
@@ -127,6 +150,18 @@ public final class ControlPlaneClient implements Closeable {
         } catch (ExecutionException e) {
             throw new IOException("cannot start the control-plane client", e.getCause());
         }
+    }
+
+    /**
+     * Completes (on {@code meshdns-sync}, after the listener got the entries it brought) once the
+     * first sync is over: the first stream's responses stopped for {@link #SETTLE_QUIET}, or it was
+     * established and sent nothing for {@link #SETTLE_SILENT},
+     * or the control plane could not be reached while restored entries are held. With nothing held,
+     * an unreachable control plane leaves it pending: the first catalog is still to come. Completes on
+     * {@link #close} too. The server keeps the heap growing in large steps until then.
+     */
+    public CompletionStage<Void> firstSync() {
+        return firstSync;
     }
 
     /**
@@ -170,6 +205,33 @@ public final class ControlPlaneClient implements Closeable {
             backoff.reset();
             metrics.connected(true);
             log.debug("control-plane stream established");
+            if (!firstSync.isDone() && settleTimer == null) {
+                settleTimer = executor.schedule(this::settled, SETTLE_SILENT.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** A response of the first sync was handled: it is over once the stream stays quiet. */
+    private void firstSyncResponse() {
+        if (firstSync.isDone()) {
+            return;
+        }
+        firstSyncResponses++;
+        if (settleTimer != null) {
+            settleTimer.cancel(false);
+        }
+        settleTimer = executor.schedule(this::settled, SETTLE_QUIET.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void settled() {
+        if (settleTimer != null) {
+            settleTimer.cancel(false);
+            settleTimer = null;
+        }
+        if (!firstSync.isDone()) {
+            log.info("first control-plane sync done: {} responses, {} entries held, {} ms after the start",
+                    firstSyncResponses, resources.size(), (nanoTime.getAsLong() - startNanos) / 1_000_000);
+            firstSync.complete(null);
         }
     }
 
@@ -201,6 +263,7 @@ public final class ControlPlaneClient implements Closeable {
         if (applied > 0) {
             saveSoon();
         }
+        firstSyncResponse();
     }
 
 
@@ -244,6 +307,9 @@ public final class ControlPlaneClient implements Closeable {
         if (closed) {
             return;
         }
+        if (!firstSync.isDone() && (from.established || resources.size() > 0)) {
+            settled(); // what a broken first stream brought, or what was restored, is the first catalog
+        }
         Duration delay = reconnectDelay(backoff, from.established,
                 Duration.ofNanos(nanoTime.getAsLong() - from.startNanos));
         if (from.established) {
@@ -279,6 +345,7 @@ public final class ControlPlaneClient implements Closeable {
                     pendingSave.cancel(false);
                     save();
                 }
+                settled();
             }).get(10, TimeUnit.SECONDS);
         } catch (RejectedExecutionException | ExecutionException | java.util.concurrent.TimeoutException e) {
             log.debug("closing the control-plane client: {}", e.toString());

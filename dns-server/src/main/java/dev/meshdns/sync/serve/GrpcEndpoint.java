@@ -1,6 +1,7 @@
 package dev.meshdns.sync.serve;
 
 import dev.meshdns.config.HostPort;
+import dev.meshdns.controlplane.MeshDnsControlPlane;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -25,7 +26,9 @@ public final class GrpcEndpoint implements Closeable {
     /** Listens on {@code listen} (port 0 picks a free port) with these services. */
     public static GrpcEndpoint start(InetSocketAddress listen, List<ServerServiceDefinition> services)
             throws IOException {
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(listen, InsecureServerCredentials.create());
+        // A follower resuming sends every name and version it holds in its first request.
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(listen, InsecureServerCredentials.create())
+                .maxInboundMessageSize(MeshDnsControlPlane.MAX_REQUEST_BYTES);
         for (ServerServiceDefinition service : services) {
             builder.addService(service);
         }
