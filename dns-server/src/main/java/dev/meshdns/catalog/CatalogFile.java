@@ -28,6 +28,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class CatalogFile {
     private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+    /** How many entries of the previous parse are compared with each new one: removals of up to 3 in a row. */
+    private static final int LOOK_AHEAD = 4;
 
     private CatalogFile() {
     }
@@ -39,7 +41,17 @@ public final class CatalogFile {
 
     /** Parses catalog text. */
     public static Catalog parse(String yaml) throws CatalogException {
-        Entries streamed = new Entries();
+        return parse(yaml, List.of());
+    }
+
+    /**
+     * Parses catalog text, handing back the instance in {@code previous} (the entries of the last
+     * parse of the same file) of each entry read equal to it. Equal values, so the outcome is that
+     * of {@link #parse(String)}; but an edit of a few entries of a million then keeps only those few
+     * new objects, and the rest of the parse is garbage that dies young.
+     */
+    public static Catalog parse(String yaml, List<ServiceEntry> previous) throws CatalogException {
+        Entries streamed = new Entries(previous);
         Object root;
         try {
             root = load(yaml, streamed::add);
@@ -53,7 +65,7 @@ public final class CatalogFile {
 
     /** Parses catalog text from one document tree of the whole file: the reference for {@link #parse}. */
     static Catalog parseTree(String yaml) throws CatalogException {
-        return parse(treeOf(yaml), new Entries());
+        return parse(treeOf(yaml), new Entries(List.of()));
     }
 
     private static Catalog parse(Object root, Entries entries) throws CatalogException {
@@ -84,7 +96,13 @@ public final class CatalogFile {
         private final List<ServiceEntry> entries = new ArrayList<>();
         private final List<String> problems = new ArrayList<>();
         private final Map<String, Integer> firstIndex = new HashMap<>();
+        private final List<ServiceEntry> previous;
+        private int previousAt;
         private int number;
+
+        Entries(List<ServiceEntry> previous) {
+            this.previous = previous;
+        }
 
         void add(Object item) {
             number++;
@@ -94,12 +112,29 @@ public final class CatalogFile {
                 problems.add(name + String.join("; ", outcome.problems()));
                 return;
             }
-            Integer first = firstIndex.putIfAbsent(outcome.entry().service(), number);
+            ServiceEntry entry = previousOrSame(outcome.entry());
+            Integer first = firstIndex.putIfAbsent(entry.service(), number);
             if (first != null) {
                 problems.add(name + "duplicate service, already defined by catalog entry #" + first);
                 return;
             }
-            entries.add(outcome.entry());
+            entries.add(entry);
+        }
+
+        /**
+         * The previous parse's instance when it is equal: looked for at the next few places after the
+         * last one found (files change by edits, mostly in place), so no map of the previous entries.
+         */
+        private ServiceEntry previousOrSame(ServiceEntry entry) {
+            int end = Math.min(previous.size(), previousAt + LOOK_AHEAD);
+            for (int at = previousAt; at < end; at++) {
+                ServiceEntry candidate = previous.get(at);
+                if (candidate.equals(entry)) {
+                    previousAt = at + 1;
+                    return candidate;
+                }
+            }
+            return entry;
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Polls a catalog file (modification time, size and file key) and hands every changed, usable
  * parse to a {@link Listener}. A change is read only once the file has looked the same for two
  * polls in a row, so a half-written file is usually not read; atomic rename is still the safe way
- * to edit. Whole-file problems and bad entries are logged here; a missing file is logged once and
+ * to edit. A re-read keeps the previous instance of every entry left as it was (see {@link
+ * CatalogFile#parse(String, List)}). Whole-file problems and bad entries are logged here; a missing file is logged once and
  * waited for. Thread-safety: {@link #start} and {@link #close} may be called from any thread;
  * polling runs on one daemon thread {@code meshdns-catalog}.
  */
@@ -67,6 +69,7 @@ public final class CatalogWatcher implements Closeable {
     private Stamp seen;
     private Stamp loaded;
     private byte[] loadedContent;
+    private List<ServiceEntry> loadedEntries = List.of();
     private boolean warnedMissing;
     private String lastReadError;
 
@@ -149,13 +152,14 @@ public final class CatalogWatcher implements Closeable {
         loadedContent = content;
         Catalog catalog;
         try {
-            catalog = CatalogFile.parse(new String(content, StandardCharsets.UTF_8));
+            catalog = CatalogFile.parse(new String(content, StandardCharsets.UTF_8), loadedEntries);
         } catch (CatalogException e) {
             log.error("catalog file {} rejected, keeping the previous catalog: {}", file, e.getMessage());
             listener.catalogRejected(e.getMessage());
             return false;
         }
         catalog.problems().forEach(problem -> log.warn("{}: {}", file, problem));
+        loadedEntries = catalog.entries();
         listener.catalogChanged(catalog);
         return true;
     }

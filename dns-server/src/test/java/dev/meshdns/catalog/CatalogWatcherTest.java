@@ -49,6 +49,27 @@ class CatalogWatcherTest {
     }
 
     @Test
+    void anEditHandsOnThePreviousInstanceOfEveryEntryItLeftAsItWas() throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        write(file, "services: [{service: a}, {service: b, hostnames: [b.example]}, {service: c}, {service: d}]", 1);
+        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add);
+        watcher.loadNow();
+
+        write(file, "services: [{service: a}, {service: c}, {service: new}, {service: d, hostnames: [d.example]},"
+                + " {service: b, hostnames: [b.example]}]", 2);
+        watcher.poll();
+        watcher.poll();
+
+        List<ServiceEntry> before = delivered.get(0).entries();
+        List<ServiceEntry> after = delivered.get(1).entries();
+        assertThat(after).extracting(ServiceEntry::service).containsExactly("a", "c", "new", "d", "b");
+        assertThat(after.get(0)).as("a, unchanged").isSameAs(before.get(0));
+        assertThat(after.get(1)).as("c, unchanged, b moved from before it to the end").isSameAs(before.get(2));
+        assertThat(after.get(3)).as("d, changed").isNotSameAs(before.get(3)).isNotEqualTo(before.get(3));
+        assertThat(after.get(4)).as("b, moved to the end: equal, a new instance or the old one").isEqualTo(before.get(1));
+    }
+
+    @Test
     void touchWithoutContentChangeDeliversNothing() throws IOException {
         Path file = dir.resolve("catalog.yaml");
         write(file, "services: [{service: a}]", 1);
