@@ -1,5 +1,6 @@
 package dev.meshdns.catalog;
 
+import dev.meshdns.threads.NamedThreadFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +9,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -28,6 +33,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class CatalogFile {
     private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+    /** How many entries of the previous parse are compared with each new one: removals of up to 3 in a row. */
+    private static final int LOOK_AHEAD = 4;
 
     private CatalogFile() {
     }
@@ -39,7 +46,25 @@ public final class CatalogFile {
 
     /** Parses catalog text. */
     public static Catalog parse(String yaml) throws CatalogException {
-        Entries streamed = new Entries();
+        return parse(yaml, List.of());
+    }
+
+    /**
+     * Parses catalog text, handing back the instance in {@code previous} (the entries of the last
+     * parse of the same file) of each entry read equal to it. Equal values, so the outcome is that
+     * of {@link #parse(String)}; but an edit of a few entries of a million then keeps only those few
+     * new objects, and the rest of the parse is garbage that dies young.
+     */
+    public static Catalog parse(String yaml, List<ServiceEntry> previous) throws CatalogException {
+        List<String> parts = yaml.length() > MAX_CODE_POINTS ? List.of(yaml)
+                : CatalogParts.of(yaml, Runtime.getRuntime().availableProcessors(), CatalogParts.MIN_CHARS);
+        if (parts.size() > 1) {
+            Catalog catalog = parseParts(parts, previous);
+            if (catalog != null) {
+                return catalog;
+            }
+        }
+        Entries streamed = new Entries(previous);
         Object root;
         try {
             root = load(yaml, streamed::add);
@@ -51,9 +76,56 @@ public final class CatalogFile {
         return parse(root, streamed);
     }
 
+    /**
+     * Reads each part's items on a thread of its own, then numbers and checks them in file order as
+     * one pass over the whole file would. Null when any part is not read cleanly: then the whole file
+     * is read again in one piece, so every message is the one it always was.
+     */
+    static Catalog parseParts(List<String> parts, List<ServiceEntry> previous) {
+        ExecutorService helpers = Executors.newFixedThreadPool(parts.size() - 1,
+                NamedThreadFactory.daemon("meshdns-catalog-parse"));
+        try {
+            List<CompletableFuture<List<EntryReader.Outcome>>> read = new ArrayList<>();
+            for (String part : parts.subList(1, parts.size())) {
+                read.add(CompletableFuture.supplyAsync(() -> outcomes(part), helpers));
+            }
+            List<EntryReader.Outcome> first = outcomes(parts.get(0));
+            Entries entries = new Entries(previous);
+            if (first == null) {
+                return null;
+            }
+            first.forEach(entries::add);
+            for (CompletableFuture<List<EntryReader.Outcome>> part : read) {
+                List<EntryReader.Outcome> outcomes = part.join();
+                if (outcomes == null) {
+                    return null;
+                }
+                outcomes.forEach(entries::add);
+            }
+            return new Catalog(entries.entries, entries.problems);
+        } catch (CompletionException e) {
+            return null;
+        } finally {
+            helpers.shutdownNow();
+        }
+    }
+
+    /** The outcome of each item of one part, or null when the part is not a plain {@code services:} list read cleanly. */
+    private static List<EntryReader.Outcome> outcomes(String part) {
+        List<EntryReader.Outcome> outcomes = new ArrayList<>();
+        try {
+            Object root = load(part, item -> outcomes.add(EntryReader.read(item)));
+            boolean plain = root instanceof Map<?, ?> top && top.size() == 1
+                    && top.get("services") instanceof List<?> rest && rest.isEmpty();
+            return plain ? outcomes : null;
+        } catch (RuntimeException | StackOverflowError e) {
+            return null;
+        }
+    }
+
     /** Parses catalog text from one document tree of the whole file: the reference for {@link #parse}. */
     static Catalog parseTree(String yaml) throws CatalogException {
-        return parse(treeOf(yaml), new Entries());
+        return parse(treeOf(yaml), new Entries(List.of()));
     }
 
     private static Catalog parse(Object root, Entries entries) throws CatalogException {
@@ -73,7 +145,9 @@ public final class CatalogFile {
             }
         }
         if (services != null) {
-            ((List<?>) services).forEach(entries::add); // empty when its items were streamed
+            for (Object item : (List<?>) services) { // empty when its items were streamed
+                entries.add(item);
+            }
         }
         problems.addAll(entries.problems);
         return new Catalog(entries.entries, problems);
@@ -84,22 +158,48 @@ public final class CatalogFile {
         private final List<ServiceEntry> entries = new ArrayList<>();
         private final List<String> problems = new ArrayList<>();
         private final Map<String, Integer> firstIndex = new HashMap<>();
+        private final List<ServiceEntry> previous;
+        private int previousAt;
         private int number;
 
+        Entries(List<ServiceEntry> previous) {
+            this.previous = previous;
+        }
+
         void add(Object item) {
+            add(EntryReader.read(item));
+        }
+
+        void add(EntryReader.Outcome outcome) {
             number++;
-            EntryReader.Outcome outcome = EntryReader.read(item);
             String name = prefix(number, outcome.rawService());
             if (outcome.entry() == null) {
                 problems.add(name + String.join("; ", outcome.problems()));
                 return;
             }
-            Integer first = firstIndex.putIfAbsent(outcome.entry().service(), number);
+            ServiceEntry entry = previousOrSame(outcome.entry());
+            Integer first = firstIndex.putIfAbsent(entry.service(), number);
             if (first != null) {
                 problems.add(name + "duplicate service, already defined by catalog entry #" + first);
                 return;
             }
-            entries.add(outcome.entry());
+            entries.add(entry);
+        }
+
+        /**
+         * The previous parse's instance when it is equal: looked for at the next few places after the
+         * last one found (files change by edits, mostly in place), so no map of the previous entries.
+         */
+        private ServiceEntry previousOrSame(ServiceEntry entry) {
+            int end = Math.min(previous.size(), previousAt + LOOK_AHEAD);
+            for (int at = previousAt; at < end; at++) {
+                ServiceEntry candidate = previous.get(at);
+                if (candidate.equals(entry)) {
+                    previousAt = at + 1;
+                    return candidate;
+                }
+            }
+            return entry;
         }
     }
 

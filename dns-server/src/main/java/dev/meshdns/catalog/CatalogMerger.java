@@ -68,6 +68,10 @@ public final class CatalogMerger {
             lastOverrideWarning = "";
             return new Catalog(fromPlane, fromFile.problems());
         }
+        if (fromPlane.isEmpty()) {
+            lastOverrideWarning = "";
+            return fromFile; // the file alone: its million entries are not copied through a map per change
+        }
         Catalog catalog = merge(fromFile, fromPlane);
         String overridden = String.join(", ", overridden(fromFile, fromPlane));
         if (!overridden.isEmpty() && !overridden.equals(lastOverrideWarning)) {

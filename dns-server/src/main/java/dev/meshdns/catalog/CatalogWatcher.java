@@ -9,8 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,13 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Polls a catalog file (modification time, size and file key) and hands every changed, usable
  * parse to a {@link Listener}. A change is read only once the file has looked the same for two
- * polls in a row, so a half-written file is usually not read; atomic rename is still the safe way
- * to edit. Whole-file problems and bad entries are logged here; a missing file is logged once and
- * waited for. Thread-safety: {@link #start} and {@link #close} may be called from any thread;
+ * polls in a row, or was last written at least an interval ago, so a half-written file is usually
+ * not read; atomic rename is still the safe way to edit. A re-read keeps the previous instance of
+ * every entry left as it was (see {@link CatalogFile#parse(String, List)}). Whole-file problems
+ * and bad entries are logged here; a missing file is logged once and waited for. Thread-safety: {@link #start} and {@link #close} may be called from any thread;
  * polling runs on one daemon thread {@code meshdns-catalog}.
  */
 public final class CatalogWatcher implements Closeable {
-    /** Polling interval: a change shows within about two intervals. */
+    /** Polling interval: a change shows within one interval (two while the file is still being written). */
     public static final Duration INTERVAL = Duration.ofMillis(250);
     private static final Logger log = LoggerFactory.getLogger(CatalogWatcher.class);
 
@@ -62,17 +65,25 @@ public final class CatalogWatcher implements Closeable {
 
     private final Path file;
     private final Listener listener;
+    private final Clock clock;
     private final Object lock = new Object();
     private ScheduledExecutorService poller;
     private Stamp seen;
     private Stamp loaded;
     private byte[] loadedContent;
+    private List<ServiceEntry> loadedEntries = List.of();
     private boolean warnedMissing;
     private String lastReadError;
 
     public CatalogWatcher(Path file, Listener listener) {
+        this(file, listener, Clock.systemUTC());
+    }
+
+    /** With the clock that tells how long ago the file was last written. */
+    CatalogWatcher(Path file, Listener listener, Clock clock) {
         this.file = Objects.requireNonNull(file, "file");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -117,7 +128,7 @@ public final class CatalogWatcher implements Closeable {
             Stamp now = stamp();
             Stamp previous = seen;
             seen = now;
-            if (now == null || now.equals(loaded) || !now.equals(previous)) {
+            if (now == null || now.equals(loaded) || !(now.equals(previous) || settled(now))) {
                 return false;
             }
             return load(now);
@@ -149,15 +160,26 @@ public final class CatalogWatcher implements Closeable {
         loadedContent = content;
         Catalog catalog;
         try {
-            catalog = CatalogFile.parse(new String(content, StandardCharsets.UTF_8));
+            catalog = CatalogFile.parse(new String(content, StandardCharsets.UTF_8), loadedEntries);
         } catch (CatalogException e) {
             log.error("catalog file {} rejected, keeping the previous catalog: {}", file, e.getMessage());
             listener.catalogRejected(e.getMessage());
             return false;
         }
         catalog.problems().forEach(problem -> log.warn("{}: {}", file, problem));
+        loadedEntries = catalog.entries();
         listener.catalogChanged(catalog);
         return true;
+    }
+
+    /**
+     * Last written at least an interval ago: as still as a file that looked the same for two polls
+     * (an atomic rename of a file written earlier), so it is read at first sight. A modification
+     * time in the future is not trusted.
+     */
+    private boolean settled(Stamp stamp) {
+        long age = clock.millis() - stamp.modified().toMillis();
+        return age >= INTERVAL.toMillis();
     }
 
     private Stamp stamp() {

@@ -18,9 +18,13 @@ import org.slf4j.LoggerFactory;
 final class StartHeap implements AutoCloseable {
     static final String MIN = "MinHeapFreeRatio";
     static final String MAX = "MaxHeapFreeRatio";
-    /** At least half the heap free after a full GC while starting: the old generation doubles per step. */
-    static final int START_MIN = 50;
-    static final int START_MAX = 80;
+    /**
+     * Three quarters of the heap free after a full GC while starting: the old generation quadruples
+     * per step. A restart of a million services measured 2 full GCs (4 s) with it, 5 (12-18 s) with
+     * half; the committed heap is given back at a later full GC.
+     */
+    static final int START_MIN = 75;
+    static final int START_MAX = 90;
     private static final Logger log = LoggerFactory.getLogger(StartHeap.class);
 
     private final HotSpotDiagnosticMXBean vm;

@@ -43,6 +43,22 @@ class CatalogMergerTest {
     }
 
     @Test
+    void theFileAloneIsHandedOnAsItIsWithoutACopyOfItsEntries() {
+        List<Catalog> handed = new ArrayList<>();
+        CatalogMerger merger = new CatalogMerger(handed::add);
+        Catalog file = new Catalog(List.of(entry("db", "db.example"), entry("web", "web.example")),
+                List.of("catalog entry #3: service is required"));
+
+        merger.fileChanged(file);
+        merger.controlPlaneChanged(List.of());
+
+        assertThat(handed).hasSize(2).allSatisfy(catalog -> {
+            assertThat(catalog.entries()).isSameAs(file.entries());
+            assertThat(catalog.problems()).containsExactly("catalog entry #3: service is required");
+        });
+    }
+
+    @Test
     void aSourceThatDropsEveryServiceWhileTheOtherStillHasSomeIsAWarningNamingIt() {
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         Logger logger = (Logger) LoggerFactory.getLogger(CatalogMerger.class);

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,8 @@ class CatalogWatcherTest {
     @Test
     void missingFileIsWaitedForAndLoadedWhenItAppearsAndIsStable() throws IOException {
         Path file = dir.resolve("catalog.yaml");
-        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add);
+        // The file is seen 100 ms after its last write: it may still be being written.
+        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add, clockAt(1_100));
         assertThat(watcher.loadNow()).isFalse();
         assertThat(watcher.poll()).isFalse();
 
@@ -30,6 +34,20 @@ class CatalogWatcherTest {
         assertThat(watcher.poll()).as("first sight: wait for the file to settle").isFalse();
         assertThat(watcher.poll()).isTrue();
         assertThat(delivered).singleElement().extracting(c -> c.entries().size()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeLastWrittenAPollIntervalAgoIsReadAtFirstSight() throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        write(file, "services: [{service: a}]", 1);
+        long settled = 2_000 + CatalogWatcher.INTERVAL.toMillis();
+        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add, clockAt(settled));
+        watcher.loadNow();
+
+        write(file, "services: [{service: a}, {service: b}]", 2);
+
+        assertThat(watcher.poll()).as("unchanged for a whole interval already, as after an atomic rename").isTrue();
+        assertThat(delivered.get(1).entries()).extracting(ServiceEntry::service).containsExactly("a", "b");
     }
 
     @Test
@@ -46,6 +64,27 @@ class CatalogWatcherTest {
 
         assertThat(delivered).hasSize(2);
         assertThat(delivered.get(1).entries()).extracting(ServiceEntry::service).containsExactly("a", "b");
+    }
+
+    @Test
+    void anEditHandsOnThePreviousInstanceOfEveryEntryItLeftAsItWas() throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        write(file, "services: [{service: a}, {service: b, hostnames: [b.example]}, {service: c}, {service: d}]", 1);
+        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add);
+        watcher.loadNow();
+
+        write(file, "services: [{service: a}, {service: c}, {service: new}, {service: d, hostnames: [d.example]},"
+                + " {service: b, hostnames: [b.example]}]", 2);
+        watcher.poll();
+        watcher.poll();
+
+        List<ServiceEntry> before = delivered.get(0).entries();
+        List<ServiceEntry> after = delivered.get(1).entries();
+        assertThat(after).extracting(ServiceEntry::service).containsExactly("a", "c", "new", "d", "b");
+        assertThat(after.get(0)).as("a, unchanged").isSameAs(before.get(0));
+        assertThat(after.get(1)).as("c, unchanged, b moved from before it to the end").isSameAs(before.get(2));
+        assertThat(after.get(3)).as("d, changed").isNotSameAs(before.get(3)).isNotEqualTo(before.get(3));
+        assertThat(after.get(4)).as("b, moved to the end: equal, a new instance or the old one").isEqualTo(before.get(1));
     }
 
     @Test
@@ -107,6 +146,10 @@ class CatalogWatcherTest {
 
         assertThat(delivered).hasSize(2);
         assertThat(delivered.get(1).entries()).extracting(ServiceEntry::service).containsExactly("c");
+    }
+
+    private static Clock clockAt(long epochMillis) {
+        return Clock.fixed(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
     }
 
     private static void write(Path file, String text, long second) throws IOException {

@@ -32,7 +32,7 @@ class StartHeapTest {
         ratios(10, 30);
 
         try (StartHeap heap = StartHeap.widen()) {
-            assertThat(ratios()).isEqualTo("50/80");
+            assertThat(ratios()).isEqualTo("75/90");
         }
 
         assertThat(ratios()).isEqualTo("10/30");
@@ -40,13 +40,13 @@ class StartHeapTest {
 
     @Test
     void ratiosAlreadyRoomierThanTheStartsAreKept() {
-        ratios(60, 90);
+        ratios(80, 95);
 
         try (StartHeap heap = StartHeap.widen()) {
-            assertThat(ratios()).isEqualTo("60/90");
+            assertThat(ratios()).isEqualTo("80/95");
         }
 
-        assertThat(ratios()).isEqualTo("60/90");
+        assertThat(ratios()).isEqualTo("80/95");
     }
 
     @Test
@@ -54,7 +54,7 @@ class StartHeapTest {
         ratios(40, 70);
 
         try (StartHeap heap = StartHeap.widen()) {
-            assertThat(ratios()).isEqualTo("50/80");
+            assertThat(ratios()).isEqualTo("75/90");
         }
 
         assertThat(ratios()).isEqualTo("40/70");
