@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The DNS listeners: UDP and TCP on one address and port, every query counted in {@link Metrics}.
  * With io_uring or epoll, the given number of UDP sockets, each read by its own event loop thread,
  * share the port through SO_REUSEPORT and read in batches (epoll: recvmmsg; io_uring: several recvmsg
- * per submission); with NIO, one UDP socket. Thread-safety: {@link #bind} and {@link #close} from any thread; handlers run on threads
+ * per submission); with NIO, one UDP socket. Their buffers come from {@link DnsBuffers}.
+ * Thread-safety: {@link #bind} and {@link #close} from any thread; handlers run on threads
  * {@code meshdns-udp-N} and {@code meshdns-tcp-N}.
  */
 public final class DnsTransport implements Closeable {
@@ -35,13 +36,13 @@ public final class DnsTransport implements Closeable {
     private static final int BIND_ATTEMPTS = 5;
     /**
      * Datagrams per recvmmsg (io_uring: recvmsg operations per submission): each gets a slot of the
-     * largest UDP payload (a bigger query, e.g. with EDNS padding, must not be cut), and 4 x 64 KiB stays within the size the pooled allocator still
-     * pools under a heap of 512 MB or less (256 KiB), so a read never takes an unpooled buffer.
+     * largest UDP payload (a bigger query, e.g. with EDNS padding, must not be cut), and 4 x 64 KiB fits in
+     * a chunk of {@link DnsBuffers} (512 KiB), so a read never takes an unpooled buffer.
      */
     private static final int DATAGRAMS_PER_RECVMMSG = 4;
     /** Datagrams read per wake-up (several recvmmsg calls), whose replies go out in one flush. */
     private static final int DATAGRAMS_PER_READ = 32;
-    private static final int TCP_THREADS = 2;
+    static final int TCP_THREADS = 2;
     /** Socket receive buffer asked for, so a burst is queued rather than dropped (the kernel caps it at rmem_max). */
     private static final int UDP_RECEIVE_BUFFER_BYTES = 4 << 20;
 
@@ -145,6 +146,7 @@ public final class DnsTransport implements Closeable {
         Bootstrap bootstrap = new Bootstrap()
                 .group(udpGroup)
                 .channel(kind.datagramChannel())
+                .option(ChannelOption.ALLOCATOR, DnsBuffers.ALLOCATOR)
                 .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER_BYTES)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -183,6 +185,8 @@ public final class DnsTransport implements Closeable {
                 .group(tcpGroup)
                 .channel(kind.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.ALLOCATOR, DnsBuffers.ALLOCATOR)
+                .childOption(ChannelOption.ALLOCATOR, DnsBuffers.ALLOCATOR)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new TcpChannelInitializer(tcpLimits, answerer, metrics))
                 .bind(listen), "tcp", listen);

@@ -97,7 +97,7 @@ class DockerFilesTest {
         String entrypoint = Files.readString(DOCKER.resolve("entrypoint.sh"));
 
         assertThat(entrypoint).startsWith("#!/bin/sh\n")
-                .contains("exec java ${JAVA_OPTS:-" + defaults + "}")
+                .contains("exec java " + NATIVE_OPTS + " ${JAVA_OPTS:-" + defaults + "}")
                 .contains("-jar /opt/mesh-dns/mesh-dns.jar \"$@\"");
         assertThat(Files.isExecutable(DOCKER.resolve("entrypoint.sh"))).isTrue();
         List<Instruction> runtime = dockerfileStages().get(dockerfileStages().size() - 1);
@@ -737,6 +737,23 @@ class DockerFilesTest {
     }
 
     /** The JVM flags the launcher uses when JAVA_OPTS is unset: its {@code ${JAVA_OPTS:-...}}. */
+    /** The launcher's settings outside the heap, which the image's JRE (a current 17) always takes. */
+    private static final String NATIVE_OPTS = "-Djdk.nio.maxCachedBufferSize=262144 -XX:TrimNativeHeapInterval=5000";
+
+    /** Both scripts cap glibc's malloc arenas and pass the same settings outside the heap, whatever JAVA_OPTS says. */
+    @Test
+    void entrypointAndLauncherKeepTheSameSettingsOutsideTheHeap() throws IOException {
+        String launcher = Files.readString(ROOT.resolve("mesh-dns"));
+        String entrypoint = Files.readString(DOCKER.resolve("entrypoint.sh"));
+        String arenas = "export MALLOC_ARENA_MAX=\"${MALLOC_ARENA_MAX:-2}\"";
+
+        assertThat(launcher).contains(arenas)
+                .contains("native_opts=\"-Djdk.nio.maxCachedBufferSize=262144\"")
+                .contains("native_opts=\"$native_opts -XX:TrimNativeHeapInterval=5000\"")
+                .contains("exec java $native_opts ${JAVA_OPTS:-");
+        assertThat(entrypoint).contains(arenas).contains("exec java " + NATIVE_OPTS + " ${JAVA_OPTS:-");
+    }
+
     private static String launcherJvmDefaults() throws IOException {
         Matcher defaults = Pattern.compile("\\$\\{JAVA_OPTS:-([^}]*)}").matcher(Files.readString(ROOT.resolve("mesh-dns")));
         assertThat(defaults.find()).as("the launcher's JAVA_OPTS default").isTrue();

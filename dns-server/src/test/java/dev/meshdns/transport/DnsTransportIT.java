@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meshdns.admin.Metrics;
 import dev.meshdns.config.TransportChoice;
+import io.netty.buffer.PoolArenaMetric;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.DatagramPacket;
@@ -158,6 +159,32 @@ class DnsTransportIT {
                 .contains("meshdns_dns_request_duration_seconds_count{proto=\"tcp\"} 1");
     }
 
+    /** Reads and replies of both protocols take their buffers from the DNS pool, not from Netty's default allocator. */
+    @Test
+    void udpAndTcpQueriesTakeTheirBuffersFromTheDnsPool() throws Exception {
+        long before = dnsPoolAllocations();
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.setSoTimeout(5000);
+            socket.send(datagram(EchoAnswerer.query(11)));
+            socket.receive(new DatagramPacket(new byte[512], 512));
+        }
+        long afterUdp = dnsPoolAllocations();
+        assertThat(afterUdp).as("DNS pool allocations after a UDP query").isGreaterThan(before);
+
+        try (Socket socket = new Socket()) {
+            socket.connect(transport.tcpAddress(), 5000);
+            socket.setSoTimeout(5000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeShort(12);
+            out.write(EchoAnswerer.query(12));
+            out.flush();
+            assertThat(new DataInputStream(socket.getInputStream()).readUnsignedShort()).isEqualTo(12);
+        }
+        assertThat(dnsPoolAllocations()).as("DNS pool allocations after a TCP query").isGreaterThan(afterUdp);
+        assertThat(DnsBuffers.ALLOCATOR.metric().chunkSize()).isEqualTo(512 * 1024);
+        assertThat(DnsBuffers.ALLOCATOR.metric().numHeapArenas()).isZero();
+    }
+
     /** The largest UDP payload over IPv4; epoll used to read 1500 bytes of it. */
     @Test
     void datagramOf65507BytesReachesTheAnswererWhole() throws Exception {
@@ -206,6 +233,14 @@ class DnsTransportIT {
                 assertThat(data[reply.getLength() - 1]).as("last byte of reply %d", id).isEqualTo((byte) id);
             }
         }
+    }
+
+    /**
+     * Buffers the DNS pool's arenas have handed out (a first buffer of each size on a thread, and every read
+     * buffer of UDP, are taken from an arena; later small ones may come from the thread's cache).
+     */
+    private static long dnsPoolAllocations() {
+        return DnsBuffers.ALLOCATOR.metric().directArenas().stream().mapToLong(PoolArenaMetric::numAllocations).sum();
     }
 
     private DatagramPacket datagram(byte[] payload) {
