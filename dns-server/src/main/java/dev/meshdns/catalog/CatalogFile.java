@@ -1,6 +1,5 @@
 package dev.meshdns.catalog;
 
-import dev.meshdns.threads.NamedThreadFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,10 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -56,14 +51,6 @@ public final class CatalogFile {
      * new objects, and the rest of the parse is garbage that dies young.
      */
     public static Catalog parse(String yaml, List<ServiceEntry> previous) throws CatalogException {
-        List<String> parts = yaml.length() > MAX_CODE_POINTS ? List.of(yaml)
-                : CatalogParts.of(yaml, Runtime.getRuntime().availableProcessors(), CatalogParts.MIN_CHARS);
-        if (parts.size() > 1) {
-            Catalog catalog = parseParts(parts, previous);
-            if (catalog != null) {
-                return catalog;
-            }
-        }
         Entries streamed = new Entries(previous);
         Object root;
         try {
@@ -74,53 +61,6 @@ public final class CatalogFile {
             return parseTree(yaml);
         }
         return parse(root, streamed);
-    }
-
-    /**
-     * Reads each part's items on a thread of its own, then numbers and checks them in file order as
-     * one pass over the whole file would. Null when any part is not read cleanly: then the whole file
-     * is read again in one piece, so every message is the one it always was.
-     */
-    static Catalog parseParts(List<String> parts, List<ServiceEntry> previous) {
-        ExecutorService helpers = Executors.newFixedThreadPool(parts.size() - 1,
-                NamedThreadFactory.daemon("meshdns-catalog-parse"));
-        try {
-            List<CompletableFuture<List<EntryReader.Outcome>>> read = new ArrayList<>();
-            for (String part : parts.subList(1, parts.size())) {
-                read.add(CompletableFuture.supplyAsync(() -> outcomes(part), helpers));
-            }
-            List<EntryReader.Outcome> first = outcomes(parts.get(0));
-            Entries entries = new Entries(previous);
-            if (first == null) {
-                return null;
-            }
-            first.forEach(entries::add);
-            for (CompletableFuture<List<EntryReader.Outcome>> part : read) {
-                List<EntryReader.Outcome> outcomes = part.join();
-                if (outcomes == null) {
-                    return null;
-                }
-                outcomes.forEach(entries::add);
-            }
-            return new Catalog(entries.entries, entries.problems);
-        } catch (CompletionException e) {
-            return null;
-        } finally {
-            helpers.shutdownNow();
-        }
-    }
-
-    /** The outcome of each item of one part, or null when the part is not a plain {@code services:} list read cleanly. */
-    private static List<EntryReader.Outcome> outcomes(String part) {
-        List<EntryReader.Outcome> outcomes = new ArrayList<>();
-        try {
-            Object root = load(part, item -> outcomes.add(EntryReader.read(item)));
-            boolean plain = root instanceof Map<?, ?> top && top.size() == 1
-                    && top.get("services") instanceof List<?> rest && rest.isEmpty();
-            return plain ? outcomes : null;
-        } catch (RuntimeException | StackOverflowError e) {
-            return null;
-        }
     }
 
     /** Parses catalog text from one document tree of the whole file: the reference for {@link #parse}. */
@@ -145,9 +85,7 @@ public final class CatalogFile {
             }
         }
         if (services != null) {
-            for (Object item : (List<?>) services) { // empty when its items were streamed
-                entries.add(item);
-            }
+            ((List<?>) services).forEach(entries::add); // empty when its items were streamed
         }
         problems.addAll(entries.problems);
         return new Catalog(entries.entries, problems);
@@ -167,11 +105,8 @@ public final class CatalogFile {
         }
 
         void add(Object item) {
-            add(EntryReader.read(item));
-        }
-
-        void add(EntryReader.Outcome outcome) {
             number++;
+            EntryReader.Outcome outcome = EntryReader.read(item);
             String name = prefix(number, outcome.rawService());
             if (outcome.entry() == null) {
                 problems.add(name + String.join("; ", outcome.problems()));
