@@ -133,8 +133,8 @@ public final class MeshDnsServer implements Closeable {
                 new TcpLimits(config.tcpIdleTimeout(), config.maxTcpConnections(), config.maxTcpConnectionsPerSource()),
                 answerer, metrics);
         log.info("dns transport {} ({}): udp {} ({} {}), tcp {}", transport.kindName(), transport.kindReason(),
-                transport.udpAddress(), transport.udpSockets(), transport.udpSockets() == 1 ? "socket" : "sockets",
-                transport.tcpAddress());
+                HostPort.text(transport.udpAddress()), transport.udpSockets(),
+                transport.udpSockets() == 1 ? "socket" : "sockets", HostPort.text(transport.tcpAddress()));
         if (forward.resolvConf() != null) {
             watchResolvConf(forward);
         }

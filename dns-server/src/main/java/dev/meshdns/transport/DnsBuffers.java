@@ -19,8 +19,9 @@ final class DnsBuffers {
     private static final int NORMAL_CACHE_SIZE = 64;
 
     /**
-     * One arena per event loop of the transport (a UDP loop per core, at most, and the TCP loops), so
-     * that no two loops share an arena's lock; no heap arenas (the channels only take direct buffers);
+     * An arena per core plus one per TCP loop: enough that the default UDP loops (one per two cores)
+     * and the TCP loops never share an arena's lock (more {@code --udp-threads} than cores share
+     * arenas, which only costs contention); no heap arenas (the channels only take direct buffers);
      * caches only for Netty's threads, as in Netty's default.
      */
     static final PooledByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true, 0,

@@ -90,7 +90,7 @@ class TransportIT {
 
             assertThat(reply).hasRcode(Rcode.NOERROR);
             assertThat(server.log().lines().filter(line -> line.contains("dns transport")))
-                    .singleElement().asString().containsPattern("udp \\S+ \\(3 sockets\\), tcp ");
+                    .singleElement().asString().containsPattern("udp 127\\.0\\.0\\.1:\\d+ \\(3 sockets\\), tcp 127\\.0\\.0\\.1:\\d+$");
         }
     }
 
