@@ -238,6 +238,11 @@ public final class MeshDnsServer implements Closeable {
         return firstSyncApplied;
     }
 
+    /** Names the entries own in the table now answered (none before the first catalog); any thread. */
+    public int names() {
+        return tables.get().entryNames();
+    }
+
     /** Where UDP listens (the real port when port 0 was configured). */
     public InetSocketAddress udpAddress() {
         return transport.udpAddress();

@@ -315,9 +315,14 @@ final class ServeCommand implements Callable<Integer> {
         MeshDnsServer server;
         StartHeap heap = StartHeap.widen();
         try {
-            server = MeshDnsServer.start(config);
-            // A control plane's first catalog may arrive after the start: the heap grows in steps until it is applied.
-            server.firstSyncApplied().whenComplete((applied, error) -> heap.close());
+            MeshDnsServer started = MeshDnsServer.start(config);
+            server = started;
+            // A control plane's first catalog may arrive after the start: the heap grows in steps until it is
+            // applied, then what it grew is given back.
+            server.firstSyncApplied().whenComplete((applied, error) -> {
+                heap.close();
+                StartHeap.giveBack(started.names());
+            });
         } catch (IOException | RuntimeException e) {
             heap.close();
             // The message names the flag or address; the trace is for debugging only.

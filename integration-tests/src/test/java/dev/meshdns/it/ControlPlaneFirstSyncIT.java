@@ -29,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ControlPlaneFirstSyncIT {
     static final Duration SYNC_DEADLINE = Duration.ofSeconds(30);
-    static final List<String> LAUNCHER_HEAP = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=30");
 
     @TempDir
     Path dir;
@@ -51,7 +49,7 @@ class ControlPlaneFirstSyncIT {
     void heapGrowsInLargeStepsUntilTheControlPlanesFirstCatalogIsApplied() {
         int controlPlanePort = Ports.freeTcpPort();
         server = ServerProcess.start(null, dir.resolve("data"), ServerFlags.defaults()
-                .with("--control-plane", "127.0.0.1:" + controlPlanePort), LAUNCHER_HEAP).waitUntilAnswering();
+                .with("--control-plane", "127.0.0.1:" + controlPlanePort), StartHeapIT.LAUNCHER_HEAP).waitUntilAnswering();
         server.awaitLog("listening on udp/tcp", SYNC_DEADLINE);
 
         // Started, nothing synced yet (the control plane is not there): the start's ratios (StartHeap's 75/90) stay.
@@ -66,6 +64,11 @@ class ControlPlaneFirstSyncIT {
 
         assertThat(Poll.until(SYNC_DEADLINE, () -> minHeapFreeRatio(server.pid()), ratio -> ratio == 10))
                 .as("MinHeapFreeRatio once the first sync is applied").isEqualTo(10);
+        // And what the start grew is given back then, not at the start.
+        assertThat(server.awaitLog("heap after the start", SYNC_DEADLINE).split("heap after the start", -1))
+                .as("give-back lines").hasSize(2);
+        assertThat(server.log().indexOf("heap after the start"))
+                .isGreaterThan(server.log().indexOf("first control-plane sync done"));
     }
 
     /** {@code jcmd PID VM.flags}: the flag's current value (the server changes it at run time). */
