@@ -67,6 +67,12 @@ final class ReplyReader {
             authorities = u16(reply, 8);
             additionals = u16(reply, 10);
             int total = answers + authorities + additionals;
+            // A record is at least 11 bytes (root name, type, class, TTL, length): counts that cannot
+            // fit are refused before anything is sized from them (up to 196,605 records, 2.4 MB).
+            if (total > (length - questionEnd) / 11) {
+                throw new IllegalArgumentException("upstream reply: " + total + " records cannot fit in its "
+                        + (length - questionEnd) + " bytes after the question");
+            }
             ttlOffsets = new int[total];
             ttls = new long[total];
             int authorityEnd = questionEnd;

@@ -305,6 +305,18 @@ class AnswerCacheTest {
     }
 
     @Test
+    void replyWhoseHeaderCountsMoreRecordsThanItsBytesCanHoldIsRefusedBeforeReadingThem() {
+        Query q = www();
+        byte[] inflated = reply(Reply.to(q).answer("www.example.com. 60 IN A 192.0.2.1"));
+        for (int count = 6; count < 12; count++) {
+            inflated[count] = (byte) 0xff;
+        }
+        assertThatThrownBy(() -> cache.put(q.wire(), q.state(), inflated, inflated.length))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("upstream reply: 196605 records cannot fit in its 16 bytes after the question");
+    }
+
+    @Test
     void replyWithAnExtendedRcodeIsRefused() {
         Query q = Query.udp(ednsQuery("www.example.com.", Type.A, 1232, false));
         byte[] badCookie = reply(Reply.to(q).opt());
