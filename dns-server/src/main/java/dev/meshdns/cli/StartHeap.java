@@ -84,13 +84,17 @@ final class StartHeap implements AutoCloseable {
      * a server that makes little garbage may go days without one. Measured at 100,000 services with
      * the launcher's {@code -Xms32m -XX:-ShrinkHeapInSteps}: 557-718 MB committed after the start,
      * 186-211 MB after that GC (300 ms). At a million services it would pause every thread, DNS
-     * included, for 3.4 s; there the heap shrinks at its next full GC instead. {@code
-     * -XX:+DisableExplicitGC} leaves it out. Call after {@link #close}, once.
+     * included, for 3.4 s; there the heap shrinks at its next full GC instead. With {@code
+     * -XX:+DisableExplicitGC} it does nothing. Call after {@link #close}, once.
      */
     static void giveBack(int names) {
         if (names > GIVE_BACK_NAMES) {
             log.info("heap after the start: not collected now ({} names, more than {}: a full GC would pause DNS"
                     + " too long); it shrinks at its next full GC", names, GIVE_BACK_NAMES);
+            return;
+        }
+        if (explicitGcDisabled()) {
+            log.debug("heap after the start: not collected (-XX:+DisableExplicitGC)");
             return;
         }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -101,6 +105,15 @@ final class StartHeap implements AutoCloseable {
         log.info("heap after the start: {} MB committed, {} MB used after one full GC ({} MB committed before, {} ms)",
                 memory.getHeapMemoryUsage().getCommitted() >> 20, memory.getHeapMemoryUsage().getUsed() >> 20,
                 before >> 20, millis);
+    }
+
+    private static boolean explicitGcDisabled() {
+        try {
+            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption("DisableExplicitGC").getValue());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The JVM refuses a minimum above the maximum, so the order depends on the direction. */
