@@ -186,13 +186,6 @@ public final class CatalogWatcher implements Closeable {
         }
     }
 
-    /** The last parse delivered: visible for tests (which read took the incremental path). */
-    ParsedCatalog parsed() {
-        synchronized (lock) {
-            return parsed;
-        }
-    }
-
     /**
      * Last written at least an interval ago: as still as a file that looked the same for two polls
      * (an atomic rename of a file written earlier), so it is read at first sight. A modification
