@@ -109,67 +109,83 @@ final class CatalogItems {
      * a second one is not replaced here (its service as written is not kept): null, read the whole file.
      */
     CatalogItems replace(int from, int to, List<EntryReader.Outcome> replacement) {
-        int delta = replacement.size() - (to - from + 1);
-        int skipFrom = skippedBefore(from);
-        int skipTo = skippedBefore(to + 1);
-        int keptFrom = from - skipFrom;
-        int keptTo = to + 1 - skipTo;
-        List<ServiceEntry> replaced = validItems(keptFrom, keptTo, skipFrom, skipTo);
+        Run run = new Run(from, replacement.size() - (to - from + 1), skippedBefore(from), skippedBefore(to + 1),
+                from - skippedBefore(from), to + 1 - skippedBefore(to + 1));
+        List<ServiceEntry> replaced = validItems(run);
         Set<String> touched = new HashSet<>();
         replaced.forEach(entry -> touched.add(entry.service()));
         replacement.stream().filter(o -> o.entry() != null).forEach(o -> touched.add(o.entry().service()));
-        Map<String, Integer> first = firstItems(touched, from, to, keptFrom, keptTo, skipTo, delta, replacement);
+        Map<String, Integer> first = firstItems(touched, run, replacement);
         if (first == null) {
             return null;
         }
         List<ServiceEntry> kept = new ArrayList<>(entries.size() + replacement.size());
         List<Skipped> skips = new ArrayList<>(skipped.size() + replacement.size());
-        kept.addAll(entries.subList(0, keptFrom));
-        skips.addAll(skipped.subList(0, skipFrom));
+        kept.addAll(entries.subList(0, run.keptFrom()));
+        skips.addAll(skipped.subList(0, run.skipFrom()));
         PreviousEntries previous = new PreviousEntries(replaced);
         for (int i = 0; i < replacement.size(); i++) {
             EntryReader.Outcome outcome = replacement.get(i);
             int index = from + i;
             if (outcome.entry() == null) {
                 skips.add(Skipped.bad(index, outcome.rawService(), String.join("; ", outcome.problems())));
-                continue;
-            }
-            ServiceEntry entry = previous.sameOr(outcome.entry());
-            int firstIndex = first.get(entry.service());
-            if (firstIndex == index) {
-                kept.add(entry);
             } else {
-                skips.add(Skipped.duplicate(index, outcome.rawService(), entry, firstIndex));
+                ServiceEntry entry = previous.sameOr(outcome.entry());
+                add(entry, outcome.rawService(), index, first.get(entry.service()), kept, skips);
             }
         }
-        int nextKept = keptTo;
-        for (int s = skipTo; s < skipped.size(); s++) {
+        addAfter(run, touched, first, kept, skips);
+        return new CatalogItems(kept, skips);
+    }
+
+    /**
+     * Where the replaced items are: from item {@code from}, {@code delta} more items after them
+     * than before; {@code skipFrom}/{@code skipTo} index the skipped items at and after them,
+     * {@code keptFrom}/{@code keptTo} the kept entries.
+     */
+    private record Run(int from, int delta, int skipFrom, int skipTo, int keptFrom, int keptTo) {
+        /** The new number of an item outside the run. */
+        int moved(int item) {
+            return item < from ? item : item + delta;
+        }
+    }
+
+    private static void add(ServiceEntry entry, String rawService, int index, int first, List<ServiceEntry> kept,
+                            List<Skipped> skips) {
+        if (first == index) {
+            kept.add(entry);
+        } else {
+            skips.add(Skipped.duplicate(index, rawService, entry, first));
+        }
+    }
+
+    /** The items after the run, renumbered: only those of a touched service can change whether they are kept. */
+    private void addAfter(Run run, Set<String> touched, Map<String, Integer> first, List<ServiceEntry> kept,
+                          List<Skipped> skips) {
+        int nextKept = run.keptTo();
+        for (int s = run.skipTo(); s < skipped.size(); s++) {
             Skipped item = skipped.get(s);
             int keptBefore = item.item() - s;
             kept.addAll(entries.subList(nextKept, keptBefore));
             nextKept = keptBefore;
-            int index = item.item() + delta;
+            int index = run.moved(item.item());
             if (item.entry() == null) {
                 skips.add(Skipped.bad(index, item.rawService(), item.problems()));
             } else if (!touched.contains(item.entry().service())) {
-                int firstIndex = item.first() < from ? item.first() : item.first() + delta;
-                skips.add(Skipped.duplicate(index, item.rawService(), item.entry(), firstIndex));
-            } else if (first.get(item.entry().service()) == index) {
-                kept.add(item.entry()); // its first went with the replaced items
+                skips.add(Skipped.duplicate(index, item.rawService(), item.entry(), run.moved(item.first())));
             } else {
-                skips.add(Skipped.duplicate(index, item.rawService(), item.entry(), first.get(item.entry().service())));
+                // Kept now when its first went with the replaced items.
+                add(item.entry(), item.rawService(), index, first.get(item.entry().service()), kept, skips);
             }
         }
         kept.addAll(entries.subList(nextKept, entries.size()));
-        return new CatalogItems(kept, skips);
     }
 
     /**
      * For each touched service, the item (numbered in the new list) that names it first; null when
      * a kept entry outside the replaced run would no longer be the first.
      */
-    private Map<String, Integer> firstItems(Set<String> touched, int from, int to, int keptFrom, int keptTo,
-                                            int skipTo, int delta, List<EntryReader.Outcome> replacement) {
+    private Map<String, Integer> firstItems(Set<String> touched, Run run, List<EntryReader.Outcome> replacement) {
         Map<String, Integer> first = new HashMap<>();
         if (touched.isEmpty()) {
             return first;
@@ -177,13 +193,13 @@ final class CatalogItems {
         for (int i = 0; i < replacement.size(); i++) {
             ServiceEntry entry = replacement.get(i).entry();
             if (entry != null) {
-                first.merge(entry.service(), from + i, Math::min);
+                first.merge(entry.service(), run.from() + i, Math::min);
             }
         }
-        for (int s = skipTo; s < skipped.size(); s++) {
+        for (int s = run.skipTo(); s < skipped.size(); s++) {
             ServiceEntry entry = skipped.get(s).entry();
             if (entry != null && touched.contains(entry.service())) {
-                first.merge(entry.service(), skipped.get(s).item() + delta, Math::min);
+                first.merge(entry.service(), run.moved(skipped.get(s).item()), Math::min);
             }
         }
         List<int[]> keptOutside = new ArrayList<>(); // {new item number, kept index}
@@ -192,9 +208,8 @@ final class CatalogItems {
             while (s < skipped.size() && skipped.get(s).item() <= k + s) {
                 s++;
             }
-            if ((k < keptFrom || k >= keptTo) && touched.contains(entries.get(k).service())) {
-                int item = k + s;
-                int index = item < from ? item : item + delta;
+            if ((k < run.keptFrom() || k >= run.keptTo()) && touched.contains(entries.get(k).service())) {
+                int index = run.moved(k + s);
                 first.merge(entries.get(k).service(), index, Math::min);
                 keptOutside.add(new int[] {index, k});
             }
@@ -208,10 +223,10 @@ final class CatalogItems {
     }
 
     /** The entries of the items in a run, kept or second ones, in item order. */
-    private List<ServiceEntry> validItems(int keptFrom, int keptTo, int skipFrom, int skipTo) {
+    private List<ServiceEntry> validItems(Run run) {
         List<ServiceEntry> valid = new ArrayList<>();
-        int k = keptFrom;
-        for (int s = skipFrom; s < skipTo; s++) {
+        int k = run.keptFrom();
+        for (int s = run.skipFrom(); s < run.skipTo(); s++) {
             int keptBefore = skipped.get(s).item() - s;
             valid.addAll(entries.subList(k, keptBefore));
             k = keptBefore;
@@ -219,7 +234,7 @@ final class CatalogItems {
                 valid.add(skipped.get(s).entry());
             }
         }
-        valid.addAll(entries.subList(k, keptTo));
+        valid.addAll(entries.subList(k, run.keptTo()));
         return valid;
     }
 
