@@ -106,14 +106,8 @@ final class ParsedCatalog {
         if (prefix < extents.start(0) || changedEnd > extents.end()) {
             return null; // before the first item (the services: key among it), or after the list
         }
-        boolean afterList = changedEnd == prefix && prefix == extents.end() && content[prefix - 1] == '\n';
-        int from = afterList ? extents.items() : extents.itemAt(prefix);
-        int to;
-        if (changedEnd == prefix && prefix == extents.start(from)) {
-            to = from - 1; // text put between two items (or after the last): no item is parsed again
-        } else {
-            to = changedEnd > prefix ? Math.max(from, extents.itemAt(changedEnd - 1)) : from;
-        }
+        int from = firstTouched(prefix, changedEnd);
+        int to = lastTouched(from, prefix, changedEnd);
         int partStart = extents.start(from);
         int oldEnd = extents.start(to + 1);
         int delta = next.length - content.length;
@@ -135,6 +129,20 @@ final class ParsedCatalog {
                 partStart - LIST.length(), delta);
         return new ParsedCatalog(next, new CatalogFile.Parsed(topLevelProblems, replaced), moved, outcomes.size(),
                 true);
+    }
+
+    /** The first item the change of {@code [prefix, changedEnd)} touches; the item count for text put after the list. */
+    private int firstTouched(int prefix, int changedEnd) {
+        boolean afterList = changedEnd == prefix && prefix == extents.end() && content[prefix - 1] == '\n';
+        return afterList ? extents.items() : extents.itemAt(prefix);
+    }
+
+    /** The last item the change touches; {@code from - 1} when it only puts text between two items. */
+    private int lastTouched(int from, int prefix, int changedEnd) {
+        if (changedEnd == prefix && prefix == extents.start(from)) {
+            return from - 1;
+        }
+        return changedEnd > prefix ? Math.max(from, extents.itemAt(changedEnd - 1)) : from;
     }
 
     /**
