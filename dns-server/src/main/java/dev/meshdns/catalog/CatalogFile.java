@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -13,7 +12,9 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.SequenceStartEvent;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
@@ -27,9 +28,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * per call).
  */
 public final class CatalogFile {
-    private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
-    /** How many entries of the previous parse are compared with each new one: removals of up to 3 in a row. */
-    private static final int LOOK_AHEAD = 4;
+    /** The longest text read, in code points (SnakeYAML's limit). */
+    static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
 
     private CatalogFile() {
     }
@@ -51,24 +51,54 @@ public final class CatalogFile {
      * new objects, and the rest of the parse is garbage that dies young.
      */
     public static Catalog parse(String yaml, List<ServiceEntry> previous) throws CatalogException {
-        Entries streamed = new Entries(previous);
+        return parse(yaml, previous, null).catalog();
+    }
+
+    /** What {@link #parse} reads: the problems of the top-level keys, then the items of the list. */
+    record Parsed(List<String> topLevelProblems, CatalogItems items) {
+        Catalog catalog() {
+            List<String> problems = new ArrayList<>(topLevelProblems);
+            problems.addAll(items.problems());
+            return new Catalog(items.entries(), problems);
+        }
+    }
+
+    /**
+     * {@link #parse(String, List)}, the items kept apart; {@code extents}, when not null, is shown
+     * each streamed item of the list (and abandoned when the file is read as one tree instead).
+     */
+    static Parsed parse(String yaml, List<ServiceEntry> previous, ItemExtents.Recorder extents)
+            throws CatalogException {
+        CatalogItems.Reader streamed = new CatalogItems.Reader(previous);
         Object root;
         try {
-            root = load(yaml, streamed::add);
+            root = load(yaml, streamed::add, extents);
         } catch (RuntimeException | StackOverflowError e) {
             // Whatever went wrong (a key holding, through an alias, the collection it is in overflows
             // the stack), the whole-tree reader gives the error it always gave.
-            return parseTree(yaml);
+            if (extents != null) {
+                extents.abandon();
+            }
+            return parse(treeOf(yaml), new CatalogItems.Reader(List.of()));
         }
         return parse(root, streamed);
     }
 
     /** Parses catalog text from one document tree of the whole file: the reference for {@link #parse}. */
     static Catalog parseTree(String yaml) throws CatalogException {
-        return parse(treeOf(yaml), new Entries(List.of()));
+        return parse(treeOf(yaml), new CatalogItems.Reader(List.of())).catalog();
     }
 
-    private static Catalog parse(Object root, Entries entries) throws CatalogException {
+    /**
+     * Reads text with a root {@code services:} list streamed to {@code items} and shown to
+     * {@code extents}; the root as read (its list empty when streamed). SnakeYAML's exceptions
+     * are not caught: for reading a part of a file, where any failure means "read it all".
+     */
+    static Object loadStreamed(String yaml, Consumer<Object> items, ItemExtents.Recorder extents) {
+        return load(yaml, items, extents);
+    }
+
+    private static Parsed parse(Object root, CatalogItems.Reader entries) throws CatalogException {
         if (!(root instanceof Map<?, ?> top) || !top.containsKey("services")) {
             throw new CatalogException("catalog must be a YAML mapping with a \"services:\" list");
         }
@@ -87,61 +117,7 @@ public final class CatalogFile {
         if (services != null) {
             ((List<?>) services).forEach(entries::add); // empty when its items were streamed
         }
-        problems.addAll(entries.problems);
-        return new Catalog(entries.entries, problems);
-    }
-
-    /** The entries of the {@code services:} list, in order, and a problem for each one skipped. */
-    private static final class Entries {
-        private final List<ServiceEntry> entries = new ArrayList<>();
-        private final List<String> problems = new ArrayList<>();
-        private final Map<String, Integer> firstIndex = new HashMap<>();
-        private final List<ServiceEntry> previous;
-        private int previousAt;
-        private int number;
-
-        Entries(List<ServiceEntry> previous) {
-            this.previous = previous;
-        }
-
-        void add(Object item) {
-            number++;
-            EntryReader.Outcome outcome = EntryReader.read(item);
-            String name = prefix(number, outcome.rawService());
-            if (outcome.entry() == null) {
-                problems.add(name + String.join("; ", outcome.problems()));
-                return;
-            }
-            ServiceEntry entry = previousOrSame(outcome.entry());
-            Integer first = firstIndex.putIfAbsent(entry.service(), number);
-            if (first != null) {
-                problems.add(name + "duplicate service, already defined by catalog entry #" + first);
-                return;
-            }
-            entries.add(entry);
-        }
-
-        /**
-         * The previous parse's instance when it is equal: looked for at the next few places after the
-         * last one found (files change by edits, mostly in place), so no map of the previous entries.
-         */
-        private ServiceEntry previousOrSame(ServiceEntry entry) {
-            int end = Math.min(previous.size(), previousAt + LOOK_AHEAD);
-            for (int at = previousAt; at < end; at++) {
-                ServiceEntry candidate = previous.get(at);
-                if (candidate.equals(entry)) {
-                    previousAt = at + 1;
-                    return candidate;
-                }
-            }
-            return entry;
-        }
-    }
-
-    private static String prefix(int number, String rawService) {
-        return rawService == null
-                ? "catalog entry #" + number + ": "
-                : "catalog entry #" + number + " (service \"" + rawService + "\"): ";
+        return new Parsed(problems, entries.items());
     }
 
     /**
@@ -149,7 +125,7 @@ public final class CatalogFile {
      * {@code services:} list go to {@code items} as they are read (see {@link StreamingComposer})
      * when {@code items} is not null.
      */
-    private static Object load(String yaml, Consumer<Object> items) {
+    private static Object load(String yaml, Consumer<Object> items, ItemExtents.Recorder extents) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setCodePointLimit(MAX_CODE_POINTS);
@@ -158,14 +134,35 @@ public final class CatalogFile {
         new Yaml(constructor); // applies the options to the constructor, as for Yaml.load
         ParserImpl parser = new ParserImpl(new StreamReader(yaml), options);
         constructor.setComposer(items == null ? new Composer(parser, new Resolver(), options)
-                : new StreamingComposer(parser, new Resolver(), options,
-                        item -> items.accept(constructor.constructItem(item))));
+                : new StreamingComposer(parser, new Resolver(), options, new StreamingComposer.Items() {
+                    @Override
+                    public void opened(Node key, SequenceStartEvent start) {
+                        if (extents != null) {
+                            extents.opened(key, start);
+                        }
+                    }
+
+                    @Override
+                    public void item(Node item) {
+                        if (extents != null) {
+                            extents.item(item);
+                        }
+                        items.accept(constructor.constructItem(item));
+                    }
+
+                    @Override
+                    public void closed(Mark end) {
+                        if (extents != null) {
+                            extents.closed(end);
+                        }
+                    }
+                }));
         return constructor.getSingleData(Object.class);
     }
 
     private static Object treeOf(String yaml) throws CatalogException {
         try {
-            return load(yaml, null);
+            return load(yaml, null, null);
         } catch (YAMLException e) {
             throw new CatalogException("catalog is not valid YAML: " + oneLine(e.getMessage()), e);
         } catch (RuntimeException e) {

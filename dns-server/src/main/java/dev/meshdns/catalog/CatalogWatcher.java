@@ -3,7 +3,6 @@ package dev.meshdns.catalog;
 import dev.meshdns.threads.NamedThreadFactory;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Polls a catalog file (modification time, size and file key) and hands every changed, usable
  * parse to a {@link Listener}. A change is read only once the file has looked the same for two
  * polls in a row, or was last written at least an interval ago, so a half-written file is usually
- * not read; atomic rename is still the safe way to edit. A re-read keeps the previous instance of
- * every entry left as it was (see {@link CatalogFile#parse(String, List)}). Whole-file problems
+ * not read; atomic rename is still the safe way to edit. A re-read parses again only the entries the
+ * edit touched when it can be sure of the outcome, and keeps the previous instance of every entry
+ * left as it was (see {@link ParsedCatalog#reread}). Whole-file problems
  * and bad entries are logged here; a missing file is logged once and waited for. Thread-safety: {@link #start} and {@link #close} may be called from any thread;
  * polling runs on one daemon thread {@code meshdns-catalog}.
  */
@@ -71,7 +71,8 @@ public final class CatalogWatcher implements Closeable {
     private Stamp seen;
     private Stamp loaded;
     private byte[] loadedContent;
-    private List<ServiceEntry> loadedEntries = List.of();
+    /** The last parse delivered; without its content after a rejected file (then the next read is full). */
+    private ParsedCatalog parsed;
     private boolean warnedMissing;
     private String lastReadError;
 
@@ -158,18 +159,31 @@ public final class CatalogWatcher implements Closeable {
             return false;
         }
         loadedContent = content;
-        Catalog catalog;
+        long started = System.nanoTime();
+        ParsedCatalog read;
         try {
-            catalog = CatalogFile.parse(new String(content, StandardCharsets.UTF_8), loadedEntries);
+            read = parsed == null ? ParsedCatalog.parse(content, List.of()) : parsed.reread(content);
         } catch (CatalogException e) {
             log.error("catalog file {} rejected, keeping the previous catalog: {}", file, e.getMessage());
+            parsed = parsed == null ? null : parsed.withoutContent(); // loadedContent is the rejected one
             listener.catalogRejected(e.getMessage());
             return false;
         }
+        logRead(read, parsed != null, (System.nanoTime() - started) / 1_000_000);
+        Catalog catalog = read.catalog();
         catalog.problems().forEach(problem -> log.warn("{}: {}", file, problem));
-        loadedEntries = catalog.entries();
+        parsed = read;
         listener.catalogChanged(catalog);
         return true;
+    }
+
+    private void logRead(ParsedCatalog read, boolean again, long millis) {
+        if (!again) {
+            log.info("catalog file {} read: {} entries, {} ms", file, read.items(), millis);
+        } else {
+            log.info("catalog file {} re-read: {} of {} entries parsed again ({}), {} ms", file, read.itemsParsed(),
+                    read.items(), read.incremental() ? "incremental" : "full", millis);
+        }
     }
 
     /**

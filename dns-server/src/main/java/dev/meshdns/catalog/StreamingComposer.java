@@ -1,10 +1,10 @@
 package dev.meshdns.catalog;
 
 import java.util.ArrayList;
-import java.util.function.Consumer;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.MappingStartEvent;
 import org.yaml.snakeyaml.events.SequenceStartEvent;
@@ -30,8 +30,21 @@ import org.yaml.snakeyaml.resolver.Resolver;
 final class StreamingComposer extends Composer {
     private static final String SERVICES = "services";
 
+    /** Receives the streamed list: where it opens, each item node, where it closes. */
+    interface Items {
+        /** The list opens: {@code key} is its key in the root mapping, {@code start} the event of its first token. */
+        default void opened(Node key, SequenceStartEvent start) {
+        }
+
+        void item(Node item);
+
+        /** The list closed; {@code end} is where the token after it begins. */
+        default void closed(Mark end) {
+        }
+    }
+
     private final Resolver resolver;
-    private final Consumer<Node> items;
+    private final Items items;
     /** Stands in for the sequence as the items' parent: only aliases to an open ancestor use it. */
     private final MappingNode parent = new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.AUTO);
     private int open;
@@ -39,7 +52,7 @@ final class StreamingComposer extends Composer {
     private Node lastRootKey;
     private boolean streamNext;
 
-    StreamingComposer(Parser parser, Resolver resolver, LoaderOptions options, Consumer<Node> items) {
+    StreamingComposer(Parser parser, Resolver resolver, LoaderOptions options, Items items) {
         super(parser, resolver, options);
         this.resolver = resolver;
         this.items = items;
@@ -89,18 +102,21 @@ final class StreamingComposer extends Composer {
         }
         streamNext = false;
         SequenceStartEvent start = (SequenceStartEvent) parser.getEvent();
+        items.opened(lastRootKey, start);
         Tag tag = resolver.resolve(NodeId.sequence, null, start.getImplicit());
         SequenceNode sequence = new SequenceNode(tag, true, new ArrayList<>(0), start.getStartMark(), null,
                 start.getFlowStyle());
         open++;
         try {
             while (!parser.checkEvent(Event.ID.SequenceEnd)) {
-                items.accept(super.composeValueNode(parent));
+                items.item(super.composeValueNode(parent));
             }
         } finally {
             open--;
         }
-        sequence.setEndMark(parser.getEvent().getEndMark());
+        Event end = parser.getEvent();
+        sequence.setEndMark(end.getEndMark());
+        items.closed(end.getStartMark());
         return sequence;
     }
 

@@ -2,6 +2,9 @@ package dev.meshdns.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Drives {@code poll()} directly: no threads, no sleeping. */
 class CatalogWatcherTest {
@@ -146,6 +150,40 @@ class CatalogWatcherTest {
 
         assertThat(delivered).hasSize(2);
         assertThat(delivered.get(1).entries()).extracting(ServiceEntry::service).containsExactly("c");
+    }
+
+    @Test
+    void aServiceAppendedIsTheOnlyEntryParsedAgainAndAnEditOfTheHeaderIsAFullReRead() throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        String catalog = "# v1\nservices:\n  - service: a\n  - service: b\n    hostnames: [b.example.com]\n"
+                + "  - service: c\n";
+        write(file, catalog, 1);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(CatalogWatcher.class);
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            CatalogWatcher watcher = new CatalogWatcher(file, delivered::add);
+            watcher.loadNow();
+
+            write(file, catalog + "  - service: added\n", 2);
+            watcher.poll();
+            write(file, catalog.replace("# v1", "# v2") + "  - service: added\n", 3);
+            watcher.poll();
+
+            assertThat(delivered).hasSize(3);
+            assertThat(delivered.get(1).entries()).extracting(ServiceEntry::service)
+                    .containsExactly("a", "b", "c", "added");
+            assertThat(delivered.get(1).entries().get(1)).isSameAs(delivered.get(0).entries().get(1));
+            assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(line -> assertThat(line).startsWith("catalog file " + file + " read: 3 entries"))
+                    .anySatisfy(line -> assertThat(line).startsWith("catalog file " + file
+                            + " re-read: 1 of 4 entries parsed again (incremental), "))
+                    .anySatisfy(line -> assertThat(line).startsWith("catalog file " + file
+                            + " re-read: 4 of 4 entries parsed again (full), "));
+        } finally {
+            logger.detachAppender(logged);
+        }
     }
 
     private static Clock clockAt(long epochMillis) {

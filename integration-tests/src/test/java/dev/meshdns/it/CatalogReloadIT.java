@@ -62,6 +62,20 @@ class CatalogReloadIT {
     }
 
     @Test
+    void aServiceAppendedToTheFileIsTheOnlyEntryParsedAgain() {
+        Catalog before = Catalog.example().withService("beforeappend");
+        before.writeTo(catalog);
+        awaitRcode("beforeappend.mesh.", Rcode.NOERROR);
+
+        before.withService("appended").writeTo(catalog);
+
+        assertThat(awaitRcode("appended.mesh.", Rcode.NOERROR)).hasAnswerCount(1);
+        assertThat(server.awaitLog("re-read: 1 of 5 entries parsed again (incremental)", Poll.RELOAD_DEADLINE))
+                .containsPattern("INFO .*catalog file .*catalog.yaml re-read: 1 of 5 entries parsed again"
+                        + " \\(incremental\\), \\d+ ms");
+    }
+
+    @Test
     void removedEntryBecomesNxdomain() {
         Catalog.example().withService("removed").writeTo(catalog);
         assertThat(awaitRcode("removed.mesh.", Rcode.NOERROR)).hasRcode(Rcode.NOERROR);
