@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -70,7 +72,8 @@ public final class CatalogWatcher implements Closeable {
     private ScheduledExecutorService poller;
     private Stamp seen;
     private Stamp loaded;
-    private byte[] loadedContent;
+    /** SHA-256 of the content last read: the content itself would be kept for nothing (24 MB at a million services). */
+    private byte[] loadedDigest;
     private List<ServiceEntry> loadedEntries = List.of();
     private boolean warnedMissing;
     private String lastReadError;
@@ -154,10 +157,11 @@ public final class CatalogWatcher implements Closeable {
         }
         lastReadError = null;
         loaded = stamp;
-        if (Arrays.equals(content, loadedContent)) {
+        byte[] digest = sha256(content);
+        if (Arrays.equals(digest, loadedDigest)) {
             return false;
         }
-        loadedContent = content;
+        loadedDigest = digest;
         Catalog catalog;
         try {
             catalog = CatalogFile.parse(new String(content, StandardCharsets.UTF_8), loadedEntries);
@@ -170,6 +174,14 @@ public final class CatalogWatcher implements Closeable {
         loadedEntries = catalog.entries();
         listener.catalogChanged(catalog);
         return true;
+    }
+
+    private static byte[] sha256(byte[] content) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /**
