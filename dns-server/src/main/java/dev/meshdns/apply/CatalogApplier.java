@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -57,8 +58,8 @@ public final class CatalogApplier {
     private final StoreOutage outage;
     private Catalog current;
     private Catalog failedCatalog; // the catalog the last failed store call was for
-    // Replaced by every apply (immutable); read by the debug view.
-    private volatile PublishedVips published = PublishedVips.empty();
+    // Replaced by a full apply, changed in place by a patch; read by the debug view.
+    private volatile ConcurrentHashMap<String, ServiceVips> published = new ConcurrentHashMap<>();
     // What the last apply left, for the next patch; live is null when the next apply must be full.
     private LiveTable live;
     private final AppliedEntries applied = new AppliedEntries();
@@ -140,14 +141,8 @@ public final class CatalogApplier {
             NameTable table = built.table();
             tables.set(table);
             reports.published(built);
-            PublishedVips before = published;
-            published = PublishedVips.of(vips);
-            CatalogDiff served = applied.changes(entries, vips, before);
-            List<ServiceEntry> upserted = new ArrayList<>(served.added().size() + served.changed().size());
-            upserted.addAll(served.changed());
-            upserted.addAll(served.added());
-            feed.published(upserted, served.removed().stream().map(ServiceEntry::service).toList(), published);
-            applied.replaceAll(entries); // what the next apply is a change of, for the feed and for a patch
+            published = new ConcurrentHashMap<>(vips);
+            feed.full(entries, vips);
             int unallocated = four.failures().size() + six.failures().size();
             boolean clean = retry.isEmpty() && unallocated == 0 && four.conflicts().isEmpty()
                     && six.conflicts().isEmpty();
@@ -205,7 +200,7 @@ public final class CatalogApplier {
         diff.added().forEach(entry -> changes.add(new LiveTable.Change(entry, vips.get().get(entry.service()))));
         Optional<LiveTable> patched;
         try {
-            patched = live.patch(changes, this::appliedNow);
+            patched = live.patch(changes);
         } catch (RuntimeException e) {
             log.warn("patching the table failed, building it whole", e);
             return false;
@@ -215,12 +210,12 @@ public final class CatalogApplier {
         }
         tables.set(patched.get().table());
         reports.published(patched.get());
-        List<String> removed = diff.removed().stream().map(ServiceEntry::service).toList();
-        published = published.patched(removed, vips.get());
+        diff.removed().forEach(entry -> published.remove(entry.service()));
+        published.putAll(vips.get());
         List<ServiceEntry> upserted = new ArrayList<>(diff.added().size() + diff.changed().size());
         upserted.addAll(diff.changed());
         upserted.addAll(diff.added());
-        feed.published(upserted, removed, published);
+        feed.patched(upserted, diff.removed().stream().map(ServiceEntry::service).toList(), published);
         live = patched.get();
         applied.apply(diff);
         metrics.catalogReload(Metrics.Reload.APPLIED);
@@ -237,20 +232,11 @@ public final class CatalogApplier {
     /** Keeps what a patch of the next change needs, or forgets it ({@code built} null) so that apply is full. */
     private void remember(LiveTable built, List<ServiceEntry> entries) {
         live = built;
+        applied.replaceAll(built == null ? List.of() : entries);
         if (built == null) {
             return;
         }
         vipPatch.remember(entries);
-    }
-
-    /**
-     * The entry and VIPs the service was last applied with, or null: what the live table was built
-     * or last patched with, while it is kept ({@code applied} and {@code published} follow every
-     * apply), so the table keeps no copy of its own.
-     */
-    private LiveTable.Change appliedNow(String service) {
-        ServiceEntry entry = applied.get(service);
-        return entry == null ? null : new LiveTable.Change(entry, published.get(service));
     }
 
     /** The addresses answered now, service to VIPs, unordered, for the debug view. Any thread. */

@@ -2,6 +2,7 @@ package dev.meshdns.table;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.MapCapacity;
+import dev.meshdns.vip.OpenHashMap;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ final class NameTableBuilder {
     private Map<WireKey, Draft> names = apexes;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    private final Map<String, LiveTable.Owner> owned = new OpenHashMap<>();
     private final Map<String, Integer> cappedPtrs = new HashMap<>();
     private final Set<String> contested = new HashSet<>();
     private int entryNames;
@@ -78,7 +80,7 @@ final class NameTableBuilder {
             nodes.add(draft.toNode());
         });
         NameTable table = new NameTable(keys, nodes, entryNames, problems);
-        return new LiveTable(records.spec(), table, below, cappedPtrs, contested);
+        return new LiveTable(records.spec(), table, owned, below, cappedPtrs, contested);
     }
 
     /** Who gets each name an entry asks for; every loser is reported, naming the winner, and contested. */
@@ -169,6 +171,7 @@ final class NameTableBuilder {
         if (!ptrs.isEmpty() && owns.size() > TableRecords.MAX_PTR_RECORDS) {
             cappedPtrs.put(service, owns.size());
         }
+        owned.put(service, new LiveTable.Owner(p.entry, p.vips));
     }
 
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */
