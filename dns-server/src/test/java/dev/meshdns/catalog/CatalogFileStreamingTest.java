@@ -3,7 +3,6 @@ package dev.meshdns.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,9 +54,9 @@ class CatalogFileStreamingTest {
     @ParameterizedTest
     @MethodSource("documents")
     void streamingReadsEveryDocumentLikeOneTreeOfTheWholeFile(String yaml) {
-        Object tree = outcome(() -> CatalogFile.parseTree(yaml));
+        Object tree = ReadOutcome.of(() -> CatalogFile.parseTree(yaml));
 
-        Object streamed = outcome(() -> CatalogFile.parse(yaml));
+        Object streamed = ReadOutcome.of(() -> CatalogFile.parse(yaml));
 
         assertThat(streamed).isEqualTo(tree);
     }
@@ -78,17 +77,5 @@ class CatalogFileStreamingTest {
                 "catalog: unknown top-level key \"base\" ignored (known: services)");
     }
 
-    private interface Read {
-        Catalog read() throws CatalogException;
-    }
 
-    /** The entries and problems, or the error's message. */
-    private static Object outcome(Read read) {
-        try {
-            Catalog catalog = read.read();
-            return List.of(List.copyOf(catalog.entries()), catalog.problems());
-        } catch (CatalogException e) {
-            return "CatalogException: " + e.getMessage();
-        }
-    }
 }

@@ -32,10 +32,10 @@ class ParsedCatalogEquivalenceTest {
             for (int edit = 0; edit < EDITS; edit++) {
                 String next = catalogs.edit(text);
                 String where = "seed " + seed + ", edit " + edit + "\n--- before:\n" + text + "\n--- after:\n" + next;
-                Object expected = outcome(() -> CatalogFile.parse(next));
+                Object expected = ReadOutcome.of(() -> CatalogFile.parse(next));
                 ParsedCatalog before = parsed;
                 ParsedCatalog read = reread(before, next);
-                Object actual = outcome(() -> read == null ? parsed(before, next).catalog() : read.catalog());
+                Object actual = ReadOutcome.of(() -> read == null ? parsed(before, next).catalog() : read.catalog());
                 assertThat(actual).as(where).isEqualTo(expected);
                 rereads++;
                 if (read == null) {
@@ -80,19 +80,7 @@ class ParsedCatalogEquivalenceTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private interface Read {
-        Catalog read() throws CatalogException;
-    }
 
-    /** The entries and problems, or the error's message. */
-    private static Object outcome(Read read) {
-        try {
-            Catalog catalog = read.read();
-            return List.of(List.copyOf(catalog.entries()), catalog.problems());
-        } catch (CatalogException e) {
-            return "CatalogException: " + e.getMessage();
-        }
-    }
 
     /** Random catalog texts and edits of them. */
     private static final class Catalogs {

@@ -32,20 +32,9 @@ class ParsedCatalogFuzzTest {
             return;
         }
 
-        assertThat(outcome(() -> first.reread(after).catalog()))
-                .isEqualTo(outcome(() -> CatalogFile.parse(new String(after, StandardCharsets.UTF_8))));
+        assertThat(ReadOutcome.of(() -> first.reread(after).catalog()))
+                .isEqualTo(ReadOutcome.of(() -> CatalogFile.parse(new String(after, StandardCharsets.UTF_8))));
     }
 
-    private interface Read {
-        Catalog read() throws CatalogException;
-    }
 
-    private static Object outcome(Read read) {
-        try {
-            Catalog catalog = read.read();
-            return List.of(List.copyOf(catalog.entries()), catalog.problems());
-        } catch (CatalogException e) {
-            return "CatalogException: " + e.getMessage();
-        }
-    }
 }
