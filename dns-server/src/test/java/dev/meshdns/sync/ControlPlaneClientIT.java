@@ -14,6 +14,7 @@ import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,23 @@ class ControlPlaneClientIT {
         assertThat(nextServices()).containsExactly("web=[www.example]", "api=[api.example]");
         plane.send(DeltaDiscoveryResponse.newBuilder().addRemovedResources("web"));
         assertThat(nextServices()).containsExactly("api=[api.example]");
+    }
+
+    @Test
+    void theFirstSyncsResponsesAreHandedOnTogetherOnceTheyPauseNotAsEachArrives() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target());
+        plane.nextRequest();
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) { // a control plane making a large first sync, response by response
+            plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("svc-" + i, "1", "svc-" + i + ".example")));
+            sent.add("svc-" + i + "=[svc-" + i + ".example]");
+            Thread.sleep(50); // shorter than FIRST_SYNC_QUIET: the responses are one burst
+        }
+
+        assertThat(nextServices()).containsExactlyElementsOf(sent);
+        assertThat(delivered.poll(ControlPlaneClient.FIRST_SYNC_QUIET.toMillis() * 4, TimeUnit.MILLISECONDS))
+                .as("no further hand-on of the same burst").isNull();
     }
 
     @Test
