@@ -1,9 +1,11 @@
 package dev.meshdns.catalog;
 
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -81,7 +83,15 @@ public final class EntryList extends AbstractList<ServiceEntry> {
      * service. Not thread-safe: one owner; the lists it hands out are immutable.
      */
     public static final class Editor {
+        /** Full or shortened chunks, each never written once placed. */
         private ServiceEntry[][] chunks = new ServiceEntry[0][];
+        /**
+         * The chunk entries are appended to, numbered {@code chunks.length}: written in place, since a
+         * list handed out takes a copy of it (appending a million entries copied the last chunk each
+         * time, 2 GB of garbage at a replica's first sync).
+         */
+        private ServiceEntry[] tail = new ServiceEntry[CHUNK];
+        private int tailSize;
         private int size;
         private final Map<String, Integer> chunkOf = new HashMap<>();
         private EntryList current = EMPTY;
@@ -89,7 +99,11 @@ public final class EntryList extends AbstractList<ServiceEntry> {
         /** The list as it is now; the same object until the next change. */
         public EntryList list() {
             if (current == null) {
-                current = new EntryList(chunks.clone(), size);
+                ServiceEntry[][] all = Arrays.copyOf(chunks, chunks.length + (tailSize > 0 ? 1 : 0));
+                if (tailSize > 0) {
+                    all[chunks.length] = Arrays.copyOf(tail, tailSize);
+                }
+                current = new EntryList(all, size);
             }
             return current;
         }
@@ -97,21 +111,27 @@ public final class EntryList extends AbstractList<ServiceEntry> {
         /** Replaces the entry of its service where it stands, or appends it. */
         public void put(ServiceEntry entry) {
             Integer at = chunkOf.get(entry.service());
+            if (at != null && at == chunks.length) {
+                tail[indexIn(tail, tailSize, entry.service())] = entry;
+                current = null;
+                return;
+            }
             if (at != null) {
                 ServiceEntry[] chunk = chunks[at].clone();
-                chunk[indexIn(chunk, entry.service())] = entry;
+                chunk[indexIn(chunk, chunk.length, entry.service())] = entry;
                 changed(at, chunk, 0);
                 return;
             }
-            int last = chunks.length - 1;
-            if (last < 0 || chunks[last].length == CHUNK) {
+            if (tailSize == CHUNK) {
                 chunks = Arrays.copyOf(chunks, chunks.length + 1);
-                chunks[++last] = NONE;
+                chunks[chunks.length - 1] = tail;
+                tail = new ServiceEntry[CHUNK];
+                tailSize = 0;
             }
-            ServiceEntry[] chunk = Arrays.copyOf(chunks[last], chunks[last].length + 1);
-            chunk[chunk.length - 1] = entry;
-            chunkOf.put(entry.service(), last);
-            changed(last, chunk, 1);
+            tail[tailSize++] = entry;
+            chunkOf.put(entry.service(), chunks.length);
+            size++;
+            current = null;
         }
 
         /** Removes the entry of this service, if any. */
@@ -120,8 +140,16 @@ public final class EntryList extends AbstractList<ServiceEntry> {
             if (at == null) {
                 return;
             }
+            if (at == chunks.length) {
+                int i = indexIn(tail, tailSize, service);
+                System.arraycopy(tail, i + 1, tail, i, tailSize - i - 1);
+                tail[--tailSize] = null;
+                size--;
+                current = null;
+                return;
+            }
             ServiceEntry[] old = chunks[at];
-            int i = indexIn(old, service);
+            int i = indexIn(old, old.length, service);
             ServiceEntry[] chunk = new ServiceEntry[old.length - 1];
             System.arraycopy(old, 0, chunk, 0, i);
             System.arraycopy(old, i + 1, chunk, i, old.length - i - 1);
@@ -138,32 +166,34 @@ public final class EntryList extends AbstractList<ServiceEntry> {
             current = null;
         }
 
+        /** Packs every entry, in order, into full chunks but the last, which is the new tail. */
         private void compact() {
-            ServiceEntry[][] packed = new ServiceEntry[(size + CHUNK - 1) / CHUNK][];
+            ServiceEntry[][] packed = new ServiceEntry[size / CHUNK][];
+            ServiceEntry[] open = new ServiceEntry[CHUNK];
             int n = 0;
             int filled = 0;
-            ServiceEntry[] open = null;
             chunkOf.clear();
-            for (ServiceEntry[] chunk : chunks) {
+            List<ServiceEntry[]> all = new ArrayList<>(Arrays.asList(chunks));
+            all.add(Arrays.copyOf(tail, tailSize));
+            for (ServiceEntry[] chunk : all) {
                 for (ServiceEntry entry : chunk) {
-                    if (open == null) {
-                        open = new ServiceEntry[Math.min(CHUNK, size - n * CHUNK)];
-                        filled = 0;
-                    }
                     open[filled++] = entry;
                     chunkOf.put(entry.service(), n);
-                    if (filled == open.length) {
+                    if (filled == CHUNK && n < packed.length) {
                         packed[n++] = open;
-                        open = null;
+                        open = new ServiceEntry[CHUNK];
+                        filled = 0;
                     }
                 }
             }
             chunks = packed;
+            tail = open;
+            tailSize = filled;
             current = null;
         }
 
-        private static int indexIn(ServiceEntry[] chunk, String service) {
-            for (int i = 0; i < chunk.length; i++) {
+        private static int indexIn(ServiceEntry[] chunk, int length, String service) {
+            for (int i = 0; i < length; i++) {
                 if (chunk[i].service().equals(service)) {
                     return i;
                 }
