@@ -13,6 +13,10 @@ import java.util.List;
  * boundaries under ip6.arpa (fd00:fd00::/64 gives one zone of 16 nibbles). Stateless.
  */
 final class ReverseZones {
+    private static final byte[] IN_ADDR_ARPA = WireName.of("in-addr.arpa");
+    private static final byte[] IP6_ARPA = WireName.of("ip6.arpa");
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static final int MAX_ZONES = 256;
 
     private ReverseZones() {
@@ -46,16 +50,41 @@ final class ReverseZones {
 
     static byte[] ptrName(InetAddress address) {
         byte[] a = address.getAddress();
-        StringBuilder name = new StringBuilder();
-        if (address instanceof Inet4Address) {
-            for (int i = 3; i >= 0; i--) {
-                name.append(a[i] & 0xff).append('.');
+        // Written as wire bytes directly: every table build makes one for each VIP.
+        byte[] suffix = address instanceof Inet4Address ? IN_ADDR_ARPA : IP6_ARPA;
+        int labels = 64;
+        if (a.length == 4) {
+            labels = 0;
+            for (byte octet : a) {
+                labels += 1 + digits(octet & 0xff);
             }
-            return WireName.of(name + "in-addr.arpa");
         }
-        for (int i = 15; i >= 0; i--) {
-            name.append(Integer.toHexString(a[i] & 0x0f)).append('.').append(Integer.toHexString((a[i] >> 4) & 0x0f)).append('.');
+        byte[] name = new byte[labels + suffix.length];
+        int at = 0;
+        if (a.length == 4) {
+            for (int i = 3; i >= 0; i--) {
+                int octet = a[i] & 0xff;
+                int digits = digits(octet);
+                name[at++] = (byte) digits;
+                for (int d = digits - 1; d >= 0; d--) {
+                    name[at + d] = (byte) ('0' + octet % 10);
+                    octet /= 10;
+                }
+                at += digits;
+            }
+        } else {
+            for (int i = 15; i >= 0; i--) {
+                name[at++] = 1;
+                name[at++] = HEX[a[i] & 0x0f];
+                name[at++] = 1;
+                name[at++] = HEX[(a[i] >> 4) & 0x0f];
+            }
         }
-        return WireName.of(name + "ip6.arpa");
+        System.arraycopy(suffix, 0, name, at, suffix.length);
+        return name;
+    }
+
+    private static int digits(int octet) {
+        return octet >= 100 ? 3 : octet >= 10 ? 2 : 1;
     }
 }

@@ -16,17 +16,47 @@ public final class WireName {
 
     /** Encodes {@code a.b.c} (a trailing dot is optional, "" or "." is the root) to lower-case wire form. */
     public static byte[] of(String dotted) {
+        int end = dotted.endsWith(".") ? dotted.length() - 1 : dotted.length();
+        if (end == 0) {
+            return new byte[] {0};
+        }
+        // One pass, one array: every table build encodes each name (a million services, 2-3 names each).
+        byte[] wire = new byte[end + 2];
+        int lengthAt = 0;
+        for (int i = 0; i < end; i++) {
+            char c = dotted.charAt(i);
+            if (c >= 0x80) {
+                return ofAnyCharacters(dotted);
+            }
+            if (c == '.') {
+                wire[lengthAt] = labelLength(i + 1 - lengthAt - 1, dotted);
+                lengthAt = i + 1;
+            } else {
+                wire[i + 1] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+            }
+        }
+        wire[lengthAt] = labelLength(end - lengthAt, dotted);
+        if (wire.length > MAX_LENGTH) {
+            throw new IllegalArgumentException("name longer than 255 bytes: \"" + dotted + "\"");
+        }
+        return wire;
+    }
+
+    private static byte labelLength(int length, String dotted) {
+        if (length == 0 || length > 63) {
+            throw new IllegalArgumentException("label of 1..63 characters expected in \"" + dotted + "\"");
+        }
+        return (byte) length;
+    }
+
+    /** {@link #of} of a name with a character beyond ASCII (lower-cased by its own rules, then sent as '?'). */
+    private static byte[] ofAnyCharacters(String dotted) {
         String name = dotted.endsWith(".") ? dotted.substring(0, dotted.length() - 1) : dotted;
         ByteArrayOutputStream out = new ByteArrayOutputStream(name.length() + 2);
-        if (!name.isEmpty()) {
-            for (String label : name.split("\\.", -1)) {
-                byte[] bytes = label.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-                if (bytes.length == 0 || bytes.length > 63) {
-                    throw new IllegalArgumentException("label of 1..63 characters expected in \"" + dotted + "\"");
-                }
-                out.write(bytes.length);
-                out.writeBytes(bytes);
-            }
+        for (String label : name.split("\\.", -1)) {
+            byte[] bytes = label.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+            out.write(labelLength(bytes.length, dotted));
+            out.writeBytes(bytes);
         }
         out.write(0);
         if (out.size() > MAX_LENGTH) {
