@@ -3,7 +3,6 @@ package dev.meshdns.controlplane;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.grpc.Status;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class EntryDistributor {
     private static final Logger log = LoggerFactory.getLogger(EntryDistributor.class);
 
-    private final Map<String, VersionedEntry> entries = new HashMap<>();
+    private EntriesByName entries = new EntriesByName();
     private final Set<DeltaStream> streams = new LinkedHashSet<>();
     // First requests of streams that came before the first update, answered once it is here.
     private final Map<DeltaStream, DeltaDiscoveryRequest> parked = new LinkedHashMap<>();
@@ -75,7 +74,7 @@ final class EntryDistributor {
     void update(List<VersionedEntry> changed, List<String> removed) {
         List<VersionedEntry> sent = new ArrayList<>(changed.size());
         for (VersionedEntry entry : changed) {
-            VersionedEntry old = entries.put(entry.name(), entry);
+            VersionedEntry old = entries.put(entry);
             if (old == null || !old.sameVersion(entry)) {
                 sent.add(entry);
             }
@@ -101,7 +100,7 @@ final class EntryDistributor {
     }
 
     void put(VersionedEntry entry) {
-        VersionedEntry old = entries.put(entry.name(), entry);
+        VersionedEntry old = entries.put(entry);
         if (old != null && old.sameVersion(entry)) {
             return;
         }
@@ -131,9 +130,13 @@ final class EntryDistributor {
                 changed.add(entry);
             }
         }
-        List<String> gone = entries.keySet().stream().filter(name -> !replacement.containsKey(name)).toList();
-        entries.clear();
-        entries.putAll(replacement);
+        List<String> gone = new ArrayList<>();
+        for (VersionedEntry entry : entries) {
+            if (!replacement.containsKey(entry.name())) {
+                gone.add(entry.name());
+            }
+        }
+        entries = EntriesByName.of(replacement.values());
         for (DeltaStream stream : streams) {
             if (stream.started()) {
                 stream.send(changed.stream().filter(stream::lacks).toList(),
@@ -159,8 +162,13 @@ final class EntryDistributor {
 
     /** Sends what the client lacks or holds in another version, and removes what no longer exists. */
     private int sync(DeltaStream stream) {
-        List<VersionedEntry> lacking = entries.values().stream().filter(stream::lacks).toList();
-        List<String> gone = stream.heldNames().stream().filter(name -> !entries.containsKey(name)).toList();
+        List<VersionedEntry> lacking = new ArrayList<>();
+        for (VersionedEntry entry : entries) {
+            if (stream.lacks(entry)) {
+                lacking.add(entry);
+            }
+        }
+        List<String> gone = stream.heldNames().stream().filter(name -> !entries.contains(name)).toList();
         return stream.send(lacking, gone);
     }
 
