@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -58,8 +57,8 @@ public final class CatalogApplier {
     private final StoreOutage outage;
     private Catalog current;
     private Catalog failedCatalog; // the catalog the last failed store call was for
-    // Replaced by a full apply, changed in place by a patch; read by the debug view.
-    private volatile ConcurrentHashMap<String, ServiceVips> published = new ConcurrentHashMap<>();
+    // Replaced by every apply (immutable); read by the debug view.
+    private volatile PublishedVips published = PublishedVips.empty();
     // What the last apply left, for the next patch; live is null when the next apply must be full.
     private LiveTable live;
     private final AppliedEntries applied = new AppliedEntries();
@@ -141,7 +140,7 @@ public final class CatalogApplier {
             NameTable table = built.table();
             tables.set(table);
             reports.published(built);
-            published = new ConcurrentHashMap<>(vips);
+            published = PublishedVips.of(vips);
             feed.full(entries, vips);
             int unallocated = four.failures().size() + six.failures().size();
             boolean clean = retry.isEmpty() && unallocated == 0 && four.conflicts().isEmpty()
@@ -210,12 +209,12 @@ public final class CatalogApplier {
         }
         tables.set(patched.get().table());
         reports.published(patched.get());
-        diff.removed().forEach(entry -> published.remove(entry.service()));
-        published.putAll(vips.get());
+        List<String> removed = diff.removed().stream().map(ServiceEntry::service).toList();
+        published = published.patched(removed, vips.get());
         List<ServiceEntry> upserted = new ArrayList<>(diff.added().size() + diff.changed().size());
         upserted.addAll(diff.changed());
         upserted.addAll(diff.added());
-        feed.patched(upserted, diff.removed().stream().map(ServiceEntry::service).toList(), published);
+        feed.patched(upserted, removed, published);
         live = patched.get();
         applied.apply(diff);
         metrics.catalogReload(Metrics.Reload.APPLIED);
