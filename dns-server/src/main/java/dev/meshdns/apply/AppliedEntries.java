@@ -1,11 +1,13 @@
 package dev.meshdns.apply;
 
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.table.ServiceVips;
 import dev.meshdns.vip.OpenHashMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -81,6 +83,36 @@ final class AppliedEntries {
             return Optional.empty();
         }
         return Optional.of(new CatalogDiff(added, changed, removed));
+    }
+
+    /**
+     * What a full apply of {@code entries} with {@code vips} changes against these entries applied with
+     * {@code before}: an entry is changed when it or its VIPs differ (the reasons for no VIP aside);
+     * removed are the services {@code vips} lacks. Entries not applied before are added.
+     */
+    CatalogDiff changes(List<ServiceEntry> entries, Map<String, ServiceVips> vips, Map<String, ServiceVips> before) {
+        List<ServiceEntry> added = new ArrayList<>();
+        List<ServiceEntry> changed = new ArrayList<>();
+        for (ServiceEntry entry : entries) {
+            Slot slot = byService.get(entry.service());
+            if (slot == null) {
+                added.add(entry);
+            } else if (slot.entry != entry && !slot.entry.equals(entry)
+                    || !sameVips(before.get(entry.service()), vips.get(entry.service()))) {
+                changed.add(entry);
+            }
+        }
+        List<ServiceEntry> removed = new ArrayList<>();
+        for (Slot slot : byService.values()) {
+            if (!vips.containsKey(slot.entry.service())) {
+                removed.add(slot.entry);
+            }
+        }
+        return new CatalogDiff(added, changed, removed);
+    }
+
+    private static boolean sameVips(ServiceVips a, ServiceVips b) {
+        return a == b || a != null && b != null && Objects.equals(a.v4(), b.v4()) && Objects.equals(a.v6(), b.v6());
     }
 
     /** Takes the diff as applied. */

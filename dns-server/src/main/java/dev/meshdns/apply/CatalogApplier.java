@@ -140,8 +140,14 @@ public final class CatalogApplier {
             NameTable table = built.table();
             tables.set(table);
             reports.published(built);
+            PublishedVips before = published;
             published = PublishedVips.of(vips);
-            feed.full(entries, vips);
+            CatalogDiff served = applied.changes(entries, vips, before);
+            List<ServiceEntry> upserted = new ArrayList<>(served.added().size() + served.changed().size());
+            upserted.addAll(served.changed());
+            upserted.addAll(served.added());
+            feed.published(upserted, served.removed().stream().map(ServiceEntry::service).toList(), published);
+            applied.replaceAll(entries); // what the next apply is a change of, for the feed and for a patch
             int unallocated = four.failures().size() + six.failures().size();
             boolean clean = retry.isEmpty() && unallocated == 0 && four.conflicts().isEmpty()
                     && six.conflicts().isEmpty();
@@ -214,7 +220,7 @@ public final class CatalogApplier {
         List<ServiceEntry> upserted = new ArrayList<>(diff.added().size() + diff.changed().size());
         upserted.addAll(diff.changed());
         upserted.addAll(diff.added());
-        feed.patched(upserted, removed, published);
+        feed.published(upserted, removed, published);
         live = patched.get();
         applied.apply(diff);
         metrics.catalogReload(Metrics.Reload.APPLIED);
@@ -231,7 +237,6 @@ public final class CatalogApplier {
     /** Keeps what a patch of the next change needs, or forgets it ({@code built} null) so that apply is full. */
     private void remember(LiveTable built, List<ServiceEntry> entries) {
         live = built;
-        applied.replaceAll(built == null ? List.of() : entries);
         if (built == null) {
             return;
         }

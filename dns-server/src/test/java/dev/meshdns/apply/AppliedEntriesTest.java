@@ -3,7 +3,11 @@ package dev.meshdns.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.table.ServiceVips;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AppliedEntriesTest {
@@ -53,5 +57,29 @@ class AppliedEntriesTest {
         assertThat(applied.diff(List.of(), 1)).isEmpty();
         assertThat(applied.diff(List.of(WEB, WEB, DB), 10)).isEmpty();
         assertThat(applied.diff(List.of(WEB, API, DB, DB), 10)).isEmpty();
+    }
+
+    @Test
+    void changesOfAFullApplyAreTheEntriesWithAnotherEntryOrVipAndTheServicesLeft() throws Exception {
+        ServiceVips seven = ServiceVips.of((Inet4Address) InetAddress.getByName("240.0.0.7"));
+        ServiceVips eight = ServiceVips.of((Inet4Address) InetAddress.getByName("240.0.0.8"));
+        applied.replaceAll(List.of(WEB, API, DB));
+
+        CatalogDiff changes = applied.changes(List.of(WEB_WITH_HOSTNAME, ServiceEntry.of("api"), ServiceEntry.of("cache")),
+                Map.of("web", seven, "api", eight, "cache", seven), Map.of("web", seven, "api", seven, "db", eight));
+
+        assertThat(changes.added()).containsExactly(ServiceEntry.of("cache"));
+        assertThat(changes.changed()).as("web's entry and api's VIP changed").containsExactly(WEB_WITH_HOSTNAME, API);
+        assertThat(changes.removed()).containsExactly(DB);
+    }
+
+    @Test
+    void aReasonForNoVipIsNoChangeOfAFullApply() {
+        applied.replaceAll(List.of(WEB));
+
+        CatalogDiff changes = applied.changes(List.of(WEB), Map.of("web", new ServiceVips(null, null, "pool exhausted", null)),
+                Map.of("web", new ServiceVips(null, null, "no VIP assigned yet", null)));
+
+        assertThat(changes.isEmpty()).isTrue();
     }
 }

@@ -18,15 +18,13 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
  * The catalog flow of a follower ({@code --store none}): VIPs come pinned, an entry without one is
- * "no VIP assigned yet", a change of pinned VIPs is patched in, and the feed hears every publish.
+ * "no VIP assigned yet", a change of pinned VIPs is patched in, and the feed hears what every publish changed.
  */
 class FollowerApplyTest {
     private static final ZoneSpec SPEC = new ZoneSpec("mesh", 30, Cidr.parse("240.0.0.0/4"));
@@ -35,19 +33,9 @@ class FollowerApplyTest {
     private final AtomicReference<NameTable> tables = new AtomicReference<>();
     private final List<String> fed = new ArrayList<>();
     private final CatalogApplier applier = new CatalogApplier(SPEC, VipSource.UNASSIGNED, VipSource.NONE, tables,
-            new AtomicReference<>(Readiness.notReady("test")), new Metrics(registry), Clock.systemUTC(), new EntryFeed() {
-                @Override
-                public void full(List<ServiceEntry> entries, Map<String, ServiceVips> vips) {
-                    fed.add("full " + entries.size());
-                }
-
-                @Override
-                public void patched(Collection<ServiceEntry> upserted, Collection<String> removed,
-                                    Map<String, ServiceVips> vips) {
-                    fed.add("patch " + upserted.stream().map(e -> e.service() + "=" + vips.get(e.service()).v4()
-                            .getHostAddress()).toList() + " -" + removed);
-                }
-            });
+            new AtomicReference<>(Readiness.notReady("test")), new Metrics(registry), Clock.systemUTC(), (upserted, removed, vips) -> fed.add(upserted.stream().map(e -> e.service() + "="
+                    + (vips.get(e.service()).v4() == null ? "none" : vips.get(e.service()).v4().getHostAddress()))
+                    .toList() + " -" + removed));
 
     @Test
     void anEntryWithoutAPinnedVipHasNoAddressButTheReasonNoVipAssignedYet() throws UnknownHostException {
@@ -70,7 +58,7 @@ class FollowerApplyTest {
         assertThat(tables.get().find("api.mesh")).isNull();
         assertThat(tables.get().find("9.0.0.240.in-addr.arpa")).isNotNull();
         assertThat(tables.get().find("7.0.0.240.in-addr.arpa")).as("the old VIP's PTR").isNull();
-        assertThat(fed).containsExactly("full 2", "patch [web=240.0.0.9, db=240.0.0.10] -[api]");
+        assertThat(fed).containsExactly("[web=240.0.0.7, api=240.0.0.8] -[]", "[web=240.0.0.9, db=240.0.0.10] -[api]");
     }
 
     @Test
@@ -82,6 +70,26 @@ class FollowerApplyTest {
         assertThat(applies("patch")).isZero();
         assertThat(vipOf("web.mesh")).isEqualTo(InetAddress.getByName("240.0.0.8"));
         assertThat(vipOf("api.mesh")).isEqualTo(InetAddress.getByName("240.0.0.7"));
+    }
+
+    @Test
+    void aFullApplyFeedsOnlyTheEntriesWhoseEntryOrVipChangedAndTheRemovedServices() throws UnknownHostException {
+        applier.apply(catalog(pinned("web", "240.0.0.7"), pinned("api", "240.0.0.8"), pinned("db", "240.0.0.9")));
+
+        applier.apply(catalog(pinned("web", "240.0.0.8"), pinned("api", "240.0.0.7"), ServiceEntry.of("cache")));
+
+        assertThat(applies("patch")).isZero();
+        assertThat(fed).containsExactly("[web=240.0.0.7, api=240.0.0.8, db=240.0.0.9] -[]",
+                "[web=240.0.0.8, api=240.0.0.7, cache=none] -[db]");
+    }
+
+    @Test
+    void aFullApplyOfTheSameEntriesFeedsNothing() throws UnknownHostException {
+        applier.apply(catalog(pinned("web", "240.0.0.7"), ServiceEntry.of("db")));
+
+        applier.applyFull();
+
+        assertThat(fed).containsExactly("[web=240.0.0.7, db=none] -[]", "[] -[]");
     }
 
     @Test
