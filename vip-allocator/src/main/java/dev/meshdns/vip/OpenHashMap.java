@@ -11,14 +11,19 @@ import java.util.function.BiConsumer;
 
 /**
  * A {@link java.util.Map} by open addressing (linear probing) over one array of keys and values
- * side by side: an entry costs two array slots, not a {@code HashMap.Node} of 32 bytes plus its
- * slot, which is most of what the per-service maps of a million services weigh. Unordered, like
- * {@code HashMap}; null keys are refused, null values allowed. A removal leaves a tombstone until
+ * side by side, at most 70 % full: an entry costs two array slots and a little, not a
+ * {@code HashMap.Node} of 32 bytes plus its slot, which is most of what the per-service maps of a
+ * million services weigh. Unordered, like {@code HashMap}; null keys are refused, null values allowed. A removal leaves a tombstone until
  * the next resize, so iterating while removing through the iterator is safe. Not thread-safe.
  */
 public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
     private static final Object TOMBSTONE = new Object();
     private static final int MIN_CAPACITY = 8;
+    /**
+     * Most entries and tombstones per slot: a lookup of a missing key then probes about 6 slots,
+     * a hit about 2 (these maps are read by the thread applying catalogs, never per query).
+     */
+    private static final double MAX_LOAD = 0.7;
 
     /** Key at {@code 2 * slot}, value at {@code 2 * slot + 1}; a null key is a free slot. */
     private Object[] table;
@@ -35,10 +40,28 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
         table = new Object[2 * capacityFor(expected)];
     }
 
-    /** Slots for {@code entries} at most two thirds full, a power of two. */
+    /**
+     * Slots for {@code entries} at most {@code MAX_LOAD} full. Any number, not a power of two (a
+     * hash is mapped onto the slots by a multiplication): a map built for the entries it holds,
+     * as the catalog-sized ones are, is then nearly that full whatever their number, instead of a
+     * third to two thirds full.
+     */
     private static int capacityFor(int entries) {
-        int needed = Math.max(MIN_CAPACITY, (int) Math.min(1 << 30, entries * 3L / 2 + 1));
-        return Integer.highestOneBit(needed - 1) << 1;
+        return (int) Math.max(MIN_CAPACITY, Math.min(1 << 29, (long) Math.ceil(entries / MAX_LOAD) + 1));
+    }
+
+    /** Number of slots. */
+    int capacity() {
+        return table.length / 2;
+    }
+
+    /** The first slot to probe for the key: its hash scaled onto the slots. */
+    private static int home(Object key, int capacity) {
+        return (int) (((hash(key) & 0xFFFFFFFFL) * capacity) >>> 32);
+    }
+
+    private static int next(int slot, int capacity) {
+        return slot + 1 == capacity ? 0 : slot + 1;
     }
 
     @Override
@@ -68,13 +91,13 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
             table[2 * slot + 1] = value;
             return old;
         }
-        if ((size + tombstones + 1) * 3L > (table.length / 2) * 2L) {
-            resize(capacityFor(size + 1));
+        if (size + tombstones + 1 > capacity() * MAX_LOAD) {
+            resize(capacityFor((size + 1) * 3 / 2)); // half full again after growing
         }
-        int mask = table.length / 2 - 1;
-        int free = hash(key) & mask;
+        int capacity = capacity();
+        int free = home(key, capacity);
         while (table[2 * free] != null && table[2 * free] != TOMBSTONE) {
-            free = (free + 1) & mask;
+            free = next(free, capacity);
         }
         if (table[2 * free] == TOMBSTONE) {
             tombstones--;
@@ -149,8 +172,8 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
         if (key == null) {
             return -1;
         }
-        int mask = table.length / 2 - 1;
-        for (int slot = hash(key) & mask; ; slot = (slot + 1) & mask) {
+        int capacity = capacity();
+        for (int slot = home(key, capacity); ; slot = next(slot, capacity)) {
             Object at = table[2 * slot];
             if (at == null) {
                 return -1;
@@ -165,13 +188,12 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
         Object[] old = table;
         table = new Object[2 * capacity];
         tombstones = 0;
-        int mask = capacity - 1;
         for (int i = 0; i < old.length; i += 2) {
             Object key = old[i];
             if (key != null && key != TOMBSTONE) {
-                int slot = hash(key) & mask;
+                int slot = home(key, capacity);
                 while (table[2 * slot] != null) {
-                    slot = (slot + 1) & mask;
+                    slot = next(slot, capacity);
                 }
                 table[2 * slot] = key;
                 table[2 * slot + 1] = old[i + 1];

@@ -145,4 +145,16 @@ class OpenHashMapTest {
 
         assertThat(map.get("web")).isEqualTo(5);
     }
+
+    @Test
+    void aMapMadeForItsEntriesHoldsThemWithoutGrowingAndNearlyFull() {
+        OpenHashMap<String, Integer> map = new OpenHashMap<>(100_000);
+        int slots = map.capacity();
+        for (int i = 0; i < 100_000; i++) {
+            map.put("svc-" + i, i);
+        }
+
+        assertThat(map.capacity()).isEqualTo(slots).isLessThanOrEqualTo(100_000 * 10 / 7 + 2);
+        assertThat(map).hasSize(100_000).containsEntry("svc-99999", 99_999).containsEntry("svc-0", 0);
+    }
 }
