@@ -28,7 +28,7 @@ final class NameTableBuilder {
     private Map<WireKey, Draft> names = apexes;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
-    private final Map<String, LiveTable.Owner> owned = new OpenHashMap<>();
+    private Map<String, LiveTable.Owner> owned = new OpenHashMap<>();
     private final Map<String, Integer> cappedPtrs = new HashMap<>();
     private final Set<String> contested = new HashSet<>();
     private int entryNames;
@@ -68,6 +68,7 @@ final class NameTableBuilder {
         names = new LinkedHashMap<>(MapCapacity.of(names.size() + expected));
         names.putAll(apexes);
         Map<WireKey, Claim> winners = winners();
+        owned = new OpenHashMap<>(pending.size()); // one per service: made for them, it is nearly full
         for (Pending p : pending.values()) {
             addEntry(p, winners);
         }
