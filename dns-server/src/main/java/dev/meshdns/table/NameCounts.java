@@ -9,14 +9,31 @@ import java.util.Arrays;
  * Not thread-safe.
  */
 final class NameCounts {
+    /** Most names per slot: a miss then probes about 6 slots, a hit about 2 (never read per query). */
+    private static final double MAX_LOAD = 0.7;
     private byte[][] keys;
     private int[] hashes;
     private int[] counts;
     private int size;
 
+    /** Slots for {@code names} at most {@code MAX_LOAD} full: any number (a hash is scaled onto the slots). */
+    private static int capacityFor(int names) {
+        return (int) Math.max(8, Math.min(1 << 30, (long) Math.ceil(names / MAX_LOAD) + 1));
+    }
+
+    /** The first slot to probe for the hash: mixed, then scaled onto the slots. */
+    private static int home(int hash, int capacity) {
+        int h = hash * 0x9E3779B9;
+        return (int) (((h ^ (h >>> 16)) & 0xFFFFFFFFL) * capacity >>> 32);
+    }
+
+    private static int next(int slot, int capacity) {
+        return slot + 1 == capacity ? 0 : slot + 1;
+    }
+
     /** Room for {@code expected} names before the arrays grow. */
     NameCounts(int expected) {
-        int capacity = Integer.highestOneBit(Math.max(8, expected * 3 / 2)) << 1;
+        int capacity = capacityFor(expected);
         keys = new byte[capacity][];
         hashes = new int[capacity];
         counts = new int[capacity];
@@ -46,7 +63,7 @@ final class NameCounts {
         if (delta <= 0) {
             return;
         }
-        if ((size + 1) * 3 > keys.length * 2) {
+        if (size + 1 > keys.length * MAX_LOAD) {
             grow();
             slot = slotOf(wire, hash);
         }
@@ -58,8 +75,8 @@ final class NameCounts {
 
     /** The slot holding the name, or the empty slot where it would go. */
     private int slotOf(byte[] wire, int hash) {
-        int mask = keys.length - 1;
-        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
+        int capacity = keys.length;
+        for (int slot = home(hash, capacity); ; slot = next(slot, capacity)) {
             if (keys[slot] == null || hashes[slot] == hash && Arrays.equals(keys[slot], wire)) {
                 return slot;
             }
@@ -68,10 +85,10 @@ final class NameCounts {
 
     /** Backward-shift delete: later keys of the run move up, no tombstones. */
     private void delete(int slot) {
-        int mask = keys.length - 1;
+        int capacity = keys.length;
         int hole = slot;
-        for (int next = (hole + 1) & mask; keys[next] != null; next = (next + 1) & mask) {
-            int home = hashes[next] & mask;
+        for (int next = next(hole, capacity); keys[next] != null; next = next(next, capacity)) {
+            int home = home(hashes[next], capacity);
             // The key at `next` may fill the hole unless its home lies cyclically in (hole, next].
             boolean stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
             if (!stays) {
@@ -91,15 +108,15 @@ final class NameCounts {
         byte[][] oldKeys = keys;
         int[] oldHashes = hashes;
         int[] oldCounts = counts;
-        keys = new byte[oldKeys.length * 2][];
-        hashes = new int[keys.length];
-        counts = new int[keys.length];
-        int mask = keys.length - 1;
+        int capacity = capacityFor(size * 3 / 2); // half full again
+        keys = new byte[capacity][];
+        hashes = new int[capacity];
+        counts = new int[capacity];
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != null) {
-                int slot = oldHashes[i] & mask;
+                int slot = home(oldHashes[i], capacity);
                 while (keys[slot] != null) {
-                    slot = (slot + 1) & mask;
+                    slot = next(slot, capacity);
                 }
                 keys[slot] = oldKeys[i];
                 hashes[slot] = oldHashes[i];
