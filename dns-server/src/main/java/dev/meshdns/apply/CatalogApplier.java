@@ -205,7 +205,7 @@ public final class CatalogApplier {
         diff.added().forEach(entry -> changes.add(new LiveTable.Change(entry, vips.get().get(entry.service()))));
         Optional<LiveTable> patched;
         try {
-            patched = live.patch(changes);
+            patched = live.patch(changes, this::appliedNow);
         } catch (RuntimeException e) {
             log.warn("patching the table failed, building it whole", e);
             return false;
@@ -241,6 +241,16 @@ public final class CatalogApplier {
             return;
         }
         vipPatch.remember(entries);
+    }
+
+    /**
+     * The entry and VIPs the service was last applied with, or null: what the live table was built
+     * or last patched with, while it is kept ({@code applied} and {@code published} follow every
+     * apply), so the table keeps no copy of its own.
+     */
+    private LiveTable.Change appliedNow(String service) {
+        ServiceEntry entry = applied.get(service);
+        return entry == null ? null : new LiveTable.Change(entry, published.get(service));
     }
 
     /** The addresses answered now, service to VIPs, unordered, for the debug view. Any thread. */

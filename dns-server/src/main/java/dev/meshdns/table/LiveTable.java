@@ -11,11 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 // Past 300 lines for its nested Patch (about 150): a patch stages its changes over the index's
 // maps and commits them only once nothing declined, and nesting keeps those maps private to both.
 /**
- * A {@link NameTable} with the index it takes to change a few services without building it again,
+ * A {@link NameTable} with the index it takes to change a few services without building it again
+ * (the entries and addresses each service was built from are the caller's: a patch is given them),
  * and the one way to build a table ({@link #build}, {@link #notReady}). Not thread-safe: the table
  * is immutable but the index is not; it is confined to the thread that applies catalogs, and only
  * the instance a successful patch returns may be used afterwards.
@@ -26,21 +28,12 @@ public final class LiveTable {
 
     private final ZoneSpec spec;
     private final NameTable table;
-    /** What each service in the table was built from: its names are derived from it when a patch changes it. */
-    private final Map<String, Owner> owned;
     /** Per name, how many owned names lie below it: empty non-terminals come and go with them. */
     private final NameCounts below;
     /** Services whose PTR answers only some of their names, with how many names they own. */
     private final Map<String, Integer> cappedPtrs;
     /** Services in a name clash or named by two entries: a full build decides those, a patch never does. */
     private final Set<String> contested;
-
-    /**
-     * The entry and addresses a service's names were built from. Its names are not kept: a patch
-     * derives them again ({@link #footprint}), so a million services hold no million lists of names.
-     */
-    record Owner(ServiceEntry entry, ServiceVips vips) {
-    }
 
     /** The names a service owns: its entry names, then its PTR names. */
     private record Footprint(List<byte[]> names, List<byte[]> ptrs) {
@@ -53,11 +46,10 @@ public final class LiveTable {
         }
     }
 
-    LiveTable(ZoneSpec spec, NameTable table, Map<String, Owner> owned, NameCounts below,
-              Map<String, Integer> cappedPtrs, Set<String> contested) {
+    LiveTable(ZoneSpec spec, NameTable table, NameCounts below, Map<String, Integer> cappedPtrs,
+              Set<String> contested) {
         this.spec = spec;
         this.table = table;
-        this.owned = owned;
         this.below = below;
         this.cappedPtrs = cappedPtrs;
         this.contested = contested;
@@ -103,9 +95,13 @@ public final class LiveTable {
      * needs a full build. A patch gives exactly the table a full build of the new catalog would
      * give, the SOA serial aside (zones the patch keeps keep theirs); where a name is claimed twice
      * it declines, and the full build decides. Empty leaves this instance as it was.
+     *
+     * @param before per service, the entry and addresses this table was built or patched with (null
+     *               for a service it was not given): the caller keeps them anyway, so the table keeps
+     *               no copy (a service's names are derived from them again, {@link #footprint})
      */
-    public Optional<LiveTable> patch(List<Change> changes) {
-        return new Patch().run(changes);
+    public Optional<LiveTable> patch(List<Change> changes, Function<String, Change> before) {
+        return new Patch(before).run(changes);
     }
 
     /**
@@ -125,7 +121,7 @@ public final class LiveTable {
      * each VIP in a pool. Exactly what the build or patch that added it gave it, as long as the
      * service is not contested: it then won every name it asked for (a lost name contests it).
      */
-    private static Footprint footprint(TableRecords records, Owner owner) {
+    private static Footprint footprint(TableRecords records, Change owner) {
         List<byte[]> ptrs = new ArrayList<>(2);
         for (InetAddress vip : records.ptrVips(owner.vips())) {
             ptrs.add(ReverseZones.ptrName(vip));
@@ -143,8 +139,12 @@ public final class LiveTable {
         private final Map<WireKey, Node> nodes = new LinkedHashMap<>(); // a null value removes the name
         private final Map<WireKey, Integer> belowDelta = new HashMap<>();
         private final Map<String, Integer> capped = new HashMap<>(); // a null value: not capped now
-        private final Map<String, Owner> owners = new HashMap<>(); // a null value: owns nothing now
+        private final Function<String, Change> before;
         private int entryNamesDelta;
+
+        Patch(Function<String, Change> before) {
+            this.before = before;
+        }
 
         Optional<LiveTable> run(List<Change> changes) {
             for (Change change : changes) {
@@ -154,11 +154,10 @@ public final class LiveTable {
             }
             List<Footprint> leaving = new ArrayList<>();
             for (Change change : changes) {
-                Owner owner = owned.get(change.entry().service());
-                if (owner != null) {
+                Change owner = before.apply(change.entry().service());
+                if (owner != null && owner.vips() != null && !owner.vips().isEmpty()) { // it had names
                     Footprint old = footprint(records, owner);
                     leaving.add(old);
-                    owners.put(change.entry().service(), null);
                     capped.put(change.entry().service(), null);
                     entryNamesDelta -= old.names().size();
                     forEachName(old, wire -> ancestorsInZone(wire, node(wire).zone(), key -> count(key, -1)));
@@ -255,7 +254,6 @@ public final class LiveTable {
                 add(new WireKey(wire), draft.toNode());
                 ptrs.add(wire);
             }
-            owners.put(service, new Owner(change.entry(), change.vips()));
             if (!ptrs.isEmpty() && names.size() > TableRecords.MAX_PTR_RECORDS) {
                 capped.put(service, names.size());
             }
@@ -276,13 +274,6 @@ public final class LiveTable {
         }
 
         private LiveTable commit() {
-            owners.forEach((service, owner) -> {
-                if (owner == null) {
-                    owned.remove(service);
-                } else {
-                    owned.put(service, owner);
-                }
-            });
             capped.forEach((service, count) -> {
                 if (count == null) {
                     cappedPtrs.remove(service);
@@ -292,7 +283,7 @@ public final class LiveTable {
             });
             applyDeltas(below, belowDelta);
             NameTable patched = table.patched(nodes, table.entryNames() + entryNamesDelta);
-            return new LiveTable(spec, patched, owned, below, cappedPtrs, contested);
+            return new LiveTable(spec, patched, below, cappedPtrs, contested);
         }
 
         private static void applyDeltas(NameCounts counts, Map<WireKey, Integer> deltas) {

@@ -2,7 +2,6 @@ package dev.meshdns.table;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.MapCapacity;
-import dev.meshdns.vip.OpenHashMap;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +27,6 @@ final class NameTableBuilder {
     private Map<WireKey, Draft> names = apexes;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
-    private Map<String, LiveTable.Owner> owned = new OpenHashMap<>();
     private final Map<String, Integer> cappedPtrs = new HashMap<>();
     private final Set<String> contested = new HashSet<>();
     private int entryNames;
@@ -68,7 +66,6 @@ final class NameTableBuilder {
         names = new LinkedHashMap<>(MapCapacity.of(names.size() + expected));
         names.putAll(apexes);
         Map<WireKey, Claim> winners = winners();
-        owned = new OpenHashMap<>(pending.size()); // one per service: made for them, it is nearly full
         for (Pending p : pending.values()) {
             addEntry(p, winners);
         }
@@ -81,7 +78,7 @@ final class NameTableBuilder {
             nodes.add(draft.toNode());
         });
         NameTable table = new NameTable(keys, nodes, entryNames, problems);
-        return new LiveTable(records.spec(), table, owned, below, cappedPtrs, contested);
+        return new LiveTable(records.spec(), table, below, cappedPtrs, contested);
     }
 
     /** Who gets each name an entry asks for; every loser is reported, naming the winner, and contested. */
@@ -172,7 +169,6 @@ final class NameTableBuilder {
         if (!ptrs.isEmpty() && owns.size() > TableRecords.MAX_PTR_RECORDS) {
             cappedPtrs.put(service, owns.size());
         }
-        owned.put(service, new LiveTable.Owner(p.entry, p.vips));
     }
 
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */

@@ -6,6 +6,7 @@ import dev.meshdns.admin.Metrics;
 import dev.meshdns.admin.Readiness;
 import dev.meshdns.catalog.Catalog;
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.Node;
 import dev.meshdns.table.ServiceVips;
@@ -24,7 +25,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -182,6 +185,27 @@ class CatalogApplierTest {
             assertThat(vipOf(service + ".mesh")).as(service).isEqualTo(durableVipOf(service));
         }
         assertThat(allocator.allocations()).containsOnlyKeys(services);
+    }
+
+    @Test
+    void patchAfterPatchLeavesTheNamesAFullBuildOfTheCatalogHas() throws IOException {
+        Random random = new Random(1201);
+        Map<String, ServiceEntry> catalog = new TreeMap<>();
+        for (int step = 0; step < 120; step++) {
+            String service = "s" + random.nextInt(12);
+            if (catalog.containsKey(service) && random.nextInt(3) == 0) {
+                catalog.remove(service);
+            } else {
+                catalog.put(service, new ServiceEntry(service, List.of("h" + random.nextInt(40) + "." + service + ".example"),
+                        null, null, List.of()));
+            }
+            applier.apply(new Catalog(List.copyOf(catalog.values()), List.of()));
+
+            assertThat(Set.copyOf(tables.get().names())).as("step %d: %s", step, catalog.keySet())
+                    .isEqualTo(Set.copyOf(LiveTable.build(SPEC, List.copyOf(catalog.values()), applier.published())
+                            .table().names()));
+        }
+        assertThat(applies("patch")).isGreaterThan(100);
     }
 
     private double applies(String mode) {

@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class LiveTableTest {
@@ -46,6 +48,7 @@ class LiveTableTest {
             }
             LiveTable live = LiveTable.build(SPEC, List.copyOf(catalog.values()), vips);
             for (int step = 0; step < 20; step++) {
+                Function<String, LiveTable.Change> before = state(catalog, vips);
                 List<LiveTable.Change> changes = new ArrayList<>();
                 Set<String> touched = new HashSet<>();
                 for (int c = 1 + random.nextInt(3); c > 0; c--) {
@@ -65,7 +68,7 @@ class LiveTableTest {
                     }
                 }
                 LiveTable full = LiveTable.build(SPEC, List.copyOf(catalog.values()), vips);
-                Optional<LiveTable> patch = live.patch(changes);
+                Optional<LiveTable> patch = live.patch(changes, before);
                 if (patch.isPresent()) {
                     patched++;
                     assertSameNames(patch.get().table(), full.table(), "run " + run + " step " + step + ": " + changes);
@@ -126,10 +129,11 @@ class LiveTableTest {
 
     private static LiveTable step(LiveTable live, List<ServiceEntry> present, Map<String, ServiceVips> presentVips,
                                   LiveTable.Change change) {
+        Function<String, LiveTable.Change> before = state(present, presentVips);
         present.removeIf(e -> e.service().equals(change.entry().service()));
         present.add(change.entry());
         presentVips.put(change.entry().service(), change.vips());
-        return live.patch(List.of(change)).orElseGet(() -> LiveTable.build(SPEC, present, presentVips));
+        return live.patch(List.of(change), before).orElseGet(() -> LiveTable.build(SPEC, present, presentVips));
     }
 
     @Test
@@ -142,14 +146,15 @@ class LiveTableTest {
         ServiceVips vips = ServiceVips.of(v4("240.0.0.7"));
         LiveTable built = LiveTable.build(SPEC, List.of(big), Map.of("big", vips));
         LiveTable patched = LiveTable.build(SPEC, List.of(), Map.of())
-                .patch(List.of(new LiveTable.Change(big, vips))).orElseThrow();
+                .patch(List.of(new LiveTable.Change(big, vips)), NOTHING).orElseThrow();
 
         for (LiveTable live : List.of(built, patched)) {
             assertThat(live.table().find("7.0.0.240.in-addr.arpa").recordCount(0)).isEqualTo(64);
             assertThat(live.cappedPtrs()).containsEntry("big", 101);
         }
         assertSameNames(patched.table(), built.table(), "built or patched");
-        LiveTable gone = patched.patch(List.of(LiveTable.Change.removed(big))).orElseThrow();
+        LiveTable gone = patched.patch(List.of(LiveTable.Change.removed(big)), state(List.of(big), Map.of("big", vips)))
+                .orElseThrow();
         assertThat(gone.cappedPtrs()).isEmpty();
     }
 
@@ -157,11 +162,11 @@ class LiveTableTest {
     void aChangedServiceIsAnsweredAtItsNewAddressAndARemovedOneNoMore() throws Exception {
         ServiceEntry web = new ServiceEntry("web", List.of("web.shop.example"), null, null, List.of());
         ServiceEntry api = new ServiceEntry("api", List.of(), null, null, List.of());
-        LiveTable live = LiveTable.build(SPEC, List.of(web, api),
-                Map.of("web", ServiceVips.of(v4("240.0.0.7")), "api", ServiceVips.of(v4("240.0.0.8"))));
+        Map<String, ServiceVips> vips = Map.of("web", ServiceVips.of(v4("240.0.0.7")), "api", ServiceVips.of(v4("240.0.0.8")));
+        LiveTable live = LiveTable.build(SPEC, List.of(web, api), vips);
 
         LiveTable next = live.patch(List.of(new LiveTable.Change(web, ServiceVips.of(v4("240.0.0.9"))),
-                LiveTable.Change.removed(api))).orElseThrow();
+                LiveTable.Change.removed(api)), state(List.of(web, api), vips)).orElseThrow();
 
         assertThat(next.table().find("web.mesh").rrset(0)).endsWith(240, 0, 0, 9);
         assertThat(next.table().find("web.shop.example").indexOf(Wire.TYPE_SOA)).isNotNegative();
@@ -178,7 +183,8 @@ class LiveTableTest {
         LiveTable live = LiveTable.build(SPEC, List.of(web), Map.of("web", ServiceVips.of(v4("240.0.0.7"))));
         ServiceEntry clash = new ServiceEntry("api", List.of("shop.example"), null, null, List.of());
 
-        assertThat(live.patch(List.of(new LiveTable.Change(clash, ServiceVips.of(v4("240.0.0.8")))))).isEmpty();
+        assertThat(live.patch(List.of(new LiveTable.Change(clash, ServiceVips.of(v4("240.0.0.8")))),
+                state(List.of(web), Map.of("web", ServiceVips.of(v4("240.0.0.7")))))).isEmpty();
         assertThat(live.table().find("api.mesh")).as("a declined patch changes nothing").isNull();
     }
 
@@ -188,7 +194,8 @@ class LiveTableTest {
         LiveTable live = LiveTable.build(SPEC, List.of(inner), Map.of("inner", ServiceVips.of(v4("240.0.0.7"))));
         ServiceEntry outer = new ServiceEntry("outer", List.of("shop.example"), null, null, List.of());
 
-        LiveTable next = live.patch(List.of(new LiveTable.Change(outer, ServiceVips.of(v4("240.0.0.8"))))).orElseThrow();
+        LiveTable next = live.patch(List.of(new LiveTable.Change(outer, ServiceVips.of(v4("240.0.0.8")))),
+                state(List.of(inner), Map.of("inner", ServiceVips.of(v4("240.0.0.7"))))).orElseThrow();
 
         assertThat(next.table().find("shop.example").zone().hostApex()).isTrue();
         assertThat(WireName.toDotted(next.table().find("a.shop.example").zone().apexWire())).isEqualTo("a.shop.example.");
@@ -203,9 +210,10 @@ class LiveTableTest {
         Map<String, ServiceVips> vips = new LinkedHashMap<>();
         for (int i = 1; i < 200; i++) {
             ServiceEntry entry = ServiceEntry.of("svc-" + i);
+            Function<String, LiveTable.Change> before = state(entries, vips);
             entries.add(entry);
             vips.put(entry.service(), ServiceVips.of(v4("240.0.0." + i)));
-            live = live.patch(List.of(new LiveTable.Change(entry, vips.get(entry.service())))).orElseThrow();
+            live = live.patch(List.of(new LiveTable.Change(entry, vips.get(entry.service()))), before).orElseThrow();
         }
         assertSameNames(live.table(), LiveTable.build(SPEC, entries, vips).table(), "199 services added one by one");
     }
@@ -223,6 +231,7 @@ class LiveTableTest {
         LiveTable live = LiveTable.build(spec, List.copyOf(catalog.values()), vips);
         assertThat(live.table().segmentCount()).isGreaterThan(2);
         for (int step = 0; step < 40; step++) {
+            Function<String, LiveTable.Change> before = state(catalog, vips);
             List<LiveTable.Change> changes = new ArrayList<>();
             Set<String> touched = new HashSet<>();
             for (int c = 0; c < 1 + random.nextInt(4); c++) {
@@ -240,7 +249,7 @@ class LiveTableTest {
                     changes.add(new LiveTable.Change(entry, vips.get(service)));
                 }
             }
-            Optional<LiveTable> patch = live.patch(changes);
+            Optional<LiveTable> patch = live.patch(changes, before);
             LiveTable full = LiveTable.build(spec, List.copyOf(catalog.values()), vips);
             if (patch.isEmpty()) {
                 live = full; // a PTR clash on a reused address
@@ -252,6 +261,23 @@ class LiveTableTest {
                     .isGreaterThanOrEqualTo(live.table().segmentCount() - 6 * changes.size());
             live = patch.get();
         }
+    }
+
+    /** Nothing applied before: a patch of a table built from nothing. */
+    private static final Function<String, LiveTable.Change> NOTHING = service -> null;
+
+    /** What a table was built or patched with: a copy of the catalog and its VIPs as they are now. */
+    private static Function<String, LiveTable.Change> state(Map<String, ServiceEntry> catalog,
+                                                            Map<String, ServiceVips> vips) {
+        Map<String, LiveTable.Change> copy = new HashMap<>();
+        catalog.forEach((service, entry) -> copy.put(service, new LiveTable.Change(entry, vips.get(service))));
+        return copy::get;
+    }
+
+    private static Function<String, LiveTable.Change> state(List<ServiceEntry> entries, Map<String, ServiceVips> vips) {
+        Map<String, ServiceEntry> catalog = new LinkedHashMap<>();
+        entries.forEach(entry -> catalog.put(entry.service(), entry));
+        return state(catalog, vips);
     }
 
     private static void assertSameNames(NameTable patched, NameTable full, String what) {
