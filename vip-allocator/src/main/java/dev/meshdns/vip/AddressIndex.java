@@ -3,7 +3,6 @@ package dev.meshdns.vip;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -16,7 +15,7 @@ import java.util.function.Predicate;
  * @param <V> the value type (a row or a row's key)
  */
 public final class AddressIndex<V> {
-    private final Map<InetAddress, Object> byAddress = new OpenHashMap<>();
+    private final OpenHashMap<InetAddress, Object> byAddress = new OpenHashMap<>();
 
     /** Adds the value at the address (a value may be added twice; each is a value of its own). */
     @SuppressWarnings("unchecked")
@@ -31,6 +30,11 @@ public final class AddressIndex<V> {
             many.add(added);
             return many;
         });
+    }
+
+    /** Makes room for {@code addresses} in all (see {@link OpenHashMap#reserve}). */
+    public void reserve(int addresses) {
+        byAddress.reserve(addresses);
     }
 
     /** Removes the values at the address that {@code which} picks; forgets the address when none is left. */

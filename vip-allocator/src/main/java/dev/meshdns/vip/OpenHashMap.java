@@ -121,6 +121,17 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
         return old;
     }
 
+    /**
+     * Grows now, if it must, to hold {@code entries} in all without growing again: a first batch of
+     * new keys whose number is known then leaves the map nearly full, not half full after growing
+     * (growing for a later batch still makes room for half as many again, so small batches stay cheap).
+     */
+    public void reserve(int entries) {
+        if (entries + tombstones > capacity() * MAX_LOAD) {
+            resize(capacityFor(Math.max(entries, size * 3 / 2)));
+        }
+    }
+
     @Override
     public void clear() {
         table = new Object[2 * MIN_CAPACITY];

@@ -37,7 +37,7 @@ final class PoolRows {
     private final VipPool pool;
     private final String zone;
     private final int family;
-    private final Map<Object, Allocation> rows = new OpenHashMap<>();
+    private final OpenHashMap<Object, Allocation> rows = new OpenHashMap<>();
     /** Rows (held or released) with this address of the pool; usually one. */
     private final AddressIndex<Allocation> byAddress = new AddressIndex<>();
     /** Retired releases of the pool's addresses, by address: the latest release per (zone, service). */
@@ -79,6 +79,12 @@ final class PoolRows {
                 throw bothHold(source, row.address(), holder, row);
             }
         }
+        int fresh = 0;
+        for (Object key : relevant.keySet()) {
+            fresh += rows.containsKey(key) ? 0 : 1;
+        }
+        rows.reserve(rows.size() + fresh); // a batch of new rows leaves the maps nearly full
+        byAddress.reserve(byAddress.size() + fresh);
         boolean changed = false;
         for (Allocation row : relevant.values()) {
             changed |= put(row);

@@ -157,4 +157,22 @@ class OpenHashMapTest {
         assertThat(map.capacity()).isEqualTo(slots).isLessThanOrEqualTo(100_000 * 10 / 7 + 2);
         assertThat(map).hasSize(100_000).containsEntry("svc-99999", 99_999).containsEntry("svc-0", 0);
     }
+
+    @Test
+    void aReservedMapTakesABatchOfNewKeysWithoutGrowingAndAfterwardsGrowsByHalf() {
+        OpenHashMap<String, Integer> map = new OpenHashMap<>();
+        map.put("first", 0);
+
+        map.reserve(100_000);
+        int slots = map.capacity();
+        for (int i = 1; i < 100_000; i++) {
+            map.put("svc-" + i, i);
+        }
+        int afterBatch = map.capacity();
+        map.reserve(100_010);
+
+        assertThat(afterBatch).isEqualTo(slots).isLessThanOrEqualTo(100_000 * 10 / 7 + 2);
+        assertThat(map.capacity()).as("grown by half for a few more").isGreaterThanOrEqualTo(150_000 * 10 / 7);
+        assertThat(map).hasSize(100_000).containsEntry("first", 0).containsEntry("svc-99999", 99_999);
+    }
 }

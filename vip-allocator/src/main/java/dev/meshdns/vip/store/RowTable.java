@@ -57,7 +57,7 @@ final class RowTable {
      * By {@link #rowKey}: a row of the zone and family of the first row, nearly every row, is keyed by
      * its service name alone (a string never equals a Key), so a million rows need no million keys.
      */
-    private final Map<Object, Entry> rows = new OpenHashMap<>();
+    private final OpenHashMap<Object, Entry> rows = new OpenHashMap<>();
     private String firstZone;
     private int firstFamily;
     /** The most recently changed row: the newest end of the change list. */
@@ -170,6 +170,7 @@ final class RowTable {
      * replaying the same rows always derives the same retired releases.
      */
     void apply(List<Allocation> changed, long newRevision) {
+        reserveFor(changed);
         for (Allocation row : changed) {
             Object key = rowKey(row.zone(), row.service(), row.family());
             Entry entry = rows.get(key);
@@ -197,6 +198,16 @@ final class RowTable {
             }
         }
         revision = Math.max(revision, newRevision);
+    }
+
+    /** Room for the rows of a batch (a restore, a catalog's claims) that are new, counted first. */
+    private void reserveFor(List<Allocation> changed) {
+        int fresh = 0;
+        for (Allocation row : changed) {
+            fresh += rows.containsKey(rowKey(row.zone(), row.service(), row.family())) ? 0 : 1;
+        }
+        rows.reserve(rows.size() + fresh);
+        keysByAddress.reserve(keysByAddress.size() + fresh);
     }
 
     private void unlink(Entry entry) {
