@@ -2,6 +2,7 @@ package dev.meshdns.apply;
 
 import dev.meshdns.table.ServiceVips;
 import dev.meshdns.vip.OpenHashMap;
+import java.net.Inet4Address;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Collection;
@@ -15,8 +16,10 @@ import java.util.Set;
  * it a new base (an {@link OpenHashMap}: two array slots per service, not a
  * {@code ConcurrentHashMap} node of 32 bytes as well); a patch shares the base and copies only the
  * overlay of what patches changed since, which is folded into a new base once it outgrows a
- * sixty-fourth of it, so a patch costs about its own services plus that share of a base copy.
- * Thread-safe: immutable (neither map is written after construction).
+ * sixty-fourth of it, so a patch costs about its own services plus that share of a base copy. A
+ * service with just an IPv4 VIP, nearly every one, is kept as that address alone and handed out as
+ * a new {@link ServiceVips} (equal, not the same) when read. Thread-safe: immutable (neither map is
+ * written after construction).
  */
 final class PublishedVips extends AbstractMap<String, ServiceVips> {
     /** The overlay's value for a service a patch removed. */
@@ -24,11 +27,12 @@ final class PublishedVips extends AbstractMap<String, ServiceVips> {
     private static final int MIN_OVERLAY = 1024;
     private static final PublishedVips EMPTY = new PublishedVips(new OpenHashMap<>(), new OpenHashMap<>(), 0);
 
-    private final Map<String, ServiceVips> base;
-    private final Map<String, ServiceVips> overlay;
+    /** A {@link ServiceVips}, or the {@link Inet4Address} of one with only that. */
+    private final Map<String, Object> base;
+    private final Map<String, Object> overlay;
     private final int size;
 
-    private PublishedVips(Map<String, ServiceVips> base, Map<String, ServiceVips> overlay, int size) {
+    private PublishedVips(Map<String, Object> base, Map<String, Object> overlay, int size) {
         this.base = base;
         this.overlay = overlay;
         this.size = size;
@@ -40,14 +44,14 @@ final class PublishedVips extends AbstractMap<String, ServiceVips> {
 
     /** A copy of these VIPs. */
     static PublishedVips of(Map<String, ServiceVips> vips) {
-        Map<String, ServiceVips> base = new OpenHashMap<>(vips.size());
-        base.putAll(vips);
+        Map<String, Object> base = new OpenHashMap<>(vips.size());
+        vips.forEach((service, addresses) -> base.put(service, compact(addresses)));
         return new PublishedVips(base, new OpenHashMap<>(), base.size());
     }
 
     /** A copy with these services removed, then these put; this map is unchanged. */
     PublishedVips patched(Collection<String> removed, Map<String, ServiceVips> put) {
-        Map<String, ServiceVips> next = new OpenHashMap<>(overlay.size() + removed.size() + put.size());
+        Map<String, Object> next = new OpenHashMap<>(overlay.size() + removed.size() + put.size());
         next.putAll(overlay);
         int nextSize = size;
         for (String service : removed) {
@@ -58,12 +62,12 @@ final class PublishedVips extends AbstractMap<String, ServiceVips> {
             boolean present = next.containsKey(vips.getKey()) ? next.get(vips.getKey()) != REMOVED
                     : base.containsKey(vips.getKey());
             nextSize += present ? 0 : 1;
-            next.put(vips.getKey(), vips.getValue());
+            next.put(vips.getKey(), compact(vips.getValue()));
         }
         if (next.size() <= Math.max(MIN_OVERLAY, base.size() / 64)) {
             return new PublishedVips(base, next, nextSize);
         }
-        Map<String, ServiceVips> folded = new OpenHashMap<>(nextSize);
+        Map<String, Object> folded = new OpenHashMap<>(nextSize);
         base.forEach((service, vips) -> {
             if (!next.containsKey(service)) {
                 folded.put(service, vips);
@@ -79,11 +83,21 @@ final class PublishedVips extends AbstractMap<String, ServiceVips> {
 
     @Override
     public ServiceVips get(Object service) {
-        ServiceVips patched = overlay.get(service);
+        Object patched = overlay.get(service);
         if (patched != null) {
-            return patched == REMOVED ? null : patched;
+            return patched == REMOVED ? null : expand(patched);
         }
-        return base.get(service);
+        Object held = base.get(service);
+        return held == null ? null : expand(held);
+    }
+
+    private static Object compact(ServiceVips vips) {
+        boolean v4Only = vips.v4() != null && vips.v6() == null && vips.v4Failure() == null && vips.v6Failure() == null;
+        return v4Only ? vips.v4() : vips;
+    }
+
+    private static ServiceVips expand(Object held) {
+        return held instanceof Inet4Address v4 ? ServiceVips.of(v4) : (ServiceVips) held;
     }
 
     @Override
@@ -114,21 +128,21 @@ final class PublishedVips extends AbstractMap<String, ServiceVips> {
 
     /** The base's entries the overlay does not cover, then the overlay's that are not removals. */
     private final class Entries implements Iterator<Entry<String, ServiceVips>> {
-        private final Iterator<Entry<String, ServiceVips>> fromBase = base.entrySet().iterator();
-        private final Iterator<Entry<String, ServiceVips>> fromOverlay = overlay.entrySet().iterator();
+        private final Iterator<Entry<String, Object>> fromBase = base.entrySet().iterator();
+        private final Iterator<Entry<String, Object>> fromOverlay = overlay.entrySet().iterator();
         private Entry<String, ServiceVips> next = advance();
 
         private Entry<String, ServiceVips> advance() {
             while (fromBase.hasNext()) {
-                Entry<String, ServiceVips> entry = fromBase.next();
+                Entry<String, Object> entry = fromBase.next();
                 if (!overlay.containsKey(entry.getKey())) {
-                    return new SimpleImmutableEntry<>(entry);
+                    return new SimpleImmutableEntry<>(entry.getKey(), expand(entry.getValue()));
                 }
             }
             while (fromOverlay.hasNext()) {
-                Entry<String, ServiceVips> entry = fromOverlay.next();
+                Entry<String, Object> entry = fromOverlay.next();
                 if (entry.getValue() != REMOVED) {
-                    return new SimpleImmutableEntry<>(entry);
+                    return new SimpleImmutableEntry<>(entry.getKey(), expand(entry.getValue()));
                 }
             }
             return null;

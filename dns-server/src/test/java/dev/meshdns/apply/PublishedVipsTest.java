@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.table.ServiceVips;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -34,6 +35,20 @@ class PublishedVipsTest {
         assertThat(after.get("api")).isNull();
         assertThat(after.containsKey("api")).isFalse();
         assertThat(before).containsOnly(Map.entry("web", vip(1)), Map.entry("api", vip(2)));
+    }
+
+    @Test
+    void everyKindOfVipsReadsBackAsItWasGiven() throws UnknownHostException {
+        ServiceVips both = new ServiceVips(vip(1).v4(), (Inet6Address) InetAddress.getByName("fd00::1"), null, null);
+        ServiceVips failed = new ServiceVips(null, null, "pool exhausted", null);
+        ServiceVips v4AndReason = new ServiceVips(vip(2).v4(), null, null, "no IPv6 pool");
+        Map<String, ServiceVips> given = Map.of("web", vip(3), "both", both, "failed", failed, "mixed", v4AndReason);
+
+        PublishedVips vips = PublishedVips.of(given).patched(List.of(), Map.of("api", vip(4), "db", failed));
+
+        assertThat(vips).hasSize(6).containsAllEntriesOf(given)
+                .containsEntry("api", vip(4)).containsEntry("db", failed);
+        assertThat(vips.get("both")).isEqualTo(both);
     }
 
     @Test
