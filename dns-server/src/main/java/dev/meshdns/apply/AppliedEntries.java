@@ -2,7 +2,6 @@ package dev.meshdns.apply;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.table.ServiceVips;
-import dev.meshdns.vip.OpenHashMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,32 +11,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The entries last applied, by service, and what a new catalog changes about them. A diff costs one
+ * The entries last applied, by service ({@link EntriesByService}: no record per service), and what a
+ * new catalog changes about them. A diff costs one
  * pass over the catalog and, only when services left, one over what was applied: each applied
  * service is stamped when the catalog names it, so no set of the catalog's services is built. Not
  * thread-safe: confined to the thread that applies catalogs.
  */
 final class AppliedEntries {
-    private static final class Slot {
-        ServiceEntry entry;
-        int seen;
-
-        Slot(ServiceEntry entry) {
-            this.entry = entry;
-        }
-    }
-
-    private Map<String, Slot> byService = new OpenHashMap<>();
+    private EntriesByService byService = new EntriesByService(0);
     private int pass;
 
     ServiceEntry get(String service) {
-        Slot slot = byService.get(service);
-        return slot == null ? null : slot.entry;
+        return byService.get(service);
     }
 
     void replaceAll(List<ServiceEntry> entries) {
-        byService = new OpenHashMap<>(entries.size());
-        entries.forEach(entry -> byService.put(entry.service(), new Slot(entry)));
+        byService = new EntriesByService(entries.size());
+        entries.forEach(byService::put);
     }
 
     /**
@@ -51,19 +41,20 @@ final class AppliedEntries {
         Set<String> addedServices = new HashSet<>();
         int named = 0;
         for (ServiceEntry entry : entries) {
-            Slot slot = byService.get(entry.service());
-            if (slot == null) {
+            int slot = byService.slotOf(entry.service());
+            if (slot < 0) {
                 if (!addedServices.add(entry.service())) {
                     return Optional.empty();
                 }
                 added.add(entry);
             } else {
-                if (slot.seen == stamp) {
+                if (byService.stampAt(slot) == stamp) {
                     return Optional.empty();
                 }
-                slot.seen = stamp;
+                byService.stamp(slot, stamp);
                 named++;
-                if (slot.entry != entry && !slot.entry.equals(entry)) {
+                ServiceEntry old = byService.entryAt(slot);
+                if (old != entry && !old.equals(entry)) {
                     changed.add(entry);
                 }
             }
@@ -73,11 +64,7 @@ final class AppliedEntries {
         }
         List<ServiceEntry> removed = new ArrayList<>();
         if (named < byService.size()) {
-            for (Slot slot : byService.values()) {
-                if (slot.seen != stamp) {
-                    removed.add(slot.entry);
-                }
-            }
+            byService.forEachNotStamped(stamp, removed::add);
         }
         if (added.size() + changed.size() + removed.size() > limit) {
             return Optional.empty();
@@ -94,20 +81,20 @@ final class AppliedEntries {
         List<ServiceEntry> added = new ArrayList<>();
         List<ServiceEntry> changed = new ArrayList<>();
         for (ServiceEntry entry : entries) {
-            Slot slot = byService.get(entry.service());
-            if (slot == null) {
+            ServiceEntry old = byService.get(entry.service());
+            if (old == null) {
                 added.add(entry);
-            } else if (slot.entry != entry && !slot.entry.equals(entry)
+            } else if (old != entry && !old.equals(entry)
                     || !sameVips(before.get(entry.service()), vips.get(entry.service()))) {
                 changed.add(entry);
             }
         }
         List<ServiceEntry> removed = new ArrayList<>();
-        for (Slot slot : byService.values()) {
-            if (!vips.containsKey(slot.entry.service())) {
-                removed.add(slot.entry);
+        byService.forEach(old -> {
+            if (!vips.containsKey(old.service())) {
+                removed.add(old);
             }
-        }
+        });
         return new CatalogDiff(added, changed, removed);
     }
 
@@ -118,7 +105,7 @@ final class AppliedEntries {
     /** Takes the diff as applied. */
     void apply(CatalogDiff diff) {
         diff.removed().forEach(entry -> byService.remove(entry.service()));
-        diff.changed().forEach(entry -> byService.get(entry.service()).entry = entry);
-        diff.added().forEach(entry -> byService.put(entry.service(), new Slot(entry)));
+        diff.changed().forEach(byService::put);
+        diff.added().forEach(byService::put);
     }
 }
