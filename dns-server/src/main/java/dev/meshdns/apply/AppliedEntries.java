@@ -12,10 +12,10 @@ import java.util.Set;
 
 /**
  * The entries last applied, by service ({@link EntriesByService}: no record per service), and what a
- * new catalog changes about them. A diff costs one
- * pass over the catalog and, only when services left, one over what was applied: each applied
- * service is stamped when the catalog names it, so no set of the catalog's services is built. Not
- * thread-safe: confined to the thread that applies catalogs.
+ * new catalog changes about them. A diff costs one pass over the catalog and, only when services
+ * left, one over what was applied: each applied service is stamped when the catalog names it, so no
+ * set of the catalog's services is built. Not thread-safe: confined to the thread that applies
+ * catalogs.
  */
 final class AppliedEntries {
     private EntriesByService byService = new EntriesByService(0);
