@@ -145,14 +145,14 @@ final class EntriesByName implements Iterable<VersionedEntry> {
         }
     }
 
-    /** Slots for {@code entries} at most {@code MAX_LOAD} full: any number (a hash is scaled onto the slots). */
+    /** Slots for {@code entries} at most {@code MAX_LOAD} full: any number (a hash is taken modulo the slots). */
     private static int capacityFor(int entries) {
         return (int) Math.max(MIN_CAPACITY, Math.min(1 << 30, (long) Math.ceil(entries / MAX_LOAD) + 1));
     }
 
-    /** The first slot to probe for the name: its hash scaled onto the slots. */
+    /** The first slot to probe for the name: its hash modulo the slots (not scaled: see OpenHashMap#home). */
     private static int home(String name, int capacity) {
-        return (int) (((hash(name) & 0xFFFFFFFFL) * capacity) >>> 32);
+        return Integer.remainderUnsigned(hash(name), capacity);
     }
 
     private static int next(int slot, int capacity) {

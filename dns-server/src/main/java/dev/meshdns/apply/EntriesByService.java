@@ -142,10 +142,10 @@ final class EntriesByService {
         return (int) Math.max(MIN_CAPACITY, Math.min(1 << 30, (long) Math.ceil(count / MAX_LOAD) + 1));
     }
 
-    /** The first slot to probe for the service: its hash mixed, then scaled onto the slots. */
+    /** The first slot to probe for the service: its hash mixed, then modulo the slots (not scaled: see OpenHashMap#home). */
     private static int home(String service, int capacity) {
         int h = service.hashCode() * 0x9E3779B9;
-        return (int) (((h ^ (h >>> 16)) & 0xFFFFFFFFL) * capacity >>> 32);
+        return Integer.remainderUnsigned(h ^ (h >>> 16), capacity);
     }
 
     private static int next(int slot, int capacity) {

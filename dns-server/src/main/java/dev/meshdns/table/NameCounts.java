@@ -21,10 +21,10 @@ final class NameCounts {
         return (int) Math.max(8, Math.min(1 << 30, (long) Math.ceil(names / MAX_LOAD) + 1));
     }
 
-    /** The first slot to probe for the hash: mixed, then scaled onto the slots. */
+    /** The first slot to probe for the hash: mixed, then modulo the slots (not scaled: see OpenHashMap#home). */
     private static int home(int hash, int capacity) {
         int h = hash * 0x9E3779B9;
-        return (int) (((h ^ (h >>> 16)) & 0xFFFFFFFFL) * capacity >>> 32);
+        return Integer.remainderUnsigned(h ^ (h >>> 16), capacity);
     }
 
     private static int next(int slot, int capacity) {

@@ -175,4 +175,20 @@ class OpenHashMapTest {
         assertThat(map.capacity()).as("grown by half for a few more").isGreaterThanOrEqualTo(150_000 * 10 / 7);
         assertThat(map).hasSize(100_000).containsEntry("first", 0).containsEntry("svc-99999", 99_999);
     }
+
+    @Test
+    void keysPutInTheIterationOrderOfAnotherMapSpreadOverTheSlotsOfOneThatGrowsMeanwhile() {
+        // A replica receives its entries in the order of the sender's own map of them.
+        OpenHashMap<String, Integer> sent = new OpenHashMap<>(200_000);
+        for (int i = 0; i < 200_000; i++) {
+            sent.put(String.format("svc-%06d", i), i);
+        }
+        OpenHashMap<String, Integer> received = new OpenHashMap<>();
+        sent.forEach(received::put);
+
+        assertThat(received).isEqualTo(sent);
+        // Linear probing at most 70 % full: a few slots per put (its lookup, then the free slot).
+        // Scaled onto the slots, each put probed one cluster of the keys put so far.
+        assertThat(received.probes()).isLessThan(10L * sent.size());
+    }
 }
