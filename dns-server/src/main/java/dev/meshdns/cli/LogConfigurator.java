@@ -14,13 +14,27 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * INFO); {@code --log-level} and {@code --log-format} change them later ({@link LogSettings}). In
  * code rather than a {@code logback.xml} because reading that file loads Joran (Logback's XML
  * configurator) and the JDK's XML parser, some 400 classes whose metaspace the server kept for its
- * whole life. {@code -Dlogback.configurationFile=FILE} still works: then this steps aside for
- * Logback's own configurators. Stateless.
+ * whole life. A configuration file still wins: {@code -Dlogback.configurationFile=FILE}, or a
+ * {@code logback-test.xml} or {@code logback.xml} on the class path (of a test, or of an application
+ * embedding the server), and then this steps aside for Logback's own configurators. Stateless.
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
+    private final ClassLoader classPath;
+
+    /** The configurator Logback's service loader makes: looks for configuration files on its own class path. */
+    public LogConfigurator() {
+        this(LogConfigurator.class.getClassLoader());
+    }
+
+    LogConfigurator(ClassLoader classPath) {
+        this.classPath = classPath;
+    }
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty(ContextInitializer.CONFIG_FILE_PROPERTY) != null) {
+        if (System.getProperty(ContextInitializer.CONFIG_FILE_PROPERTY) != null
+                || classPath.getResource(ContextInitializer.TEST_AUTOCONFIG_FILE) != null
+                || classPath.getResource(ContextInitializer.AUTOCONFIG_FILE) != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();

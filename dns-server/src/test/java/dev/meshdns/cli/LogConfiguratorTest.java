@@ -9,10 +9,19 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LogConfiguratorTest {
     private final LoggerContext context = new LoggerContext();
+
+    @TempDir
+    Path dir;
 
     @Test
     void theRootLogsInfoAndAboveAsTextLinesOnTheConsoleAndNettyOnlyWarnings() {
@@ -40,6 +49,26 @@ class LogConfiguratorTest {
             assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE")).isNull();
         } finally {
             System.clearProperty("logback.configurationFile");
+        }
+    }
+
+    @Test
+    void aLogbackXmlOnTheClassPathIsLeftToLogbacksOwnConfigurators() throws IOException {
+        Files.writeString(dir.resolve("logback.xml"), "<configuration/>");
+        try (URLClassLoader classPath = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            ExecutionStatus status = new LogConfigurator(classPath).configure(context);
+
+            assertThat(status).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        }
+    }
+
+    @Test
+    void aLogbackTestXmlOnTheClassPathIsLeftToLogbacksOwnConfigurators() throws IOException {
+        Files.writeString(dir.resolve("logback-test.xml"), "<configuration/>");
+        try (URLClassLoader classPath = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            ExecutionStatus status = new LogConfigurator(classPath).configure(context);
+
+            assertThat(status).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
         }
     }
 }
