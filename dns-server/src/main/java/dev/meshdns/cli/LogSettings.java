@@ -2,9 +2,9 @@ package dev.meshdns.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
@@ -16,15 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code --log-level} and {@code --log-format}, checked with the other settings and then applied
- * to Logback's root logger and its console appender (text with an ISO-8601 date, or
+ * to Logback's root logger and its console appender ({@link TextLineLayout}, or
  * {@link JsonLineLayout}). Immutable; {@link #apply} is meant for the start of a command.
  *
  * @param level  error, warn, info or debug
  * @param json   JSON lines instead of text
  */
 record LogSettings(Level level, boolean json) {
-    /** The text format: the date first, in ISO-8601 with the offset. */
-    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0} - %msg%n";
     private static final Set<String> LEVELS = Set.of("error", "warn", "info", "debug");
 
     /** The settings, or null after adding a problem for each bad one. */
@@ -50,7 +48,7 @@ record LogSettings(Level level, boolean json) {
         }
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(level);
-        ch.qos.logback.classic.Logger netty = context.getLogger("io.netty"); // WARN in logback.xml: chatty at INFO
+        ch.qos.logback.classic.Logger netty = context.getLogger("io.netty"); // WARN from LogConfigurator: chatty at INFO
         if (level.isGreaterOrEqual(Level.WARN)) {
             netty.setLevel(level);
         }
@@ -66,19 +64,20 @@ record LogSettings(Level level, boolean json) {
     }
 
     private Encoder<ILoggingEvent> encoder(LoggerContext context) {
-        if (json) {
-            JsonLineLayout layout = new JsonLineLayout();
-            layout.setContext(context);
-            layout.start();
-            LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-            encoder.setContext(context);
-            encoder.setLayout(layout);
-            encoder.start();
-            return encoder;
-        }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        return json ? encoder(context, new JsonLineLayout()) : textEncoder(context);
+    }
+
+    /** An encoder of {@link TextLineLayout} lines, started. */
+    static Encoder<ILoggingEvent> textEncoder(LoggerContext context) {
+        return encoder(context, new TextLineLayout());
+    }
+
+    private static Encoder<ILoggingEvent> encoder(LoggerContext context, LayoutBase<ILoggingEvent> layout) {
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(TEXT_PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         return encoder;
     }

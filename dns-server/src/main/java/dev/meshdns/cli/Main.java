@@ -41,6 +41,11 @@ public final class Main implements Runnable {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
         }
+        // Netty's allocator events for Java Flight Recorder load some 100 JFR classes at the first buffer,
+        // kept in metaspace for the process's life; -Dio.netty.jfr.enabled=true brings them back.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         // Always exit: after a clean stop some library thread may still be winding down.
         System.exit(commandLine().execute(args));
     }
