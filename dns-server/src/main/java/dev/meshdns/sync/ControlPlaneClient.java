@@ -76,6 +76,13 @@ public final class ControlPlaneClient implements Closeable {
     static final Duration SETTLE_SILENT = Duration.ofSeconds(30);
 
     /**
+     * The longest the first sync lasts from its first response: a control plane that sends a change
+     * more often than {@link #SETTLE_QUIET} (a large, busy mesh) would otherwise keep it open for
+     * good, and with it the start's raised heap ratios and its heap never given back.
+     */
+    static final Duration FIRST_SYNC_LONGEST = Duration.ofMinutes(2);
+
+    /**
      * How long the first sync's responses must pause before the entries they brought are handed on
      * (at most {@link #SETTLE_SILENT} after the first of them). A replica receiving a million entries
      * in 87 responses otherwise applied whatever had come when the store thread was free: an apply of
@@ -100,6 +107,7 @@ public final class ControlPlaneClient implements Closeable {
     private final Backoff backoff;
     private final LongSupplier nanoTime;
     private final Duration saveDelay;
+    private final Duration firstSyncLongest;
     private final SyncMetrics metrics;
     private final ScheduledExecutorService executor = executor();
     // Everything below is confined to the executor.
@@ -108,6 +116,7 @@ public final class ControlPlaneClient implements Closeable {
     private ScheduledFuture<?> reconnect;
     private ScheduledFuture<?> pendingSave;
     private ScheduledFuture<?> settleTimer;
+    private ScheduledFuture<?> settleCap;
     private ScheduledFuture<?> firstSyncHandOn;
     private long firstSyncHeldSince;
     private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
@@ -117,7 +126,8 @@ public final class ControlPlaneClient implements Closeable {
     private boolean closed;
 
     ControlPlaneClient(ManagedChannel channel, String nodeId, LastKnownGood lastKnownGood, Listener listener,
-                       Backoff backoff, LongSupplier nanoTime, Duration saveDelay, SyncMetrics metrics) {
+                       Backoff backoff, LongSupplier nanoTime, Duration saveDelay, Duration firstSyncLongest,
+                       SyncMetrics metrics) {
         this.channel = channel;
         this.nodeId = nodeId;
         this.lastKnownGood = lastKnownGood;
@@ -125,6 +135,7 @@ public final class ControlPlaneClient implements Closeable {
         this.backoff = backoff;
         this.nanoTime = nanoTime;
         this.saveDelay = saveDelay;
+        this.firstSyncLongest = firstSyncLongest;
         this.metrics = metrics;
         this.startNanos = nanoTime.getAsLong();
     }
@@ -144,7 +155,7 @@ public final class ControlPlaneClient implements Closeable {
         ManagedChannel channel =
                 Grpc.newChannelBuilder(config.target(), ControlPlaneChannel.credentials(config)).build();
         ControlPlaneClient client = new ControlPlaneClient(channel, config.nodeId(), new LastKnownGood(dataDir),
-                listener, Backoff.standard(), System::nanoTime, SAVE_DELAY, metrics);
+                listener, Backoff.standard(), System::nanoTime, SAVE_DELAY, FIRST_SYNC_LONGEST, metrics);
         client.start();
         return client;
     }
@@ -165,7 +176,8 @@ public final class ControlPlaneClient implements Closeable {
 
     /**
      * Completes (on {@code meshdns-sync}, after the listener got the entries it brought) once the
-     * first sync is over: the first stream's responses stopped for {@link #SETTLE_QUIET}, or it was
+     * first sync is over: the first stream's responses stopped for {@link #SETTLE_QUIET} (or kept coming
+     * for {@link #FIRST_SYNC_LONGEST}), or it was
      * established and sent nothing for {@link #SETTLE_SILENT},
      * or the control plane could not be reached while restored entries are held. With nothing held,
      * an unreachable control plane leaves it pending: the first catalog is still to come. Completes on
@@ -222,12 +234,18 @@ public final class ControlPlaneClient implements Closeable {
         }
     }
 
-    /** A response of the first sync was handled: it is over once the stream stays quiet. */
+    /**
+     * A response of the first sync was handled: it is over once the stream stays quiet, or
+     * {@link #FIRST_SYNC_LONGEST} after its first response.
+     */
     private void firstSyncResponse() {
         if (firstSync.isDone()) {
             return;
         }
         firstSyncResponses++;
+        if (settleCap == null) {
+            settleCap = executor.schedule(this::settled, firstSyncLongest.toNanos(), TimeUnit.NANOSECONDS);
+        }
         if (settleTimer != null) {
             settleTimer.cancel(false);
         }
@@ -238,6 +256,9 @@ public final class ControlPlaneClient implements Closeable {
         if (settleTimer != null) {
             settleTimer.cancel(false);
             settleTimer = null;
+        }
+        if (settleCap != null) {
+            settleCap.cancel(false);
         }
         handOnFirstSync(); // before the first sync counts as done: it completes behind what it brought
         if (!firstSync.isDone()) {

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
@@ -55,6 +56,12 @@ class ControlPlaneClientIT {
     /** A client with this reconnect backoff and save delay, whose saves are recorded in {@link #saves}. */
     private ControlPlaneClient connect(String target, Backoff backoff, Duration saveDelay)
             throws Exception {
+        return connect(target, backoff, saveDelay, ControlPlaneClient.FIRST_SYNC_LONGEST);
+    }
+
+    /** As above, with this longest first sync. */
+    private ControlPlaneClient connect(String target, Backoff backoff, Duration saveDelay, Duration firstSyncLongest)
+            throws Exception {
         LastKnownGood recorded = new LastKnownGood(dataDir) {
             @Override
             void save(Collection<SyncedEntry> entries) throws IOException {
@@ -65,7 +72,7 @@ class ControlPlaneClientIT {
         };
         ControlPlaneClient started = new ControlPlaneClient(
                 Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build(), "dns-test", recorded,
-                delivered::add, backoff, System::nanoTime, saveDelay, SyncMetrics.NONE);
+                delivered::add, backoff, System::nanoTime, saveDelay, firstSyncLongest, SyncMetrics.NONE);
         started.start();
         return started;
     }
@@ -133,6 +140,22 @@ class ControlPlaneClientIT {
         assertThat(nextServices()).containsExactlyElementsOf(sent);
         assertThat(delivered.poll(ControlPlaneClient.FIRST_SYNC_QUIET.toMillis() * 4, TimeUnit.MILLISECONDS))
                 .as("no further hand-on of the same burst").isNull();
+    }
+
+    @Test
+    void aFirstSyncWhoseResponsesNeverPauseIsOverItsLongestAfterItsFirstResponse() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target(), withoutJitter(), ControlPlaneClient.SAVE_DELAY, Duration.ofSeconds(2));
+        plane.nextRequest();
+        CompletableFuture<Void> firstSync = client.firstSync().toCompletableFuture();
+        // A busy mesh: a change every 300 ms, never the 5 s of quiet that ends a first sync otherwise.
+        for (int i = 0; i < 40 && !firstSync.isDone(); i++) {
+            plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("svc-" + i, "1", "svc-" + i + ".example")));
+            Thread.sleep(300);
+        }
+
+        assertThat(firstSync).as("first sync over while responses kept coming (40 of them, 12 s)").isDone();
+        assertThat(delivered.poll(10, TimeUnit.SECONDS)).as("the entries were handed on").isNotNull();
     }
 
     @Test
