@@ -92,6 +92,14 @@ public final class ControlPlaneClient implements Closeable {
     static final Duration FIRST_SYNC_QUIET = Duration.ofMillis(250);
 
     /**
+     * When the client saves and hands on: {@link #SAVE_DELAY}, {@link #FIRST_SYNC_QUIET} and
+     * {@link #FIRST_SYNC_LONGEST} in a server ({@link #STANDARD}), others in tests.
+     */
+    record Pacing(Duration saveDelay, Duration firstSyncQuiet, Duration firstSyncLongest) {
+        static final Pacing STANDARD = new Pacing(SAVE_DELAY, FIRST_SYNC_QUIET, FIRST_SYNC_LONGEST);
+    }
+
+    /**
      * Receives the full current entry list after applied responses, on {@code meshdns-sync}:
      * immutable, each service named once (a resource's name must be its service).
      */
@@ -106,8 +114,7 @@ public final class ControlPlaneClient implements Closeable {
     private final Listener listener;
     private final Backoff backoff;
     private final LongSupplier nanoTime;
-    private final Duration saveDelay;
-    private final Duration firstSyncLongest;
+    private final Pacing pacing;
     private final SyncMetrics metrics;
     private final ScheduledExecutorService executor = executor();
     // Everything below is confined to the executor.
@@ -126,16 +133,14 @@ public final class ControlPlaneClient implements Closeable {
     private boolean closed;
 
     ControlPlaneClient(ManagedChannel channel, String nodeId, LastKnownGood lastKnownGood, Listener listener,
-                       Backoff backoff, LongSupplier nanoTime, Duration saveDelay, Duration firstSyncLongest,
-                       SyncMetrics metrics) {
+                       Backoff backoff, LongSupplier nanoTime, Pacing pacing, SyncMetrics metrics) {
         this.channel = channel;
         this.nodeId = nodeId;
         this.lastKnownGood = lastKnownGood;
         this.listener = listener;
         this.backoff = backoff;
         this.nanoTime = nanoTime;
-        this.saveDelay = saveDelay;
-        this.firstSyncLongest = firstSyncLongest;
+        this.pacing = pacing;
         this.metrics = metrics;
         this.startNanos = nanoTime.getAsLong();
     }
@@ -155,7 +160,7 @@ public final class ControlPlaneClient implements Closeable {
         ManagedChannel channel =
                 Grpc.newChannelBuilder(config.target(), ControlPlaneChannel.credentials(config)).build();
         ControlPlaneClient client = new ControlPlaneClient(channel, config.nodeId(), new LastKnownGood(dataDir),
-                listener, Backoff.standard(), System::nanoTime, SAVE_DELAY, FIRST_SYNC_LONGEST, metrics);
+                listener, Backoff.standard(), System::nanoTime, Pacing.STANDARD, metrics);
         client.start();
         return client;
     }
@@ -244,7 +249,7 @@ public final class ControlPlaneClient implements Closeable {
         }
         firstSyncResponses++;
         if (settleCap == null) {
-            settleCap = executor.schedule(this::settled, firstSyncLongest.toNanos(), TimeUnit.NANOSECONDS);
+            settleCap = executor.schedule(this::settled, pacing.firstSyncLongest().toNanos(), TimeUnit.NANOSECONDS);
         }
         if (settleTimer != null) {
             settleTimer.cancel(false);
@@ -315,7 +320,7 @@ public final class ControlPlaneClient implements Closeable {
             }
             long heldLeft = SETTLE_SILENT.toNanos() - (now - firstSyncHeldSince);
             firstSyncHandOn = executor.schedule(this::handOnFirstSync,
-                    Math.max(0, Math.min(FIRST_SYNC_QUIET.toNanos(), heldLeft)), TimeUnit.NANOSECONDS);
+                    Math.max(0, Math.min(pacing.firstSyncQuiet().toNanos(), heldLeft)), TimeUnit.NANOSECONDS);
             return;
         }
         if (!notifyQueued) {
@@ -342,7 +347,7 @@ public final class ControlPlaneClient implements Closeable {
     /** Schedules a save of the entries as they will be then, unless one is scheduled already. */
     private void saveSoon() {
         if (pendingSave == null) {
-            pendingSave = executor.schedule(this::save, saveDelay.toNanos(), TimeUnit.NANOSECONDS);
+            pendingSave = executor.schedule(this::save, pacing.saveDelay().toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

@@ -15,6 +15,8 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogConfiguratorTest {
@@ -52,19 +54,10 @@ class LogConfiguratorTest {
         }
     }
 
-    @Test
-    void aLogbackXmlOnTheClassPathIsLeftToLogbacksOwnConfigurators() throws IOException {
-        Files.writeString(dir.resolve("logback.xml"), "<configuration/>");
-        try (URLClassLoader classPath = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
-            ExecutionStatus status = new LogConfigurator(classPath).configure(context);
-
-            assertThat(status).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
-        }
-    }
-
-    @Test
-    void aLogbackTestXmlOnTheClassPathIsLeftToLogbacksOwnConfigurators() throws IOException {
-        Files.writeString(dir.resolve("logback-test.xml"), "<configuration/>");
+    @ParameterizedTest
+    @ValueSource(strings = {"logback.xml", "logback-test.xml"})
+    void aConfigurationFileOnTheClassPathIsLeftToLogbacksOwnConfigurators(String file) throws IOException {
+        Files.writeString(dir.resolve(file), "<configuration/>");
         try (URLClassLoader classPath = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
             ExecutionStatus status = new LogConfigurator(classPath).configure(context);
 

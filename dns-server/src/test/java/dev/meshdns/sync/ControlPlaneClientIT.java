@@ -56,11 +56,12 @@ class ControlPlaneClientIT {
     /** A client with this reconnect backoff and save delay, whose saves are recorded in {@link #saves}. */
     private ControlPlaneClient connect(String target, Backoff backoff, Duration saveDelay)
             throws Exception {
-        return connect(target, backoff, saveDelay, ControlPlaneClient.FIRST_SYNC_LONGEST);
+        return connect(target, backoff, new ControlPlaneClient.Pacing(saveDelay, ControlPlaneClient.FIRST_SYNC_QUIET,
+                ControlPlaneClient.FIRST_SYNC_LONGEST));
     }
 
-    /** As above, with this longest first sync. */
-    private ControlPlaneClient connect(String target, Backoff backoff, Duration saveDelay, Duration firstSyncLongest)
+    /** As above, with this pacing. */
+    private ControlPlaneClient connect(String target, Backoff backoff, ControlPlaneClient.Pacing pacing)
             throws Exception {
         LastKnownGood recorded = new LastKnownGood(dataDir) {
             @Override
@@ -72,7 +73,7 @@ class ControlPlaneClientIT {
         };
         ControlPlaneClient started = new ControlPlaneClient(
                 Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build(), "dns-test", recorded,
-                delivered::add, backoff, System::nanoTime, saveDelay, firstSyncLongest, SyncMetrics.NONE);
+                delivered::add, backoff, System::nanoTime, pacing, SyncMetrics.NONE);
         started.start();
         return started;
     }
@@ -128,24 +129,29 @@ class ControlPlaneClientIT {
     @Test
     void theFirstSyncsResponsesAreHandedOnTogetherOnceTheyPauseNotAsEachArrives() throws Exception {
         plane = FakeAdsServer.start();
-        client = connect(plane.target());
+        // A pause of 2 s ends the burst here (250 ms in a server), so the 50 ms between responses stay
+        // far shorter than it however slow the test machine is.
+        Duration quiet = Duration.ofSeconds(2);
+        client = connect(plane.target(), withoutJitter(),
+                new ControlPlaneClient.Pacing(ControlPlaneClient.SAVE_DELAY, quiet, ControlPlaneClient.FIRST_SYNC_LONGEST));
         plane.nextRequest();
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 5; i++) { // a control plane making a large first sync, response by response
             plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("svc-" + i, "1", "svc-" + i + ".example")));
             sent.add("svc-" + i + "=[svc-" + i + ".example]");
-            Thread.sleep(50); // shorter than FIRST_SYNC_QUIET: the responses are one burst
+            Thread.sleep(50); // the control plane making its next response
         }
 
         assertThat(nextServices()).containsExactlyElementsOf(sent);
-        assertThat(delivered.poll(ControlPlaneClient.FIRST_SYNC_QUIET.toMillis() * 4, TimeUnit.MILLISECONDS))
+        assertThat(delivered.poll(quiet.toMillis() * 2, TimeUnit.MILLISECONDS))
                 .as("no further hand-on of the same burst").isNull();
     }
 
     @Test
     void aFirstSyncWhoseResponsesNeverPauseIsOverItsLongestAfterItsFirstResponse() throws Exception {
         plane = FakeAdsServer.start();
-        client = connect(plane.target(), withoutJitter(), ControlPlaneClient.SAVE_DELAY, Duration.ofSeconds(2));
+        client = connect(plane.target(), withoutJitter(), new ControlPlaneClient.Pacing(ControlPlaneClient.SAVE_DELAY,
+                ControlPlaneClient.FIRST_SYNC_QUIET, Duration.ofSeconds(2)));
         plane.nextRequest();
         CompletableFuture<Void> firstSync = client.firstSync().toCompletableFuture();
         // A busy mesh: a change every 300 ms, never the 5 s of quiet that ends a first sync otherwise.
