@@ -21,7 +21,6 @@ import dev.meshdns.wire.Wire;
 
 import dev.meshdns.table.ExtendedError;
 import dev.meshdns.table.NameTable;
-import dev.meshdns.table.Node;
 import dev.meshdns.table.WireName;
 import dev.meshdns.table.Zone;
 
@@ -144,30 +143,32 @@ public final class Resolver {
 
     private static int lookup(byte[] query, byte[] out, long ctx, int nameEnd, int qtype, boolean recursion,
                               NameTable table, Requester r) {
-        Node node = table.find(query, HEADER, nameEnd, WireName.hash(query, HEADER, nameEnd));
-        if (node != null) {
-            Zone zone = node.zone();
-            if (recursion && zone.hostApex() && (node.isEmptyNonTerminal() || !hostAddressType(qtype))) {
+        int node = table.find(query, HEADER, nameEnd, WireName.hash(query, HEADER, nameEnd));
+        if (node >= 0) {
+            Zone zone = table.zone(node);
+            if (recursion && zone.hostApex() && (table.isEmptyNonTerminal(node) || !hostAddressType(qtype))) {
                 // The mesh takes over only the addresses of a host outside its zone; the rest is the host's own.
                 return FORWARD;
             }
             if (!zone.ready()) {
                 return write(query, out, ctx, SERVFAIL, false, null, 0, null, ExtendedError.CATALOG_NOT_LOADED, r);
             }
-            byte[] unavailable = node.unavailable(qtype == TYPE_ANY ? TYPE_A : qtype);
+            byte[] unavailable = table.unavailable(node, qtype == TYPE_ANY ? TYPE_A : qtype);
             if (unavailable != null) {
                 return write(query, out, ctx, SERVFAIL, false, null, 0, null, unavailable, r);
             }
-            int index = qtype == TYPE_ANY ? anyIndex(node) : node.indexOf(qtype);
-            if (index < 0) {
+            int rrset = qtype == TYPE_ANY ? anyRrset(table, node) : table.rrset(node, qtype);
+            if (rrset < 0) {
                 return write(query, out, ctx, NOERROR, true, null, 0, zone.soaAuthority(), null, r);
             }
-            return write(query, out, ctx, NOERROR, true, node.rrset(index), node.recordCount(index), null, null, r);
+            byte[] bytes = table.bytes(node);
+            return write(query, out, ctx, NOERROR, true, bytes, rrset, NameTable.rrsetLength(bytes, rrset),
+                    NameTable.recordCount(bytes, rrset), null, null, r);
         }
         for (int pos = WireName.parent(query, HEADER); pos >= 0; pos = WireName.parent(query, pos)) {
-            Node ancestor = table.find(query, pos, nameEnd, WireName.hash(query, pos, nameEnd));
-            if (ancestor != null) {
-                Zone zone = ancestor.zone();
+            int ancestor = table.find(query, pos, nameEnd, WireName.hash(query, pos, nameEnd));
+            if (ancestor >= 0) {
+                Zone zone = table.zone(ancestor);
                 if (zone.hostApex()) {
                     // A hostname outside the zone covers that one name: what lies below is not ours.
                     return recursion ? FORWARD : write(query, out, ctx, REFUSED, false, null, 0, null);
@@ -188,9 +189,9 @@ public final class Resolver {
     }
 
     /** Minimal ANY (RFC 8482): one RRset, the address when there is one. */
-    private static int anyIndex(Node node) {
-        int a = node.indexOf(TYPE_A);
-        return a >= 0 ? a : node.rrsetCount() > 0 ? 0 : -1;
+    private static int anyRrset(NameTable table, int node) {
+        int a = table.rrset(node, TYPE_A);
+        return a >= 0 ? a : table.firstRrset(node);
     }
 
     /** End of the question name, or -1: pointers, label types other than 0 and names over 255 bytes. */
@@ -227,18 +228,26 @@ public final class Resolver {
         return write(query, out, ctx, rcode, aa, answer, answerCount, authority, null, null);
     }
 
+    /** A reply without an answer, or with the whole of {@code answer} as its answer records. */
+    private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa, byte[] answer,
+                             int answerCount, byte[] authority, byte[] extendedError, Requester requester) {
+        return write(query, out, ctx, rcode, aa, answer, 0, answer == null ? 0 : answer.length, answerCount,
+                authority, extendedError, requester);
+    }
+
     /**
      * Writes one reply: header, the query's question byte for byte, then the answer and authority
      * (both left out, with TC=1, when they do not fit) and an OPT when the query had one, with an
      * Extended DNS Error when given and the requester's reply cookie when the query had a cookie.
      */
     private static int write(byte[] query, byte[] out, long ctx, int rcode, boolean aa, byte[] answer,
-                             int answerCount, byte[] authority, byte[] extendedError, Requester requester) {
+                             int answerFrom, int answerLength, int answerCount, byte[] authority,
+                             byte[] extendedError, Requester requester) {
         int questionEnd = QueryState.questionEnd(ctx);
         boolean withOpt = QueryState.present(ctx) || QueryState.malformed(ctx);
         byte[] cookie = requester == null ? null : requester.replyCookie();
         int optBytes = withOpt ? Opt.size(cookie, extendedError) : 0;
-        int answerBytes = answer == null ? 0 : answer.length;
+        int answerBytes = answer == null ? 0 : answerLength;
         int authorityBytes = authority == null ? 0 : authority.length;
         int limit = QueryState.replyLimit(ctx);
         boolean truncated = questionEnd + answerBytes + authorityBytes + optBytes > limit;
@@ -258,7 +267,7 @@ public final class Resolver {
         System.arraycopy(query, HEADER, out, HEADER, questionEnd - HEADER);
         int pos = questionEnd;
         if (answerBytes > 0) {
-            System.arraycopy(answer, 0, out, pos, answerBytes);
+            System.arraycopy(answer, answerFrom, out, pos, answerBytes);
             pos += answerBytes;
         }
         if (authorityBytes > 0) {

@@ -71,7 +71,7 @@ final class Draft {
         }
         int[] shape = Arrays.copyOf(types, types.length * 2);
         System.arraycopy(counts, 0, shape, types.length, counts.length);
-        return new Node(zone, service, shared(shape), rrsets, unavailableTypes, reasons);
+        return new Node(zone, service != null, shared(shape), rrsets, unavailableTypes, reasons);
     }
 
     private static int[] shared(int[] values) {

@@ -224,7 +224,7 @@ public final class LiveTable {
                 WireKey key = new WireKey(wire);
                 Node existing = node(wire);
                 Draft draft;
-                if (existing != null && existing.owner() == null && existing.zone().hostApex()
+                if (existing != null && !existing.owned() && existing.zone().hostApex()
                         && isApex(wire, existing.zone())) {
                     draft = records.apexOf(existing, service);
                 } else if (existing != null && existing.isEmptyNonTerminal()) {
@@ -303,7 +303,7 @@ public final class LiveTable {
             if (nodes.containsKey(key)) {
                 return nodes.get(key);
             }
-            return table.find(wire, 0, wire.length, WireName.hash(wire, 0, wire.length));
+            return table.node(wire);
         }
 
         /**

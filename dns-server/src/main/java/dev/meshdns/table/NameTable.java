@@ -2,40 +2,48 @@ package dev.meshdns.table;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
 
 /**
  * Immutable snapshot of every name the server answers, keyed by lower-case wire name, with its
- * answers prepared; {@link LiveTable} builds and patches it. Thread-safe: built aside, published
- * with one volatile write, never written after.
+ * answers prepared; {@link LiveTable} builds and patches it. A name and its answers are one node
+ * encoded in a {@link NodeArena}, addressed by an int, so a table is a few hundred arrays of bytes
+ * and ints at any size: nothing per name for the collector to copy or scan. Thread-safe: built
+ * aside, published with one volatile write, never written after.
  */
 public final class NameTable {
     // An open-addressing table (linear probing) cut into segments of at most SEGMENT_SLOTS slots,
     // so that a patch copies only the segments it writes: a one-service change leaves a few hundred
-    // kilobytes of garbage, not the whole table.
+    // kilobytes of garbage, not the whole table. A slot holds a node's address plus one (0: empty)
+    // and its name's hash.
     static final int SEGMENT_BITS = 12;
     static final int SEGMENT_SLOTS = 1 << SEGMENT_BITS;
+    /** The type, record count and length before an RRset's bytes. */
+    private static final int RRSET_HEADER = 6;
+    private static final int UNAVAILABLE_BYTES = 5;
+    private static final int OWNED = 1;
+    private static final int MAX_INDEX = (1 << 24) - 1;
 
-    /** A run of slots: key, its hash and its node at the same index. */
+    /** A run of slots: node address plus one and its name's hash at the same index. */
     private static final class Segment {
-        final byte[][] keys;
+        final int[] nodes;
         final int[] hashes;
-        final Node[] nodes;
 
         Segment(int slots) {
-            this(new byte[slots][], new int[slots], new Node[slots]);
+            this(new int[slots], new int[slots]);
         }
 
-        private Segment(byte[][] keys, int[] hashes, Node[] nodes) {
-            this.keys = keys;
-            this.hashes = hashes;
+        private Segment(int[] nodes, int[] hashes) {
             this.nodes = nodes;
+            this.hashes = hashes;
         }
 
         Segment copy() {
-            return new Segment(keys.clone(), hashes.clone(), nodes.clone());
+            return new Segment(nodes.clone(), hashes.clone());
         }
     }
 
@@ -45,22 +53,57 @@ public final class NameTable {
     private final int size;
     private final int entryNames;
     private final List<String> problems;
+    private final NodeArena arena;
+    private final byte[][] chunks;
+    /** Every zone a node names, by index; a patch appends, a rebuild drops the zones no node names. */
+    private final Zone[] zones;
+    /** The distinct Extended DNS Error options of unavailable types, by index. */
+    private final byte[][] reasons;
+    /** Bytes of this table's nodes in the arena: the rest of what it holds is dead. */
+    private final long liveBytes;
 
     NameTable(List<byte[]> names, List<Node> values, int entryNames, List<String> problems) {
-        this(emptySegments(capacityFor(names.size())), capacityFor(names.size()), names.size(), entryNames,
-                List.copyOf(problems));
-        for (int i = 0; i < names.size(); i++) {
-            insert(names.get(i), values.get(i));
-        }
+        this(names, values, entryNames, List.copyOf(problems), new Zone[0], new byte[0][]);
     }
 
-    private NameTable(Segment[] segments, int capacity, int size, int entryNames, List<String> problems) {
+    /** A fresh table: a new arena, the zones and reasons given first (the order of a rebuild). */
+    private NameTable(List<byte[]> names, List<Node> values, int entryNames, List<String> problems,
+                      Zone[] zones, byte[][] reasons) {
+        int capacity = capacityFor(names.size());
+        Encoder encoder = new Encoder(new NodeArena(), zones, reasons);
+        Segment[] segments = emptySegments(capacity);
+        long live = 0;
+        for (int i = 0; i < names.size(); i++) {
+            int node = encoder.encode(names.get(i), values.get(i));
+            live += encoder.lastLength;
+            insert(segments, capacity - 1, node, WireName.hash(names.get(i), 0, names.get(i).length), null);
+        }
+        this.segments = segments;
+        this.segmentMask = Math.min(capacity, SEGMENT_SLOTS) - 1;
+        this.mask = capacity - 1;
+        this.size = names.size();
+        this.entryNames = entryNames;
+        this.problems = problems;
+        this.arena = encoder.arena;
+        this.chunks = encoder.arena.chunks();
+        this.zones = encoder.zones();
+        this.reasons = encoder.reasons();
+        this.liveBytes = live;
+    }
+
+    private NameTable(Segment[] segments, int capacity, int size, int entryNames, List<String> problems,
+                      Encoder encoder, long liveBytes) {
         this.segments = segments;
         this.segmentMask = Math.min(capacity, SEGMENT_SLOTS) - 1;
         this.mask = capacity - 1;
         this.size = size;
         this.entryNames = entryNames;
         this.problems = problems;
+        this.arena = encoder.arena;
+        this.chunks = encoder.arena.chunks();
+        this.zones = encoder.zones();
+        this.reasons = encoder.reasons();
+        this.liveBytes = liveBytes;
     }
 
     private static Segment[] emptySegments(int capacity) {
@@ -75,7 +118,7 @@ public final class NameTable {
     /**
      * Room for half as many names again, a power of two: at most two thirds full after a build, so
      * probes stay short (about 2 for a hit, 5 for a miss at two thirds), without the 2-4 slots per
-     * name that twice the names rounded up gave: at a million services the slots weigh 50 MB, not 100.
+     * name that twice the names rounded up gave.
      */
     private static int capacityFor(int names) {
         return Integer.highestOneBit(Math.max(4, names + names / 2 - 1)) << 1;
@@ -83,51 +126,69 @@ public final class NameTable {
 
     /**
      * A copy with these names changed: a node puts the name, null removes it. Built aside; this
-     * table is unchanged. Shares every segment it does not write; rebuilds when the table would
-     * grow past three quarters full.
+     * table is unchanged. Shares every segment it does not write, and the arena: the new nodes are
+     * appended to it. Rebuilds, into a new arena, when the table would grow past three quarters
+     * full or when dead nodes would be more than half of the arena.
      */
     NameTable patched(Map<WireKey, Node> changes, int entryNames) {
         int size = this.size;
+        long live = liveBytes;
         for (Map.Entry<WireKey, Node> change : changes.entrySet()) {
-            boolean present = slotOf(change.getKey().wire()) >= 0;
-            size += change.getValue() == null ? (present ? -1 : 0) : (present ? 0 : 1);
+            int slot = slotOf(change.getKey().wire());
+            if (slot >= 0) {
+                live -= encodedLength(nodeAt(slot));
+            }
+            size += change.getValue() == null ? (slot >= 0 ? -1 : 0) : (slot >= 0 ? 0 : 1);
         }
-        if (size * 4L > (mask + 1) * 3L) {
-            List<byte[]> names = new ArrayList<>(size);
-            List<Node> values = new ArrayList<>(size);
-            forEachSlot((key, node) -> {
-                if (!changes.containsKey(new WireKey(key))) {
-                    names.add(key);
-                    values.add(node);
-                }
-            });
-            changes.forEach((key, node) -> {
-                if (node != null) {
-                    names.add(key.wire());
-                    values.add(node);
-                }
-            });
-            return new NameTable(names, values, entryNames, problems);
+        if (size * 4L > (mask + 1) * 3L || arena.written() - live > live + NodeArena.CHUNK_BYTES) {
+            return rebuilt(changes, entryNames, size);
         }
-        NameTable copy = new NameTable(segments.clone(), mask + 1, size, entryNames, problems);
+        Encoder encoder = new Encoder(arena, zones, reasons);
+        Segment[] patched = segments.clone();
         boolean[] copied = new boolean[segments.length];
-        changes.forEach((key, node) -> {
-            int slot = copy.slotOf(key.wire());
-            if (node == null) {
+        for (Map.Entry<WireKey, Node> change : changes.entrySet()) {
+            byte[] key = change.getKey().wire();
+            // The chunks as they are now: the nodes this patch appended may lie in a chunk added since.
+            int slot = slotOf(patched, mask, encoder.arena.chunks(), key);
+            if (change.getValue() == null) {
                 if (slot >= 0) {
-                    copy.delete(slot, copied);
+                    delete(patched, mask, slot, copied);
                 }
-            } else if (slot >= 0) {
-                copy.writable(slot, copied).nodes[slot & segmentMask] = node;
+                continue;
+            }
+            int address = encoder.encode(key, change.getValue());
+            live += encoder.lastLength;
+            if (slot >= 0) {
+                writable(patched, slot, copied).nodes[slot & segmentMask] = address + 1;
             } else {
-                copy.insert(key.wire(), node, copied);
+                insert(patched, mask, address, WireName.hash(key, 0, key.length), copied);
+            }
+        }
+        return new NameTable(patched, mask + 1, size, entryNames, problems, encoder, live);
+    }
+
+    /** Every name again, into a new arena: what the changes leave, then the changes. */
+    private NameTable rebuilt(Map<WireKey, Node> changes, int entryNames, int size) {
+        List<byte[]> names = new ArrayList<>(size);
+        List<Node> values = new ArrayList<>(size);
+        forEachNode(address -> {
+            byte[] key = key(address);
+            if (!changes.containsKey(new WireKey(key))) {
+                names.add(key);
+                values.add(decode(address));
             }
         });
-        return copy;
+        changes.forEach((key, node) -> {
+            if (node != null) {
+                names.add(key.wire());
+                values.add(node);
+            }
+        });
+        return new NameTable(names, values, entryNames, problems, new Zone[0], new byte[0][]);
     }
 
     /** The segment of the slot, copied first unless this patch copied it already. */
-    private Segment writable(int slot, boolean[] copied) {
+    private static Segment writable(Segment[] segments, int slot, boolean[] copied) {
         int index = slot >>> SEGMENT_BITS;
         if (copied != null && !copied[index]) {
             segments[index] = segments[index].copy();
@@ -136,59 +197,66 @@ public final class NameTable {
         return segments[index];
     }
 
-    private void insert(byte[] key, Node node) {
-        insert(key, node, null);
-    }
-
-    private void insert(byte[] key, Node node, boolean[] copied) {
-        int h = WireName.hash(key, 0, key.length);
-        int slot = h & mask;
-        while (segments[slot >>> SEGMENT_BITS].keys[slot & segmentMask] != null) {
+    private static void insert(Segment[] segments, int mask, int address, int hash, boolean[] copied) {
+        int segmentMask = Math.min(mask + 1, SEGMENT_SLOTS) - 1;
+        int slot = hash & mask;
+        while (segments[slot >>> SEGMENT_BITS].nodes[slot & segmentMask] != 0) {
             slot = (slot + 1) & mask;
         }
-        put(slot, key, h, node, copied);
+        put(segments, segmentMask, slot, address + 1, hash, copied);
     }
 
-    private void put(int slot, byte[] key, int hash, Node node, boolean[] copied) {
-        Segment segment = writable(slot, copied);
+    private static void put(Segment[] segments, int segmentMask, int slot, int node, int hash, boolean[] copied) {
+        Segment segment = writable(segments, slot, copied);
         int i = slot & segmentMask;
-        segment.keys[i] = key;
-        segment.hashes[i] = hash;
         segment.nodes[i] = node;
+        segment.hashes[i] = hash;
+    }
+
+    /** The node address at an occupied slot. */
+    private int nodeAt(int slot) {
+        return segments[slot >>> SEGMENT_BITS].nodes[slot & segmentMask] - 1;
     }
 
     private int slotOf(byte[] key) {
+        return slotOf(segments, mask, chunks, key);
+    }
+
+    private static int slotOf(Segment[] segments, int mask, byte[][] chunks, byte[] key) {
+        int segmentMask = Math.min(mask + 1, SEGMENT_SLOTS) - 1;
         int h = WireName.hash(key, 0, key.length);
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
             Segment segment = segments[slot >>> SEGMENT_BITS];
             int i = slot & segmentMask;
-            if (segment.keys[i] == null) {
+            int node = segment.nodes[i];
+            if (node == 0) {
                 return -1;
             }
-            if (segment.hashes[i] == h && Arrays.equals(segment.keys[i], key)) {
+            if (segment.hashes[i] == h && sameName(chunks, node - 1, key, 0, key.length)) {
                 return slot;
             }
         }
     }
 
     /** Linear-probing delete by backward shift: later keys of the run move up, no tombstones. */
-    private void delete(int slot, boolean[] copied) {
+    private static void delete(Segment[] segments, int mask, int slot, boolean[] copied) {
+        int segmentMask = Math.min(mask + 1, SEGMENT_SLOTS) - 1;
         int hole = slot;
         for (int next = (hole + 1) & mask; ; next = (next + 1) & mask) {
             Segment at = segments[next >>> SEGMENT_BITS];
             int i = next & segmentMask;
-            if (at.keys[i] == null) {
+            if (at.nodes[i] == 0) {
                 break;
             }
             int home = at.hashes[i] & mask;
             // The key at `next` may fill the hole unless its home lies cyclically in (hole, next].
             boolean stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
             if (!stays) {
-                put(hole, at.keys[i], at.hashes[i], at.nodes[i], copied);
+                put(segments, segmentMask, hole, at.nodes[i], at.hashes[i], copied);
                 hole = next;
             }
         }
-        put(hole, null, 0, null, copied);
+        put(segments, segmentMask, hole, 0, 0, copied);
     }
 
     /** How many segments this table shares with {@code other} (the same objects): what a patch did not copy. */
@@ -204,40 +272,199 @@ public final class NameTable {
         return segments.length;
     }
 
-    private void forEachSlot(BiConsumer<byte[], Node> action) {
+    /** Whether this table shares its arena with {@code other}: true after a patch that did not rebuild. */
+    boolean sharesArenaWith(NameTable other) {
+        return arena == other.arena;
+    }
+
+    private void forEachNode(IntConsumer action) {
         for (Segment segment : segments) {
-            for (int i = 0; i < segment.keys.length; i++) {
-                if (segment.keys[i] != null) {
-                    action.accept(segment.keys[i], segment.nodes[i]);
+            for (int node : segment.nodes) {
+                if (node != 0) {
+                    action.accept(node - 1);
                 }
             }
         }
     }
 
     /**
-     * The node for the wire name {@code buf[from..to)} (ending with its zero byte), compared
-     * case-insensitively, or null. {@code hash} is {@link WireName#hash} of the same bytes. The
-     * query's bytes are compared in place, so a hit allocates nothing.
+     * The node of the wire name {@code buf[from..to)} (ending with its zero byte), compared
+     * case-insensitively, or -1. {@code hash} is {@link WireName#hash} of the same bytes. The
+     * query's bytes are compared in place, so a hit allocates nothing. Read the node with this
+     * table's accessors ({@link #zone}, {@link #rrset}, ...).
      */
-    public Node find(byte[] buf, int from, int to, int hash) {
+    public int find(byte[] buf, int from, int to, int hash) {
         int len = to - from;
         for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
             Segment segment = segments[slot >>> SEGMENT_BITS];
             int i = slot & segmentMask;
-            byte[] key = segment.keys[i];
-            if (key == null) {
-                return null;
+            int node = segment.nodes[i];
+            if (node == 0) {
+                return -1;
             }
-            if (segment.hashes[i] == hash && key.length == len && sameName(key, buf, from)) {
-                return segment.nodes[i];
+            if (segment.hashes[i] == hash && sameName(chunks, node - 1, buf, from, len)) {
+                return node - 1;
             }
         }
     }
 
+    private static boolean sameName(byte[][] chunks, int node, byte[] buf, int from, int len) {
+        byte[] chunk = chunks[node >>> NodeArena.CHUNK_BITS];
+        int at = node & NodeArena.OFFSET_MASK;
+        if ((chunk[at] & 0xff) != len) {
+            return false;
+        }
+        at++;
+        for (int i = 0; i < len; i++) {
+            if ((chunk[at + i] & 0xff) != WireName.lower(buf[from + i] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The bytes the node's RRsets lie in: the array {@link #rrset} positions are into. */
+    public byte[] bytes(int node) {
+        return chunks[node >>> NodeArena.CHUNK_BITS];
+    }
+
+    /** Position of the node's zone index, flags and counts, after its name. */
+    private int fields(int node) {
+        byte[] chunk = chunks[node >>> NodeArena.CHUNK_BITS];
+        int at = node & NodeArena.OFFSET_MASK;
+        return at + 1 + (chunk[at] & 0xff);
+    }
+
+    /** The zone the node belongs to. */
+    public Zone zone(int node) {
+        byte[] chunk = bytes(node);
+        int at = fields(node);
+        return zones[u24(chunk, at)];
+    }
+
+    /** True for an empty non-terminal: a name with no records of its own, only names below it. */
+    public boolean isEmptyNonTerminal(int node) {
+        byte[] chunk = bytes(node);
+        int at = fields(node);
+        return chunk[at + 3] == 0 && chunk[at + 4] == 0 && chunk[at + 5] == 0;
+    }
+
+    /**
+     * Position in {@link #bytes} of the node's RRset of this type, or -1; {@link #rrsetLength} and
+     * {@link #recordCount} read it. The RRset's owner is a compression pointer to the question.
+     */
+    public int rrset(int node, int type) {
+        byte[] chunk = bytes(node);
+        int at = fields(node);
+        int n = chunk[at + 4] & 0xff;
+        for (int i = 0, pos = at + 6; i < n; i++) {
+            if (u16(chunk, pos) == type) {
+                return pos + RRSET_HEADER;
+            }
+            pos += RRSET_HEADER + u16(chunk, pos + 4);
+        }
+        return -1;
+    }
+
+    /** The node's first RRset (the one a minimal ANY answer returns), or -1 when it has none. */
+    public int firstRrset(int node) {
+        byte[] chunk = bytes(node);
+        int at = fields(node);
+        return chunk[at + 4] == 0 ? -1 : at + 6 + RRSET_HEADER;
+    }
+
+    /** Bytes of the RRset at {@code at} (from {@link #rrset}) in {@code bytes}. */
+    public static int rrsetLength(byte[] bytes, int at) {
+        return u16(bytes, at - 2);
+    }
+
+    /** Records of the RRset at {@code at} (from {@link #rrset}) in {@code bytes}. */
+    public static int recordCount(byte[] bytes, int at) {
+        return u16(bytes, at - 4);
+    }
+
+    /**
+     * The Extended DNS Error option (code, length, info-code, text; RFC 8914) to answer with
+     * SERVFAIL when this type exists but its service has no VIP of that family, or null when it is
+     * not unavailable.
+     */
+    public byte[] unavailable(int node, int type) {
+        byte[] chunk = bytes(node);
+        int at = fields(node);
+        int m = chunk[at + 5] & 0xff;
+        if (m == 0) {
+            return null;
+        }
+        int pos = at + 6;
+        for (int i = chunk[at + 4] & 0xff; i > 0; i--) {
+            pos += RRSET_HEADER + u16(chunk, pos + 4);
+        }
+        for (int i = 0; i < m; i++, pos += UNAVAILABLE_BYTES) {
+            if (u16(chunk, pos) == type) {
+                return reasons[u24(chunk, pos + 2)];
+            }
+        }
+        return null;
+    }
+
+    /** The node's name in lower-case wire form (allocates). */
+    private byte[] key(int node) {
+        byte[] chunk = bytes(node);
+        int at = node & NodeArena.OFFSET_MASK;
+        return Arrays.copyOfRange(chunk, at + 1, at + 1 + (chunk[at] & 0xff));
+    }
+
+    /** Bytes the node takes in the arena. */
+    private int encodedLength(int node) {
+        byte[] chunk = bytes(node);
+        int at = fields(node);
+        int pos = at + 6;
+        for (int i = chunk[at + 4] & 0xff; i > 0; i--) {
+            pos += RRSET_HEADER + u16(chunk, pos + 4);
+        }
+        pos += UNAVAILABLE_BYTES * (chunk[at + 5] & 0xff);
+        return pos - (node & NodeArena.OFFSET_MASK);
+    }
+
+    /** The node as an object, for patches, tests and debug views (allocates). */
+    private Node decode(int node) {
+        byte[] chunk = bytes(node);
+        int at = fields(node);
+        int n = chunk[at + 4] & 0xff;
+        int m = chunk[at + 5] & 0xff;
+        Zone zone = zones[u24(chunk, at)];
+        boolean owned = (chunk[at + 3] & OWNED) != 0;
+        if (!owned && n == 0 && m == 0) {
+            return zone.emptyNonTerminal();
+        }
+        int[] shape = new int[2 * n];
+        byte[][] rrsets = new byte[n][];
+        int pos = at + 6;
+        for (int i = 0; i < n; i++) {
+            int length = u16(chunk, pos + 4);
+            shape[i] = u16(chunk, pos);
+            shape[n + i] = u16(chunk, pos + 2);
+            rrsets[i] = Arrays.copyOfRange(chunk, pos + RRSET_HEADER, pos + RRSET_HEADER + length);
+            pos += RRSET_HEADER + length;
+        }
+        int[] unavailableTypes = new int[m];
+        byte[][] why = new byte[m][];
+        for (int i = 0; i < m; i++, pos += UNAVAILABLE_BYTES) {
+            unavailableTypes[i] = u16(chunk, pos);
+            why[i] = reasons[u24(chunk, pos + 2)];
+        }
+        return new Node(zone, owned, shape, rrsets, unavailableTypes, why);
+    }
+
+    /** The node of a name in lower-case wire form, as an object (allocates), or null. */
+    Node node(byte[] wire) {
+        int node = find(wire, 0, wire.length, WireName.hash(wire, 0, wire.length));
+        return node < 0 ? null : decode(node);
+    }
+
     /** Convenience lookup by dotted name, for tests and debug views (allocates). */
     public Node find(String dotted) {
-        byte[] wire = WireName.of(dotted);
-        return find(wire, 0, wire.length, WireName.hash(wire, 0, wire.length));
+        return node(WireName.of(dotted));
     }
 
     /** Number of names, empty non-terminals and zone apexes included. */
@@ -258,16 +485,164 @@ public final class NameTable {
     /** Every name in dotted form, for debug views (allocates). */
     public List<String> names() {
         List<String> out = new ArrayList<>(size);
-        forEachSlot((key, node) -> out.add(WireName.toDotted(key)));
+        forEachNode(node -> out.add(WireName.toDotted(key(node))));
         return out;
     }
 
-    private static boolean sameName(byte[] key, byte[] buf, int from) {
-        for (int i = 0; i < key.length; i++) {
-            if ((key[i] & 0xff) != WireName.lower(buf[from + i] & 0xff)) {
-                return false;
-            }
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
+    }
+
+    private static int u24(byte[] b, int at) {
+        return (b[at] & 0xff) << 16 | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff);
+    }
+
+    /**
+     * Writes nodes into an arena, numbering the zones and reasons they name: those of the table
+     * patched keep their indexes, new ones are appended. Not thread-safe.
+     */
+    private static final class Encoder {
+        final NodeArena arena;
+        private Zone[] zones;
+        private int zoneCount;
+        private final Map<Zone, Integer> zoneIndex = new IdentityHashMap<>();
+        private byte[][] reasons;
+        private int reasonCount;
+        private Map<ReasonKey, Integer> reasonIndex;
+        /** Bytes of the node {@link #encode} wrote last. */
+        int lastLength;
+
+        Encoder(NodeArena arena, Zone[] zones, byte[][] reasons) {
+            this.arena = arena;
+            this.zones = zones;
+            this.zoneCount = zones.length;
+            this.reasons = reasons;
+            this.reasonCount = reasons.length;
         }
-        return true;
+
+        static int length(byte[] wire, Node node) {
+            int length = 1 + wire.length + 6 + UNAVAILABLE_BYTES * node.unavailableCount();
+            for (int i = 0; i < node.rrsetCount(); i++) {
+                length += RRSET_HEADER + node.rrset(i).length;
+            }
+            return length;
+        }
+
+        /** Writes the node of this name; returns its address. */
+        int encode(byte[] wire, Node node) {
+            int n = node.rrsetCount();
+            int m = node.unavailableCount();
+            if (wire.length > 255 || n > 255 || m > 255) {
+                throw new IllegalArgumentException("name " + WireName.toDotted(wire) + ": " + n + " RRsets and " + m
+                        + " unavailable types do not fit a node");
+            }
+            int length = length(wire, node);
+            int address = arena.reserve(length);
+            byte[] chunk = arena.chunks()[address >>> NodeArena.CHUNK_BITS];
+            int pos = address & NodeArena.OFFSET_MASK;
+            chunk[pos++] = (byte) wire.length;
+            System.arraycopy(wire, 0, chunk, pos, wire.length);
+            pos += wire.length;
+            pos = putU24(chunk, pos, zoneIndex(node.zone()));
+            chunk[pos++] = (byte) (node.owned() ? OWNED : 0);
+            chunk[pos++] = (byte) n;
+            chunk[pos++] = (byte) m;
+            for (int i = 0; i < n; i++) {
+                byte[] rrset = node.rrset(i);
+                if (rrset.length > 0xffff || node.recordCount(i) > 0xffff) {
+                    throw new IllegalArgumentException("name " + WireName.toDotted(wire) + ": an RRset of "
+                            + rrset.length + " bytes does not fit a node");
+                }
+                pos = putU16(chunk, pos, node.type(i));
+                pos = putU16(chunk, pos, node.recordCount(i));
+                pos = putU16(chunk, pos, rrset.length);
+                System.arraycopy(rrset, 0, chunk, pos, rrset.length);
+                pos += rrset.length;
+            }
+            for (int i = 0; i < m; i++) {
+                pos = putU16(chunk, pos, node.unavailableType(i));
+                pos = putU24(chunk, pos, reasonIndex(node.unavailableReason(i)));
+            }
+            lastLength = length;
+            return address;
+        }
+
+        private int zoneIndex(Zone zone) {
+            if (zoneIndex.isEmpty() && zoneCount > 0) {
+                for (int i = 0; i < zoneCount; i++) {
+                    zoneIndex.put(zones[i], i);
+                }
+            }
+            Integer index = zoneIndex.get(zone);
+            if (index != null) {
+                return index;
+            }
+            if (zoneCount == MAX_INDEX) {
+                throw new IllegalStateException("more than " + MAX_INDEX + " zones");
+            }
+            if (zoneCount == zones.length) {
+                zones = Arrays.copyOf(zones, Math.max(4, zoneCount * 2));
+            }
+            zones[zoneCount] = zone;
+            zoneIndex.put(zone, zoneCount);
+            return zoneCount++;
+        }
+
+        private int reasonIndex(byte[] reason) {
+            if (reasonIndex == null) {
+                reasonIndex = new HashMap<>();
+                for (int i = 0; i < reasonCount; i++) {
+                    reasonIndex.put(new ReasonKey(reasons[i]), i);
+                }
+            }
+            Integer index = reasonIndex.get(new ReasonKey(reason));
+            if (index != null) {
+                return index;
+            }
+            if (reasonCount == MAX_INDEX) {
+                throw new IllegalStateException("more than " + MAX_INDEX + " distinct unavailable reasons");
+            }
+            if (reasonCount == reasons.length) {
+                reasons = Arrays.copyOf(reasons, Math.max(4, reasonCount * 2));
+            }
+            reasons[reasonCount] = reason;
+            reasonIndex.put(new ReasonKey(reason), reasonCount);
+            return reasonCount++;
+        }
+
+        /** The zones numbered so far, in index order; the array is not written after. */
+        Zone[] zones() {
+            return zoneCount == zones.length ? zones : Arrays.copyOf(zones, zoneCount);
+        }
+
+        byte[][] reasons() {
+            return reasonCount == reasons.length ? reasons : Arrays.copyOf(reasons, reasonCount);
+        }
+
+        private static int putU16(byte[] b, int at, int v) {
+            b[at] = (byte) (v >>> 8);
+            b[at + 1] = (byte) v;
+            return at + 2;
+        }
+
+        private static int putU24(byte[] b, int at, int v) {
+            b[at] = (byte) (v >>> 16);
+            b[at + 1] = (byte) (v >>> 8);
+            b[at + 2] = (byte) v;
+            return at + 3;
+        }
+    }
+
+    /** A reason's bytes as a map key. */
+    private record ReasonKey(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ReasonKey other && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
     }
 }

@@ -1,13 +1,15 @@
 package dev.meshdns.table;
 
 /**
- * One name of a {@link NameTable} and its prepared answers: per record type, the RRset in wire
- * form with the owner written as a compression pointer to the question (offset 12), so a reply is
- * the question followed by these bytes. Immutable and thread-safe.
+ * One name's prepared answers: per record type, the RRset in wire form with the owner written as a
+ * compression pointer to the question (offset 12), so a reply is the question followed by these
+ * bytes. What a build or patch hands a {@link NameTable}, which keeps it encoded in its arena, and
+ * what the table gives back for patches, tests and debug views; queries read the encoded form.
+ * Immutable and thread-safe.
  */
 public final class Node {
     private final Zone zone;
-    private final String owner;
+    private final boolean owned;
     /** The RRsets' types, then their record counts: {@code {A, 1}} for most names (one shared array). */
     private final int[] shape;
     /** The one RRset's bytes (a byte[]: nearly every name has one RRset) or every RRset's (a byte[][]). */
@@ -19,9 +21,9 @@ public final class Node {
     }
 
     /** {@code shape}: the types, then the counts; do not modify any array given. */
-    Node(Zone zone, String owner, int[] shape, byte[][] rrsets, int[] unavailableTypes, byte[][] unavailableReasons) {
+    Node(Zone zone, boolean owned, int[] shape, byte[][] rrsets, int[] unavailableTypes, byte[][] unavailableReasons) {
         this.zone = zone;
-        this.owner = owner;
+        this.owned = owned;
         this.shape = shape;
         this.rrsets = rrsets.length == 1 ? rrsets[0] : rrsets;
         this.unavailable = unavailableTypes.length == 0 ? null : new Unavailable(unavailableTypes, unavailableReasons);
@@ -32,14 +34,14 @@ public final class Node {
         return zone;
     }
 
-    /** The service whose name (or PTR name) this is; null for a zone apex of its own or an empty non-terminal. */
-    String owner() {
-        return owner;
+    /** True when a service owns this name (or PTR name); false for a zone apex of its own or an empty non-terminal. */
+    boolean owned() {
+        return owned;
     }
 
     /** True for an empty non-terminal: a name with no records of its own, only names below it. */
     public boolean isEmptyNonTerminal() {
-        return owner == null && shape.length == 0 && unavailable == null;
+        return !owned && shape.length == 0 && unavailable == null;
     }
 
     /** Index of the RRset of this type, or -1. */
@@ -86,5 +88,17 @@ public final class Node {
 
     public int recordCount(int index) {
         return shape[(shape.length >> 1) + index];
+    }
+
+    int unavailableCount() {
+        return unavailable == null ? 0 : unavailable.types.length;
+    }
+
+    int unavailableType(int index) {
+        return unavailable.types[index];
+    }
+
+    byte[] unavailableReason(int index) {
+        return unavailable.reasons[index];
     }
 }

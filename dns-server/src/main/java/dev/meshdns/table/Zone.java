@@ -17,7 +17,7 @@ public final class Zone {
         this.soaAuthority = soaAuthority;
         this.ready = ready;
         this.hostApex = hostApex;
-        this.emptyNonTerminal = new Node(this, null, new int[0], new byte[0][], new int[0], new byte[0][]);
+        this.emptyNonTerminal = new Node(this, false, new int[0], new byte[0][], new int[0], new byte[0][]);
     }
 
     /** The node every empty non-terminal of this zone shares (nodes are immutable: one will do). */

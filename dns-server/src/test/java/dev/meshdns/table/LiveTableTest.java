@@ -326,7 +326,7 @@ class LiveTableTest {
         Map<String, String> out = new TreeMap<>();
         for (String name : table.names()) {
             Node node = table.find(name);
-            StringBuilder text = new StringBuilder("owner=").append(node.owner())
+            StringBuilder text = new StringBuilder("owned=").append(node.owned())
                     .append(" zone=").append(WireName.toDotted(node.zone().apexWire()))
                     .append(node.zone().hostApex() ? " host" : "");
             for (int i = 0; i < node.rrsetCount(); i++) {
