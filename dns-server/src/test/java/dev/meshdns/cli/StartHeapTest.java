@@ -60,6 +60,24 @@ class StartHeapTest {
         assertThat(ratios()).isEqualTo("40/70");
     }
 
+    @Test
+    void theGiveBackPutsTheLaunchersMaximumBackAfterItsGc() {
+        ratios(10, 30);
+
+        StartHeap.giveBack(10);
+
+        assertThat(ratios()).isEqualTo("10/30");
+    }
+
+    @Test
+    void theGiveBackLeavesAMinimumAboveItsMaximumAsItIs() {
+        ratios(25, 50);
+
+        StartHeap.giveBack(10);
+
+        assertThat(ratios()).isEqualTo("25/50");
+    }
+
     private void ratios(int min, int max) {
         vm.setVMOption(StartHeap.MAX, "100");
         vm.setVMOption(StartHeap.MIN, Integer.toString(min));
