@@ -291,7 +291,8 @@ public final class NameTable {
      * The node of the wire name {@code buf[from..to)} (ending with its zero byte), compared
      * case-insensitively, or -1. {@code hash} is {@link WireName#hash} of the same bytes. The
      * query's bytes are compared in place, so a hit allocates nothing. Read the node with this
-     * table's accessors ({@link #zone}, {@link #rrset}, ...).
+     * table's accessors ({@link #zone}, {@link #rrset}, ...); it is the address of what follows
+     * the node's name, so they need not read the name's length again.
      */
     public int find(byte[] buf, int from, int to, int hash) {
         int len = to - from;
@@ -303,7 +304,7 @@ public final class NameTable {
                 return -1;
             }
             if (segment.hashes[i] == hash && sameName(chunks, node - 1, buf, from, len)) {
-                return node - 1;
+                return node + len; // the name's length byte and the name skipped
             }
         }
     }
@@ -315,6 +316,10 @@ public final class NameTable {
             return false;
         }
         at++;
+        // Names are nearly always asked in lower case: one vectorized comparison, then case by case.
+        if (Arrays.equals(chunk, at, at + len, buf, from, from + len)) {
+            return true;
+        }
         for (int i = 0; i < len; i++) {
             if ((chunk[at + i] & 0xff) != WireName.lower(buf[from + i] & 0xff)) {
                 return false;
@@ -328,7 +333,7 @@ public final class NameTable {
         return chunks[node >>> NodeArena.CHUNK_BITS];
     }
 
-    /** Position of the node's zone index, flags and counts, after its name. */
+    /** Position of the zone index, flags and counts of the node stored at {@code node}, after its name. */
     private int fields(int node) {
         byte[] chunk = chunks[node >>> NodeArena.CHUNK_BITS];
         int at = node & NodeArena.OFFSET_MASK;
@@ -338,14 +343,14 @@ public final class NameTable {
     /** The zone the node belongs to. */
     public Zone zone(int node) {
         byte[] chunk = bytes(node);
-        int at = fields(node);
+        int at = node & NodeArena.OFFSET_MASK;
         return zones[u24(chunk, at)];
     }
 
     /** True for an empty non-terminal: a name with no records of its own, only names below it. */
     public boolean isEmptyNonTerminal(int node) {
         byte[] chunk = bytes(node);
-        int at = fields(node);
+        int at = node & NodeArena.OFFSET_MASK;
         return chunk[at + 3] == 0 && chunk[at + 4] == 0 && chunk[at + 5] == 0;
     }
 
@@ -355,7 +360,7 @@ public final class NameTable {
      */
     public int rrset(int node, int type) {
         byte[] chunk = bytes(node);
-        int at = fields(node);
+        int at = node & NodeArena.OFFSET_MASK;
         int n = chunk[at + 4] & 0xff;
         for (int i = 0, pos = at + 6; i < n; i++) {
             if (u16(chunk, pos) == type) {
@@ -369,7 +374,7 @@ public final class NameTable {
     /** The node's first RRset (the one a minimal ANY answer returns), or -1 when it has none. */
     public int firstRrset(int node) {
         byte[] chunk = bytes(node);
-        int at = fields(node);
+        int at = node & NodeArena.OFFSET_MASK;
         return chunk[at + 4] == 0 ? -1 : at + 6 + RRSET_HEADER;
     }
 
@@ -390,7 +395,7 @@ public final class NameTable {
      */
     public byte[] unavailable(int node, int type) {
         byte[] chunk = bytes(node);
-        int at = fields(node);
+        int at = node & NodeArena.OFFSET_MASK;
         int m = chunk[at + 5] & 0xff;
         if (m == 0) {
             return null;
@@ -459,7 +464,7 @@ public final class NameTable {
     /** The node of a name in lower-case wire form, as an object (allocates), or null. */
     Node node(byte[] wire) {
         int node = find(wire, 0, wire.length, WireName.hash(wire, 0, wire.length));
-        return node < 0 ? null : decode(node);
+        return node < 0 ? null : decode(node - 1 - wire.length);
     }
 
     /** Convenience lookup by dotted name, for tests and debug views (allocates). */
