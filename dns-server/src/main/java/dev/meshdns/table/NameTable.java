@@ -494,6 +494,112 @@ public final class NameTable {
         return out;
     }
 
+    /**
+     * Writes a new table node by node, for a full build: each node is encoded as it is put, so the
+     * build holds no object per name while it goes on. Not thread-safe; one table per writer.
+     */
+    static final class Writer {
+        private final Encoder encoder = new Encoder(new NodeArena(), new Zone[0], new byte[0][]);
+        private int[] slots; // address plus one, 0: empty
+        private int mask;
+        private int size;
+        /** The addresses and hashes in the order written. */
+        private int[] order = new int[16];
+        private int[] orderHashes = new int[16];
+        private long live;
+
+        /** Room for about {@code expected} names before the slots grow. */
+        Writer(int expected) {
+            slots = new int[capacityFor(expected)];
+            mask = slots.length - 1;
+        }
+
+        int size() {
+            return size;
+        }
+
+        boolean contains(byte[] wire) {
+            return slotOf(wire, WireName.hash(wire, 0, wire.length)) >= 0;
+        }
+
+        /** Writes the name's node; a name written before is a bug of the caller. */
+        void put(byte[] wire, Node node) {
+            if (!putIfAbsent(wire, node)) {
+                throw new IllegalStateException("name " + WireName.toDotted(wire) + " written twice");
+            }
+        }
+
+        /** Writes the name's node unless the name has one; returns whether it wrote. */
+        boolean putIfAbsent(byte[] wire, Node node) {
+            int hash = WireName.hash(wire, 0, wire.length);
+            int slot = slotOf(wire, hash);
+            if (slot >= 0) {
+                return false;
+            }
+            int address = encoder.encode(wire, node);
+            live += encoder.lastLength;
+            slots[-slot - 1] = address + 1;
+            if (size == order.length) {
+                order = Arrays.copyOf(order, size * 2);
+                orderHashes = Arrays.copyOf(orderHashes, size * 2);
+            }
+            order[size] = address;
+            orderHashes[size] = hash;
+            size++;
+            if (size * 4L > slots.length * 3L) {
+                grow();
+            }
+            return true;
+        }
+
+        /** The name and zone of each of the first {@code count} nodes written, in the order written. */
+        void forEach(int count, java.util.function.BiConsumer<byte[], Zone> action) {
+            for (int i = 0; i < count; i++) {
+                byte[] chunk = encoder.arena.chunks()[order[i] >>> NodeArena.CHUNK_BITS];
+                int at = order[i] & NodeArena.OFFSET_MASK;
+                int length = chunk[at] & 0xff;
+                Zone zone = encoder.zoneAt(u24(chunk, at + 1 + length));
+                action.accept(Arrays.copyOfRange(chunk, at + 1, at + 1 + length), zone);
+            }
+        }
+
+        /** The table of every node written; write nothing after. */
+        NameTable finish(int entryNames, List<String> problems) {
+            int capacity = capacityFor(size);
+            Segment[] segments = emptySegments(capacity);
+            for (int i = 0; i < size; i++) {
+                insert(segments, capacity - 1, order[i], orderHashes[i], null);
+            }
+            return new NameTable(segments, capacity, size, entryNames, List.copyOf(problems), encoder, live);
+        }
+
+        /** The slot holding the name, or minus one minus the free slot where it would go. */
+        private int slotOf(byte[] wire, int hash) {
+            byte[][] chunks = encoder.arena.chunks();
+            for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
+                int node = slots[slot];
+                if (node == 0) {
+                    return -slot - 1;
+                }
+                if (sameName(chunks, node - 1, wire, 0, wire.length)) {
+                    return slot;
+                }
+            }
+        }
+
+        private void grow() {
+            slots = new int[slots.length * 2];
+            mask = slots.length - 1;
+            for (int i = 0; i < size; i++) {
+                int slot = orderHashes[i] & mask;
+                while (slots[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                slots[slot] = order[i] + 1;
+            }
+        }
+    }
+
     private static int u16(byte[] b, int at) {
         return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
     }
@@ -613,6 +719,10 @@ public final class NameTable {
             reasons[reasonCount] = reason;
             reasonIndex.put(new ReasonKey(reason), reasonCount);
             return reasonCount++;
+        }
+
+        Zone zoneAt(int index) {
+            return zones[index];
         }
 
         /** The zones numbered so far, in index order; the array is not written after. */

@@ -1,7 +1,6 @@
 package dev.meshdns.table;
 
 import dev.meshdns.catalog.ServiceEntry;
-import dev.meshdns.vip.MapCapacity;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,9 +21,8 @@ import java.util.Set;
 final class NameTableBuilder {
     private final TableRecords records;
     private final Map<WireKey, Zone> zones = new HashMap<>();
+    /** The zone apexes and the name server's host: written first, and no entry may claim them. */
     private final Map<WireKey, Draft> apexes = new LinkedHashMap<>();
-    // The constructor's zones go into apexes; build() then presizes names, once the entries are known.
-    private Map<WireKey, Draft> names = apexes;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Integer> cappedPtrs = new HashMap<>();
@@ -59,38 +57,61 @@ final class NameTableBuilder {
     }
 
     LiveTable build() {
-        int expected = 0;
+        int expected = apexes.size();
         for (Pending p : pending.values()) {
             expected += p.names.size() + 1;
         }
-        names = new LinkedHashMap<>(MapCapacity.of(names.size() + expected));
-        names.putAll(apexes);
-        Map<WireKey, Claim> winners = winners();
+        ClaimCounts counts = countClaims(expected);
+        Map<WireKey, Claim> winners = winners(counts);
+        NameTable.Writer names = new NameTable.Writer(expected + expected / 4);
+        apexes.forEach((key, draft) -> names.put(key.wire(), draft.toNode()));
         for (Pending p : pending.values()) {
-            addEntry(p, winners);
+            addEntry(p, counts, winners, names);
         }
         problems.sort(null);
-        NameCounts below = addEmptyNonTerminals();
-        List<byte[]> keys = new ArrayList<>(names.size());
-        List<Node> nodes = new ArrayList<>(names.size());
-        names.forEach((key, draft) -> {
-            keys.add(key.wire());
-            nodes.add(draft.toNode());
-        });
-        NameTable table = new NameTable(keys, nodes, entryNames, problems);
+        NameCounts below = addEmptyNonTerminals(names);
+        NameTable table = names.finish(entryNames, problems);
         return new LiveTable(records.spec(), table, below, cappedPtrs, contested);
     }
 
-    /** Who gets each name an entry asks for; every loser is reported, naming the winner, and contested. */
-    private Map<WireKey, Claim> winners() {
-        Map<WireKey, Claim> winners = new HashMap<>(MapCapacity.of(names.size() + pending.size() * 2));
+    /**
+     * Every claim counted by its name's 64-bit hash: a name with one claim (nearly all of them) goes
+     * to its claimer without an object per claim. An apex counts twice, so a claim on it takes the
+     * exact path, and loses.
+     */
+    private ClaimCounts countClaims(int expected) {
+        ClaimCounts counts = new ClaimCounts(expected);
+        apexes.keySet().forEach(key -> counts.add(ClaimCounts.hash(key.wire()), 2));
+        for (Pending p : pending.values()) {
+            for (byte[] wire : p.names) {
+                counts.add(ClaimCounts.hash(wire), 1);
+            }
+            for (InetAddress vip : records.ptrVips(p.vips)) {
+                counts.add(ClaimCounts.hash(ReverseZones.ptrName(vip)), 1);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Who gets each name more than one claim (by its hash) asks for; every loser is reported, naming
+     * the winner, and contested.
+     */
+    private Map<WireKey, Claim> winners(ClaimCounts counts) {
+        Map<WireKey, Claim> winners = new HashMap<>();
         List<Claim> losers = new ArrayList<>();
         for (Pending p : pending.values()) {
             for (int i = 0; i < p.names.size(); i++) {
-                claim(winners, new Claim(new WireKey(p.names.get(i)), p, i < p.ownNames, null), losers);
+                byte[] wire = p.names.get(i);
+                if (counts.get(ClaimCounts.hash(wire)) > 1) {
+                    claim(winners, new Claim(new WireKey(wire), p, i < p.ownNames, null), losers);
+                }
             }
             for (InetAddress vip : records.ptrVips(p.vips)) {
-                claim(winners, new Claim(new WireKey(ReverseZones.ptrName(vip)), p, true, vip), losers);
+                byte[] wire = ReverseZones.ptrName(vip);
+                if (counts.get(ClaimCounts.hash(wire)) > 1) {
+                    claim(winners, new Claim(new WireKey(wire), p, true, vip), losers);
+                }
             }
         }
         for (Claim loser : losers) {
@@ -102,6 +123,15 @@ final class NameTableBuilder {
             problems.add(lost(loser, winner));
         }
         return winners;
+    }
+
+    /** Whether the entry gets this name it claims (a PTR name when {@code ptr}). */
+    private static boolean wins(Pending p, byte[] wire, boolean ptr, ClaimCounts counts, Map<WireKey, Claim> winners) {
+        if (counts.get(ClaimCounts.hash(wire)) == 1) {
+            return true; // its one claim is this one
+        }
+        Claim winner = winners.get(new WireKey(wire));
+        return winner != null && winner.pending == p && (winner.vip != null) == ptr;
     }
 
     private void claim(Map<WireKey, Claim> winners, Claim claim, List<Claim> losers) {
@@ -131,13 +161,11 @@ final class NameTableBuilder {
         return "service \"" + loser.service() + "\": name " + loser.key + " left out: " + why;
     }
 
-    private void addEntry(Pending p, Map<WireKey, Claim> winners) {
+    private void addEntry(Pending p, ClaimCounts counts, Map<WireKey, Claim> winners, NameTable.Writer names) {
         String service = p.entry.service();
         List<byte[]> owns = new ArrayList<>();
         for (byte[] wire : p.names) {
-            WireKey key = new WireKey(wire);
-            Claim winner = winners.get(key);
-            if (winner == null || winner.pending != p || winner.vip != null) {
+            if (!wins(p, wire, false, counts, winners)) {
                 continue;
             }
             Zone zone = zoneOf(wire);
@@ -145,24 +173,23 @@ final class NameTableBuilder {
             if (zone == null) {
                 // A hostname outside every zone is a zone of its own, covering that one name: names
                 // below it are not ours (forwarded or REFUSED).
-                draft = addZone(wire, true);
+                draft = zone(wire, true);
                 draft.service = service;
             } else {
                 draft = new Draft(zone, service);
-                names.put(key, draft);
             }
             records.addAddresses(draft, p.vips);
+            names.put(wire, draft.toNode());
             owns.add(wire);
             entryNames++;
         }
         List<byte[]> ptrs = new ArrayList<>(2);
         for (InetAddress vip : records.ptrVips(p.vips)) {
             byte[] wire = ReverseZones.ptrName(vip);
-            Claim winner = winners.get(new WireKey(wire));
-            if (!owns.isEmpty() && winner != null && winner.pending == p && winner.vip != null) {
+            if (!owns.isEmpty() && wins(p, wire, true, counts, winners)) {
                 Draft draft = new Draft(zoneOf(wire), service);
                 records.addPtrs(draft, owns);
-                names.put(new WireKey(wire), draft);
+                names.put(wire, draft.toNode());
                 ptrs.add(wire);
             }
         }
@@ -172,16 +199,12 @@ final class NameTableBuilder {
     }
 
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */
-    private NameCounts addEmptyNonTerminals() {
+    private static NameCounts addEmptyNonTerminals(NameTable.Writer names) {
         NameCounts below = new NameCounts(names.size() / 3);
-        List<Map.Entry<WireKey, Draft>> existing = new ArrayList<>(names.entrySet());
-        for (Map.Entry<WireKey, Draft> e : existing) {
-            Zone zone = e.getValue().zone;
-            LiveTable.ancestorsInZone(e.getKey().wire(), zone, parent -> {
-                below.add(parent.wire(), 1);
-                names.computeIfAbsent(parent, key -> new Draft(zone, null));
-            });
-        }
+        names.forEach(names.size(), (wire, zone) -> LiveTable.ancestorsInZone(wire, zone, parent -> {
+            below.add(parent.wire(), 1);
+            names.putIfAbsent(parent.wire(), Draft.emptyNonTerminal(zone));
+        }));
         return below;
     }
 
@@ -203,16 +226,19 @@ final class NameTableBuilder {
     private void addNameServerHost() {
         byte[] host = records.nameServer();
         Zone zone = zoneOf(host);
-        if (zone != null && !names.containsKey(new WireKey(host))) {
-            names.put(new WireKey(host), records.nameServerHost(zone));
+        if (zone != null && !apexes.containsKey(new WireKey(host))) {
+            apexes.put(new WireKey(host), records.nameServerHost(zone));
         }
     }
 
-    private Draft addZone(byte[] apex, boolean hostApex) {
+    private void addZone(byte[] apex, boolean hostApex) {
+        apexes.put(new WireKey(apex), zone(apex, hostApex));
+    }
+
+    /** The apex's draft, its zone known to {@link #zoneOf} from now on; the caller writes it. */
+    private Draft zone(byte[] apex, boolean hostApex) {
         Draft draft = records.zone(apex, hostApex);
-        WireKey key = new WireKey(apex);
-        zones.put(key, draft.zone);
-        names.put(key, draft);
+        zones.put(new WireKey(apex), draft.zone);
         return draft;
     }
 
