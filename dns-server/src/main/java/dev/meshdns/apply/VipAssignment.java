@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Decides the VIPs of one address family for every entry of a catalog: pinned VIPs win, except
@@ -37,10 +38,14 @@ final class VipAssignment {
     static Outcome assign(List<ServiceEntry> entries, Function<ServiceEntry, InetAddress> pinOf, VipSource source)
             throws IOException {
         List<String> conflicts = new ArrayList<>();
-        Map<String, InetAddress> pins = acceptedPins(entries, pinOf, source.allocations(), conflicts);
+        Map<String, InetAddress> pins = acceptedPins(entries, pinOf, source::allocations, conflicts);
         Set<InetAddress> reserved = Set.copyOf(pins.values());
         List<String> unpinned = entries.stream().map(ServiceEntry::service).filter(s -> !pins.containsKey(s)).toList();
         AllocationResult result = source.sync(unpinned, reserved);
+        if (pins.isEmpty()) {
+            // Nearly every large catalog pins nothing: no copy of a million VIPs to add pins to.
+            return new Outcome(result.vips(), result.failures(), conflicts);
+        }
         Map<String, InetAddress> vips = new LinkedHashMap<>(result.vips());
         Map<String, String> failures = new LinkedHashMap<>(result.failures());
         Map<InetAddress, String> holders = holders(vips);
@@ -66,7 +71,7 @@ final class VipAssignment {
                                 VipSource source, String why) {
         List<String> conflicts = new ArrayList<>();
         Map<String, InetAddress> held = source.allocations();
-        Map<String, InetAddress> pins = acceptedPins(entries, pinOf, held, conflicts);
+        Map<String, InetAddress> pins = acceptedPins(entries, pinOf, () -> held, conflicts);
         Map<String, InetAddress> vips = new LinkedHashMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
         for (ServiceEntry entry : entries) {
@@ -88,7 +93,8 @@ final class VipAssignment {
      */
     private static Map<String, InetAddress> acceptedPins(List<ServiceEntry> entries,
                                                          Function<ServiceEntry, InetAddress> pinOf,
-                                                         Map<String, InetAddress> durable, List<String> conflicts) {
+                                                         Supplier<Map<String, InetAddress>> durableVips,
+                                                         List<String> conflicts) {
         Map<InetAddress, String> pinnedBy = new HashMap<>();
         List<String> losers = new ArrayList<>();
         for (ServiceEntry entry : entries) {
@@ -114,6 +120,10 @@ final class VipAssignment {
                 pins.put(entry.service(), pin);
             }
         }
+        if (pins.isEmpty()) {
+            return pins; // no pin to check against the VIPs held: they are not even looked at
+        }
+        Map<String, InetAddress> durable = durableVips.get();
         Set<String> inCatalog = new HashSet<>(MapCapacity.of(entries.size()));
         entries.forEach(entry -> inCatalog.add(entry.service()));
         boolean changed = true;

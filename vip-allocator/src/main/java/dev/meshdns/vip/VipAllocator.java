@@ -187,7 +187,7 @@ public final class VipAllocator {
                 failed.put(service, failures.getOrDefault(service, "no VIP in pool " + pool.cidr()));
             }
         }
-        return new AllocationResult(vips, failed);
+        return AllocationResult.owning(vips, failed);
     }
 
     /** Releases the rows among {@code candidates} (held rows of this zone) that {@code leaves} picks. */
