@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
@@ -614,21 +615,15 @@ public final class NameTable {
      */
     private static final class Encoder {
         final NodeArena arena;
-        private Zone[] zones;
-        private int zoneCount;
-        private final Map<Zone, Integer> zoneIndex = new IdentityHashMap<>();
-        private byte[][] reasons;
-        private int reasonCount;
-        private Map<ReasonKey, Integer> reasonIndex;
+        private final Numbering<Zone> zones;
+        private final Numbering<byte[]> reasons;
         /** Bytes of the node {@link #encode} wrote last. */
         int lastLength;
 
         Encoder(NodeArena arena, Zone[] zones, byte[][] reasons) {
             this.arena = arena;
-            this.zones = zones;
-            this.zoneCount = zones.length;
-            this.reasons = reasons;
-            this.reasonCount = reasons.length;
+            this.zones = new Numbering<>(zones, new IdentityHashMap<>(), zone -> zone, "zones");
+            this.reasons = new Numbering<>(reasons, new HashMap<>(), ReasonKey::new, "distinct unavailable reasons");
         }
 
         static int length(byte[] wire, Node node) {
@@ -654,7 +649,7 @@ public final class NameTable {
             chunk[pos++] = (byte) wire.length;
             System.arraycopy(wire, 0, chunk, pos, wire.length);
             pos += wire.length;
-            pos = putU24(chunk, pos, zoneIndex(node.zone()));
+            pos = putU24(chunk, pos, zones.of(node.zone()));
             chunk[pos++] = (byte) (node.owned() ? OWNED : 0);
             chunk[pos++] = (byte) n;
             chunk[pos++] = (byte) m;
@@ -672,66 +667,23 @@ public final class NameTable {
             }
             for (int i = 0; i < m; i++) {
                 pos = putU16(chunk, pos, node.unavailableType(i));
-                pos = putU24(chunk, pos, reasonIndex(node.unavailableReason(i)));
+                pos = putU24(chunk, pos, reasons.of(node.unavailableReason(i)));
             }
             lastLength = length;
             return address;
         }
 
-        private int zoneIndex(Zone zone) {
-            if (zoneIndex.isEmpty() && zoneCount > 0) {
-                for (int i = 0; i < zoneCount; i++) {
-                    zoneIndex.put(zones[i], i);
-                }
-            }
-            Integer index = zoneIndex.get(zone);
-            if (index != null) {
-                return index;
-            }
-            if (zoneCount == MAX_INDEX) {
-                throw new IllegalStateException("more than " + MAX_INDEX + " zones");
-            }
-            if (zoneCount == zones.length) {
-                zones = Arrays.copyOf(zones, Math.max(4, zoneCount * 2));
-            }
-            zones[zoneCount] = zone;
-            zoneIndex.put(zone, zoneCount);
-            return zoneCount++;
-        }
-
-        private int reasonIndex(byte[] reason) {
-            if (reasonIndex == null) {
-                reasonIndex = new HashMap<>();
-                for (int i = 0; i < reasonCount; i++) {
-                    reasonIndex.put(new ReasonKey(reasons[i]), i);
-                }
-            }
-            Integer index = reasonIndex.get(new ReasonKey(reason));
-            if (index != null) {
-                return index;
-            }
-            if (reasonCount == MAX_INDEX) {
-                throw new IllegalStateException("more than " + MAX_INDEX + " distinct unavailable reasons");
-            }
-            if (reasonCount == reasons.length) {
-                reasons = Arrays.copyOf(reasons, Math.max(4, reasonCount * 2));
-            }
-            reasons[reasonCount] = reason;
-            reasonIndex.put(new ReasonKey(reason), reasonCount);
-            return reasonCount++;
-        }
-
         Zone zoneAt(int index) {
-            return zones[index];
+            return zones.at(index);
         }
 
         /** The zones numbered so far, in index order; the array is not written after. */
         Zone[] zones() {
-            return zoneCount == zones.length ? zones : Arrays.copyOf(zones, zoneCount);
+            return zones.values();
         }
 
         byte[][] reasons() {
-            return reasonCount == reasons.length ? reasons : Arrays.copyOf(reasons, reasonCount);
+            return reasons.values();
         }
 
         private static int putU16(byte[] b, int at, int v) {
@@ -745,6 +697,56 @@ public final class NameTable {
             b[at + 1] = (byte) (v >>> 8);
             b[at + 2] = (byte) v;
             return at + 3;
+        }
+    }
+
+    /**
+     * Numbers values in the order first seen, after those of the array it starts from (which it
+     * never writes: a new value goes into a copy). Not thread-safe.
+     */
+    private static final class Numbering<T> {
+        private T[] values;
+        private int count;
+        private final Map<Object, Integer> index;
+        private final Function<T, Object> key;
+        private final String what;
+
+        Numbering(T[] values, Map<Object, Integer> index, Function<T, Object> key, String what) {
+            this.values = values;
+            this.count = values.length;
+            this.index = index;
+            this.key = key;
+            this.what = what;
+        }
+
+        int of(T value) {
+            if (index.isEmpty()) {
+                for (int i = 0; i < count; i++) {
+                    index.put(key.apply(values[i]), i);
+                }
+            }
+            Integer known = index.get(key.apply(value));
+            if (known != null) {
+                return known;
+            }
+            if (count == MAX_INDEX) {
+                throw new IllegalStateException("more than " + MAX_INDEX + " " + what);
+            }
+            if (count == values.length) {
+                values = Arrays.copyOf(values, Math.max(4, count * 2));
+            }
+            values[count] = value;
+            index.put(key.apply(value), count);
+            return count++;
+        }
+
+        T at(int i) {
+            return values[i];
+        }
+
+        /** The values numbered so far, in index order; the array is not written after. */
+        T[] values() {
+            return count == values.length ? values : Arrays.copyOf(values, count);
         }
     }
 
