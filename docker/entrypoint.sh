@@ -5,5 +5,5 @@
 # The launcher's settings outside the heap too (see there; this image's JRE is a current 17).
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # shellcheck disable=SC2086
-exec java -Djdk.nio.maxCachedBufferSize=262144 -XX:TrimNativeHeapInterval=5000 ${JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps} \
+exec java -Djdk.nio.maxCachedBufferSize=262144 -XX:TrimNativeHeapInterval=5000 ${JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:MarkSweepDeadRatio=0} \
     -jar /opt/mesh-dns/mesh-dns.jar "$@"

@@ -93,7 +93,7 @@ class DockerFilesTest {
     @Test
     void entrypointRunsTheJarWithTheLaunchersJvmDefaultsOverridableWithJavaOpts() throws IOException {
         String defaults = launcherJvmDefaults();
-        assertThat(defaults).isEqualTo("-XX:+UseSerialGC -Xms32m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps");
+        assertThat(defaults).isEqualTo("-XX:+UseSerialGC -Xms32m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:MarkSweepDeadRatio=0");
         String entrypoint = Files.readString(DOCKER.resolve("entrypoint.sh"));
 
         assertThat(entrypoint).startsWith("#!/bin/sh\n")

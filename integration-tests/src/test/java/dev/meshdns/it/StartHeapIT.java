@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StartHeapIT {
     /** The launcher's defaults (../mesh-dns), with a ceiling for the test machine. */
     static final List<String> LAUNCHER_HEAP = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xms32m", "-Xmn16m",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps");
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps", "-XX:MarkSweepDeadRatio=0");
     private static final Pattern GIVEN_BACK = Pattern.compile(
             "heap after the start: (\\d+) MB committed, (\\d+) MB used after one full GC \\((\\d+) MB committed before");
 

@@ -60,7 +60,7 @@ class FanOutBench {
     static final int CHANNELS = Integer.getInteger("bench.channels", 10);
     static final int CHANGES = Integer.getInteger("bench.changes", 100);
     static final List<String> JVM_OPTIONS = List.of(System.getProperty("bench.jvm",
-            "-XX:+UseSerialGC -Xms32m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps"
+            "-XX:+UseSerialGC -Xms32m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:MarkSweepDeadRatio=0"
                     + " -Xlog:gc:file=target/fan-out-bench-gc.log").split(" "));
     static final String TYPE_URL = "type.googleapis.com/meshdns.v1.ServiceEntry";
     static final Duration DEADLINE = Duration.ofMinutes(3);
