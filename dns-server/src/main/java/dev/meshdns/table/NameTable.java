@@ -63,35 +63,6 @@ public final class NameTable {
     /** Bytes of this table's nodes in the arena: the rest of what it holds is dead. */
     private final long liveBytes;
 
-    NameTable(List<byte[]> names, List<Node> values, int entryNames, List<String> problems) {
-        this(names, values, entryNames, List.copyOf(problems), new Zone[0], new byte[0][]);
-    }
-
-    /** A fresh table: a new arena, the zones and reasons given first (the order of a rebuild). */
-    private NameTable(List<byte[]> names, List<Node> values, int entryNames, List<String> problems,
-                      Zone[] zones, byte[][] reasons) {
-        int capacity = capacityFor(names.size());
-        Encoder encoder = new Encoder(new NodeArena(), zones, reasons);
-        Segment[] segments = emptySegments(capacity);
-        long live = 0;
-        for (int i = 0; i < names.size(); i++) {
-            int node = encoder.encode(names.get(i), values.get(i));
-            live += encoder.lastLength;
-            insert(segments, capacity - 1, node, WireName.hash(names.get(i), 0, names.get(i).length), null);
-        }
-        this.segments = segments;
-        this.segmentMask = Math.min(capacity, SEGMENT_SLOTS) - 1;
-        this.mask = capacity - 1;
-        this.size = names.size();
-        this.entryNames = entryNames;
-        this.problems = problems;
-        this.arena = encoder.arena;
-        this.chunks = encoder.arena.chunks();
-        this.zones = encoder.zones();
-        this.reasons = encoder.reasons();
-        this.liveBytes = live;
-    }
-
     private NameTable(Segment[] segments, int capacity, int size, int entryNames, List<String> problems,
                       Encoder encoder, long liveBytes) {
         this.segments = segments;
@@ -170,22 +141,19 @@ public final class NameTable {
 
     /** Every name again, into a new arena: what the changes leave, then the changes. */
     private NameTable rebuilt(Map<WireKey, Node> changes, int entryNames, int size) {
-        List<byte[]> names = new ArrayList<>(size);
-        List<Node> values = new ArrayList<>(size);
+        Writer writer = new Writer(size);
         forEachNode(address -> {
             byte[] key = key(address);
             if (!changes.containsKey(new WireKey(key))) {
-                names.add(key);
-                values.add(decode(address));
+                writer.put(key, decode(address));
             }
         });
         changes.forEach((key, node) -> {
             if (node != null) {
-                names.add(key.wire());
-                values.add(node);
+                writer.put(key.wire(), node);
             }
         });
-        return new NameTable(names, values, entryNames, problems, new Zone[0], new byte[0][]);
+        return writer.finish(entryNames, problems);
     }
 
     /** The segment of the slot, copied first unless this patch copied it already. */
