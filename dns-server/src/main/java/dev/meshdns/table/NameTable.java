@@ -487,10 +487,6 @@ public final class NameTable {
             return size;
         }
 
-        boolean contains(byte[] wire) {
-            return slotOf(wire, WireName.hash(wire, 0, wire.length)) >= 0;
-        }
-
         /** Writes the name's node; a name written before is a bug of the caller. */
         void put(byte[] wire, Node node) {
             if (!putIfAbsent(wire, node)) {

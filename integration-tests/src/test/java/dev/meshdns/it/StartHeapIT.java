@@ -3,6 +3,7 @@ package dev.meshdns.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.it.support.Catalog;
+import dev.meshdns.it.support.LauncherFlags;
 import dev.meshdns.it.support.ServerFlags;
 import dev.meshdns.it.support.ServerProcess;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * after that one full GC.
  */
 class StartHeapIT {
-    /** The launcher's defaults (../mesh-dns), with a ceiling for the test machine. */
-    static final List<String> LAUNCHER_HEAP = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xms32m", "-Xmn16m",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps", "-XX:MarkSweepDeadRatio=0");
+    /** The launcher's defaults (read from ../mesh-dns), with a ceiling for the test machine. */
+    static final List<String> LAUNCHER_HEAP = Stream.concat(Stream.of("-Xmx256m"), LauncherFlags.defaults().stream())
+            .toList();
     private static final Pattern GIVEN_BACK = Pattern.compile(
             "heap after the start: (\\d+) MB committed, (\\d+) MB used after one full GC \\((\\d+) MB committed before");
 

@@ -19,13 +19,14 @@ public final class AllocationResult {
 
     /** Copies both maps, in their order. */
     public AllocationResult(Map<String, InetAddress> vips, Map<String, String> failures) {
-        this(Collections.unmodifiableMap(new LinkedHashMap<>(vips)),
-                Collections.unmodifiableMap(new LinkedHashMap<>(failures)), true);
+        this.vips = Collections.unmodifiableMap(new LinkedHashMap<>(vips));
+        this.failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
     }
 
-    private AllocationResult(Map<String, InetAddress> vips, Map<String, String> failures, boolean owned) {
-        this.vips = vips;
-        this.failures = failures;
+    /** Wraps maps made for this result, without a copy (see {@link #owning}). */
+    private AllocationResult(Map<String, InetAddress> vips, Map<String, String> failures, Void owned) {
+        this.vips = Collections.unmodifiableMap(vips);
+        this.failures = Collections.unmodifiableMap(failures);
     }
 
     /**
@@ -33,7 +34,7 @@ public final class AllocationResult {
      * after (a million VIPs are not copied twice).
      */
     static AllocationResult owning(Map<String, InetAddress> vips, Map<String, String> failures) {
-        return new AllocationResult(Collections.unmodifiableMap(vips), Collections.unmodifiableMap(failures), true);
+        return new AllocationResult(vips, failures, null);
     }
 
     /** No VIPs and no failures: the outcome of asking for no services. */

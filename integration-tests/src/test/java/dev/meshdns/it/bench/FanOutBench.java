@@ -8,6 +8,7 @@ import static dev.meshdns.it.bench.BenchFigures.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.controlplane.MeshDnsControlPlane;
+import dev.meshdns.it.support.LauncherFlags;
 import dev.meshdns.it.support.Poll;
 import dev.meshdns.it.support.ServerFlags;
 import dev.meshdns.it.support.ServerProcess;
@@ -60,8 +61,7 @@ class FanOutBench {
     static final int CHANNELS = Integer.getInteger("bench.channels", 10);
     static final int CHANGES = Integer.getInteger("bench.changes", 100);
     static final List<String> JVM_OPTIONS = List.of(System.getProperty("bench.jvm",
-            "-XX:+UseSerialGC -Xms32m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:MarkSweepDeadRatio=0"
-                    + " -Xlog:gc:file=target/fan-out-bench-gc.log").split(" "));
+            String.join(" ", LauncherFlags.defaults()) + " -Xlog:gc:file=target/fan-out-bench-gc.log").split(" "));
     static final String TYPE_URL = "type.googleapis.com/meshdns.v1.ServiceEntry";
     static final Duration DEADLINE = Duration.ofMinutes(3);
     /** USER_HZ: the unit of utime and stime in /proc/PID/stat on Linux. */

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshdns.controlplane.MeshDnsControlPlane;
 import dev.meshdns.it.support.DnsClient;
+import dev.meshdns.it.support.LauncherFlags;
 import dev.meshdns.it.support.Poll;
 import dev.meshdns.it.support.ServerFlags;
 import dev.meshdns.it.support.ServerProcess;
@@ -57,8 +58,7 @@ class PropagationBench {
     static final int WARM_UP = Integer.getInteger("bench.warmup", 30);
     /** The mesh-dns JVM's options: by default the launcher's ({@code mesh-dns}), with a GC log beside the report. */
     static final List<String> JVM_OPTIONS = List.of(System.getProperty("bench.jvm",
-            "-XX:+UseSerialGC -Xms32m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:MarkSweepDeadRatio=0"
-                    + " -Xlog:gc:file=target/propagation-bench-gc.log").split(" "));
+            String.join(" ", LauncherFlags.defaults()) + " -Xlog:gc:file=target/propagation-bench-gc.log").split(" "));
     static final boolean FOLLOWER = Boolean.getBoolean("bench.follower");
     static final Duration SYNC_DEADLINE = Duration.ofMinutes(5);
     static final Duration CHANGE_DEADLINE = Duration.ofSeconds(30);
