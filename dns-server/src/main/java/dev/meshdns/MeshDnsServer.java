@@ -5,8 +5,10 @@ import dev.meshdns.admin.DebugViews;
 import dev.meshdns.admin.Metrics;
 import dev.meshdns.admin.Readiness;
 import dev.meshdns.apply.CatalogApplier;
+import dev.meshdns.apply.SavedTable;
 import dev.meshdns.apply.StoreThread;
 import dev.meshdns.apply.VipSource;
+import dev.meshdns.catalog.Catalog;
 import dev.meshdns.catalog.CatalogMerger;
 import dev.meshdns.catalog.CatalogWatcher;
 import dev.meshdns.config.ForwardConfig;
@@ -49,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -78,6 +81,7 @@ public final class MeshDnsServer implements Closeable {
     private AdminServer admin;
     private VipStore store;
     private CatalogApplier applier;
+    private SavedTable savedTable = SavedTable.none();
     private CatalogWatcher watcher;
     private ControlPlaneClient controlPlane;
     private GrpcEndpoint grpc;
@@ -143,16 +147,35 @@ public final class MeshDnsServer implements Closeable {
                 DebugViews.over(tables::get, () -> applier == null ? Map.of() : applier.published(),
                         () -> forwarder == null ? List.of() : forwarder.upstreamStatus()));
         boolean allocating = config.store() != StoreKind.NONE;
+        Future<VipStore> opening = allocating ? storeThread.begin(this::openStore) : null;
+        // The sources are read while the store opens (a million entries take seconds each); their
+        // first catalog waits in the store thread until the applier starts.
+        CatalogMerger merger = new CatalogMerger(storeThread::submit);
+        if (config.controlPlane() != null) {
+            // Restores the last-known-good entries (submitted before this returns), then connects.
+            controlPlane = ControlPlaneClient.start(config.controlPlane(), config.dataDir(),
+                    merger::controlPlaneChanged, metrics.sync());
+        }
+        if (config.catalogFile() != null) {
+            watcher = new CatalogWatcher(config.catalogFile(), CatalogWatcher.Listener.of(merger::fileChanged,
+                    rejected -> metrics.catalogReload(Metrics.Reload.REJECTED)));
+            watcher.start();
+        }
         VipSource v4 = VipSource.UNASSIGNED; // a follower answers the VIPs it is given, or SERVFAIL
         VipSource v6 = VipSource.NONE;
         if (allocating) {
-            store = storeThread.call(this::openStore);
+            store = storeThread.await(opening);
+            if (store instanceof FileVipStore file) {
+                savedTable = SavedTable.in(config.dataDir(), spec, file::revision);
+                answerFromSavedTable();
+            }
             v4 = storeThread.call(() -> allocator(config.vipCidr()));
             v6 = config.vip6Cidr() == null ? VipSource.NONE : storeThread.call(() -> allocator(config.vip6Cidr()));
         }
         // Followers are answered only once the first catalog is published, never with an empty one.
         served = ServiceEntryPublisher.awaitingFirstUpdate("meshdns-serve-entries");
-        applier = new CatalogApplier(spec, v4, v6, tables, readiness, metrics, clock, new ServedEntries(served));
+        applier = new CatalogApplier(spec, v4, v6, tables, readiness, metrics, clock, new ServedEntries(served),
+                savedTable);
         List<ServerServiceDefinition> services = new ArrayList<>(List.of(served.service()));
         Runnable afterApply = () -> { };
         if (allocating) {
@@ -164,11 +187,7 @@ public final class MeshDnsServer implements Closeable {
         log.info("gRPC on {}: Delta ADS of the served entries (type {}){}", grpc.address(),
                 MeshDnsControlPlane.TYPE_URL, allocating ? ", VipService" : "");
         storeThread.start(applier, store, afterApply);
-        CatalogMerger merger = new CatalogMerger(storeThread::submit);
-        if (config.controlPlane() != null) {
-            // Restores the last-known-good entries (submitted before this returns), then connects.
-            controlPlane = ControlPlaneClient.start(config.controlPlane(), config.dataDir(),
-                    merger::controlPlaneChanged, metrics.sync());
+        if (controlPlane != null) {
             // Behind the catalog the first sync submitted, on the same thread: done once it is applied.
             controlPlane.firstSync().whenComplete((done, error) -> {
                 try {
@@ -180,12 +199,22 @@ public final class MeshDnsServer implements Closeable {
         } else {
             firstSyncApplied.complete(null);
         }
-        if (config.catalogFile() != null) {
-            watcher = new CatalogWatcher(config.catalogFile(), CatalogWatcher.Listener.of(merger::fileChanged,
-                    rejected -> metrics.catalogReload(Metrics.Reload.REJECTED)));
-            watcher.start();
-        }
         storeThread.call(() -> null); // the first catalog, if any, is applied once this returns
+    }
+
+    /**
+     * Answers from the table saved by the last run, while the pools open and the first catalog is
+     * applied, when it was built from that catalog over the store as it is now (see {@link SavedTable}).
+     */
+    private void answerFromSavedTable() throws IOException {
+        Catalog first = storeThread.waiting();
+        if (first == null) {
+            return;
+        }
+        storeThread.call(() -> savedTable.matching(first.entries())).ifPresent(table -> {
+            tables.set(table);
+            readiness.set(Readiness.READY.withDetail("answering from the saved table while the catalog is applied"));
+        });
     }
 
     /** Upstreams: the --upstream ones first, then the nameservers of the resolv.conf, as it is now and when it changes. */
@@ -307,6 +336,7 @@ public final class MeshDnsServer implements Closeable {
             admin.close();
         }
         storeThread.close();
+        savedTable.close(); // after the store thread: its last publish may still be saved
         if (served != null) {
             served.close(); // after the store thread: its last apply may still feed it
         }

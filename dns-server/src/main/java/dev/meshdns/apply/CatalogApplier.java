@@ -56,6 +56,7 @@ public final class CatalogApplier {
     private final EntryFeed feed;
     private final StoreOutage outage;
     private Catalog current;
+    private List<ServiceEntry> given = List.of(); // the entries of the catalog last given, before pool-edge pins are dropped
     private Catalog failedCatalog; // the catalog the last failed store call was for
     // Replaced by every apply (immutable); read by the debug view.
     private volatile PublishedVips published = PublishedVips.empty();
@@ -63,10 +64,19 @@ public final class CatalogApplier {
     private LiveTable live;
     private final AppliedEntries applied = new AppliedEntries();
     private final ApplyReports reports;
+    private final SavedTable saved;
 
-    /** {@code feed} is told what each apply published ({@link EntryFeed#NONE} for nobody). */
+    /** {@code feed} is told what each apply published ({@link EntryFeed#NONE} for nobody); no table is saved. */
     public CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
                           AtomicReference<Readiness> readiness, Metrics metrics, Clock clock, EntryFeed feed) {
+        this(spec, v4, v6, tables, readiness, metrics, clock, feed, SavedTable.none());
+    }
+
+    /** Saves each clean table it publishes in {@code saved}, keyed by the catalog it was given. */
+    public CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
+                          AtomicReference<Readiness> readiness, Metrics metrics, Clock clock, EntryFeed feed,
+                          SavedTable saved) {
+        this.saved = saved;
         this.feed = feed;
         this.spec = spec;
         this.v4 = v4;
@@ -81,6 +91,7 @@ public final class CatalogApplier {
 
     /** Applies a new catalog, as a patch when it can; returns when to apply again, if ever. Never throws. */
     public Optional<Instant> apply(Catalog catalog) {
+        given = catalog.entries();
         current = reports.withoutPoolEdgePins(catalog);
         reports.beforeApply(current, current.entries().isEmpty() && live == null && published.isEmpty()
                 ? Math.max(v4.allocations().size(), v6.allocations().size()) : 0);
@@ -152,6 +163,9 @@ public final class CatalogApplier {
             boolean clean = retry.isEmpty() && unallocated == 0 && four.conflicts().isEmpty()
                     && six.conflicts().isEmpty();
             remember(clean ? built : null, entries);
+            if (clean) {
+                saved.published(table, given);
+            }
             report(four.failures(), six.failures(), failingAgain);
             metrics.catalogReload(Metrics.Reload.APPLIED);
             metrics.catalogApplied(false);
@@ -223,6 +237,7 @@ public final class CatalogApplier {
         feed.published(upserted, removed, published);
         live = patched.get();
         applied.apply(diff);
+        saved.published(live.table(), given);
         metrics.catalogReload(Metrics.Reload.APPLIED);
         metrics.catalogApplied(true);
         metrics.catalogServices(entries.size());

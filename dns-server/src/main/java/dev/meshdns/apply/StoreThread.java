@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -52,8 +53,18 @@ public final class StoreThread implements Closeable {
 
     /** Runs {@code task} on the store thread and waits for it; its exception is rethrown. */
     public <T> T call(Callable<T> task) throws IOException {
+        return await(begin(task));
+    }
+
+    /** Runs {@code task} on the store thread without waiting: {@link #await} its result. */
+    public <T> Future<T> begin(Callable<T> task) {
+        return executor.submit(task);
+    }
+
+    /** Waits for a task {@link #begin} began; its exception is rethrown. */
+    public <T> T await(Future<T> task) throws IOException {
         try {
-            return executor.submit(task).get();
+            return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the VIP store", e);
@@ -78,14 +89,17 @@ public final class StoreThread implements Closeable {
     }
 
     /**
-     * Starts applying with {@code applier}: catalogs submitted from now on, other writers' changes
-     * to {@code store}, retries. {@code afterApply} runs on the store thread after each apply or
-     * refresh (the allocation watches send what changed). {@code store} is null without one
-     * ({@code --store none}).
+     * Starts applying with {@code applier}: the catalog submitted before, if any, then those
+     * submitted from now on, other writers' changes to {@code store}, retries. {@code afterApply}
+     * runs on the store thread after each apply or refresh (the allocation watches send what
+     * changed). {@code store} is null without one ({@code --store none}).
      */
     public void start(CatalogApplier applier, VipStore store, Runnable afterApply) {
         this.afterApply = afterApply;
         this.applier = applier;
+        if (pending.get() != null) {
+            executor.execute(this::applyPending);
+        }
         if (store == null) {
             return; // no store, so no other writer to refresh from
         }
@@ -95,10 +109,27 @@ public final class StoreThread implements Closeable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Queues a catalog; a burst of changes is coalesced into applying only the latest. Any thread. */
+    /**
+     * Queues a catalog; a burst of changes is coalesced into applying only the latest. Before
+     * {@link #start}, the latest is kept until then: the sources are read while the store opens.
+     * Any thread.
+     */
     public void submit(Catalog catalog) {
-        if (pending.getAndSet(catalog) == null) {
-            executor.execute(() -> applied(applier.apply(pending.getAndSet(null))));
+        if (pending.getAndSet(catalog) == null && applier != null) {
+            executor.execute(this::applyPending);
+        }
+    }
+
+    /** The catalog submitted and not yet applied, if any: before {@link #start}, the one it will apply first. */
+    public Catalog waiting() {
+        return pending.get();
+    }
+
+    /** Store thread: applies the latest catalog submitted, unless an earlier run took it. */
+    private void applyPending() {
+        Catalog catalog = pending.getAndSet(null);
+        if (catalog != null) {
+            applied(applier.apply(catalog));
         }
     }
 

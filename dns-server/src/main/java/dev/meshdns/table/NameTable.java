@@ -62,6 +62,9 @@ public final class NameTable {
     private final byte[][] reasons;
     /** Bytes of this table's nodes in the arena: the rest of what it holds is dead. */
     private final long liveBytes;
+    /** The arena's bytes when this table was made: of its last chunk, and in all. Later patches append past them. */
+    private final int lastChunkUsed;
+    private final long arenaWritten;
 
     private NameTable(Segment[] segments, int capacity, int size, int entryNames, List<String> problems,
                       Encoder encoder, long liveBytes) {
@@ -76,6 +79,40 @@ public final class NameTable {
         this.zones = encoder.zones();
         this.reasons = encoder.reasons();
         this.liveBytes = liveBytes;
+        this.lastChunkUsed = encoder.arena.used();
+        this.arenaWritten = encoder.arena.written();
+    }
+
+    /**
+     * Everything a table is, as arrays, for {@link TableImage} to write and read back: the slots of
+     * each segment, the arena's chunks ({@code lastChunkUsed} bytes of the last one are this table's),
+     * the zones and reasons its nodes name by index. The arrays are the table's own: never write them.
+     */
+    record Image(int capacity, int size, int entryNames, List<String> problems, long liveBytes, Zone[] zones,
+                 byte[][] reasons, byte[][] chunks, int lastChunkUsed, long arenaWritten, int[][] nodes,
+                 int[][] hashes) {
+    }
+
+    Image image() {
+        int[][] nodes = new int[segments.length][];
+        int[][] hashes = new int[segments.length][];
+        for (int i = 0; i < segments.length; i++) {
+            nodes[i] = segments[i].nodes;
+            hashes[i] = segments[i].hashes;
+        }
+        return new Image(mask + 1, size, entryNames, problems, liveBytes, zones, reasons, chunks, lastChunkUsed,
+                arenaWritten, nodes, hashes);
+    }
+
+    /** The table an {@link #image} was taken of; the image's arrays become the table's. */
+    static NameTable of(Image image) {
+        Segment[] segments = new Segment[image.nodes().length];
+        for (int i = 0; i < segments.length; i++) {
+            segments[i] = new Segment(image.nodes()[i], image.hashes()[i]);
+        }
+        NodeArena arena = new NodeArena(image.chunks(), image.lastChunkUsed(), image.arenaWritten());
+        return new NameTable(segments, image.capacity(), image.size(), image.entryNames(),
+                List.copyOf(image.problems()), new Encoder(arena, image.zones(), image.reasons()), image.liveBytes());
     }
 
     private static Segment[] emptySegments(int capacity) {

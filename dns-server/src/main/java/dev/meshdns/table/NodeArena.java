@@ -25,9 +25,20 @@ final class NodeArena {
     /** The first chunk's size; a chunk doubles until it is {@value #CHUNK_BYTES}, then the next begins. */
     private static final int FIRST_CHUNK_BYTES = 1 << 14;
 
-    private byte[][] chunks = {new byte[FIRST_CHUNK_BYTES]};
+    private byte[][] chunks;
     private int used; // of the last chunk
     private long written;
+
+    NodeArena() {
+        this(new byte[][] {new byte[FIRST_CHUNK_BYTES]}, 0, 0);
+    }
+
+    /** An arena holding these chunks, {@code used} bytes of the last one written: a table read back. */
+    NodeArena(byte[][] chunks, int used, long written) {
+        this.chunks = chunks;
+        this.used = used;
+        this.written = written;
+    }
 
     /**
      * Room for {@code length} bytes; returns the address they are to be written at, in {@link
@@ -66,6 +77,11 @@ final class NodeArena {
      */
     byte[][] chunks() {
         return chunks;
+    }
+
+    /** Bytes of the last chunk written so far. */
+    int used() {
+        return used;
     }
 
     /** Bytes written since this arena was made, dead nodes included. */

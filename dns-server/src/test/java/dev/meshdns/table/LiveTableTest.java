@@ -25,11 +25,11 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class LiveTableTest {
-    private static final ZoneSpec SPEC = new ZoneSpec("mesh", 30, Cidr.parse("240.0.0.0/24"),
+    static final ZoneSpec SPEC = new ZoneSpec("mesh", 30, Cidr.parse("240.0.0.0/24"),
             Cidr.parse("fd00::/120"), false);
-    private static final List<String> SERVICES = List.of("s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
+    static final List<String> SERVICES = List.of("s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
             "s9", "web_shop_svc_8080", "api_shop_svc_8080", "web_prod_svc_9090", "x");
-    private static final List<String> HOSTNAMES = List.of("a.example", "b.a.example", "c.b.a.example",
+    static final List<String> HOSTNAMES = List.of("a.example", "b.a.example", "c.b.a.example",
             "d.example", "example", "y.x.mesh", "s1.mesh", "deep.n.mesh", "q.deep.n.mesh", "shop.svc.8080.mesh",
             "p.example.org", "example.org", "mesh", "7.0.0.240.in-addr.arpa", "n.mesh");
 
@@ -264,10 +264,10 @@ class LiveTableTest {
     }
 
     /** Nothing applied before: a patch of a table built from nothing. */
-    private static final Function<String, LiveTable.Change> NOTHING = service -> null;
+    static final Function<String, LiveTable.Change> NOTHING = service -> null;
 
     /** What a table was built or patched with: a copy of the catalog and its VIPs as they are now. */
-    private static Function<String, LiveTable.Change> state(Map<String, ServiceEntry> catalog,
+    static Function<String, LiveTable.Change> state(Map<String, ServiceEntry> catalog,
                                                             Map<String, ServiceVips> vips) {
         Map<String, LiveTable.Change> copy = new HashMap<>();
         catalog.forEach((service, entry) -> copy.put(service, new LiveTable.Change(entry, vips.get(service))));
@@ -294,7 +294,7 @@ class LiveTableTest {
         assertThat(diff).as(what).isEmpty();
     }
 
-    private static ServiceEntry entry(Random random, String service) {
+    static ServiceEntry entry(Random random, String service) {
         List<String> hostnames = new ArrayList<>();
         for (int i = random.nextInt(4) - 1; i > 0; i--) {
             String hostname = pick(random, HOSTNAMES);
@@ -305,7 +305,7 @@ class LiveTableTest {
         return new ServiceEntry(service, hostnames, null, null, List.of());
     }
 
-    private static ServiceVips vips(Random random) throws UnknownHostException {
+    static ServiceVips vips(Random random) throws UnknownHostException {
         int kind = random.nextInt(10);
         Inet4Address v4 = kind == 0 ? null : v4(kind == 1 ? "10.0.0.1" : "240.0.0." + (1 + random.nextInt(250)));
         Inet6Address v6 = random.nextInt(3) == 0 ? (Inet6Address) InetAddress.getByName("fd00::" + Integer.toHexString(1 + random.nextInt(250))) : null;
@@ -313,16 +313,16 @@ class LiveTableTest {
         return new ServiceVips(v4, v6, v4Failure, null);
     }
 
-    private static Inet4Address v4(String address) throws UnknownHostException {
+    static Inet4Address v4(String address) throws UnknownHostException {
         return (Inet4Address) InetAddress.getByName(address);
     }
 
-    private static <T> T pick(Random random, List<T> from) {
+    static <T> T pick(Random random, List<T> from) {
         return from.get(random.nextInt(from.size()));
     }
 
     /** Every name and what it answers, found through the table's own lookup; SOA serials left out. */
-    private static Map<String, String> dump(NameTable table) {
+    static Map<String, String> dump(NameTable table) {
         Map<String, String> out = new TreeMap<>();
         for (String name : table.names()) {
             Node node = table.find(name);

@@ -143,6 +143,11 @@ public final class FileVipStore implements VipStore {
         }
     }
 
+    /** The revision of the last record written or restored: it changes with every change of a row. */
+    public long revision() {
+        return table.revision();
+    }
+
     @Override
     public View load() throws IOException {
         requireOpen();

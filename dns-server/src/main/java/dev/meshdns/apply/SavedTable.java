@@ -1,0 +1,217 @@
+package dev.meshdns.apply;
+
+import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.table.NameTable;
+import dev.meshdns.table.TableImage;
+import dev.meshdns.table.ZoneSpec;
+import dev.meshdns.threads.NamedThreadFactory;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last table published, saved in the data dir ({@value #FILE_NAME}) with what it was built from:
+ * the zone settings, the VIP store's revision and a digest of the entries. A restart whose first
+ * catalog is the same set of entries, over a store at the same revision, answers from it at once,
+ * while the catalog is applied as always behind it (that apply publishes the same answers, and is
+ * what later changes patch). Those VIPs were durable when the table was published, and a store at
+ * the same revision still holds them. A cache, not a record: written in the background after a
+ * publish (a burst saves its last table only), without an fsync; a file that is damaged (its
+ * CRC-32C) or from another catalog is logged and not used. Thread-safe: {@link #published} and
+ * {@link #matching} run on the store thread, the writing on its own.
+ *
+ * <p>The file: {@code "MDNT", int32 1, the settings (int32 length, UTF-8), int64 store revision,
+ * int32 entries, int64 digest, int64 digest}, then the table ({@link TableImage}), then {@code
+ * int32 crc32c(every byte before)}.
+ */
+public final class SavedTable implements Closeable {
+    public static final String FILE_NAME = "name-table.snapshot";
+    private static final String MAGIC = "MDNT";
+    private static final int FORMAT = 1;
+    /** How long after a publish the table is saved: a burst of changes saves once. */
+    private static final long SAVE_DELAY_MILLIS = 1000;
+    private static final int BUFFER_BYTES = 1 << 16;
+    private static final Logger log = LoggerFactory.getLogger(SavedTable.class);
+
+    private final Path file;
+    private final Path temp;
+    private final String settings;
+    private final LongSupplier storeRevision;
+    private final ScheduledExecutorService writer;
+    private final AtomicReference<Save> pending = new AtomicReference<>();
+    private boolean read; // store thread
+
+    private record Save(NameTable table, List<ServiceEntry> entries, long revision) {
+    }
+
+    private SavedTable(Path dataDir, ZoneSpec spec, LongSupplier storeRevision) {
+        this.file = dataDir == null ? null : dataDir.resolve(FILE_NAME);
+        this.temp = dataDir == null ? null : dataDir.resolve(FILE_NAME + ".tmp");
+        this.settings = String.valueOf(spec);
+        this.storeRevision = storeRevision;
+        this.writer = dataDir == null ? null
+                : Executors.newSingleThreadScheduledExecutor(NamedThreadFactory.single("meshdns-table-save"));
+        this.read = dataDir == null;
+    }
+
+    /** Saves in {@code dataDir}, keyed by {@code spec} and the store's revision (read on the store thread). */
+    public static SavedTable in(Path dataDir, ZoneSpec spec, LongSupplier storeRevision) {
+        return new SavedTable(dataDir, spec, storeRevision);
+    }
+
+    /** Saves nothing and never matches: without a file store there is no revision to key a table by. */
+    public static SavedTable none() {
+        return new SavedTable(null, null, () -> -1);
+    }
+
+    /**
+     * The saved table, when it was built from a catalog of exactly these entries (in any order)
+     * under the same zone settings, over the store at the revision it is at now; empty otherwise,
+     * and after the first call or a publish. Store thread, once the store is open. Never throws: a
+     * damaged file is logged at WARN.
+     */
+    public Optional<NameTable> matching(List<ServiceEntry> entries) {
+        if (read) {
+            return Optional.empty();
+        }
+        read = true;
+        long start = System.nanoTime();
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            log.warn("cannot read the saved table {}: {}; applying the catalog without it", file, e.toString());
+            return Optional.empty();
+        }
+        CheckedInputStream checked;
+        try (DataInputStream in = new DataInputStream(checked = new CheckedInputStream(
+                new BufferedInputStream(Files.newInputStream(file), BUFFER_BYTES), new CRC32C()))) {
+            byte[] magic = new byte[MAGIC.length()];
+            in.readFully(magic);
+            int format = in.readInt();
+            if (!MAGIC.equals(new String(magic, StandardCharsets.US_ASCII)) || format != FORMAT) {
+                throw new IOException("not a saved table of format " + FORMAT);
+            }
+            byte[] savedSettings = new byte[Math.min(in.readInt(), (int) Math.min(size, 1 << 20))];
+            in.readFully(savedSettings);
+            long revision = in.readLong();
+            EntrySetDigest digest = new EntrySetDigest(in.readInt(), in.readLong(), in.readLong());
+            long now = storeRevision.getAsLong();
+            String other = !settings.equals(new String(savedSettings, StandardCharsets.UTF_8)) ? "other zone settings"
+                    : revision != now ? "store revision " + revision + " (the store is at " + now + ")"
+                    : digest.count() != entries.size() || !digest.equals(EntrySetDigest.of(entries))
+                    ? "another catalog (" + digest.count() + " entries; " + entries.size() + " now)" : null;
+            if (other != null) {
+                log.info("the saved table {} is of {}: applying the catalog without it", file, other);
+                return Optional.empty();
+            }
+            NameTable table = TableImage.read(in, size);
+            int expected = (int) checked.getChecksum().getValue();
+            if (in.readInt() != expected || in.read() != -1) {
+                throw new IOException("its CRC-32C does not match its bytes");
+            }
+            log.info("answering from the saved table {} ({} names, store revision {}) while the catalog is applied;"
+                    + " read in {} ms", file, table.entryNames(), revision,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            return Optional.of(table);
+        } catch (EOFException e) {
+            log.warn("the saved table {} is damaged (it ends early): applying the catalog without it", file);
+        } catch (IOException | RuntimeException e) {
+            log.warn("the saved table {} is damaged ({}): applying the catalog without it", file, e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** After a publish (store thread): saves the table in the background, unless a newer one is published first. */
+    void published(NameTable table, List<ServiceEntry> entries) {
+        if (writer == null) {
+            return;
+        }
+        read = true; // a table was published: the saved one is of the past
+        if (pending.getAndSet(new Save(table, entries, storeRevision.getAsLong())) == null) {
+            try {
+                writer.schedule(this::save, SAVE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                pending.set(null);
+            }
+        }
+    }
+
+    private void save() {
+        Save save = pending.getAndSet(null);
+        if (save == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            CheckedOutputStream checked;
+            try (DataOutputStream out = new DataOutputStream(checked = new CheckedOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(temp), BUFFER_BYTES), new CRC32C()))) {
+                EntrySetDigest digest = EntrySetDigest.of(save.entries());
+                out.write(MAGIC.getBytes(StandardCharsets.US_ASCII));
+                out.writeInt(FORMAT);
+                byte[] settingsBytes = settings.getBytes(StandardCharsets.UTF_8);
+                out.writeInt(settingsBytes.length);
+                out.write(settingsBytes);
+                out.writeLong(save.revision());
+                out.writeInt(digest.count());
+                out.writeLong(digest.first());
+                out.writeLong(digest.second());
+                TableImage.write(save.table(), out);
+                out.writeInt((int) checked.getChecksum().getValue());
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            log.debug("table saved to {}: {} names, store revision {}, {} bytes, in {} ms", file,
+                    save.table().entryNames(), save.revision(), Files.size(file),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        } catch (IOException | RuntimeException e) {
+            // The file left, if any, is keyed by what it was built from: it matches only a restart it is right for.
+            log.warn("cannot save the table to {}: {}", file, e.toString());
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the next save writes it again
+            }
+        }
+    }
+
+    /** Finishes a save in progress, drops one not begun. Idempotent. */
+    @Override
+    public void close() {
+        if (writer == null) {
+            return;
+        }
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("saving the table to {} did not finish within 10 s of shutdown", file);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
