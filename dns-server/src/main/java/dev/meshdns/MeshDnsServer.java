@@ -96,10 +96,12 @@ public final class MeshDnsServer implements Closeable {
 
     /**
      * Starts a server: binds UDP and TCP (zone names answer SERVFAIL until a catalog is loaded) and
-     * the admin HTTP server, restores the VIP store, starts the gRPC VipService, restores the
-     * control plane's last-known-good entries and starts syncing, loads the catalog file if it exists
-     * and watches it; both sources are merged into one catalog. Returns once listening with the
-     * first catalog applied (when either source had one).
+     * the admin HTTP server; restores the VIP store while it restores the control plane's
+     * last-known-good entries and starts syncing, and loads the catalog file if it exists and
+     * watches it (both sources are merged into one catalog); answers from the saved table when it
+     * was built from that catalog over the store as it is ({@link SavedTable}); opens the pools,
+     * starts the gRPC VipService and applies the catalog. Returns once listening with the first
+     * catalog applied (when either source had one).
      */
     public static MeshDnsServer start(ServerConfig config) throws IOException {
         MeshDnsServer server = new MeshDnsServer(config);
