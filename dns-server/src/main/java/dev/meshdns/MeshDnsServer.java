@@ -51,7 +51,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -96,9 +95,9 @@ public final class MeshDnsServer implements Closeable {
 
     /**
      * Starts a server: binds UDP and TCP (zone names answer SERVFAIL until a catalog is loaded) and
-     * the admin HTTP server; restores the VIP store while it restores the control plane's
-     * last-known-good entries and starts syncing, and loads the catalog file if it exists and
-     * watches it (both sources are merged into one catalog); answers from the saved table when it
+     * the admin HTTP server; restores the VIP store; restores the control plane's last-known-good
+     * entries and starts syncing, and loads the catalog file if it exists and watches it (both
+     * sources are merged into one catalog); answers from the saved table when it
      * was built from that catalog over the store as it is ({@link SavedTable}); opens the pools,
      * starts the gRPC VipService and applies the catalog. Returns once listening with the first
      * catalog applied (when either source had one).
@@ -149,9 +148,12 @@ public final class MeshDnsServer implements Closeable {
                 DebugViews.over(tables::get, () -> applier == null ? Map.of() : applier.published(),
                         () -> forwarder == null ? List.of() : forwarder.upstreamStatus()));
         boolean allocating = config.store() != StoreKind.NONE;
-        Future<VipStore> opening = allocating ? storeThread.begin(this::openStore) : null;
-        // The sources are read while the store opens (a million entries take seconds each); their
-        // first catalog waits in the store thread until the applier starts.
+        if (allocating) {
+            store = storeThread.call(this::openStore);
+        }
+        // The sources are read once the store is open (read while it opens, each of a million entries
+        // took twice as long on two cores); their first catalog waits in the store thread until the
+        // applier starts, and may be answered from the saved table meanwhile.
         CatalogMerger merger = new CatalogMerger(storeThread::submit);
         if (config.controlPlane() != null) {
             // Restores the last-known-good entries (submitted before this returns), then connects.
@@ -166,7 +168,6 @@ public final class MeshDnsServer implements Closeable {
         VipSource v4 = VipSource.UNASSIGNED; // a follower answers the VIPs it is given, or SERVFAIL
         VipSource v6 = VipSource.NONE;
         if (allocating) {
-            store = storeThread.await(opening);
             if (store instanceof FileVipStore file) {
                 savedTable = SavedTable.in(config.dataDir(), spec, file::revision);
                 answerFromSavedTable();

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -53,18 +52,8 @@ public final class StoreThread implements Closeable {
 
     /** Runs {@code task} on the store thread and waits for it; its exception is rethrown. */
     public <T> T call(Callable<T> task) throws IOException {
-        return await(begin(task));
-    }
-
-    /** Runs {@code task} on the store thread without waiting: {@link #await} its result. */
-    public <T> Future<T> begin(Callable<T> task) {
-        return executor.submit(task);
-    }
-
-    /** Waits for a task {@link #begin} began; its exception is rethrown. */
-    public <T> T await(Future<T> task) throws IOException {
         try {
-            return task.get();
+            return executor.submit(task).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the VIP store", e);
@@ -111,7 +100,7 @@ public final class StoreThread implements Closeable {
 
     /**
      * Queues a catalog; a burst of changes is coalesced into applying only the latest. Before
-     * {@link #start}, the latest is kept until then: the sources are read while the store opens.
+     * {@link #start}, the latest is kept until then (the saved table may answer for it meanwhile).
      * Any thread.
      */
     public void submit(Catalog catalog) {
