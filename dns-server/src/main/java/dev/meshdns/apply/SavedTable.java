@@ -19,9 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -38,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * while the catalog is applied as always behind it (that apply publishes the same answers, and is
  * what later changes patch). Those VIPs were durable when the table was published, and a store at
  * the same revision still holds them. A cache, not a record: written in the background after a
- * publish (a burst saves its last table only), without an fsync; a file that is damaged (its
+ * publish (a burst saves its last table only; after a save of 1.5 s, the next waits 15 s) and on
+ * close, without an fsync; a file that is damaged (its
  * CRC-32C) or from another catalog is logged and not used. Thread-safe: {@link #published} and
  * {@link #matching} run on the store thread, the writing on its own.
  *
@@ -51,7 +51,10 @@ public final class SavedTable implements Closeable {
     private static final String MAGIC = "MDNT";
     private static final int FORMAT = 1;
     /** How long after a publish the table is saved: a burst of changes saves once. */
-    private static final long SAVE_DELAY_MILLIS = 1000;
+    private static final long SAVE_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** After a save, the next waits this many times as long as it took (at most a minute): saving costs a tenth of a core at most. */
+    private static final int SAVE_SPACING = 10;
+    private static final long MAX_SPACING_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final int BUFFER_BYTES = 1 << 16;
     private static final Logger log = LoggerFactory.getLogger(SavedTable.class);
 
@@ -59,8 +62,9 @@ public final class SavedTable implements Closeable {
     private final Path temp;
     private final String settings;
     private final LongSupplier storeRevision;
-    private final ScheduledExecutorService writer;
+    private final ScheduledThreadPoolExecutor writer;
     private final AtomicReference<Save> pending = new AtomicReference<>();
+    private volatile long nextSaveNanos = System.nanoTime();
     private boolean read; // store thread
 
     private record Save(NameTable table, List<ServiceEntry> entries, long revision) {
@@ -71,9 +75,13 @@ public final class SavedTable implements Closeable {
         this.temp = dataDir == null ? null : dataDir.resolve(FILE_NAME + ".tmp");
         this.settings = String.valueOf(spec);
         this.storeRevision = storeRevision;
-        this.writer = dataDir == null ? null
-                : Executors.newSingleThreadScheduledExecutor(NamedThreadFactory.single("meshdns-table-save"));
         this.read = dataDir == null;
+        if (dataDir == null) {
+            this.writer = null;
+            return;
+        }
+        this.writer = new ScheduledThreadPoolExecutor(1, NamedThreadFactory.single("meshdns-table-save"));
+        writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close saves what is due itself
     }
 
     /** Saves in {@code dataDir}, keyed by {@code spec} and the store's revision (read on the store thread). */
@@ -146,22 +154,27 @@ public final class SavedTable implements Closeable {
         return Optional.empty();
     }
 
-    /** After a publish (store thread): saves the table in the background, unless a newer one is published first. */
+    /**
+     * After a publish (store thread): saves the table in the background a second later, or once
+     * ten times as long as the last save took has passed since it, unless a newer one is published
+     * first.
+     */
     void published(NameTable table, List<ServiceEntry> entries) {
         if (writer == null) {
             return;
         }
         read = true; // a table was published: the saved one is of the past
         if (pending.getAndSet(new Save(table, entries, storeRevision.getAsLong())) == null) {
+            long delay = Math.max(SAVE_DELAY_NANOS, nextSaveNanos - System.nanoTime());
             try {
-                writer.schedule(this::save, SAVE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+                writer.schedule(this::save, delay, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException closing) {
-                pending.set(null);
+                // close saves what is pending
             }
         }
     }
 
-    private void save() {
+    private synchronized void save() {
         Save save = pending.getAndSet(null);
         if (save == null) {
             return;
@@ -185,6 +198,8 @@ public final class SavedTable implements Closeable {
                 out.writeInt((int) checked.getChecksum().getValue());
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            long took = System.nanoTime() - start;
+            nextSaveNanos = System.nanoTime() + Math.min(MAX_SPACING_NANOS, SAVE_SPACING * took);
             log.debug("table saved to {}: {} names, store revision {}, {} bytes, in {} ms", file,
                     save.table().entryNames(), save.revision(), Files.size(file),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -199,7 +214,7 @@ public final class SavedTable implements Closeable {
         }
     }
 
-    /** Finishes a save in progress, drops one not begun. Idempotent. */
+    /** Finishes a save in progress, then saves the table published since, if any. Idempotent. */
     @Override
     public void close() {
         if (writer == null) {
@@ -209,9 +224,12 @@ public final class SavedTable implements Closeable {
         try {
             if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
                 log.warn("saving the table to {} did not finish within 10 s of shutdown", file);
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         }
+        save();
     }
 }

@@ -6,7 +6,6 @@ import dev.meshdns.it.support.Catalog;
 import dev.meshdns.it.support.DnsClient;
 import dev.meshdns.it.support.Poll;
 import dev.meshdns.it.support.ServerProcess;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,13 +52,7 @@ class SavedTableIT {
 
     @Test
     void aRestartAfterKillDashNineAnswersFromTheSavedTableWhatTheApplyThenAnswers() throws Exception {
-        Catalog.example().withServices(services).writeTo(catalog());
-        Map<String, String> before;
-        try (ServerProcess server = ServerProcess.startAndWait(catalog(), dataDir())) {
-            before = answers(server.client());
-            awaitSaved(server);
-            server.kill();
-        }
+        Map<String, String> before = answerSaveAndStop(true);
 
         try (ServerProcess server = ServerProcess.startAndWait(catalog(), dataDir())) {
             Map<String, String> restarted = answers(server.client());
@@ -74,13 +67,7 @@ class SavedTableIT {
 
     @Test
     void aChangedCatalogIsAppliedAsAlwaysNotAnsweredFromTheSavedTable() throws Exception {
-        Catalog.example().withServices(services).writeTo(catalog());
-        Map<String, String> before;
-        try (ServerProcess server = ServerProcess.startAndWait(catalog(), dataDir())) {
-            before = answers(server.client());
-            awaitSaved(server);
-            server.stop();
-        }
+        Map<String, String> before = answerSaveAndStop(false);
         List<String> changed = new ArrayList<>(services.subList(1, services.size()));
         changed.add("newcomer");
         Catalog.example().withServices(changed).writeTo(catalog());
@@ -96,11 +83,7 @@ class SavedTableIT {
 
     @Test
     void aStoreWrittenSinceTheTableWasSavedIsNotAnsweredFromIt() throws Exception {
-        Catalog.example().withServices(services).writeTo(catalog());
-        try (ServerProcess server = ServerProcess.startAndWait(catalog(), dataDir())) {
-            awaitSaved(server);
-            server.stop();
-        }
+        answerSaveAndStop(false);
         Path first = dir.resolve("first.snapshot");
         Files.copy(savedFile(), first);
         Catalog.example().withServices(services).withService("another").writeTo(catalog());
@@ -120,13 +103,7 @@ class SavedTableIT {
 
     @Test
     void aDamagedSavedTableIsLoggedAndTheCatalogAppliedWithoutIt() throws Exception {
-        Catalog.example().withServices(services).writeTo(catalog());
-        Map<String, String> before;
-        try (ServerProcess server = ServerProcess.startAndWait(catalog(), dataDir())) {
-            before = answers(server.client());
-            awaitSaved(server);
-            server.stop();
-        }
+        Map<String, String> before = answerSaveAndStop(false);
         byte[] bytes = Files.readAllBytes(savedFile());
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(savedFile(), bytes);
@@ -139,9 +116,23 @@ class SavedTableIT {
         }
     }
 
-    private void awaitSaved(ServerProcess server) throws IOException {
-        Poll.until(SAVE_DEADLINE, () -> Files.exists(savedFile()), saved -> saved);
-        assertThat(savedFile()).as("saved; log:%n%s", server.log()).exists();
+    /**
+     * Starts on {@link #services}, takes every answer, waits for the table to be saved, and stops
+     * the server: {@code kill -9} or SIGTERM.
+     */
+    private Map<String, String> answerSaveAndStop(boolean kill) {
+        Catalog.example().withServices(services).writeTo(catalog());
+        try (ServerProcess server = ServerProcess.startAndWait(catalog(), dataDir())) {
+            Map<String, String> answers = answers(server.client());
+            Poll.until(SAVE_DEADLINE, () -> Files.exists(savedFile()), saved -> saved);
+            assertThat(savedFile()).as("saved; log:%n%s", server.log()).exists();
+            if (kill) {
+                server.kill();
+            } else {
+                server.stop();
+            }
+            return answers;
+        }
     }
 
     /** A, AAAA and PTR of every service, in text. */
