@@ -216,6 +216,7 @@ public final class MeshDnsServer implements Closeable {
         }
         storeThread.call(() -> savedTable.matching(first.entries())).ifPresent(table -> {
             tables.set(table);
+            metrics.names(table.size());
             readiness.set(Readiness.READY.withDetail("answering from the saved table while the catalog is applied"));
         });
     }

@@ -1,5 +1,6 @@
 package dev.meshdns.apply;
 
+import dev.meshdns.admin.BuildInfo;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.TableImage;
@@ -12,6 +13,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,16 +33,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last table published, saved in the data dir ({@value #FILE_NAME}) with what it was built from:
- * the zone settings, the VIP store's revision and a digest of the entries. A restart whose first
- * catalog is the same set of entries, over a store at the same revision, answers from it at once,
- * while the catalog is applied as always behind it (that apply publishes the same answers, and is
- * what later changes patch). Those VIPs were durable when the table was published, and a store at
- * the same revision still holds them. A cache, not a record: written in the background after a
- * publish (a burst saves its last table only; after a save of 1.5 s, the next waits 15 s) and on
- * close, without an fsync; a file that is damaged (its
- * CRC-32C) or from another catalog is logged and not used. Thread-safe: {@link #published} and
- * {@link #matching} run on the store thread, the writing on its own.
+ * The last table published, saved in the data dir ({@value #FILE_NAME}) with what it was built
+ * from: the zone settings, the build (its jar: another build may encode or answer differently),
+ * the VIP store's revision and a digest of the entries. A restart whose first catalog is the same
+ * set of entries, over a store at the same revision, answers from it at once, while the catalog is
+ * applied as always behind it (that apply publishes the same answers, and is what later changes
+ * patch). Those VIPs were durable when the table was published, and a store at the same revision
+ * still holds them. A cache, not a record: written in the background after a publish (a burst
+ * saves its last table only; after a save of 1.5 s, the next waits 15 s) and on close, without an
+ * fsync; a file that is damaged (its CRC-32C) or of another catalog, store revision, setting or
+ * build is logged and not used. Thread-safe: {@link #published} and {@link #matching} run on the
+ * store thread, the writing on its own.
  *
  * <p>The file: {@code "MDNT", int32 1, the settings (int32 length, UTF-8), int64 store revision,
  * int32 entries, int64 digest, int64 digest}, then the table ({@link TableImage}), then {@code
@@ -57,6 +60,8 @@ public final class SavedTable implements Closeable {
     private static final long MAX_SPACING_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final int BUFFER_BYTES = 1 << 16;
     private static final Logger log = LoggerFactory.getLogger(SavedTable.class);
+    /** The build that saves and reads: a table another build saved is not used, whatever it holds. */
+    private static final String BUILD = build();
 
     private final Path file;
     private final Path temp;
@@ -73,7 +78,7 @@ public final class SavedTable implements Closeable {
     private SavedTable(Path dataDir, ZoneSpec spec, LongSupplier storeRevision) {
         this.file = dataDir == null ? null : dataDir.resolve(FILE_NAME);
         this.temp = dataDir == null ? null : dataDir.resolve(FILE_NAME + ".tmp");
-        this.settings = String.valueOf(spec);
+        this.settings = spec + "; mesh-dns " + BUILD;
         this.storeRevision = storeRevision;
         this.read = dataDir == null;
         if (dataDir == null) {
@@ -82,6 +87,20 @@ public final class SavedTable implements Closeable {
         }
         this.writer = new ScheduledThreadPoolExecutor(1, NamedThreadFactory.single("meshdns-table-save"));
         writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close saves what is due itself
+    }
+
+    /** The version, and the size and time of the jar the classes come from, when they come from one. */
+    private static String build() {
+        try {
+            Path jar = Path.of(SavedTable.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(jar)) {
+                return BuildInfo.version() + " (" + jar.getFileName() + ", " + Files.size(jar) + " bytes, "
+                        + Files.getLastModifiedTime(jar) + ")";
+            }
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            log.debug("the build of the saved table is its version only: {}", e.toString());
+        }
+        return BuildInfo.version();
     }
 
     /** Saves in {@code dataDir}, keyed by {@code spec} and the store's revision (read on the store thread). */
@@ -129,7 +148,8 @@ public final class SavedTable implements Closeable {
             long revision = in.readLong();
             EntrySetDigest digest = new EntrySetDigest(in.readInt(), in.readLong(), in.readLong());
             long now = storeRevision.getAsLong();
-            String other = !settings.equals(new String(savedSettings, StandardCharsets.UTF_8)) ? "other zone settings"
+            String other = !settings.equals(new String(savedSettings, StandardCharsets.UTF_8))
+                    ? "other zone settings or another build"
                     : revision != now ? "store revision " + revision + " (the store is at " + now + ")"
                     : digest.count() != entries.size() || !digest.equals(EntrySetDigest.of(entries))
                     ? "another catalog (" + digest.count() + " entries; " + entries.size() + " now)" : null;
