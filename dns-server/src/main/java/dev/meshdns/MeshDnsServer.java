@@ -10,6 +10,7 @@ import dev.meshdns.apply.StoreThread;
 import dev.meshdns.apply.VipSource;
 import dev.meshdns.catalog.Catalog;
 import dev.meshdns.catalog.CatalogMerger;
+import dev.meshdns.catalog.EntrySetDigest;
 import dev.meshdns.catalog.CatalogWatcher;
 import dev.meshdns.config.ForwardConfig;
 import dev.meshdns.config.HostPort;
@@ -44,17 +45,20 @@ import io.grpc.ServerServiceDefinition;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,7 +157,20 @@ public final class MeshDnsServer implements Closeable {
         }
         // The sources are read once the store is open (read while it opens, each of a million entries
         // took twice as long on two cores); their first catalog waits in the store thread until the
-        // applier starts, and may be answered from the saved table meanwhile.
+        // applier starts, and may be answered from the saved table meanwhile. With one source, the
+        // saved table is matched before it is parsed: by the digest at the head of the last-known-good
+        // file, or by the catalog file's bytes.
+        boolean answeredEarly = false;
+        if (store instanceof FileVipStore file) {
+            savedTable = SavedTable.in(config.dataDir(), spec, file::revision);
+            if (config.controlPlane() != null && config.catalogFile() == null) {
+                Optional<EntrySetDigest> saved = ControlPlaneClient.savedDigest(config.dataDir());
+                answeredEarly = saved.isPresent() && answerFromSavedTable(table -> table.matching(saved::get));
+            } else if (config.catalogFile() != null && config.controlPlane() == null) {
+                Optional<String> source = sourceOf(config.catalogFile());
+                answeredEarly = source.isPresent() && answerFromSavedTable(table -> table.matchingSource(source.get()));
+            }
+        }
         CatalogMerger merger = new CatalogMerger(storeThread::submit);
         if (config.controlPlane() != null) {
             // Restores the last-known-good entries (submitted before this returns), then connects.
@@ -165,13 +182,18 @@ public final class MeshDnsServer implements Closeable {
                     rejected -> metrics.catalogReload(Metrics.Reload.REJECTED)));
             watcher.start();
         }
+        Catalog first = storeThread.waiting();
+        if (answeredEarly && first == null) {
+            // The source matched, then gave no catalog (damaged or rejected, logged): nothing to answer yet.
+            tables.set(LiveTable.notReady(spec));
+            readiness.set(Readiness.notReady("catalog not loaded yet"));
+            metrics.names(0);
+        } else if (!answeredEarly && first != null) {
+            answerFromSavedTable(table -> table.matching(first.entries()));
+        }
         VipSource v4 = VipSource.UNASSIGNED; // a follower answers the VIPs it is given, or SERVFAIL
         VipSource v6 = VipSource.NONE;
         if (allocating) {
-            if (store instanceof FileVipStore file) {
-                savedTable = SavedTable.in(config.dataDir(), spec, file::revision);
-                answerFromSavedTable();
-            }
             v4 = storeThread.call(() -> allocator(config.vipCidr()));
             v6 = config.vip6Cidr() == null ? VipSource.NONE : storeThread.call(() -> allocator(config.vip6Cidr()));
         }
@@ -207,18 +229,32 @@ public final class MeshDnsServer implements Closeable {
 
     /**
      * Answers from the table saved by the last run, while the pools open and the first catalog is
-     * applied, when it was built from that catalog over the store as it is now (see {@link SavedTable}).
+     * applied, when {@code match} finds it is of that catalog over the store as it is now (see
+     * {@link SavedTable}); returns whether it does. Never throws.
      */
-    private void answerFromSavedTable() throws IOException {
-        Catalog first = storeThread.waiting();
-        if (first == null) {
-            return;
+    private boolean answerFromSavedTable(Function<SavedTable, Optional<NameTable>> match) {
+        Optional<NameTable> saved;
+        try {
+            saved = storeThread.call(() -> match.apply(savedTable));
+        } catch (IOException | RuntimeException e) {
+            log.warn("the saved table was not read: {}", e.toString());
+            return false;
         }
-        storeThread.call(() -> savedTable.matching(first.entries())).ifPresent(table -> {
+        saved.ifPresent(table -> {
             tables.set(table);
             metrics.names(table.size());
             readiness.set(Readiness.READY.withDetail("answering from the saved table while the catalog is applied"));
         });
+        return saved.isPresent();
+    }
+
+    /** The digest of the catalog file's bytes ({@link Catalog#sourceOf}); empty when it cannot be read (the watcher says why). */
+    private static Optional<String> sourceOf(Path file) {
+        try {
+            return Optional.of(Catalog.sourceOf(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Upstreams: the --upstream ones first, then the nameservers of the resolv.conf, as it is now and when it changes. */

@@ -56,7 +56,7 @@ public final class CatalogApplier {
     private final EntryFeed feed;
     private final StoreOutage outage;
     private Catalog current;
-    private List<ServiceEntry> given = List.of(); // the entries of the catalog last given, before pool-edge pins are dropped
+    private Catalog given = new Catalog(List.of(), List.of()); // as last given, before pool-edge pins are dropped
     private Catalog failedCatalog; // the catalog the last failed store call was for
     // Replaced by every apply (immutable); read by the debug view.
     private volatile PublishedVips published = PublishedVips.empty();
@@ -91,7 +91,7 @@ public final class CatalogApplier {
 
     /** Applies a new catalog, as a patch when it can; returns when to apply again, if ever. Never throws. */
     public Optional<Instant> apply(Catalog catalog) {
-        given = catalog.entries();
+        given = catalog;
         current = reports.withoutPoolEdgePins(catalog);
         reports.beforeApply(current, current.entries().isEmpty() && live == null && published.isEmpty()
                 ? Math.max(v4.allocations().size(), v6.allocations().size()) : 0);

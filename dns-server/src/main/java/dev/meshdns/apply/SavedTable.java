@@ -1,6 +1,8 @@
 package dev.meshdns.apply;
 
 import dev.meshdns.admin.BuildInfo;
+import dev.meshdns.catalog.Catalog;
+import dev.meshdns.catalog.EntrySetDigest;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.TableImage;
@@ -26,6 +28,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -35,8 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The last table published, saved in the data dir ({@value #FILE_NAME}) with what it was built
  * from: the zone settings, the build (its jar: another build may encode or answer differently),
- * the VIP store's revision and a digest of the entries. A restart whose first catalog is the same
- * set of entries, over a store at the same revision, answers from it at once, while the catalog is
+ * the VIP store's revision, a digest of the entries and, for a catalog file alone, a digest of its
+ * bytes. A restart whose first catalog is the same set of entries (or the same file), over a store
+ * at the same revision, answers from it at once, while the catalog is
  * applied as always behind it (that apply publishes the same answers, and is what later changes
  * patch). Those VIPs were durable when the table was published, and a store at the same revision
  * still holds them. A cache, not a record: written in the background after a publish (a burst
@@ -45,14 +49,15 @@ import org.slf4j.LoggerFactory;
  * build is logged and not used. Thread-safe: {@link #published} and {@link #matching} run on the
  * store thread, the writing on its own.
  *
- * <p>The file: {@code "MDNT", int32 1, the settings (int32 length, UTF-8), int64 store revision,
- * int32 entries, int64 digest, int64 digest}, then the table ({@link TableImage}), then {@code
+ * <p>The file: {@code "MDNT", int32 2, the settings (int32 length, UTF-8), int64 store revision,
+ * int32 entries, int64 digest, int64 digest, the catalog file's SHA-256 (int32 length, hex: 0 when
+ * not one file's)}, then the table ({@link TableImage}), then {@code
  * int32 crc32c(every byte before)}.
  */
 public final class SavedTable implements Closeable {
     public static final String FILE_NAME = "name-table.snapshot";
     private static final String MAGIC = "MDNT";
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     /** How long after a publish the table is saved: a burst of changes saves once. */
     private static final long SAVE_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** After a save, the next waits this many times as long as it took (at most a minute): saving costs a tenth of a core at most. */
@@ -72,7 +77,7 @@ public final class SavedTable implements Closeable {
     private volatile long nextSaveNanos = System.nanoTime();
     private boolean read; // store thread
 
-    private record Save(NameTable table, List<ServiceEntry> entries, long revision) {
+    private record Save(NameTable table, Catalog catalog, long revision) {
     }
 
     private SavedTable(Path dataDir, ZoneSpec spec, LongSupplier storeRevision) {
@@ -115,11 +120,28 @@ public final class SavedTable implements Closeable {
 
     /**
      * The saved table, when it was built from a catalog of exactly these entries (in any order)
-     * under the same zone settings, over the store at the revision it is at now; empty otherwise,
-     * and after the first call or a publish. Store thread, once the store is open. Never throws: a
-     * damaged file is logged at WARN.
+     * under the same zone settings and build, over the store at the revision it is at now; empty
+     * otherwise, and after the first call or a publish. Store thread, once the store is open. Never
+     * throws: a damaged file is logged at WARN.
      */
     public Optional<NameTable> matching(List<ServiceEntry> entries) {
+        return matching(null, () -> EntrySetDigest.of(entries));
+    }
+
+    /** As {@link #matching(List)}, for the digest of the entries (asked only when the rest matches). */
+    public Optional<NameTable> matching(Supplier<EntrySetDigest> entries) {
+        return matching(null, entries);
+    }
+
+    /**
+     * As {@link #matching(List)}, for a catalog file's bytes ({@link Catalog#sourceOf}): the table
+     * saved from a catalog read from the same bytes, before they are parsed.
+     */
+    public Optional<NameTable> matchingSource(String source) {
+        return matching(source, null);
+    }
+
+    private Optional<NameTable> matching(String source, Supplier<EntrySetDigest> entries) {
         if (read) {
             return Optional.empty();
         }
@@ -140,19 +162,32 @@ public final class SavedTable implements Closeable {
             byte[] magic = new byte[MAGIC.length()];
             in.readFully(magic);
             int format = in.readInt();
-            if (!MAGIC.equals(new String(magic, StandardCharsets.US_ASCII)) || format != FORMAT) {
-                throw new IOException("not a saved table of format " + FORMAT);
+            if (!MAGIC.equals(new String(magic, StandardCharsets.US_ASCII))) {
+                throw new IOException("not a saved table");
+            }
+            if (format != FORMAT) {
+                log.info("the saved table {} is of format {} (this build reads {}): applying the catalog without it",
+                        file, format, FORMAT);
+                return Optional.empty();
             }
             byte[] savedSettings = new byte[Math.min(in.readInt(), (int) Math.min(size, 1 << 20))];
             in.readFully(savedSettings);
             long revision = in.readLong();
-            EntrySetDigest digest = new EntrySetDigest(in.readInt(), in.readLong(), in.readLong());
+            EntrySetDigest saved = new EntrySetDigest(in.readInt(), in.readLong(), in.readLong());
+            byte[] savedSource = new byte[Math.min(in.readInt(), 256)];
+            in.readFully(savedSource);
             long now = storeRevision.getAsLong();
             String other = !settings.equals(new String(savedSettings, StandardCharsets.UTF_8))
                     ? "other zone settings or another build"
-                    : revision != now ? "store revision " + revision + " (the store is at " + now + ")"
-                    : digest.count() != entries.size() || !digest.equals(EntrySetDigest.of(entries))
-                    ? "another catalog (" + digest.count() + " entries; " + entries.size() + " now)" : null;
+                    : revision != now ? "store revision " + revision + " (the store is at " + now + ")" : null;
+            if (other == null && source != null && !source.equals(new String(savedSource, StandardCharsets.UTF_8))) {
+                other = "another catalog file";
+            }
+            if (other == null && entries != null) {
+                EntrySetDigest given = entries.get();
+                other = saved.equals(given) ? null
+                        : "another catalog (" + saved.count() + " entries; " + given.count() + " now)";
+            }
             if (other != null) {
                 log.info("the saved table {} is of {}: applying the catalog without it", file, other);
                 return Optional.empty();
@@ -179,12 +214,12 @@ public final class SavedTable implements Closeable {
      * ten times as long as the last save took has passed since it, unless a newer one is published
      * first.
      */
-    void published(NameTable table, List<ServiceEntry> entries) {
+    void published(NameTable table, Catalog catalog) {
         if (writer == null) {
             return;
         }
         read = true; // a table was published: the saved one is of the past
-        if (pending.getAndSet(new Save(table, entries, storeRevision.getAsLong())) == null) {
+        if (pending.getAndSet(new Save(table, catalog, storeRevision.getAsLong())) == null) {
             long delay = Math.max(SAVE_DELAY_NANOS, nextSaveNanos - System.nanoTime());
             try {
                 writer.schedule(this::save, delay, TimeUnit.NANOSECONDS);
@@ -204,7 +239,7 @@ public final class SavedTable implements Closeable {
             CheckedOutputStream checked;
             try (DataOutputStream out = new DataOutputStream(checked = new CheckedOutputStream(
                     new BufferedOutputStream(Files.newOutputStream(temp), BUFFER_BYTES), new CRC32C()))) {
-                EntrySetDigest digest = EntrySetDigest.of(save.entries());
+                EntrySetDigest digest = EntrySetDigest.of(save.catalog().entries());
                 out.write(MAGIC.getBytes(StandardCharsets.US_ASCII));
                 out.writeInt(FORMAT);
                 byte[] settingsBytes = settings.getBytes(StandardCharsets.UTF_8);
@@ -214,6 +249,10 @@ public final class SavedTable implements Closeable {
                 out.writeInt(digest.count());
                 out.writeLong(digest.first());
                 out.writeLong(digest.second());
+                byte[] source = save.catalog().source() == null ? new byte[0]
+                        : save.catalog().source().getBytes(StandardCharsets.UTF_8);
+                out.writeInt(source.length);
+                out.write(source);
                 TableImage.write(save.table(), out);
                 out.writeInt((int) checked.getChecksum().getValue());
             }

@@ -170,7 +170,7 @@ public final class CatalogWatcher implements Closeable {
             return false;
         }
         logRead(read, parsed != null, (System.nanoTime() - started) / 1_000_000);
-        Catalog catalog = read.catalog();
+        Catalog catalog = read.catalog().readFrom(content);
         catalog.problems().forEach(problem -> log.warn("{}: {}", file, problem));
         parsed = read;
         listener.catalogChanged(catalog);

@@ -1,5 +1,6 @@
 package dev.meshdns.sync;
 
+import dev.meshdns.catalog.EntrySetDigest;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.config.ControlPlaneConfig;
 import dev.meshdns.controlplane.Backoff;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -163,6 +165,14 @@ public final class ControlPlaneClient implements Closeable {
                 listener, Backoff.standard(), System::nanoTime, Pacing.STANDARD, metrics);
         client.start();
         return client;
+    }
+
+    /**
+     * The digest of the entries in the last-known-good file of {@code dataDir}, from its head, so a
+     * restart can tell whether the saved table is theirs before reading them; empty without one.
+     */
+    public static Optional<EntrySetDigest> savedDigest(Path dataDir) {
+        return new LastKnownGood(dataDir).digest();
     }
 
     void start() throws IOException {

@@ -1,9 +1,11 @@
 package dev.meshdns.sync;
 
 import dev.meshdns.admin.Json;
+import dev.meshdns.catalog.EntrySetDigest;
 import dev.meshdns.catalog.ServiceEntries;
 import dev.meshdns.catalog.ServiceEntry;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
 import java.io.BufferedWriter;
 import java.io.EOFException;
@@ -25,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +40,8 @@ import org.slf4j.LoggerFactory;
 // Written whole (temp file, fsync, atomic rename, fsync of the directory: a crash leaves the old or
 // the new file, never a mix), SAVE_DELAY after applied responses and on close, so it may lag the
 // served entries by that much. Read back streamed with gson, through the catalog's own validation.
-// Format version 1:
-//   {"format":1,"resources":[{"name":"backend","version":"7","service":"backend",
+// Format version 1 (the digest, of the entries the resources hold, since issue 12; readers skip it):
+//   {"format":1,"digest":"1:8a1f...:03c2...","resources":[{"name":"backend","version":"7","service":"backend",
 //     "hostnames":["backend.shop.example"],"vip":"240.0.0.9","vip6":null,"ports":[8080]}]}
 class LastKnownGood {
     static final String FILE_NAME = "control-plane-catalog.json";
@@ -104,7 +107,9 @@ class LastKnownGood {
      * whole text (tens of megabytes the GC would have to collect from the old generation).
      */
     static void render(Collection<SyncedEntry> entries, Writer out) throws IOException {
-        out.write("{\"format\":" + FORMAT + ",\"resources\":[");
+        List<ServiceEntry> list = new ArrayList<>(entries.size());
+        entries.forEach(synced -> list.add(synced.entry()));
+        out.write("{\"format\":" + FORMAT + ",\"digest\":\"" + EntrySetDigest.of(list).text() + "\",\"resources\":[");
         StringBuilder json = new StringBuilder(256);
         String separator = "\n";
         for (SyncedEntry synced : entries) {
@@ -129,6 +134,31 @@ class LastKnownGood {
             separator = ",\n";
         }
         out.write("\n]}\n");
+    }
+
+    /**
+     * The digest of the entries the file holds ({@link EntrySetDigest}), read from its head without
+     * reading the entries; empty without a file, or with one that has none before them.
+     */
+    Optional<EntrySetDigest> digest() {
+        try (JsonReader json = new JsonReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+            json.beginObject();
+            while (json.hasNext()) {
+                String name = json.nextName();
+                if (name.equals("digest")) {
+                    return json.peek() == JsonToken.STRING ? EntrySetDigest.parse(json.nextString()) : Optional.empty();
+                }
+                if (name.equals("resources")) {
+                    return Optional.empty();
+                }
+                json.skipValue();
+            }
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            log.debug("no digest in the head of {}: {}", file, e.toString());
+        }
+        return Optional.empty();
     }
 
     /** Reads the file's JSON as it streams in (100,000 entries in well under a second). */

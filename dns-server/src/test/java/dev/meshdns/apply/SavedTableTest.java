@@ -2,6 +2,7 @@ package dev.meshdns.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshdns.catalog.Catalog;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
@@ -103,7 +104,7 @@ class SavedTableTest {
         assertThat(once.matching(entries)).isPresent();
         assertThat(once.matching(entries)).as("asked again").isEmpty();
         SavedTable published = saved(SPEC, 7);
-        published.published(table, entries);
+        published.published(table, new Catalog(entries, List.of()));
         assertThat(published.matching(entries)).as("after a publish").isEmpty();
         published.close();
     }
@@ -112,8 +113,8 @@ class SavedTableTest {
     void aBurstOfPublishesSavesTheLastTable() throws Exception {
         List<ServiceEntry> fewer = entries.subList(0, 10);
         SavedTable saved = saved(SPEC, 7);
-        saved.published(table(entries), entries);
-        saved.published(table(fewer), fewer);
+        saved.published(table(entries), new Catalog(entries, List.of()));
+        saved.published(table(fewer), new Catalog(fewer, List.of()));
         saved.close();
 
         assertThat(saved(SPEC, 7).matching(entries)).as("the first table of the burst").isEmpty();
@@ -122,12 +123,31 @@ class SavedTableTest {
         assertThat(read.get().entryNames()).isEqualTo(table(fewer).entryNames());
     }
 
+    @Test
+    void aTableSavedFromACatalogFileIsFoundByTheFilesBytesBeforeTheyAreParsed() throws Exception {
+        byte[] bytes = "- service: svc0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        save(table(entries), new Catalog(entries, List.of()).readFrom(bytes), 7);
+
+        assertThat(saved(SPEC, 7).matchingSource(Catalog.sourceOf(bytes))).as("the same bytes").isPresent();
+        assertThat(saved(SPEC, 7).matchingSource(Catalog.sourceOf("- service: svc1\n".getBytes())))
+                .as("other bytes").isEmpty();
+        assertThat(saved(SPEC, 8).matchingSource(Catalog.sourceOf(bytes))).as("the store written since").isEmpty();
+        assertThat(saved(SPEC, 7).matching(entries)).as("by its entries too").isPresent();
+
+        save(table(entries), entries, 7);
+        assertThat(saved(SPEC, 7).matchingSource(Catalog.sourceOf(bytes))).as("saved from no file").isEmpty();
+    }
+
     private SavedTable saved(ZoneSpec spec, long revision) {
         return SavedTable.in(dir, spec, () -> revision);
     }
 
     /** Saves and waits for the file: close finishes the save. */
     private void save(NameTable table, List<ServiceEntry> from, long revision) {
+        save(table, new Catalog(from, List.of()), revision);
+    }
+
+    private void save(NameTable table, Catalog from, long revision) {
         SavedTable saved = saved(SPEC, revision);
         saved.published(table, from);
         saved.close();

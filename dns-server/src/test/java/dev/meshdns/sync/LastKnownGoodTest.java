@@ -2,6 +2,7 @@ package dev.meshdns.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshdns.catalog.EntrySetDigest;
 import dev.meshdns.catalog.ServiceEntry;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -29,6 +30,28 @@ class LastKnownGoodTest {
 
         assertThat(new LastKnownGood(dir).load()).isEqualTo(entries);
         assertThat(dir.resolve("control-plane-catalog.json.tmp")).doesNotExist();
+    }
+
+    @Test
+    void theHeadOfTheFileHoldsTheDigestOfItsEntriesAndAFileWithoutOneStillLoads() throws Exception {
+        List<SyncedEntry> entries = List.of(new SyncedEntry("web", "7", ServiceEntry.of("web")),
+                new SyncedEntry("db", "3", new ServiceEntry("db", List.of("db.example"), null, null, List.of(5432))));
+        assertThat(new LastKnownGood(dir).digest()).as("no file").isEmpty();
+
+        new LastKnownGood(dir).save(entries);
+
+        assertThat(new LastKnownGood(dir).digest())
+                .contains(EntrySetDigest.of(List.of(entries.get(1).entry(), entries.get(0).entry())));
+        Files.writeString(dir.resolve(LastKnownGood.FILE_NAME), """
+                {"format":1,"resources":[
+                {"name":"ok","version":"2","service":"ok","hostnames":[],"vip":null,"vip6":null,"ports":[8080]}
+                ]}
+                """, StandardCharsets.UTF_8);
+        assertThat(new LastKnownGood(dir).digest()).as("written before the digest").isEmpty();
+        assertThat(new LastKnownGood(dir).load()).extracting(SyncedEntry::name).containsExactly("ok");
+        Files.writeString(dir.resolve(LastKnownGood.FILE_NAME), "{\"format\":1,\"digest\":7,\"resour",
+                StandardCharsets.UTF_8);
+        assertThat(new LastKnownGood(dir).digest()).as("not a digest").isEmpty();
     }
 
     @Test

@@ -144,6 +144,24 @@ class ControlPlaneOutageIT {
     }
 
     @Test
+    void aLastKnownGoodFileDamagedPastItsHeadAnswersNeitherFromItNorFromTheSavedTable() throws Exception {
+        awaitAllNames(server.client());
+        controlPlane.kill();
+        server.stop();
+        Path saved = dir.resolve("data").resolve("control-plane-catalog.json");
+        String text = Files.readString(saved);
+        Files.writeString(saved, text.substring(0, text.indexOf("\"resources\":[") + 20)); // the head and a torn entry
+
+        server = startServer();
+        Poll.until(SYNC_DEADLINE, server::log, log -> log.contains("control plane unavailable"));
+
+        String log = server.log();
+        assertThat(log).contains("answering from the saved table", "is unusable, starting without it");
+        assertThat(server.client().query("backend.mesh.", Type.A)).hasRcode(Rcode.SERVFAIL);
+        assertThat(server.admin().get("/ready").statusCode()).isEqualTo(503);
+    }
+
+    @Test
     void withTheControlPlaneDownAndNothingKnownZoneNamesAreServfailAndNotReady() {
         server.close();
         controlPlane.kill();
@@ -181,7 +199,11 @@ class ControlPlaneOutageIT {
 
         assertThat(ready.statusCode()).as("/ready: %s", ready.body()).isEqualTo(200);
         assertServedThroughout(server.client(), vips, Duration.ofSeconds(2));
-        assertThat(server.log()).contains("restored 3 control-plane entries").contains("control plane unavailable");
+        String log = server.log();
+        assertThat(log).contains("restored 3 control-plane entries").contains("control plane unavailable");
+        assertThat(log.indexOf("answering from the saved table")).as("the saved table answered before the"
+                + " last-known-good file was read (its head's digest matched); log:%n%s", log)
+                .isBetween(0, log.indexOf("restored 3 control-plane entries"));
 
         Catalog.example().withService("returned").writeTo(catalog);
         controlPlane = ControlPlaneProcess.startAndWait(catalog, controlPlane.port(), null);

@@ -60,6 +60,8 @@ class SavedTableIT {
             assertThat(log).contains(ANSWERING_FROM_IT);
             assertThat(log.indexOf(ANSWERING_FROM_IT)).as("answered from it before the apply")
                     .isLessThan(log.indexOf("catalog applied"));
+            assertThat(log.indexOf(ANSWERING_FROM_IT)).as("found by the file's bytes, before they were parsed")
+                    .isLessThan(log.indexOf(" read: "));
             assertThat(restarted).isEqualTo(before);
             assertThat(answers(server.client())).as("after the apply").isEqualTo(before);
         }

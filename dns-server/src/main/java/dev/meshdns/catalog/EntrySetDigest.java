@@ -1,8 +1,8 @@
-package dev.meshdns.apply;
+package dev.meshdns.catalog;
 
-import dev.meshdns.catalog.ServiceEntry;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A 128-bit digest of a set of entries: the same entries in any order give the same digest, and
@@ -10,11 +10,11 @@ import java.util.List;
  * summed). Not cryptographic: it tells a saved table from a catalog it was not built from, it does
  * not defend against a catalog crafted to collide. Immutable.
  */
-record EntrySetDigest(int count, long first, long second) {
+public record EntrySetDigest(int count, long first, long second) {
     private static final long K1 = 0x9E3779B97F4A7C15L;
     private static final long K2 = 0xC2B2AE3D27D4EB4FL;
 
-    static EntrySetDigest of(List<ServiceEntry> entries) {
+    public static EntrySetDigest of(List<ServiceEntry> entries) {
         long first = 0;
         long second = 0;
         for (ServiceEntry entry : entries) {
@@ -30,6 +30,25 @@ record EntrySetDigest(int count, long first, long second) {
             second += mix(lanes.b);
         }
         return new EntrySetDigest(entries.size(), first, second);
+    }
+
+    /** As text: {@code <count>:<first, 16 hex digits>:<second>}. */
+    public String text() {
+        return count + ":" + String.format("%016x", first) + ":" + String.format("%016x", second);
+    }
+
+    /** The digest {@link #text} wrote, or empty when the text is not one. */
+    public static Optional<EntrySetDigest> parse(String text) {
+        String[] parts = text.split(":", -1);
+        try {
+            if (parts.length == 3 && parts[1].length() == 16 && parts[2].length() == 16) {
+                return Optional.of(new EntrySetDigest(Integer.parseInt(parts[0]), Long.parseUnsignedLong(parts[1], 16),
+                        Long.parseUnsignedLong(parts[2], 16)));
+            }
+        } catch (NumberFormatException notADigest) {
+            // empty below
+        }
+        return Optional.empty();
     }
 
     /** Two hashes of one entry's fields, in order. */

@@ -1,8 +1,7 @@
-package dev.meshdns.apply;
+package dev.meshdns.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meshdns.catalog.ServiceEntry;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -45,5 +44,16 @@ class EntrySetDigestTest {
         assertThat(variants.stream().map(entry -> EntrySetDigest.of(List.of(entry))).distinct()).hasSize(variants.size());
         assertThat(EntrySetDigest.of(List.of(WEB, WEB))).as("an entry twice").isNotEqualTo(EntrySetDigest.of(List.of(WEB)));
         assertThat(EntrySetDigest.of(List.of())).isNotEqualTo(EntrySetDigest.of(List.of(ServiceEntry.of(""))));
+    }
+
+    @Test
+    void itsTextReadsBackAsTheSameDigestAndOtherTextAsNone() {
+        EntrySetDigest digest = EntrySetDigest.of(List.of(WEB));
+
+        assertThat(EntrySetDigest.parse(digest.text())).contains(digest);
+        assertThat(EntrySetDigest.parse(new EntrySetDigest(7, -1, 0).text())).contains(new EntrySetDigest(7, -1, 0));
+        for (String other : new String[] {"", "1:2:3", "x:0000000000000000:0000000000000000", "1:00000000000000zz:0000000000000000"}) {
+            assertThat(EntrySetDigest.parse(other)).as(other).isEmpty();
+        }
     }
 }
