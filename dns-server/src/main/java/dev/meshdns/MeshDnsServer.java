@@ -157,19 +157,11 @@ public final class MeshDnsServer implements Closeable {
         }
         // The sources are read once the store is open (read while it opens, each of a million entries
         // took twice as long on two cores); their first catalog waits in the store thread until the
-        // applier starts, and may be answered from the saved table meanwhile. With one source, the
-        // saved table is matched before it is parsed: by the digest at the head of the last-known-good
-        // file, or by the catalog file's bytes.
+        // applier starts, and may be answered from the saved table meanwhile.
         boolean answeredEarly = false;
         if (store instanceof FileVipStore file) {
             savedTable = SavedTable.in(config.dataDir(), spec, file::revision);
-            if (config.controlPlane() != null && config.catalogFile() == null) {
-                Optional<EntrySetDigest> saved = ControlPlaneClient.savedDigest(config.dataDir());
-                answeredEarly = saved.isPresent() && answerFromSavedTable(table -> table.matching(saved::get));
-            } else if (config.catalogFile() != null && config.controlPlane() == null) {
-                Optional<String> source = sourceOf(config.catalogFile());
-                answeredEarly = source.isPresent() && answerFromSavedTable(table -> table.matchingSource(source.get()));
-            }
+            answeredEarly = answerBeforeTheSourceIsRead();
         }
         CatalogMerger merger = new CatalogMerger(storeThread::submit);
         if (config.controlPlane() != null) {
@@ -225,6 +217,22 @@ public final class MeshDnsServer implements Closeable {
             firstSyncApplied.complete(null);
         }
         storeThread.call(() -> null); // the first catalog, if any, is applied once this returns
+    }
+
+    /**
+     * With one source, answers from the saved table when it is of that source, before the source is
+     * parsed: by the digest at the head of the last-known-good file, or by the catalog file's bytes.
+     */
+    private boolean answerBeforeTheSourceIsRead() {
+        if (config.controlPlane() != null && config.catalogFile() == null) {
+            Optional<EntrySetDigest> saved = ControlPlaneClient.savedDigest(config.dataDir());
+            return saved.isPresent() && answerFromSavedTable(table -> table.matching(saved::get));
+        }
+        if (config.catalogFile() != null && config.controlPlane() == null) {
+            Optional<String> source = sourceOf(config.catalogFile());
+            return source.isPresent() && answerFromSavedTable(table -> table.matchingSource(source.get()));
+        }
+        return false;
     }
 
     /**

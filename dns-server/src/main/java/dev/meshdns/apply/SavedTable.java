@@ -40,19 +40,19 @@ import org.slf4j.LoggerFactory;
  * from: the zone settings, the build (its jar: another build may encode or answer differently),
  * the VIP store's revision, a digest of the entries and, for a catalog file alone, a digest of its
  * bytes. A restart whose first catalog is the same set of entries (or the same file), over a store
- * at the same revision, answers from it at once, while the catalog is
- * applied as always behind it (that apply publishes the same answers, and is what later changes
- * patch). Those VIPs were durable when the table was published, and a store at the same revision
- * still holds them. A cache, not a record: written in the background after a publish (a burst
- * saves its last table only; after a save of 1.5 s, the next waits 15 s) and on close, without an
- * fsync; a file that is damaged (its CRC-32C) or of another catalog, store revision, setting or
- * build is logged and not used. Thread-safe: {@link #published} and {@link #matching} run on the
- * store thread, the writing on its own.
+ * at the same revision, answers from it at once, while the catalog is applied as always behind it
+ * (that apply publishes the same answers, and is what later changes patch). Those VIPs were
+ * durable when the table was published, and a store at the same revision still holds them. A
+ * cache, not a record: written in the background after a publish (a burst saves its last table
+ * only; after a save of 1.5 s, the next waits 15 s) and on close, without an fsync; a file that is
+ * damaged (its CRC-32C) or of another catalog, store revision, setting or build is logged and not
+ * used. Thread-safe: {@link #published} and the matching run on the store thread, the writing on
+ * its own.
  *
  * <p>The file: {@code "MDNT", int32 2, the settings (int32 length, UTF-8), int64 store revision,
- * int32 entries, int64 digest, int64 digest, the catalog file's SHA-256 (int32 length, hex: 0 when
- * not one file's)}, then the table ({@link TableImage}), then {@code
- * int32 crc32c(every byte before)}.
+ * int32 entries, int64 digest, int64 digest, the catalog file's SHA-256 (int32 length, hex; 0 when
+ * not one file's)}, then the table ({@link TableImage}), then {@code int32 crc32c(every byte
+ * before)}.
  */
 public final class SavedTable implements Closeable {
     public static final String FILE_NAME = "name-table.snapshot";
