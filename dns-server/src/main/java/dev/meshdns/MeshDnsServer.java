@@ -70,12 +70,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeshDnsServer implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MeshDnsServer.class);
+    private static final Readiness NOT_LOADED = Readiness.notReady("catalog not loaded yet");
 
     private final ServerConfig config;
     private final Clock clock = Clock.systemUTC();
     private final AtomicReference<NameTable> tables = new AtomicReference<>();
     private final AtomicReference<Readiness> readiness =
-            new AtomicReference<>(Readiness.notReady("catalog not loaded yet"));
+            new AtomicReference<>(NOT_LOADED);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean shuttingDown;
     private final StoreThread storeThread = new StoreThread(clock);
@@ -99,11 +100,11 @@ public final class MeshDnsServer implements Closeable {
 
     /**
      * Starts a server: binds UDP and TCP (zone names answer SERVFAIL until a catalog is loaded) and
-     * the admin HTTP server; restores the VIP store; restores the control plane's last-known-good
-     * entries and starts syncing, and loads the catalog file if it exists and watches it (both
-     * sources are merged into one catalog); answers from the saved table when it
-     * was built from that catalog over the store as it is ({@link SavedTable}); opens the pools,
-     * starts the gRPC VipService and applies the catalog. Returns once listening with the first
+     * the admin HTTP server; restores the VIP store; answers from the saved table when it was built
+     * from the catalog about to be read, over the store as it is ({@link SavedTable}); restores the
+     * control plane's last-known-good entries and starts syncing, and loads the catalog file if it
+     * exists and watches it (both sources are merged into one catalog); opens the pools, starts the
+     * gRPC VipService and applies the catalog. Returns once listening with the first
      * catalog applied (when either source had one).
      */
     public static MeshDnsServer start(ServerConfig config) throws IOException {
@@ -178,7 +179,7 @@ public final class MeshDnsServer implements Closeable {
         if (answeredEarly && first == null) {
             // The source matched, then gave no catalog (damaged or rejected, logged): nothing to answer yet.
             tables.set(LiveTable.notReady(spec));
-            readiness.set(Readiness.notReady("catalog not loaded yet"));
+            readiness.set(NOT_LOADED);
             metrics.names(0);
         } else if (!answeredEarly && first != null) {
             answerFromSavedTable(table -> table.matching(first.entries()));
@@ -245,7 +246,7 @@ public final class MeshDnsServer implements Closeable {
         try {
             saved = storeThread.call(() -> match.apply(savedTable));
         } catch (IOException | RuntimeException e) {
-            log.warn("the saved table was not read: {}", e.toString());
+            log.warn("the saved table in --data-dir {} was not read: {}", config.dataDir(), e.toString());
             return false;
         }
         saved.ifPresent(table -> {
