@@ -57,7 +57,9 @@ public final class ControlPlaneClient implements Closeable {
     /**
      * How long after an applied response the entries are saved. The file is rewritten whole (about
      * 20 MB at 100,000 entries, a tenth of a second or more) and fsynced on the sync thread, which
-     * would delay the ACK of every response of a burst; this way a burst costs one write.
+     * would delay the ACK of every response of a burst; this way a burst costs one write. During the
+     * first sync the hand-on of its entries schedules the save instead: saving every second while a
+     * million entries arrive wrote the file ten times over (1.8 s on the sync thread).
      */
     static final Duration SAVE_DELAY = Duration.ofSeconds(1);
 
@@ -92,6 +94,17 @@ public final class ControlPlaneClient implements Closeable {
      * with part of the mesh. Once the first sync is over, each burst is handed on at once.
      */
     static final Duration FIRST_SYNC_QUIET = Duration.ofMillis(250);
+
+    /**
+     * From how many held entries on the first sync's pause must be {@link #LARGE_FIRST_SYNC_PAUSES}
+     * times as long. A sender busy with a large mesh pauses mid-burst: a million entries from the
+     * reference control plane came with pauses of 0.3-1.5 s (its GC), and in 4 of 9 runs a pause
+     * of 300 ms after some 80,000-100,000 entries handed those on. Their apply (8-9 s) then held up the
+     * apply of the whole mesh, which became ready 5-10 s later. Waiting longer costs less than that
+     * once an apply takes longer than the wait: past some 20,000 entries.
+     */
+    static final int LARGE_FIRST_SYNC = 20_000;
+    static final int LARGE_FIRST_SYNC_PAUSES = 8;
 
     /**
      * When the client saves and hands on: {@link #SAVE_DELAY}, {@link #FIRST_SYNC_QUIET} and
@@ -131,6 +144,7 @@ public final class ControlPlaneClient implements Closeable {
     private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
     private final long startNanos;
     private int firstSyncResponses;
+    private boolean unsaved; // entries applied since the last save
     private boolean notifyQueued;
     private boolean closed;
 
@@ -309,7 +323,10 @@ public final class ControlPlaneClient implements Closeable {
             metrics.nacked();
         }
         if (applied > 0) {
-            saveSoon();
+            unsaved = true;
+            if (firstSync.isDone()) {
+                saveSoon(); // during the first sync its hand-on saves (SAVE_DELAY)
+            }
         }
         firstSyncResponse();
     }
@@ -318,7 +335,8 @@ public final class ControlPlaneClient implements Closeable {
     /**
      * Hands the entries on once the responses already queued behind this one are handled too, so
      * a burst is applied once, not once per response; during the first sync, once its responses
-     * paused for {@link #FIRST_SYNC_QUIET}.
+     * paused for {@link #FIRST_SYNC_QUIET} ({@value #LARGE_FIRST_SYNC_PAUSES} times that from
+     * {@value #LARGE_FIRST_SYNC} entries held on).
      */
     private void notifySoon() {
         if (!firstSync.isDone()) {
@@ -329,8 +347,10 @@ public final class ControlPlaneClient implements Closeable {
                 firstSyncHandOn.cancel(false);
             }
             long heldLeft = SETTLE_SILENT.toNanos() - (now - firstSyncHeldSince);
+            long quiet = pacing.firstSyncQuiet().toNanos()
+                    * (resources.size() >= LARGE_FIRST_SYNC ? LARGE_FIRST_SYNC_PAUSES : 1);
             firstSyncHandOn = executor.schedule(this::handOnFirstSync,
-                    Math.max(0, Math.min(pacing.firstSyncQuiet().toNanos(), heldLeft)), TimeUnit.NANOSECONDS);
+                    Math.max(0, Math.min(quiet, heldLeft)), TimeUnit.NANOSECONDS);
             return;
         }
         if (!notifyQueued) {
@@ -350,6 +370,7 @@ public final class ControlPlaneClient implements Closeable {
             firstSyncHandOn = null;
             if (!closed) {
                 listener.entriesChanged(resources.entries());
+                saveSoon();
             }
         }
     }
@@ -363,6 +384,7 @@ public final class ControlPlaneClient implements Closeable {
 
     private void save() {
         pendingSave = null;
+        unsaved = false;
         try {
             lastKnownGood.save(resources.all());
         } catch (IOException e) {
@@ -394,8 +416,8 @@ public final class ControlPlaneClient implements Closeable {
     }
 
     /**
-     * Ends the stream and the channel and saves the entries if a save is pending; no listener call
-     * follows once this returns. Idempotent.
+     * Ends the stream and the channel and saves the entries if any were applied since the last
+     * save; no listener call follows once this returns. Idempotent.
      */
     @Override
     public void close() {
@@ -414,6 +436,8 @@ public final class ControlPlaneClient implements Closeable {
                 }
                 if (pendingSave != null) {
                     pendingSave.cancel(false);
+                }
+                if (unsaved) {
                     save();
                 }
                 settled();

@@ -39,7 +39,10 @@ final class HeldResources {
         for (Resource resource : response.getResourcesList()) {
             ServiceEntries.Checked checked = ServiceEntryResource.check(resource);
             if (checked.isValid()) {
-                put(new SyncedEntry(resource.getName(), resource.getVersion(), checked.entry()));
+                // The name is the service's (checked): held once, not twice, when it is in lower case.
+                String service = checked.entry().service();
+                String name = resource.getName().equals(service) ? service : resource.getName();
+                put(new SyncedEntry(name, resource.getVersion(), checked.entry()));
                 applied++;
             } else {
                 problems.addAll(checked.problems());

@@ -148,6 +148,60 @@ class ControlPlaneClientIT {
     }
 
     @Test
+    void aLargeFirstSyncWaitsOutAPauseOfItsSenderThatASmallOneDoesNot() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target(), withoutJitter(), ControlPlaneClient.Pacing.STANDARD);
+        plane.nextRequest();
+        DeltaDiscoveryResponse.Builder large = DeltaDiscoveryResponse.newBuilder();
+        for (int i = 0; i < ControlPlaneClient.LARGE_FIRST_SYNC; i++) {
+            large.addResources(resource("svc-" + i, "1", "svc-" + i + ".example"));
+        }
+        plane.send(large);
+        // A sender pausing mid-burst for 1 s: four quiets of 250 ms, half of the eight a large sync waits.
+        Thread.sleep(1000);
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("last", "1", "last.example")));
+
+        List<ServiceEntry> first = delivered.poll(10, TimeUnit.SECONDS);
+        assertThat(first).as("handed on within 10 s").isNotNull();
+        assertThat(first).as("one hand-on with the whole burst")
+                .hasSize(ControlPlaneClient.LARGE_FIRST_SYNC + 1);
+    }
+
+    @Test
+    void aSmallFirstSyncIsHandedOnAtThePauseOfAQuarterSecond() throws Exception {
+        plane = FakeAdsServer.start();
+        client = connect(plane.target(), withoutJitter(), ControlPlaneClient.Pacing.STANDARD);
+        plane.nextRequest();
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "1", "web.example")));
+        Thread.sleep(1000); // the same pause as above: the quiet of a small sync is 250 ms
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("db", "1", "db.example")));
+
+        assertThat(nextServices()).containsExactly("web=[web.example]");
+        assertThat(nextServices()).containsExactly("web=[web.example]", "db=[db.example]");
+    }
+
+    @Test
+    void theFirstSyncIsSavedOnceItIsHandedOnNotWhileItsResponsesArrive() throws Exception {
+        plane = FakeAdsServer.start();
+        // Saves due 50 ms after a response, a burst that lasts 250 ms and a quiet of 2 s before its hand-on.
+        client = connect(plane.target(), withoutJitter(), new ControlPlaneClient.Pacing(Duration.ofMillis(50),
+                Duration.ofSeconds(2), ControlPlaneClient.FIRST_SYNC_LONGEST));
+        plane.nextRequest();
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            plane.send(DeltaDiscoveryResponse.newBuilder()
+                    .addResources(resource("svc-" + i, "1", "svc-" + i + ".example")));
+            sent.add("svc-" + i + "=1");
+            Thread.sleep(50);
+        }
+        assertThat(nextServices()).hasSize(5);
+
+        assertThat(saves.poll(10, TimeUnit.SECONDS)).as("the first save, after the hand-on")
+                .containsExactlyElementsOf(sent);
+        assertThat(saves.poll(500, TimeUnit.MILLISECONDS)).as("one save for the whole burst").isNull();
+    }
+
+    @Test
     void aFirstSyncWhoseResponsesNeverPauseIsOverItsLongestAfterItsFirstResponse() throws Exception {
         plane = FakeAdsServer.start();
         client = connect(plane.target(), withoutJitter(), new ControlPlaneClient.Pacing(ControlPlaneClient.SAVE_DELAY,
