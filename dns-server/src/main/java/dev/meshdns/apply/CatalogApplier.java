@@ -8,7 +8,6 @@ import dev.meshdns.table.LiveTable;
 import dev.meshdns.table.NameTable;
 import dev.meshdns.table.ServiceVips;
 import dev.meshdns.table.ZoneSpec;
-import dev.meshdns.vip.MapCapacity;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -145,14 +144,14 @@ public final class CatalogApplier {
                 failedCatalog = current;
             }
             reports.pinConflicts(Stream.concat(four.conflicts().stream(), six.conflicts().stream()).toList());
-            Map<String, ServiceVips> vips = combine(entries, four, six);
+            PublishedVips vips = combine(entries, four, six);
             live = null;
             LiveTable built = LiveTable.build(spec, entries, vips);
             NameTable table = built.table();
             tables.set(table);
             reports.published(built);
             PublishedVips before = published;
-            published = PublishedVips.of(vips);
+            published = vips;
             CatalogDiff served = applied.changes(entries, vips, before);
             List<ServiceEntry> upserted = new ArrayList<>(served.added().size() + served.changed().size());
             upserted.addAll(served.changed());
@@ -273,18 +272,14 @@ public final class CatalogApplier {
         return published;
     }
 
-    private static Map<String, ServiceVips> combine(List<ServiceEntry> entries, VipAssignment.Outcome four,
-                                                    VipAssignment.Outcome six) {
-        Map<String, ServiceVips> vips = new LinkedHashMap<>(MapCapacity.of(entries.size()));
-        for (ServiceEntry entry : entries) {
-            String service = entry.service();
+    private static PublishedVips combine(List<ServiceEntry> entries, VipAssignment.Outcome four,
+                                         VipAssignment.Outcome six) {
+        return PublishedVips.of(entries, service -> {
             InetAddress a = four.vips().get(service);
             InetAddress aaaa = six.vips().get(service);
-            vips.put(service, new ServiceVips(a instanceof Inet4Address v ? v : null,
-                    aaaa instanceof Inet6Address v ? v : null,
-                    four.failures().get(service), six.failures().get(service)));
-        }
-        return vips;
+            return new ServiceVips(a instanceof Inet4Address v ? v : null, aaaa instanceof Inet6Address v ? v : null,
+                    four.failures().get(service), six.failures().get(service));
+        });
     }
 
     /** The line of a full apply; at DEBUG only for a retry failing again as before ({@code again}). */

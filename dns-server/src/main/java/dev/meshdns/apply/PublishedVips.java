@@ -1,5 +1,6 @@
 package dev.meshdns.apply;
 
+import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.table.ServiceVips;
 import dev.meshdns.vip.OpenHashMap;
 import java.net.Inet4Address;
@@ -7,9 +8,11 @@ import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The VIPs answered now, by service: an immutable map that each apply replaces. A full apply gives
@@ -46,6 +49,19 @@ final class PublishedVips extends AbstractMap<String, ServiceVips> {
     static PublishedVips of(Map<String, ServiceVips> vips) {
         Map<String, Object> base = new OpenHashMap<>(vips.size());
         vips.forEach((service, addresses) -> base.put(service, compact(addresses)));
+        return new PublishedVips(base, new OpenHashMap<>(), base.size());
+    }
+
+    /**
+     * The VIPs of every entry's service, as {@code vipsOf} gives them: made straight into the base,
+     * with no map of a {@link ServiceVips} per service built first and copied (a million of each
+     * lived through a full apply).
+     */
+    static PublishedVips of(List<ServiceEntry> entries, Function<String, ServiceVips> vipsOf) {
+        Map<String, Object> base = new OpenHashMap<>(entries.size());
+        for (ServiceEntry entry : entries) {
+            base.put(entry.service(), compact(vipsOf.apply(entry.service())));
+        }
         return new PublishedVips(base, new OpenHashMap<>(), base.size());
     }
 

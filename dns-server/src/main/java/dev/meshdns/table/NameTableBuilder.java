@@ -1,6 +1,7 @@
 package dev.meshdns.table;
 
 import dev.meshdns.catalog.ServiceEntry;
+import dev.meshdns.vip.OpenHashMap;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +24,9 @@ final class NameTableBuilder {
     private final Map<WireKey, Zone> zones = new HashMap<>();
     /** The zone apexes and the name server's host: written first, and no entry may claim them. */
     private final Map<WireKey, Draft> apexes = new LinkedHashMap<>();
-    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    /** The entries to build, in the order added; each service once, by {@code services} (no node per service). */
+    private final List<Pending> pending = new ArrayList<>();
+    private final Map<String, Boolean> services = new OpenHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Integer> cappedPtrs = new HashMap<>();
     private final Set<String> contested = new HashSet<>();
@@ -48,8 +51,9 @@ final class NameTableBuilder {
         if (vips == null || vips.isEmpty()) {
             return;
         }
-        if (pending.putIfAbsent(entry.service(), new Pending(entry, vips, records.namesOf(entry),
-                records.ownNameCount(entry))) != null) {
+        if (services.put(entry.service(), Boolean.TRUE) == null) {
+            pending.add(new Pending(entry, vips, records.namesOf(entry), records.ownNameCount(entry)));
+        } else {
             // A merged catalog names each service once; two entries of one service: only a full build sorts that out.
             problems.add("service \"" + entry.service() + "\": named by two entries; the second is left out");
             contested.add(entry.service());
@@ -58,14 +62,14 @@ final class NameTableBuilder {
 
     LiveTable build() {
         int expected = apexes.size();
-        for (Pending p : pending.values()) {
+        for (Pending p : pending) {
             expected += p.names.size() + 1;
         }
         ClaimCounts counts = countClaims(expected);
         Map<WireKey, Claim> winners = winners(counts);
         NameTable.Writer names = new NameTable.Writer(expected + expected / 4);
         apexes.forEach((key, draft) -> names.put(key.wire(), draft.toNode()));
-        for (Pending p : pending.values()) {
+        for (Pending p : pending) {
             addEntry(p, counts, winners, names);
         }
         problems.sort(null);
@@ -82,7 +86,7 @@ final class NameTableBuilder {
     private ClaimCounts countClaims(int expected) {
         ClaimCounts counts = new ClaimCounts(expected);
         apexes.keySet().forEach(key -> counts.add(ClaimCounts.hash(key.wire()), 2));
-        for (Pending p : pending.values()) {
+        for (Pending p : pending) {
             for (byte[] wire : p.names) {
                 counts.add(ClaimCounts.hash(wire), 1);
             }
@@ -100,7 +104,7 @@ final class NameTableBuilder {
     private Map<WireKey, Claim> winners(ClaimCounts counts) {
         Map<WireKey, Claim> winners = new HashMap<>();
         List<Claim> losers = new ArrayList<>();
-        for (Pending p : pending.values()) {
+        for (Pending p : pending) {
             for (int i = 0; i < p.names.size(); i++) {
                 byte[] wire = p.names.get(i);
                 if (counts.get(ClaimCounts.hash(wire)) > 1) {

@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -164,18 +163,22 @@ public final class VipAllocator {
     private AllocationResult ensure(Collection<String> services, Set<InetAddress> reserved, boolean releaseOthers)
             throws IOException {
         Objects.requireNonNull(reserved, "reserved");
-        Set<String> wanted = new LinkedHashSet<>(MapCapacity.of(services.size()));
+        // Each service once, in the order asked; the set is open-addressed (no node per service): at a
+        // million services it lives through the whole call, and so through many young collections.
+        List<String> wanted = new ArrayList<>(services.size());
+        Map<String, Boolean> live = new OpenHashMap<>(services.size());
         for (String service : services) {
             if (service == null || service.isBlank()) {
                 throw new IllegalArgumentException("service must not be blank, got '" + service + "'");
             }
-            wanted.add(service);
+            if (live.put(service, Boolean.TRUE) == null) {
+                wanted.add(service);
+            }
         }
         refresh();
-        Set<String> live = wanted;
         // Without releasing others only the wanted services' own rows can leave: no need to scan them all.
         releaseRows(releaseOthers ? rows.heldOfZone() : rows.heldOfZone(wanted),
-                row -> live.contains(row.service()) ? !pool.cidr().contains(row.address()) : releaseOthers);
+                row -> live.containsKey(row.service()) ? !pool.cidr().contains(row.address()) : releaseOthers);
         Map<String, String> failures = claimMissing(wanted, reserved);
         Map<String, InetAddress> vips = new LinkedHashMap<>(MapCapacity.of(wanted.size()));
         Map<String, String> failed = new LinkedHashMap<>();
@@ -212,7 +215,7 @@ public final class VipAllocator {
     }
 
     /** Claims a VIP for every wanted service without one; returns why the ones that got none failed. */
-    private Map<String, String> claimMissing(Set<String> wanted, Set<InetAddress> reserved) throws IOException {
+    private Map<String, String> claimMissing(List<String> wanted, Set<InetAddress> reserved) throws IOException {
         Map<String, String> failures = new HashMap<>();
         lastRefusal = null;
         List<String> missing = new ArrayList<>();
@@ -230,7 +233,9 @@ public final class VipAllocator {
                 break;
             }
             Instant now = clock.instant();
-            Map<InetAddress, String> pending = new LinkedHashMap<>(MapCapacity.of(missing.size()));
+            // The addresses chosen so far, open-addressed; the claims keep the order of the services.
+            Map<InetAddress, String> pending = new OpenHashMap<>(missing.size());
+            List<Allocation> claims = new ArrayList<>(missing.size());
             for (String service : missing) {
                 if (rows.vipOf(service) != null) {
                     continue; // another replica claimed it for this service meanwhile
@@ -241,18 +246,17 @@ public final class VipAllocator {
                     lastRefusal = now;
                 } else {
                     pending.put(vip, service);
+                    claims.add(Allocation.held(zone, service, vip));
                 }
             }
-            if (pending.isEmpty()) {
+            if (claims.isEmpty()) {
                 break;
             }
-            List<Allocation> claims = new ArrayList<>(pending.size());
-            pending.forEach((vip, service) -> claims.add(Allocation.held(zone, service, vip)));
             rows.apply(store.claim(claims, quarantine, now), "claimed rows");
             missing = new ArrayList<>();
-            for (String service : pending.values()) {
-                if (rows.vipOf(service) == null) {
-                    missing.add(service);
+            for (Allocation claim : claims) {
+                if (rows.vipOf(claim.service()) == null) {
+                    missing.add(claim.service());
                 }
             }
             if (!missing.isEmpty()) {
