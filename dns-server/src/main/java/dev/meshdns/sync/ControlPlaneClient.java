@@ -495,6 +495,11 @@ public final class ControlPlaneClient implements Closeable {
         @Override
         public void beforeStart(ClientCallStreamObserver<DeltaDiscoveryRequest> requestStream) {
             requests = requestStream;
+            // One response at a time: the next is asked for once this one is handled. gRPC otherwise
+            // parses whatever arrives while the sync thread is busy, and a million entries then waited
+            // as protobuf objects long enough to be copied into the old generation (the rest stays as
+            // bytes in the transport, its window held to them, so the control plane sends no faster).
+            requestStream.disableAutoRequestWithInitial(1);
         }
 
         void onHeaders() {
@@ -509,7 +514,11 @@ public final class ControlPlaneClient implements Closeable {
         public void onNext(DeltaDiscoveryResponse response) {
             onSyncThread(() -> {
                 if (stream == this) {
-                    handle(this, response);
+                    try {
+                        handle(this, response);
+                    } finally {
+                        requests.request(1);
+                    }
                 }
             });
         }

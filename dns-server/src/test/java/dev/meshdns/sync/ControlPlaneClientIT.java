@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
@@ -178,6 +179,52 @@ class ControlPlaneClientIT {
 
         assertThat(nextServices()).containsExactly("web=[web.example]");
         assertThat(nextServices()).containsExactly("web=[web.example]", "db=[db.example]");
+    }
+
+    @Test
+    void whileTheSyncThreadIsBusyTheResponsesWaitAtTheControlPlaneNotParsedInTheClient() throws Exception {
+        plane = FakeAdsServer.start();
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingQueue<Integer> sizes = new LinkedBlockingQueue<>();
+        ControlPlaneClient.Listener slow = entries -> {
+            sizes.add(entries.size());
+            busy.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS); // the sync thread busy, as with a large apply's hand-on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        client = new ControlPlaneClient(Grpc.newChannelBuilder(plane.target(), InsecureChannelCredentials.create())
+                .build(), "dns-test", new LastKnownGood(dataDir), slow, withoutJitter(), System::nanoTime,
+                new ControlPlaneClient.Pacing(ControlPlaneClient.SAVE_DELAY, Duration.ofMillis(50),
+                        ControlPlaneClient.FIRST_SYNC_LONGEST), SyncMetrics.NONE);
+        client.start();
+        plane.nextRequest();
+        plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("first", "1", "first.example")));
+        assertThat(busy.await(10, TimeUnit.SECONDS)).as("the first response handed on").isTrue();
+
+        int responses = 80; // of 2,000 entries each, some 16 MB: more than any window gRPC would grow to
+        for (int r = 0; r < responses; r++) {
+            DeltaDiscoveryResponse.Builder response = DeltaDiscoveryResponse.newBuilder();
+            for (int i = 0; i < 2000; i++) {
+                String service = "svc-" + r + "-" + i;
+                response.addResources(resource(service, "1", service + ".a-long-hostname-to-make-it-heavier.example"));
+            }
+            plane.send(response);
+        }
+        Thread.sleep(1000); // time for a client taking every response to drain them all
+        assertThat(plane.ready()).as("the control plane holds the responses the client has not asked for").isFalse();
+
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int held = 0;
+        while (held < 1 + responses * 2000 && System.nanoTime() < deadline) {
+            Integer size = sizes.poll(1, TimeUnit.SECONDS);
+            held = size == null ? held : size;
+        }
+        assertThat(held).as("every response taken once the sync thread is free").isEqualTo(1 + responses * 2000);
     }
 
     @Test

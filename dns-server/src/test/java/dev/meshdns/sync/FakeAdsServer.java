@@ -14,6 +14,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -110,6 +111,14 @@ final class FakeAdsServer implements AutoCloseable {
         String nonce = "n" + nonces.incrementAndGet();
         responses.onNext(response.setTypeUrl(ServiceEntryResource.TYPE_URL).setNonce(nonce).build());
         return nonce;
+    }
+
+    /**
+     * Whether the current stream would take another response without buffering it here: false once
+     * the client stopped taking them (gRPC's {@code isReady}).
+     */
+    boolean ready() {
+        return ((ServerCallStreamObserver<DeltaDiscoveryResponse>) responses).isReady();
     }
 
     /** Ends the current stream as a restarting control plane would. */
