@@ -96,12 +96,13 @@ public final class ControlPlaneClient implements Closeable {
     static final Duration FIRST_SYNC_QUIET = Duration.ofMillis(250);
 
     /**
-     * From how many held entries on the first sync's pause must be {@link #LARGE_FIRST_SYNC_PAUSES}
-     * times as long. A sender busy with a large mesh pauses mid-burst: a million entries from the
-     * reference control plane came with pauses of 0.3-1.5 s (its GC), and in 4 of 9 runs a pause
-     * of 300 ms after some 80,000-100,000 entries handed those on. Their apply (8-9 s) then held up the
-     * apply of the whole mesh, which became ready 5-10 s later. Waiting longer costs less than that
-     * once an apply takes longer than the wait: past some 20,000 entries.
+     * Once the first sync holds this many entries, its responses must pause
+     * {@link #LARGE_FIRST_SYNC_PAUSES} times {@link #FIRST_SYNC_QUIET} before they are handed on. A
+     * sender busy with a large mesh pauses mid-burst: a million entries from the reference control
+     * plane came with pauses of 0.3-1.5 s (the replica's own GC took no part in the one measured), and
+     * in 4 of 9 runs a pause of 300 ms after 80,000-100,000 entries handed those on alone. Their apply
+     * (8-9 s) then held up the apply of the whole mesh, ready 5-10 s later. The longer wait costs less
+     * than such an apply from some 20,000 entries on.
      */
     static final int LARGE_FIRST_SYNC = 20_000;
     static final int LARGE_FIRST_SYNC_PAUSES = 8;
@@ -497,8 +498,8 @@ public final class ControlPlaneClient implements Closeable {
             requests = requestStream;
             // One response at a time: the next is asked for once this one is handled. gRPC otherwise
             // parses whatever arrives while the sync thread is busy, and a million entries then waited
-            // as protobuf objects long enough to be copied into the old generation (the rest stays as
-            // bytes in the transport, its window held to them, so the control plane sends no faster).
+            // as protobuf objects long enough to be copied into the old generation. What is not asked
+            // for waits as bytes, at most a flow-control window of them; the control plane waits too.
             requestStream.disableAutoRequestWithInitial(1);
         }
 
