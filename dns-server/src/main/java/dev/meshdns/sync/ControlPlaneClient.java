@@ -100,7 +100,7 @@ public final class ControlPlaneClient implements Closeable {
      * {@link #LARGE_FIRST_SYNC_PAUSES} times {@link #FIRST_SYNC_QUIET} before they are handed on. A
      * sender busy with a large mesh pauses mid-burst: a million entries from the reference control
      * plane came with pauses of 0.3-1.5 s (the replica's own GC took no part in the one measured).
-     * With 250 ms alone, 7 of 20 measured syncs handed on the 11,517-103,647 entries that had come,
+     * With 250 ms alone, 8 of 22 measured syncs handed on the 11,517-103,647 entries that had come,
      * each a run with a profiler attached, other heap flags or one log line more per response (none
      * of the 10 plain runs): the timing is that fragile. That apply (2.3-11.5 s) then held up the apply
      * of the whole mesh, ready 5-10 s later. From some 20,000 entries on the longer wait costs less.
