@@ -174,7 +174,7 @@ class ControlPlaneClientIT {
         client = connect(plane.target(), withoutJitter(), ControlPlaneClient.Pacing.STANDARD);
         plane.nextRequest();
         plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("web", "1", "web.example")));
-        Thread.sleep(1000); // the same pause as above: the quiet of a small sync is 250 ms
+        Thread.sleep(1500); // the sender pausing six times the quiet of a small sync (250 ms)
         plane.send(DeltaDiscoveryResponse.newBuilder().addResources(resource("db", "1", "db.example")));
 
         assertThat(nextServices()).containsExactly("web=[web.example]");
