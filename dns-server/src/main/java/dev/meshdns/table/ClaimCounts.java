@@ -19,9 +19,14 @@ final class ClaimCounts {
 
     /** A 64-bit hash of the wire name (FNV-1a, mixed); never 0, the empty slot. */
     static long hash(byte[] wire) {
+        return hash(wire, 0, wire.length);
+    }
+
+    /** {@link #hash(byte[])} of the wire name {@code bytes[from..to)}. */
+    static long hash(byte[] bytes, int from, int to) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : wire) {
-            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        for (int i = from; i < to; i++) {
+            h = (h ^ (bytes[i] & 0xff)) * 0x100000001b3L;
         }
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;

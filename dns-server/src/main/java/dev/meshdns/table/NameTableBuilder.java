@@ -4,6 +4,7 @@ import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.OpenHashMap;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,8 +25,15 @@ final class NameTableBuilder {
     private final Map<WireKey, Zone> zones = new HashMap<>();
     /** The zone apexes and the name server's host: written first, and no entry may claim them. */
     private final Map<WireKey, Draft> apexes = new LinkedHashMap<>();
-    /** The entries to build, in the order added; each service once, by {@code services} (no node per service). */
-    private final List<Pending> pending = new ArrayList<>();
+    /**
+     * The entries to build, in the order added, each service once (by {@code services}, no node per
+     * service), with their VIPs and names: parallel lists and one array of names, no object per entry
+     * or name, for at a million entries they live through the whole build and so through many young
+     * collections.
+     */
+    private final List<ServiceEntry> entries = new ArrayList<>();
+    private final List<ServiceVips> entryVips = new ArrayList<>();
+    private final PackedNames names = new PackedNames();
     private final Map<String, Boolean> services = new OpenHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Integer> cappedPtrs = new HashMap<>();
@@ -52,7 +60,9 @@ final class NameTableBuilder {
             return;
         }
         if (services.put(entry.service(), Boolean.TRUE) == null) {
-            pending.add(new Pending(entry, vips, records.namesOf(entry), records.ownNameCount(entry)));
+            entries.add(entry);
+            entryVips.add(vips);
+            names.add(records.namesOf(entry), records.ownNameCount(entry));
         } else {
             // A merged catalog names each service once; two entries of one service: only a full build sorts that out.
             problems.add("service \"" + entry.service() + "\": named by two entries; the second is left out");
@@ -61,20 +71,17 @@ final class NameTableBuilder {
     }
 
     LiveTable build() {
-        int expected = apexes.size();
-        for (Pending p : pending) {
-            expected += p.names.size() + 1;
-        }
+        int expected = apexes.size() + names.count() + entries.size();
         ClaimCounts counts = countClaims(expected);
         Map<WireKey, Claim> winners = winners(counts);
-        NameTable.Writer names = new NameTable.Writer(expected + expected / 4);
-        apexes.forEach((key, draft) -> names.put(key.wire(), draft.toNode()));
-        for (Pending p : pending) {
-            addEntry(p, counts, winners, names);
+        NameTable.Writer writer = new NameTable.Writer(expected + expected / 4);
+        apexes.forEach((key, draft) -> writer.put(key.wire(), draft.toNode()));
+        for (int i = 0; i < entries.size(); i++) {
+            addEntry(i, counts, winners, writer);
         }
         problems.sort(null);
-        NameCounts below = addEmptyNonTerminals(names);
-        NameTable table = names.finish(entryNames, problems);
+        NameCounts below = addEmptyNonTerminals(writer);
+        NameTable table = writer.finish(entryNames, problems);
         return new LiveTable(records.spec(), table, below, cappedPtrs, contested);
     }
 
@@ -86,11 +93,12 @@ final class NameTableBuilder {
     private ClaimCounts countClaims(int expected) {
         ClaimCounts counts = new ClaimCounts(expected);
         apexes.keySet().forEach(key -> counts.add(ClaimCounts.hash(key.wire()), 2));
-        for (Pending p : pending) {
-            for (byte[] wire : p.names) {
-                counts.add(ClaimCounts.hash(wire), 1);
+        for (int i = 0; i < entries.size(); i++) {
+            for (int at = names.start(i), end; at < names.start(i + 1); at = end) {
+                end = PackedNames.end(names.bytes, at);
+                counts.add(ClaimCounts.hash(names.bytes, at, end), 1);
             }
-            for (InetAddress vip : records.ptrVips(p.vips)) {
+            for (InetAddress vip : records.ptrVips(entryVips.get(i))) {
                 counts.add(ClaimCounts.hash(ReverseZones.ptrName(vip)), 1);
             }
         }
@@ -104,17 +112,20 @@ final class NameTableBuilder {
     private Map<WireKey, Claim> winners(ClaimCounts counts) {
         Map<WireKey, Claim> winners = new HashMap<>();
         List<Claim> losers = new ArrayList<>();
-        for (Pending p : pending) {
-            for (int i = 0; i < p.names.size(); i++) {
-                byte[] wire = p.names.get(i);
-                if (counts.get(ClaimCounts.hash(wire)) > 1) {
-                    claim(winners, new Claim(new WireKey(wire), p, i < p.ownNames, null), losers);
+        for (int i = 0; i < entries.size(); i++) {
+            String service = entries.get(i).service();
+            int n = 0;
+            for (int at = names.start(i), end; at < names.start(i + 1); at = end, n++) {
+                end = PackedNames.end(names.bytes, at);
+                if (counts.get(ClaimCounts.hash(names.bytes, at, end)) > 1) {
+                    WireKey key = new WireKey(Arrays.copyOfRange(names.bytes, at, end));
+                    claim(winners, new Claim(key, i, service, n < names.own(i), null), losers);
                 }
             }
-            for (InetAddress vip : records.ptrVips(p.vips)) {
+            for (InetAddress vip : records.ptrVips(entryVips.get(i))) {
                 byte[] wire = ReverseZones.ptrName(vip);
                 if (counts.get(ClaimCounts.hash(wire)) > 1) {
-                    claim(winners, new Claim(new WireKey(wire), p, true, vip), losers);
+                    claim(winners, new Claim(new WireKey(wire), i, service, true, vip), losers);
                 }
             }
         }
@@ -129,13 +140,13 @@ final class NameTableBuilder {
         return winners;
     }
 
-    /** Whether the entry gets this name it claims (a PTR name when {@code ptr}). */
-    private static boolean wins(Pending p, byte[] wire, boolean ptr, ClaimCounts counts, Map<WireKey, Claim> winners) {
+    /** Whether entry {@code index} gets this name it claims (a PTR name when {@code ptr}). */
+    private static boolean wins(int index, byte[] wire, boolean ptr, ClaimCounts counts, Map<WireKey, Claim> winners) {
         if (counts.get(ClaimCounts.hash(wire)) == 1) {
             return true; // its one claim is this one
         }
         Claim winner = winners.get(new WireKey(wire));
-        return winner != null && winner.pending == p && (winner.vip != null) == ptr;
+        return winner != null && winner.index == index && (winner.vip != null) == ptr;
     }
 
     private void claim(Map<WireKey, Claim> winners, Claim claim, List<Claim> losers) {
@@ -165,11 +176,14 @@ final class NameTableBuilder {
         return "service \"" + loser.service() + "\": name " + loser.key + " left out: " + why;
     }
 
-    private void addEntry(Pending p, ClaimCounts counts, Map<WireKey, Claim> winners, NameTable.Writer names) {
-        String service = p.entry.service();
+    private void addEntry(int index, ClaimCounts counts, Map<WireKey, Claim> winners, NameTable.Writer writer) {
+        String service = entries.get(index).service();
+        ServiceVips vips = entryVips.get(index);
         List<byte[]> owns = new ArrayList<>();
-        for (byte[] wire : p.names) {
-            if (!wins(p, wire, false, counts, winners)) {
+        for (int at = names.start(index), end; at < names.start(index + 1); at = end) {
+            end = PackedNames.end(names.bytes, at);
+            byte[] wire = Arrays.copyOfRange(names.bytes, at, end);
+            if (!wins(index, wire, false, counts, winners)) {
                 continue;
             }
             Zone zone = zoneOf(wire);
@@ -182,18 +196,18 @@ final class NameTableBuilder {
             } else {
                 draft = new Draft(zone, service);
             }
-            records.addAddresses(draft, p.vips);
-            names.put(wire, draft.toNode());
+            records.addAddresses(draft, vips);
+            writer.put(wire, draft.toNode());
             owns.add(wire);
             entryNames++;
         }
         List<byte[]> ptrs = new ArrayList<>(2);
-        for (InetAddress vip : records.ptrVips(p.vips)) {
+        for (InetAddress vip : records.ptrVips(vips)) {
             byte[] wire = ReverseZones.ptrName(vip);
-            if (!owns.isEmpty() && wins(p, wire, true, counts, winners)) {
+            if (!owns.isEmpty() && wins(index, wire, true, counts, winners)) {
                 Draft draft = new Draft(zoneOf(wire), service);
                 records.addPtrs(draft, owns);
-                names.put(wire, draft.toNode());
+                writer.put(wire, draft.toNode());
                 ptrs.add(wire);
             }
         }
@@ -246,15 +260,62 @@ final class NameTableBuilder {
         return draft;
     }
 
-    private record Pending(ServiceEntry entry, ServiceVips vips, List<byte[]> names, int ownNames) {
-    }
+    /**
+     * The names of the entries in wire form, one after the other in one array: entry i's run from
+     * {@link #start}(i) to {@link #start}(i + 1), its own names first ({@link #own}(i) of them); a
+     * wire name ends at its root label, so a run needs no length per name.
+     */
+    private static final class PackedNames {
+        private byte[] bytes = new byte[1 << 12];
+        private int used;
+        private int[] starts = {0};
+        private byte[] own = new byte[0];
+        private int entries;
+        private int count;
 
-    /** One entry asking for one name: one of its own names, a hostname, or ({@code vip} set) a PTR name. */
-    private record Claim(WireKey key, Pending pending, boolean own, InetAddress vip) {
-        String service() {
-            return pending.entry.service();
+        void add(List<byte[]> wires, int ownNames) {
+            if (entries + 1 == starts.length) {
+                starts = Arrays.copyOf(starts, Math.max(16, starts.length * 2));
+                own = Arrays.copyOf(own, starts.length);
+            }
+            for (byte[] wire : wires) {
+                if (used + wire.length > bytes.length) {
+                    bytes = Arrays.copyOf(bytes, Math.max(used + wire.length, bytes.length * 2));
+                }
+                System.arraycopy(wire, 0, bytes, used, wire.length);
+                used += wire.length;
+            }
+            own[entries] = (byte) ownNames;
+            starts[++entries] = used;
+            count += wires.size();
         }
 
+        /** Where entry {@code i}'s names start; {@code start(i + 1)} is where they end. */
+        int start(int i) {
+            return starts[i];
+        }
+
+        int own(int i) {
+            return own[i];
+        }
+
+        /** How many names all entries have. */
+        int count() {
+            return count;
+        }
+
+        /** Where the wire name at {@code at} ends: after its root label. */
+        static int end(byte[] bytes, int at) {
+            int pos = at;
+            while (bytes[pos] != 0) {
+                pos += 1 + (bytes[pos] & 0xff);
+            }
+            return pos + 1;
+        }
+    }
+
+    /** Entry {@code index} asking for one name: one of its own names, a hostname, or ({@code vip} set) a PTR name. */
+    private record Claim(WireKey key, int index, String service, boolean own, InetAddress vip) {
         boolean beats(Claim other) {
             if (own != other.own) {
                 return own;

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,8 +55,10 @@ final class PoolRows {
      * is kept. Returns true if a row of this zone in the pool changed.
      */
     boolean apply(List<Allocation> batch, String source) throws IOException {
-        Map<Object, Allocation> relevant = new LinkedHashMap<>(MapCapacity.of(batch.size()));
-        Map<InetAddress, Allocation> heldInBatch = new HashMap<>(MapCapacity.of(batch.size()));
+        // Open-addressed, the batch's order kept in a list: a full apply claims a million rows at once.
+        Map<Object, Allocation> relevant = new OpenHashMap<>(batch.size());
+        List<Allocation> ordered = new ArrayList<>();
+        Map<InetAddress, Allocation> heldInBatch = new OpenHashMap<>(batch.size());
         for (Allocation row : batch) {
             if (!concerns(row) || row.equals(rows.get(key(row)))) {
                 continue; // a row as it is kept already changes nothing and agrees with everything kept
@@ -66,6 +67,7 @@ final class PoolRows {
             if (twice != null) {
                 throw new IOException(source + " lists " + name(row) + " twice: " + twice + " and " + row);
             }
+            ordered.add(row);
             if (row.isHeld() && inPool(row.address())) {
                 Allocation other = heldInBatch.put(row.address(), row);
                 if (other != null) {
@@ -73,20 +75,20 @@ final class PoolRows {
                 }
             }
         }
-        for (Allocation row : heldInBatch.values()) {
-            Allocation holder = holder(row.address());
-            if (holder != null && !key(holder).equals(key(row)) && !relevant.containsKey(key(holder))) {
-                throw bothHold(source, row.address(), holder, row);
-            }
-        }
         int fresh = 0;
-        for (Object key : relevant.keySet()) {
-            fresh += rows.containsKey(key) ? 0 : 1;
+        for (Allocation row : ordered) {
+            if (row.isHeld() && inPool(row.address())) {
+                Allocation holder = holder(row.address());
+                if (holder != null && !key(holder).equals(key(row)) && !relevant.containsKey(key(holder))) {
+                    throw bothHold(source, row.address(), holder, row);
+                }
+            }
+            fresh += rows.containsKey(key(row)) ? 0 : 1;
         }
         rows.reserve(rows.size() + fresh); // a batch of new rows leaves the maps nearly full
         byAddress.reserve(byAddress.size() + fresh);
         boolean changed = false;
-        for (Allocation row : relevant.values()) {
+        for (Allocation row : ordered) {
             changed |= put(row);
         }
         return changed;

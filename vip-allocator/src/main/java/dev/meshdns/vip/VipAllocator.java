@@ -236,11 +236,13 @@ public final class VipAllocator {
             // The addresses chosen so far, open-addressed; the claims keep the order of the services.
             Map<InetAddress, String> pending = new OpenHashMap<>(missing.size());
             List<Allocation> claims = new ArrayList<>(missing.size());
+            // What no probe of this round can use besides the pending addresses: the rows do not change within it.
+            long takenBefore = rows.addressesInUse() + reserved.stream().filter(pool::isUsable).count();
             for (String service : missing) {
                 if (rows.vipOf(service) != null) {
                     continue; // another replica claimed it for this service meanwhile
                 }
-                InetAddress vip = choose(service, reserved, pending, now);
+                InetAddress vip = choose(service, reserved, pending, now, takenBefore + pending.size());
                 if (vip == null) {
                     failures.put(service, exhausted(reserved, pending, now));
                     lastRefusal = now;
@@ -268,17 +270,15 @@ public final class VipAllocator {
 
     /** The service's old address when it may have it back, else the first claimable address from its preferred one. */
     private InetAddress choose(String service, Set<InetAddress> reserved, Map<InetAddress, String> pending,
-            Instant now) {
+            Instant now, long taken) {
         Instant releasedAfter = now.minus(quarantine);
         Allocation own = rows.own(service);
         if (own != null && !own.isHeld() && pool.isUsable(own.address())
                 && free(service, own.address(), reserved, pending, releasedAfter)) {
             return own.address();
         }
-        // Each failed probe hits a distinct address some row has, a pending or a reserved one, so
-        // at most (those + 1) probes find a free one; probing the whole pool proves exhaustion.
-        long reservedInPool = reserved.stream().filter(pool::isUsable).count();
-        long taken = rows.addressesInUse() + pending.size() + reservedInPool;
+        // Each failed probe hits a distinct address some row has, a pending or a reserved one (taken,
+        // in all), so at most taken + 1 probes find a free one; probing the whole pool proves exhaustion.
         BigInteger probes = pool.usableCount().min(BigInteger.valueOf(taken).add(BigInteger.ONE));
         BigInteger index = pool.preferredIndex(zone, service);
         for (BigInteger i = BigInteger.ZERO; i.compareTo(probes) < 0; i = i.add(BigInteger.ONE)) {

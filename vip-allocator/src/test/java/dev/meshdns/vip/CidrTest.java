@@ -47,9 +47,23 @@ class CidrTest {
         "fd00:fd00::/64,  fd00:fd00:0:1::, false",
         "fd00:fd00::/64,  240.0.0.1,       false",
         "240.0.0.0/4,     fd00:fd00::1,    false",
+        "128.0.0.0/1,     255.0.0.1,       true",
+        "128.0.0.0/1,     127.255.255.255, false",
+        "10.1.2.2/31,     10.1.2.3,        true",
+        "10.1.2.2/31,     10.1.2.4,        false",
     })
     void containsOnlyAddressesOfTheSameFamilyInsideTheBlock(String block, String address, boolean inside) {
         assertThat(Cidr.parse(block).contains(ip(address))).isEqualTo(inside);
+    }
+
+    /** {@link Cidr#contains} reads an IPv4 address from its hash code: this fails if the JDK ever changes that. */
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "240.0.0.1", "255.255.255.255", "127.0.0.1", "10.200.3.4"})
+    void anIpv4AddressHashesToItsAddressBits(String address) {
+        byte[] bytes = ip(address).getAddress();
+        int bits = (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+
+        assertThat(ip(address).hashCode()).isEqualTo(bits);
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -117,32 +116,35 @@ final class RowTable {
         Objects.requireNonNull(quarantine, "quarantine");
         Objects.requireNonNull(now, "now");
         Instant releasedAfter = now.minus(quarantine);
-        Map<InetAddress, Key> claimedInCall = new HashMap<>();
-        Set<Key> keysInCall = new HashSet<>();
-        List<Allocation> granted = new ArrayList<>();
-        List<Allocation> changed = new ArrayList<>();
+        // Open-addressed and keyed like the rows (no key object, no node per claim): a full apply's
+        // million claims keep these alive through many young collections.
+        Map<InetAddress, Boolean> claimedInCall = new OpenHashMap<>(claims.size());
+        Map<Object, Boolean> keysInCall = new OpenHashMap<>(claims.size());
+        List<Allocation> granted = new ArrayList<>(claims.size());
+        List<Allocation> changed = new ArrayList<>(claims.size());
         for (Allocation claim : claims) {
             if (!claim.isHeld()) {
                 throw new IllegalArgumentException("a claim must be a held row (no releasedAt), got " + claim);
             }
-            Key key = Key.of(claim);
-            Allocation own = row(key);
-            if (own != null && own.isHeld() && own.address().equals(claim.address()) && !keysInCall.contains(key)) {
+            Object key = rowKey(claim.zone(), claim.service(), claim.family());
+            Entry entry = rows.get(key);
+            Allocation own = entry == null ? null : entry.row;
+            boolean inCall = keysInCall.containsKey(key);
+            if (own != null && own.isHeld() && own.address().equals(claim.address()) && !inCall) {
                 granted.add(own); // rule 3: already holds that same address
-                keysInCall.add(key);
+                keysInCall.put(key, Boolean.TRUE);
                 continue;
             }
-            if (keysInCall.contains(key) || (own != null && own.isHeld())) {
+            if (inCall || (own != null && own.isHeld())) {
                 continue; // rule 3: the service holds another address
             }
-            if (claimedInCall.containsKey(claim.address()) || blocked(key, claim.address(), releasedAfter)) {
+            if (claimedInCall.containsKey(claim.address()) || blocked(claim, claim.address(), releasedAfter)) {
                 continue; // rules 1 and 2
             }
-            claimedInCall.put(claim.address(), key);
-            keysInCall.add(key);
-            Allocation held = Allocation.held(claim.zone(), claim.service(), claim.address());
-            granted.add(held);
-            changed.add(held);
+            claimedInCall.put(claim.address(), Boolean.TRUE);
+            keysInCall.put(key, Boolean.TRUE);
+            granted.add(claim); // a held row, immutable: the claim itself becomes the row
+            changed.add(claim);
         }
         return new Decision(granted, changed);
     }
@@ -299,10 +301,12 @@ final class RowTable {
      * Rule 1 (another row holds it) or rule 2 (another row, or another service's retired release,
      * released it after {@code releasedAfter}).
      */
-    private boolean blocked(Key claimer, InetAddress address, Instant releasedAfter) {
+    private boolean blocked(Allocation claimer, InetAddress address, Instant releasedAfter) {
         for (Object key : keysByAddress.get(address)) {
             Allocation row = rows.get(key).row;
-            if (!Key.of(row).equals(claimer) && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
+            boolean own = row.family() == claimer.family() && row.service().equals(claimer.service())
+                    && row.zone().equals(claimer.zone());
+            if (!own && (row.isHeld() || row.releasedAt().isAfter(releasedAfter))) {
                 return true;
             }
         }
