@@ -108,8 +108,7 @@ final class PublishedVips extends AbstractMap<String, ServiceVips> {
     }
 
     private static Object compact(ServiceVips vips) {
-        boolean v4Only = vips.v4() != null && vips.v6() == null && vips.v4Failure() == null && vips.v6Failure() == null;
-        return v4Only ? vips.v4() : vips;
+        return vips.v4Only() ? vips.v4() : vips;
     }
 
     private static ServiceVips expand(Object held) {

@@ -1,9 +1,9 @@
 package dev.meshdns.catalog;
 
+import dev.meshdns.vip.OpenHashMap;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +93,12 @@ public final class EntryList extends AbstractList<ServiceEntry> {
         private ServiceEntry[] tail = new ServiceEntry[CHUNK];
         private int tailSize;
         private int size;
-        private final Map<String, Integer> chunkOf = new HashMap<>();
+        /**
+         * Each service's chunk number, open-addressed, the numbers boxed once per chunk: at a million
+         * services a HashMap node and an Integer each were 46 MB.
+         */
+        private final Map<String, Integer> chunkOf = new OpenHashMap<>();
+        private Integer tailNumber = 0;
         private EntryList current = EMPTY;
 
         /** The list as it is now; the same object until the next change. */
@@ -127,9 +132,10 @@ public final class EntryList extends AbstractList<ServiceEntry> {
                 chunks[chunks.length - 1] = tail;
                 tail = new ServiceEntry[CHUNK];
                 tailSize = 0;
+                tailNumber = chunks.length;
             }
             tail[tailSize++] = entry;
-            chunkOf.put(entry.service(), chunks.length);
+            chunkOf.put(entry.service(), tailNumber);
             size++;
             current = null;
         }
@@ -171,6 +177,7 @@ public final class EntryList extends AbstractList<ServiceEntry> {
             ServiceEntry[][] packed = new ServiceEntry[size / CHUNK][];
             ServiceEntry[] open = new ServiceEntry[CHUNK];
             int n = 0;
+            Integer number = n;
             int filled = 0;
             chunkOf.clear();
             List<ServiceEntry[]> all = new ArrayList<>(Arrays.asList(chunks));
@@ -178,9 +185,10 @@ public final class EntryList extends AbstractList<ServiceEntry> {
             for (ServiceEntry[] chunk : all) {
                 for (ServiceEntry entry : chunk) {
                     open[filled++] = entry;
-                    chunkOf.put(entry.service(), n);
+                    chunkOf.put(entry.service(), number);
                     if (filled == CHUNK && n < packed.length) {
                         packed[n++] = open;
+                        number = n;
                         open = new ServiceEntry[CHUNK];
                         filled = 0;
                     }
@@ -189,6 +197,7 @@ public final class EntryList extends AbstractList<ServiceEntry> {
             chunks = packed;
             tail = open;
             tailSize = filled;
+            tailNumber = number;
             current = null;
         }
 

@@ -10,6 +10,7 @@ final class ClaimCounts {
     private long[] keys;
     private int[] counts;
     private int size;
+    private boolean shared;
 
     ClaimCounts(int expected) {
         int capacity = Integer.highestOneBit(Math.max(8, expected + expected / 2)) << 1;
@@ -36,6 +37,7 @@ final class ClaimCounts {
 
     void add(long hash, int claims) {
         int slot = slotOf(hash);
+        shared |= keys[slot] != 0;
         if (keys[slot] == 0) {
             keys[slot] = hash;
             if (++size * 4L > keys.length * 3L) {
@@ -45,6 +47,15 @@ final class ClaimCounts {
             }
         }
         counts[slot] += claims;
+    }
+
+    /**
+     * True once a hash was added twice: some name has more than one claim (an apex's own count of
+     * two aside), or two names share a hash. False, as for nearly every catalog, every name goes to
+     * its one claimer with no lookup.
+     */
+    boolean anyShared() {
+        return shared;
     }
 
     /** Claims counted for the hash; 0 when none. */

@@ -2,6 +2,7 @@ package dev.meshdns.table;
 
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.OpenHashMap;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +33,8 @@ final class NameTableBuilder {
      * collections.
      */
     private final List<ServiceEntry> entries = new ArrayList<>();
-    private final List<ServiceVips> entryVips = new ArrayList<>();
+    /** A {@link ServiceVips}, or the {@link Inet4Address} of one with only that (as {@code PublishedVips} keeps them). */
+    private final List<Object> entryVips = new ArrayList<>();
     private final PackedNames names = new PackedNames();
     private final Map<String, Boolean> services = new OpenHashMap<>();
     private final List<String> problems = new ArrayList<>();
@@ -61,7 +63,7 @@ final class NameTableBuilder {
         }
         if (services.put(entry.service(), Boolean.TRUE) == null) {
             entries.add(entry);
-            entryVips.add(vips);
+            entryVips.add(vips.v4Only() ? vips.v4() : vips);
             names.add(records.namesOf(entry), records.ownNameCount(entry));
         } else {
             // A merged catalog names each service once; two entries of one service: only a full build sorts that out.
@@ -98,7 +100,7 @@ final class NameTableBuilder {
                 end = PackedNames.end(names.bytes, at);
                 counts.add(ClaimCounts.hash(names.bytes, at, end), 1);
             }
-            for (InetAddress vip : records.ptrVips(entryVips.get(i))) {
+            for (InetAddress vip : records.ptrVips(vipsOf(i))) {
                 counts.add(ClaimCounts.hash(ReverseZones.ptrName(vip)), 1);
             }
         }
@@ -111,6 +113,9 @@ final class NameTableBuilder {
      */
     private Map<WireKey, Claim> winners(ClaimCounts counts) {
         Map<WireKey, Claim> winners = new HashMap<>();
+        if (!counts.anyShared()) {
+            return winners; // no name has two claims: no pass over a million names to find none
+        }
         List<Claim> losers = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             String service = entries.get(i).service();
@@ -122,7 +127,7 @@ final class NameTableBuilder {
                     claim(winners, new Claim(key, i, service, n < names.own(i), null), losers);
                 }
             }
-            for (InetAddress vip : records.ptrVips(entryVips.get(i))) {
+            for (InetAddress vip : records.ptrVips(vipsOf(i))) {
                 byte[] wire = ReverseZones.ptrName(vip);
                 if (counts.get(ClaimCounts.hash(wire)) > 1) {
                     claim(winners, new Claim(new WireKey(wire), i, service, true, vip), losers);
@@ -142,7 +147,7 @@ final class NameTableBuilder {
 
     /** Whether entry {@code index} gets this name it claims (a PTR name when {@code ptr}). */
     private static boolean wins(int index, byte[] wire, boolean ptr, ClaimCounts counts, Map<WireKey, Claim> winners) {
-        if (counts.get(ClaimCounts.hash(wire)) == 1) {
+        if (!counts.anyShared() || counts.get(ClaimCounts.hash(wire)) == 1) {
             return true; // its one claim is this one
         }
         Claim winner = winners.get(new WireKey(wire));
@@ -178,7 +183,7 @@ final class NameTableBuilder {
 
     private void addEntry(int index, ClaimCounts counts, Map<WireKey, Claim> winners, NameTable.Writer writer) {
         String service = entries.get(index).service();
-        ServiceVips vips = entryVips.get(index);
+        ServiceVips vips = vipsOf(index);
         List<byte[]> owns = new ArrayList<>();
         for (int at = names.start(index), end; at < names.start(index + 1); at = end) {
             end = PackedNames.end(names.bytes, at);
@@ -214,6 +219,10 @@ final class NameTableBuilder {
         if (!ptrs.isEmpty() && owns.size() > TableRecords.MAX_PTR_RECORDS) {
             cappedPtrs.put(service, owns.size());
         }
+    }
+
+    private ServiceVips vipsOf(int index) {
+        return entryVips.get(index) instanceof Inet4Address v4 ? ServiceVips.of(v4) : (ServiceVips) entryVips.get(index);
     }
 
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */

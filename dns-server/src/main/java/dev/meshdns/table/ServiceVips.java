@@ -14,6 +14,11 @@ public record ServiceVips(Inet4Address v4, Inet6Address v6, String v4Failure, St
         return new ServiceVips(v4, null, null, null);
     }
 
+    /** True when it is just an IPv4 VIP, as nearly every service's is: then {@link #of} that VIP makes an equal one. */
+    public boolean v4Only() {
+        return v4 != null && v6 == null && v4Failure == null && v6Failure == null;
+    }
+
     /** True when the service has nothing to answer and nothing to report: its names are left out. */
     boolean isEmpty() {
         return v4 == null && v6 == null && v4Failure == null && v6Failure == null;

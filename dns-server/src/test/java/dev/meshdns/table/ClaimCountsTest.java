@@ -23,4 +23,28 @@ class ClaimCountsTest {
         expected.forEach((hash, claims) -> assertThat(counts.get(hash)).isEqualTo(claims));
         assertThat(counts.get(ClaimCounts.hash(WireName.of("other.mesh")))).isZero();
     }
+
+    @Test
+    void isSharedOnlyOnceAHashIsAddedTwice() {
+        ClaimCounts counts = new ClaimCounts(4);
+        counts.add(ClaimCounts.hash(WireName.of("mesh")), 2); // an apex counts two on its own
+        for (int i = 0; i < 100; i++) {
+            counts.add(ClaimCounts.hash(WireName.of("svc-" + i + ".mesh")), 1);
+        }
+        assertThat(counts.anyShared()).isFalse();
+
+        counts.add(ClaimCounts.hash(WireName.of("svc-7.mesh")), 1);
+
+        assertThat(counts.anyShared()).isTrue();
+    }
+
+    @Test
+    void aClaimOfAnApexIsShared() {
+        ClaimCounts counts = new ClaimCounts(4);
+        counts.add(ClaimCounts.hash(WireName.of("mesh")), 2);
+
+        counts.add(ClaimCounts.hash(WireName.of("mesh")), 1);
+
+        assertThat(counts.anyShared()).isTrue();
+    }
 }

@@ -1,10 +1,16 @@
 package dev.meshdns.vip;
 
 import java.net.InetAddress;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The outcome of one {@link VipAllocator#sync} or {@link VipAllocator#allocate} call: the durable VIP of each service and,
@@ -30,11 +36,13 @@ public final class AllocationResult {
     }
 
     /**
-     * Takes these maps without a copy: the allocator's own, made for this result and never written
-     * after (a million VIPs are not copied twice).
+     * Takes the allocator's own maps, made for this result and never written after, without a copy
+     * (a million VIPs are not copied twice). The VIPs are in the order of {@code asked} (each service
+     * once, every service of {@code vips} among them) though {@code vips} itself has none: an
+     * open-addressed map for a million services has no node per service.
      */
-    static AllocationResult owning(Map<String, InetAddress> vips, Map<String, String> failures) {
-        return new AllocationResult(vips, failures, null);
+    static AllocationResult owning(List<String> asked, Map<String, InetAddress> vips, Map<String, String> failures) {
+        return new AllocationResult(new InOrder(asked, vips), failures, null);
     }
 
     /** No VIPs and no failures: the outcome of asking for no services. */
@@ -65,5 +73,75 @@ public final class AllocationResult {
     @Override
     public String toString() {
         return "AllocationResult[vips=" + vips + ", failures=" + failures + "]";
+    }
+
+    /** The services of {@code asked} that {@code vips} holds, with their VIPs, in the order of {@code asked}. */
+    private static final class InOrder extends AbstractMap<String, InetAddress> {
+        private final List<String> asked;
+        private final Map<String, InetAddress> vips;
+
+        InOrder(List<String> asked, Map<String, InetAddress> vips) {
+            this.asked = asked;
+            this.vips = vips;
+        }
+
+        @Override
+        public InetAddress get(Object service) {
+            return vips.get(service);
+        }
+
+        @Override
+        public boolean containsKey(Object service) {
+            return vips.containsKey(service);
+        }
+
+        @Override
+        public int size() {
+            return vips.size();
+        }
+
+        @Override
+        public Set<Entry<String, InetAddress>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, InetAddress>> iterator() {
+                    Iterator<String> services = asked.iterator();
+                    return new Iterator<>() {
+                        private Entry<String, InetAddress> next = advance();
+
+                        private Entry<String, InetAddress> advance() {
+                            while (services.hasNext()) {
+                                String service = services.next();
+                                InetAddress vip = vips.get(service);
+                                if (vip != null) {
+                                    return new SimpleImmutableEntry<>(service, vip);
+                                }
+                            }
+                            return null;
+                        }
+
+                        @Override
+                        public boolean hasNext() {
+                            return next != null;
+                        }
+
+                        @Override
+                        public Entry<String, InetAddress> next() {
+                            if (next == null) {
+                                throw new NoSuchElementException();
+                            }
+                            Entry<String, InetAddress> current = next;
+                            next = advance();
+                            return current;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return vips.size();
+                }
+            };
+        }
     }
 }

@@ -180,7 +180,8 @@ public final class VipAllocator {
         releaseRows(releaseOthers ? rows.heldOfZone() : rows.heldOfZone(wanted),
                 row -> live.containsKey(row.service()) ? !pool.cidr().contains(row.address()) : releaseOthers);
         Map<String, String> failures = claimMissing(wanted, reserved);
-        Map<String, InetAddress> vips = new LinkedHashMap<>(MapCapacity.of(wanted.size()));
+        // In the order of wanted, kept by the result: a million VIPs without a LinkedHashMap node each.
+        Map<String, InetAddress> vips = new OpenHashMap<>(wanted.size());
         Map<String, String> failed = new LinkedHashMap<>();
         for (String service : wanted) {
             InetAddress vip = rows.vipOf(service);
@@ -190,7 +191,7 @@ public final class VipAllocator {
                 failed.put(service, failures.getOrDefault(service, "no VIP in pool " + pool.cidr()));
             }
         }
-        return AllocationResult.owning(vips, failed);
+        return AllocationResult.owning(wanted, vips, failed);
     }
 
     /** Releases the rows among {@code candidates} (held rows of this zone) that {@code leaves} picks. */

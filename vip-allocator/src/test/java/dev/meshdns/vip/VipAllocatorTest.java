@@ -56,6 +56,19 @@ class VipAllocatorTest {
     }
 
     @Test
+    void theVipsComeInTheOrderTheServicesWereAskedIn() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        allocator.sync(List.of("m", "c"), Set.of()); // two of them held before, the rest claimed now
+        List<String> asked = List.of("z", "c", "a", "q", "m", "b", "y");
+
+        AllocationResult result = allocator.sync(asked, Set.of());
+
+        assertThat(result.vips().keySet()).containsExactlyElementsOf(asked);
+        assertThat(result.vips().entrySet()).allSatisfy(vip ->
+                assertThat(allocator.vipOf(vip.getKey())).isEqualTo(vip.getValue()));
+    }
+
+    @Test
     void eachServiceGetsADistinctUsableVip() throws IOException {
         Cidr pool = Cidr.parse("10.9.8.0/24");
         List<String> services = IntStream.range(0, 254).mapToObj(i -> "svc-" + i).toList();
