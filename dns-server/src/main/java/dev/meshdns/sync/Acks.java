@@ -2,7 +2,6 @@ package dev.meshdns.sync;
 
 import com.google.rpc.Code;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import java.util.List;
 
 /**
@@ -17,9 +16,9 @@ final class Acks {
     }
 
     /** An ACK when {@code problems} is empty, else a NACK listing them. */
-    static DeltaDiscoveryRequest reply(DeltaDiscoveryResponse response, List<String> problems) {
+    static DeltaDiscoveryRequest reply(ParsedResponse response, List<String> problems) {
         DeltaDiscoveryRequest.Builder reply = DeltaDiscoveryRequest.newBuilder()
-                .setTypeUrl(response.getTypeUrl()).setResponseNonce(response.getNonce());
+                .setTypeUrl(response.typeUrl()).setResponseNonce(response.nonce());
         if (!problems.isEmpty()) {
             String named = String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_NAMED_PROBLEMS)));
             String more = problems.size() > MAX_NAMED_PROBLEMS

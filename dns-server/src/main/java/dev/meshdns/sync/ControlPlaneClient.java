@@ -8,11 +8,15 @@ import dev.meshdns.threads.NamedThreadFactory;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.Closeable;
 import java.io.IOException;
@@ -50,6 +54,10 @@ import org.slf4j.LoggerFactory;
 // HEALTHY_STREAM.
 public final class ControlPlaneClient implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
+    /** The ADS method, its responses read by {@link ParsedResponse#MARSHALLER} (checked entries, no protobuf tree). */
+    private static final MethodDescriptor<DeltaDiscoveryRequest, ParsedResponse> DELTA_ADS =
+            AggregatedDiscoveryServiceGrpc.getDeltaAggregatedResourcesMethod().toBuilder(
+                    ProtoUtils.marshaller(DeltaDiscoveryRequest.getDefaultInstance()), ParsedResponse.MARSHALLER).build();
 
     /** A stream open this long counts as healthy even without response headers or a response. */
     static final Duration HEALTHY_STREAM = Duration.ofSeconds(5);
@@ -299,10 +307,10 @@ public final class ControlPlaneClient implements Closeable {
         }
     }
 
-    private void handle(AdsStream from, DeltaDiscoveryResponse response) {
+    private void handle(AdsStream from, ParsedResponse response) {
         established(from);
-        if (!ServiceEntryResource.TYPE_URL.equals(response.getTypeUrl())) {
-            from.send(Acks.reply(response, List.of("unexpected type " + response.getTypeUrl() + ", subscribed to "
+        if (!ServiceEntryResource.TYPE_URL.equals(response.typeUrl())) {
+            from.send(Acks.reply(response, List.of("unexpected type " + response.typeUrl() + ", subscribed to "
                     + ServiceEntryResource.TYPE_URL + " only")));
             metrics.nacked();
             return;
@@ -469,15 +477,14 @@ public final class ControlPlaneClient implements Closeable {
     }
 
     /** One stream attempt; its callbacks act only while it is the current stream. */
-    private final class AdsStream implements ClientResponseObserver<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
+    private final class AdsStream implements ClientResponseObserver<DeltaDiscoveryRequest, ParsedResponse> {
         private final long startNanos = nanoTime.getAsLong();
         private ClientCallStreamObserver<DeltaDiscoveryRequest> requests;
         private boolean established;
 
         void start() {
-            AggregatedDiscoveryServiceGrpc.newStub(channel)
-                    .withInterceptors(new ResponseHeadersInterceptor(this::onHeaders))
-                    .deltaAggregatedResources(this);
+            ClientCalls.asyncBidiStreamingCall(ClientInterceptors.intercept(channel,
+                    new ResponseHeadersInterceptor(this::onHeaders)).newCall(DELTA_ADS, CallOptions.DEFAULT), this);
             DeltaDiscoveryRequest.Builder first = DeltaDiscoveryRequest.newBuilder()
                     .setNode(Node.newBuilder().setId(nodeId))
                     .setTypeUrl(ServiceEntryResource.TYPE_URL)
@@ -497,11 +504,11 @@ public final class ControlPlaneClient implements Closeable {
         @Override
         public void beforeStart(ClientCallStreamObserver<DeltaDiscoveryRequest> requestStream) {
             requests = requestStream;
-            // One response at a time: the next is asked for once this one is handled. gRPC otherwise
-            // parses whatever arrives while the sync thread is busy, and a million entries then waited
-            // as protobuf objects long enough to be copied into the old generation. What is not asked
-            // for waits as bytes, at most a flow-control window of them; the control plane waits too.
-            requestStream.disableAutoRequestWithInitial(1);
+            // Two responses at a time, one handled and one read ahead (ParsedResponse: already checked,
+            // no protobuf objects): the next is asked for once one is handled. gRPC otherwise reads
+            // whatever arrives while the sync thread is busy. What is not asked for waits as bytes,
+            // at most a flow-control window of them; the control plane waits too.
+            requestStream.disableAutoRequestWithInitial(2);
         }
 
         void onHeaders() {
@@ -513,7 +520,7 @@ public final class ControlPlaneClient implements Closeable {
         }
 
         @Override
-        public void onNext(DeltaDiscoveryResponse response) {
+        public void onNext(ParsedResponse response) {
             onSyncThread(() -> {
                 if (stream == this) {
                     try {

@@ -1,6 +1,7 @@
 package dev.meshdns.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -14,6 +15,9 @@ import dev.meshdns.catalog.ServiceEntry;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -21,9 +25,10 @@ import java.util.stream.Collectors;
 /**
  * What a control plane sends, validated. {@link #anyResourceValue}: arbitrary bytes as the {@code
  * Any} value of a resource ({@link ServiceEntryResource#check}) give a valid entry of the resource's
- * name or a NACK reason naming the resource, never an exception. {@link #anyResponse}: an arbitrary
- * Delta xDS response applied twice to the held resources ({@link HeldResources#apply}) leaves one
- * entry per held resource, each that resource's service. Seeds: {@code
+ * name or a NACK reason naming the resource, never an exception. {@link #anyResponse}: arbitrary
+ * bytes read as a response ({@link ParsedResponse#MARSHALLER}) give what protobuf's parse of the whole
+ * message gives, or end the call with INTERNAL; applied twice to the held resources ({@link
+ * HeldResources#apply}) they leave one entry per held resource, each that resource's service. Seeds: {@code
  * ServiceEntryResourceFuzzTestInputs/<method>/}.
  */
 class ServiceEntryResourceFuzzTest {
@@ -47,7 +52,7 @@ class ServiceEntryResourceFuzzTest {
             checked.entry().hostnames().forEach(h -> assertThat(DnsNames.nameProblem(h)).as(h).isEmpty());
         } else {
             assertThat(checked.problems()).isNotEmpty().allSatisfy(p -> assertThat(p).startsWith("resource \"" + name + "\" "));
-            DeltaDiscoveryRequest nack = Acks.reply(DeltaDiscoveryResponse.newBuilder().setNonce("n").build(),
+            DeltaDiscoveryRequest nack = Acks.reply(new ParsedResponse("", "n", List.of(), List.of(), List.of()),
                     checked.problems());
             assertThat(nack.getErrorDetail().getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
             assertThat(nack.getResponseNonce()).isEqualTo("n");
@@ -56,11 +61,21 @@ class ServiceEntryResourceFuzzTest {
 
     @FuzzTest(maxDuration = "10m")
     void anyResponse(FuzzedDataProvider data) {
-        DeltaDiscoveryResponse response;
+        byte[] bytes = data.consumeRemainingAsBytes();
+        ParsedResponse response;
         try {
-            response = DeltaDiscoveryResponse.parseFrom(data.consumeRemainingAsBytes());
+            response = ParsedResponse.MARSHALLER.parse(new ByteArrayInputStream(bytes));
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+            assertThatThrownBy(() -> DeltaDiscoveryResponse.parseFrom(bytes)).as("refused, yet protobuf parses it")
+                    .isInstanceOf(InvalidProtocolBufferException.class);
+            return; // the call ends with INTERNAL, as with gRPC's own marshaller
+        }
+        try {
+            // Read field by field, it is what the whole message gives (protobuf may refuse more: a field skipped here).
+            assertThat(response).isEqualTo(ParsedResponse.of(DeltaDiscoveryResponse.parseFrom(bytes)));
         } catch (InvalidProtocolBufferException e) {
-            return; // gRPC would not have delivered it
+            // e.g. bad UTF-8 in system_version_info, which the client never reads
         }
         HeldResources held = new HeldResources();
         for (int round = 0; round < 2; round++) {
