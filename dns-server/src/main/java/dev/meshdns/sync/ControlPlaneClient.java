@@ -56,8 +56,9 @@ public final class ControlPlaneClient implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
     /** The ADS method, its responses read by {@link ParsedResponse#MARSHALLER} (checked entries, no protobuf tree). */
     private static final MethodDescriptor<DeltaDiscoveryRequest, ParsedResponse> DELTA_ADS =
-            AggregatedDiscoveryServiceGrpc.getDeltaAggregatedResourcesMethod().toBuilder(
-                    ProtoUtils.marshaller(DeltaDiscoveryRequest.getDefaultInstance()), ParsedResponse.MARSHALLER).build();
+            AggregatedDiscoveryServiceGrpc.getDeltaAggregatedResourcesMethod()
+                    .toBuilder(ProtoUtils.marshaller(DeltaDiscoveryRequest.getDefaultInstance()), ParsedResponse.MARSHALLER)
+                    .build();
 
     /** A stream open this long counts as healthy even without response headers or a response. */
     static final Duration HEALTHY_STREAM = Duration.ofSeconds(5);

@@ -108,7 +108,8 @@ record ParsedResponse(String typeUrl, String nonce, List<SyncedEntry> entries, L
         }
 
         ParsedResponse done(String typeUrl, String nonce, List<String> removed) {
-            return new ParsedResponse(typeUrl, nonce, List.copyOf(entries), List.copyOf(problems), List.copyOf(removed));
+            return new ParsedResponse(typeUrl, nonce, List.copyOf(entries), List.copyOf(problems),
+                    List.copyOf(removed));
         }
     }
 }

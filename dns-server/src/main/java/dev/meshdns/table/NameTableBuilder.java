@@ -33,7 +33,7 @@ final class NameTableBuilder {
      * collections.
      */
     private final List<ServiceEntry> entries = new ArrayList<>();
-    /** A {@link ServiceVips}, or the {@link Inet4Address} of one with only that (as {@code PublishedVips} keeps them). */
+    /** A {@link ServiceVips}, or the {@link Inet4Address} of one with only that (as PublishedVips keeps them). */
     private final List<Object> entryVips = new ArrayList<>();
     private final PackedNames names = new PackedNames();
     private final Map<String, Boolean> services = new OpenHashMap<>();
@@ -222,7 +222,8 @@ final class NameTableBuilder {
     }
 
     private ServiceVips vipsOf(int index) {
-        return entryVips.get(index) instanceof Inet4Address v4 ? ServiceVips.of(v4) : (ServiceVips) entryVips.get(index);
+        Object vips = entryVips.get(index);
+        return vips instanceof Inet4Address v4 ? ServiceVips.of(v4) : (ServiceVips) vips;
     }
 
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */

@@ -19,9 +19,11 @@ class HeldResourcesTest {
     void aServiceRenamedOnlyInCaseKeepsItsEntryWhenTheOldNameIsRemoved() {
         // Found by ServiceEntryResourceFuzzTest#anyResponse: two names for one service were both held,
         // and removing the old one dropped the service although the new name still held it.
-        held.apply(ParsedResponse.of(DeltaDiscoveryResponse.newBuilder().addResources(resource("Backend", "v1", entry("backend"))).build()));
+        held.apply(ParsedResponse.of(DeltaDiscoveryResponse.newBuilder()
+                .addResources(resource("Backend", "v1", entry("backend"))).build()));
 
-        held.apply(ParsedResponse.of(DeltaDiscoveryResponse.newBuilder().addResources(resource("backend", "v2", entry("backend")))
+        held.apply(ParsedResponse.of(DeltaDiscoveryResponse.newBuilder()
+                .addResources(resource("backend", "v2", entry("backend")))
                 .addRemovedResources("Backend").build()));
 
         assertThat(held.entries()).extracting(ServiceEntry::service).containsExactly("backend");
@@ -30,7 +32,8 @@ class HeldResourcesTest {
 
     @Test
     void twoNamesForOneServiceInOneResponseHoldOneResourceTheLaterOne() {
-        held.apply(ParsedResponse.of(DeltaDiscoveryResponse.newBuilder().addResources(resource("Web", "v1", entry("web")))
+        held.apply(ParsedResponse.of(DeltaDiscoveryResponse.newBuilder()
+                .addResources(resource("Web", "v1", entry("web")))
                 .addResources(resource("web", "v2", entry("web"))).build()));
 
         assertThat(held.all()).extracting(SyncedEntry::name, SyncedEntry::version).containsExactly(

@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -105,36 +104,8 @@ public final class AllocationResult {
             return new AbstractSet<>() {
                 @Override
                 public Iterator<Entry<String, InetAddress>> iterator() {
-                    Iterator<String> services = asked.iterator();
-                    return new Iterator<>() {
-                        private Entry<String, InetAddress> next = advance();
-
-                        private Entry<String, InetAddress> advance() {
-                            while (services.hasNext()) {
-                                String service = services.next();
-                                InetAddress vip = vips.get(service);
-                                if (vip != null) {
-                                    return new SimpleImmutableEntry<>(service, vip);
-                                }
-                            }
-                            return null;
-                        }
-
-                        @Override
-                        public boolean hasNext() {
-                            return next != null;
-                        }
-
-                        @Override
-                        public Entry<String, InetAddress> next() {
-                            if (next == null) {
-                                throw new NoSuchElementException();
-                            }
-                            Entry<String, InetAddress> current = next;
-                            next = advance();
-                            return current;
-                        }
-                    };
+                    return asked.stream().filter(vips::containsKey).<Entry<String, InetAddress>>map(
+                            service -> new SimpleImmutableEntry<>(service, vips.get(service))).iterator();
                 }
 
                 @Override
