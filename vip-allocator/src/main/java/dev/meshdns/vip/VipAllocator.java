@@ -8,8 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -239,7 +241,11 @@ public final class VipAllocator {
             List<Allocation> claims = new ArrayList<>(missing.size());
             // What no probe of this round can use besides the pending addresses: the rows do not change within it.
             long takenBefore = rows.addressesInUse() + reserved.stream().filter(pool::isUsable).count();
-            for (String service : missing) {
+            // Chosen in an order of the set alone, so two services that prefer (or probe into) one address
+            // get the same VIPs whatever order the catalog or the stream lists them in; claimed in the order asked.
+            InetAddress[] chosen = new InetAddress[missing.size()];
+            for (int i : canonicalOrder(missing)) {
+                String service = missing.get(i);
                 if (rows.vipOf(service) != null) {
                     continue; // another replica claimed it for this service meanwhile
                 }
@@ -249,7 +255,12 @@ public final class VipAllocator {
                     lastRefusal = now;
                 } else {
                     pending.put(vip, service);
-                    claims.add(Allocation.held(zone, service, vip));
+                    chosen[i] = vip;
+                }
+            }
+            for (int i = 0; i < chosen.length; i++) {
+                if (chosen[i] != null) {
+                    claims.add(Allocation.held(zone, missing.get(i), chosen[i]));
                 }
             }
             if (claims.isEmpty()) {
@@ -267,6 +278,41 @@ public final class VipAllocator {
             }
         }
         return failures;
+    }
+
+    /**
+     * The positions of {@code services} (distinct names) in an order that depends on their set alone:
+     * by {@link String#hashCode} (specified, so the same on every JVM), equal hashes by name. Sorted
+     * as packed longs, hash above position: no object per service.
+     */
+    static int[] canonicalOrder(List<String> services) {
+        long[] keys = new long[services.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = Integer.toUnsignedLong(services.get(i).hashCode()) << 31 | i;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            order[i] = (int) (keys[i] & Integer.MAX_VALUE);
+        }
+        for (int from = 0; from < keys.length; ) {
+            int to = from + 1; // the end of the run of equal hashes from here, sorted by position so far
+            while (to < keys.length && keys[to] >>> 31 == keys[from] >>> 31) {
+                to++;
+            }
+            if (to - from > 1) {
+                Integer[] run = new Integer[to - from];
+                for (int k = from; k < to; k++) {
+                    run[k - from] = order[k];
+                }
+                Arrays.sort(run, Comparator.comparing(services::get));
+                for (int k = from; k < to; k++) {
+                    order[k] = run[k - from];
+                }
+            }
+            from = to;
+        }
+        return order;
     }
 
     /** The service's old address when it may have it back, else the first claimable address from its preferred one. */

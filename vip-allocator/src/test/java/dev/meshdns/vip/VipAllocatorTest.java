@@ -12,6 +12,9 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,6 +96,33 @@ class VipAllocatorTest {
     }
 
     @Test
+    void servicesGetTheSameVipsWhateverOrderTheyAreListedIn() throws IOException {
+        // 24 services in 30 addresses: many prefer, or probe into, an address another one prefers.
+        Cidr pool = Cidr.parse("10.9.8.0/27");
+        List<String> services = IntStream.range(0, 24).mapToObj(i -> "svc-" + i).toList();
+        List<String> reversed = new ArrayList<>(services);
+        Collections.reverse(reversed);
+
+        Map<String, InetAddress> listed = open(pool).sync(services, Set.of()).vips();
+        try (FileVipStore other = FileVipStore.open(otherDataDir)) {
+            VipAllocator elsewhere = VipAllocator.open(other, pool, "mesh", QUARANTINE, clock);
+
+            assertThat(elsewhere.sync(reversed, Set.of()).vips()).containsExactlyInAnyOrderEntriesOf(listed);
+        }
+    }
+
+    @Test
+    void theCanonicalOrderSortsNamesOfEqualHashByName() {
+        List<String> sameHash = List.of("BBBB", "AaBB", "BBAa", "AaAa"); // String.hashCode is equal for all four
+        assertThat(sameHash.stream().map(String::hashCode).distinct()).hasSize(1);
+        List<String> shuffled = List.of("AaBB", "x", "AaAa", "BBBB", "y", "BBAa");
+
+        assertThat(inCanonicalOrder(sameHash)).containsExactly("AaAa", "AaBB", "BBAa", "BBBB");
+        assertThat(inCanonicalOrder(shuffled)).containsExactlyElementsOf(inCanonicalOrder(List.of(
+                "y", "BBAa", "BBBB", "x", "AaAa", "AaBB")));
+    }
+
+        @Test
     void preferredVipIsPinnedSoUpgradesKeepIt() throws IOException {
         // network + 1 + SHA-256("mesh\0backend") mod (pool size - 2), computed outside Java.
         // If this changes, every deployment's VIPs move when replicas disagree: never change it.
@@ -503,6 +533,10 @@ class VipAllocatorTest {
     private void reopen() throws IOException {
         store.close();
         store = null;
+    }
+
+    private static List<String> inCanonicalOrder(List<String> services) {
+        return Arrays.stream(VipAllocator.canonicalOrder(services)).mapToObj(services::get).toList();
     }
 
     private static <K, V> Map.Entry<K, V> entry(K key, V value) {
