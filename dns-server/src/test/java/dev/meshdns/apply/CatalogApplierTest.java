@@ -62,6 +62,21 @@ class CatalogApplierTest {
     }
 
     @Test
+    void theSameServicesListedInAnotherOrderAnswerTheSameVipsFromAnEmptyStore(@TempDir Path otherDir)
+            throws IOException {
+        // 24 services in a pool of 30 addresses: many prefer, or probe into, an address another one prefers.
+        Cidr small = Cidr.parse("10.9.8.0/27");
+        List<String> services = java.util.stream.IntStream.range(0, 24).mapToObj(i -> "svc-" + i).toList();
+        List<String> reversed = new ArrayList<>(services);
+        java.util.Collections.reverse(reversed);
+
+        Map<String, InetAddress> listed = answeredVips(small, dataDir.resolve("listed"), services);
+        Map<String, InetAddress> backwards = answeredVips(small, otherDir, reversed);
+
+        assertThat(backwards).hasSize(24).isEqualTo(listed);
+    }
+
+    @Test
     void anAddedServiceIsPatchedInWithADurableVip() throws IOException {
         applier.apply(catalog("web", "api"));
 
@@ -212,6 +227,23 @@ class CatalogApplierTest {
         return registry.get("meshdns.catalog.applies").tag("mode", mode).counter().count();
     }
 
+    /** Applies the services, in this order, over a new file store in {@code dir}; each name's answered VIP. */
+    private Map<String, InetAddress> answeredVips(Cidr pool, Path dir, List<String> services) throws IOException {
+        AtomicReference<NameTable> published = new AtomicReference<>();
+        try (FileVipStore own = FileVipStore.open(dir)) {
+            CatalogApplier fresh = new CatalogApplier(new ZoneSpec("mesh", 30, pool),
+                    VipSource.of(VipAllocator.open(own, pool, "mesh", Duration.ofHours(1), Clock.systemUTC())),
+                    VipSource.NONE, published, new AtomicReference<>(Readiness.notReady("test")),
+                    new Metrics(new SimpleMeterRegistry()), Clock.systemUTC(), EntryFeed.NONE);
+            fresh.apply(catalog(services.toArray(String[]::new)));
+        }
+        Map<String, InetAddress> vips = new TreeMap<>();
+        for (String service : services) {
+            vips.put(service, vipOf(published.get(), service + ".mesh"));
+        }
+        return vips;
+    }
+
     private InetAddress durableVipOf(String service) throws IOException {
         return store.load().rows().stream()
                 .filter(row -> row.service().equals(service) && row.isHeld())
@@ -219,7 +251,11 @@ class CatalogApplierTest {
     }
 
     private InetAddress vipOf(String name) throws IOException {
-        Node node = tables.get().find(name);
+        return vipOf(tables.get(), name);
+    }
+
+    private static InetAddress vipOf(NameTable table, String name) throws IOException {
+        Node node = table.find(name);
         assertThat(node).as(name).isNotNull();
         byte[] rrset = node.rrset(node.indexOf(1));
         return InetAddress.getByAddress(java.util.Arrays.copyOfRange(rrset, rrset.length - 4, rrset.length));
