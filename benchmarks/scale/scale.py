@@ -9,7 +9,8 @@
                                     launcher CP: initial sync, then restart while it is down
 
 LAUNCHER is a mesh-dns launcher (./mesh-dns of a checkout); JAVA_OPTS passes through. Work files go
-to --workdir (default /tmp/meshdns-scale). Run one at a time: both cores are measured.
+to --workdir (default /tmp/meshdns-scale). rss100k takes its names from dns-compare (--dns-compare,
+default ../shared/bench/dns-compare beside the checkout). Run one at a time: both cores are measured.
 """
 import argparse, json, os, shutil, signal, socket, struct, subprocess, sys, time, urllib.request
 from importlib.machinery import SourceFileLoader
@@ -80,7 +81,9 @@ def catalog_1m(work):
 
 def rss100k(a):
     g = f"{a.workdir}/dc100k"
-    dc = SourceFileLoader("dc", DNS_COMPARE).load_module()
+    if not os.path.exists(a.dns_compare):
+        raise SystemExit(f"--dns-compare {a.dns_compare}: no such file (rss100k takes its names from dns-compare)")
+    dc = SourceFileLoader("dc", a.dns_compare).load_module()
     if not os.path.exists(f"{g}/catalog.yaml"):
         os.makedirs(g, exist_ok=True)
         dc.generate(g, 100_000)
@@ -166,6 +169,7 @@ def cp1m(a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workdir", default="/tmp/meshdns-scale")
+    ap.add_argument("--dns-compare", default=DNS_COMPARE)
     sub = ap.add_subparsers(dest="what", required=True)
     r = sub.add_parser("rss100k")
     r.add_argument("launcher")
