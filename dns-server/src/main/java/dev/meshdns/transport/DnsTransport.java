@@ -157,9 +157,10 @@ public final class DnsTransport implements Closeable {
         if (kind.isNative()) {
             bootstrap.option(UnixChannelOption.SO_REUSEPORT, true)
                     .option(kind.maxDatagramPayloadSize(), UdpQueryHandler.MAX_DATAGRAM)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(UdpQueryHandler.MAX_DATAGRAM * DATAGRAMS_PER_RECVMMSG)
-                                    .maxMessagesPerRead(DATAGRAMS_PER_READ));
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, (kind == TransportKind.EPOLL
+                            ? new ShortReadStops(UdpQueryHandler.MAX_DATAGRAM * DATAGRAMS_PER_RECVMMSG)
+                            : new FixedRecvByteBufAllocator(UdpQueryHandler.MAX_DATAGRAM * DATAGRAMS_PER_RECVMMSG))
+                            .maxMessagesPerRead(DATAGRAMS_PER_READ));
         } else {
             bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpQueryHandler.MAX_DATAGRAM)
                     .maxMessagesPerRead(DATAGRAMS_PER_READ));
