@@ -34,12 +34,13 @@ final class StartHeap implements AutoCloseable {
      */
     static final int GIVE_BACK_NAMES = 400_000;
     /**
-     * The most of the old generation {@link #giveBack}'s full GC leaves free, where the launcher's
-     * ratio is roomier: the launcher's floor, so the heap starts as small as its 10-30% band lets it
-     * be. Later full GCs keep that band: they grow the heap when less than 10% is free and shrink
-     * it only past 30%. At 100,000 services 10% measured 205 MB RSS against 215-218 MB with 20%
-     * (and 20% was 18 MB less than 30%); the price, in catalog-file mode, where each edit re-reads
-     * the whole file: a full GC (120-200 ms) every 2-3 edits instead of every 5-6.
+     * The most of the old generation {@link #giveBack}'s full GC leaves free (when the launcher's
+     * MaxHeapFreeRatio is higher): the floor of the launcher's 10-30% band, so the heap starts as
+     * small as that band lets it be. Later full GCs keep the band: they grow the heap when less than
+     * 10% is free and shrink it only past 30%. At 100,000 services 10% measured 205 MB RSS against
+     * 215-218 MB with 20% (and 20% was 18 MB less than 30%). The price, in catalog-file mode, where
+     * each edit re-reads the whole file: a full GC (120-200 ms at 100,000 services) every 2-3 edits
+     * instead of every 5-6.
      */
     static final int GIVE_BACK_MAX = 10;
     private static final Logger log = LoggerFactory.getLogger(StartHeap.class);

@@ -24,18 +24,16 @@ final class ShortReadStops extends FixedRecvByteBufAllocator {
     }
 
     private static final class StopAtShortRead extends DelegatingHandle implements ExtendedHandle {
-        private final ExtendedHandle handle;
         private final UncheckedBooleanSupplier filled = () -> lastBytesRead() == attemptedBytesRead();
 
         StopAtShortRead(ExtendedHandle handle) {
             super(handle);
-            this.handle = handle;
         }
 
         /** Ignores the channel's "always maybe more": only a read that filled every slot may have left more. */
         @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-            return handle.continueReading(filled);
+            return ((ExtendedHandle) delegate()).continueReading(filled);
         }
     }
 }

@@ -23,12 +23,14 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,9 +68,9 @@ class CatalogApplierTest {
             throws IOException {
         // 24 services in a pool of 30 addresses: many prefer, or probe into, an address another one prefers.
         Cidr small = Cidr.parse("10.9.8.0/27");
-        List<String> services = java.util.stream.IntStream.range(0, 24).mapToObj(i -> "svc-" + i).toList();
+        List<String> services = IntStream.range(0, 24).mapToObj(i -> "svc-" + i).toList();
         List<String> reversed = new ArrayList<>(services);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
 
         Map<String, InetAddress> listed = answeredVips(small, dataDir.resolve("listed"), services);
         Map<String, InetAddress> backwards = answeredVips(small, otherDir, reversed);

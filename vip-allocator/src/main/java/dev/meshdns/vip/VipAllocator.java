@@ -285,7 +285,7 @@ public final class VipAllocator {
      * by {@link String#hashCode} (specified, so the same on every JVM), equal hashes by name. Sorted
      * as packed longs, hash above position: no object per service.
      */
-    static int[] canonicalOrder(List<String> services) {
+    private static int[] canonicalOrder(List<String> services) {
         long[] keys = new long[services.size()];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = Integer.toUnsignedLong(services.get(i).hashCode()) << 31 | i;
