@@ -16,8 +16,13 @@ import java.util.List;
  */
 public record Catalog(List<ServiceEntry> entries, List<String> problems, String source) {
     public Catalog {
-        entries = entries instanceof EntryList immutable ? immutable : List.copyOf(entries);
+        entries = immutable(entries);
         problems = List.copyOf(problems);
+    }
+
+    /** The entries as an immutable list: themselves when they are one of the catalog's own immutable lists. */
+    static List<ServiceEntry> immutable(List<ServiceEntry> entries) {
+        return entries instanceof EntryList || entries instanceof EntryArray ? entries : List.copyOf(entries);
     }
 
     /** Not read from one file whole (merged, from the control plane, or made). */
@@ -25,15 +30,21 @@ public record Catalog(List<ServiceEntry> entries, List<String> problems, String 
         this(entries, problems, null);
     }
 
-    /** This catalog as read from these bytes. */
-    public Catalog readFrom(byte[] content) {
-        return new Catalog(entries, problems, sourceOf(content));
+    /** This catalog as read from {@code content[0, length)}. */
+    public Catalog readFrom(byte[] content, int length) {
+        return new Catalog(entries, problems, sourceOf(content, length));
     }
 
     /** The SHA-256 of a catalog file's bytes, in hex: the same bytes parse to the same catalog. */
     public static String sourceOf(byte[] content) {
+        return sourceOf(content, content.length);
+    }
+
+    private static String sourceOf(byte[] content, int length) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(content, 0, length);
+            return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

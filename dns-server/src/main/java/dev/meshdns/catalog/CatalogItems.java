@@ -14,7 +14,7 @@ import java.util.Set;
  * out again over the whole list, as if it had been read from the start. Immutable and thread-safe.
  */
 final class CatalogItems {
-    private final List<ServiceEntry> entries;
+    private final EntryArray entries;
     private final List<Skipped> skipped;
 
     /**
@@ -45,8 +45,8 @@ final class CatalogItems {
         }
     }
 
-    private CatalogItems(List<ServiceEntry> entries, List<Skipped> skipped) {
-        this.entries = List.copyOf(entries);
+    private CatalogItems(EntryArray entries, List<Skipped> skipped) {
+        this.entries = entries;
         this.skipped = List.copyOf(skipped);
     }
 
@@ -69,7 +69,7 @@ final class CatalogItems {
 
     /** Reads the items of a list one by one, as the whole-file parse does. Not thread-safe. */
     static final class Reader {
-        private final List<ServiceEntry> entries = new ArrayList<>();
+        private final EntryArray.Appender entries = new EntryArray.Appender(1024);
         private final List<Skipped> skipped = new ArrayList<>();
         private final Map<String, Integer> firstIndex = new HashMap<>();
         private final PreviousEntries previous;
@@ -97,7 +97,7 @@ final class CatalogItems {
         }
 
         CatalogItems items() {
-            return new CatalogItems(entries, skipped);
+            return new CatalogItems(entries.list(), skipped);
         }
     }
 
@@ -119,9 +119,10 @@ final class CatalogItems {
         if (first == null) {
             return null;
         }
-        List<ServiceEntry> kept = new ArrayList<>(entries.size() + replacement.size());
+        EntryArray.Appender kept = new EntryArray.Appender(entries.size() - (run.keptTo() - run.keptFrom())
+                + replacement.size() + skipped.size() - run.skipTo());
         List<Skipped> skips = new ArrayList<>(skipped.size() + replacement.size());
-        kept.addAll(entries.subList(0, run.keptFrom()));
+        kept.addAll(entries, 0, run.keptFrom());
         skips.addAll(skipped.subList(0, run.skipFrom()));
         PreviousEntries previous = new PreviousEntries(replaced);
         for (int i = 0; i < replacement.size(); i++) {
@@ -135,7 +136,7 @@ final class CatalogItems {
             }
         }
         addAfter(run, touched, first, kept, skips);
-        return new CatalogItems(kept, skips);
+        return new CatalogItems(kept.list(), skips);
     }
 
     /**
@@ -150,7 +151,7 @@ final class CatalogItems {
         }
     }
 
-    private static void add(ServiceEntry entry, String rawService, int index, int first, List<ServiceEntry> kept,
+    private static void add(ServiceEntry entry, String rawService, int index, int first, EntryArray.Appender kept,
                             List<Skipped> skips) {
         if (first == index) {
             kept.add(entry);
@@ -160,13 +161,13 @@ final class CatalogItems {
     }
 
     /** The items after the run, renumbered: only those of a touched service can change whether they are kept. */
-    private void addAfter(Run run, Set<String> touched, Map<String, Integer> first, List<ServiceEntry> kept,
+    private void addAfter(Run run, Set<String> touched, Map<String, Integer> first, EntryArray.Appender kept,
                           List<Skipped> skips) {
         int nextKept = run.keptTo();
         for (int s = run.skipTo(); s < skipped.size(); s++) {
             Skipped item = skipped.get(s);
             int keptBefore = item.item() - s;
-            kept.addAll(entries.subList(nextKept, keptBefore));
+            kept.addAll(entries, nextKept, keptBefore);
             nextKept = keptBefore;
             int index = run.moved(item.item());
             if (item.entry() == null) {
@@ -178,7 +179,7 @@ final class CatalogItems {
                 add(item.entry(), item.rawService(), index, first.get(item.entry().service()), kept, skips);
             }
         }
-        kept.addAll(entries.subList(nextKept, entries.size()));
+        kept.addAll(entries, nextKept, entries.size());
     }
 
     /**

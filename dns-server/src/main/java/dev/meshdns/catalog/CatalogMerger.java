@@ -55,7 +55,7 @@ public final class CatalogMerger {
                 log.warn("the control plane has no service any more: its {} services are removed; the catalog"
                         + " file's {} stay", before, file.entries().size());
             }
-            controlPlane = entries instanceof EntryList immutable ? immutable : List.copyOf(entries);
+            controlPlane = Catalog.immutable(entries);
             downstream.accept(merged());
         }
     }

@@ -3,6 +3,7 @@ package dev.meshdns.catalog;
 import dev.meshdns.threads.NamedThreadFactory;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class CatalogWatcher implements Closeable {
     /** Polling interval: a change shows within one interval (two while the file is still being written). */
     public static final Duration INTERVAL = Duration.ofMillis(250);
+    private static final int READ_CHUNK = 64 * 1024;
+    /** About the largest array a JVM makes; a catalog is rejected long before ({@link CatalogFile#MAX_CODE_POINTS}). */
+    private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 16;
     private static final Logger log = LoggerFactory.getLogger(CatalogWatcher.class);
 
     /** Receives each new usable catalog, on the watcher's thread (or the caller of {@link #start}). */
@@ -70,7 +74,15 @@ public final class CatalogWatcher implements Closeable {
     private ScheduledExecutorService poller;
     private Stamp seen;
     private Stamp loaded;
+    /** The bytes last read, {@code [0, loadedLength)}: the content of {@link #parsed} unless it was rejected. */
     private byte[] loadedContent;
+    private int loadedLength;
+    /**
+     * The array the next read goes into: the content read before the last one, once no parse holds
+     * it. Two arrays take turns, so an edit of a catalog of a million services makes no 24 MB array of
+     * garbage (too large for the young generation: the old one collected it, with full pauses).
+     */
+    private byte[] spare = new byte[0];
     /** The last parse delivered; without its content after a rejected file (then the next read is full). */
     private ParsedCatalog parsed;
     private boolean warnedMissing;
@@ -146,35 +158,71 @@ public final class CatalogWatcher implements Closeable {
     }
 
     private boolean load(Stamp stamp) {
-        byte[] content;
+        int length;
         try {
-            content = Files.readAllBytes(file);
+            length = readIntoSpare(stamp.size());
         } catch (IOException e) {
             warnReadError(e);
             return false;
         }
         lastReadError = null;
         loaded = stamp;
-        if (Arrays.equals(content, loadedContent)) {
+        if (loadedContent != null && Arrays.equals(spare, 0, length, loadedContent, 0, loadedLength)) {
             return false;
         }
+        byte[] content = spare;
+        byte[] previous = loadedContent;
         loadedContent = content;
+        loadedLength = length;
+        spare = null; // previous stays the content of parsed until that is replaced
         long started = System.nanoTime();
         ParsedCatalog read;
         try {
-            read = parsed == null ? ParsedCatalog.parse(content, List.of()) : parsed.reread(content);
+            read = parsed == null ? ParsedCatalog.parse(content, length, List.of()) : parsed.reread(content, length);
         } catch (CatalogException e) {
             log.error("catalog file {} rejected, keeping the previous catalog: {}", file, e.getMessage());
             parsed = parsed == null ? null : parsed.withoutContent(); // loadedContent is the rejected one
+            spare = previous;
             listener.catalogRejected(e.getMessage());
             return false;
         }
         logRead(read, parsed != null, (System.nanoTime() - started) / 1_000_000);
-        Catalog catalog = read.catalog().readFrom(content);
+        Catalog catalog = read.catalog().readFrom(content, length);
         catalog.problems().forEach(problem -> log.warn("{}: {}", file, problem));
         parsed = read;
+        spare = previous;
         listener.catalogChanged(catalog);
         return true;
+    }
+
+    /**
+     * Reads the whole file into {@link #spare} (a larger array when it does not fit, with room to
+     * grow), {@value #READ_CHUNK} bytes a call (the JDK copies through a temporary direct buffer
+     * as large as each call). Returns how many bytes it holds.
+     */
+    private int readIntoSpare(long expected) throws IOException {
+        byte[] buffer = spare != null && spare.length > expected ? spare : new byte[roomFor(expected)];
+        int length = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            int read;
+            while ((read = in.read(buffer, length, Math.min(READ_CHUNK, buffer.length - length))) >= 0) {
+                length += read;
+                if (length == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, roomFor(length));
+                }
+            }
+        }
+        spare = buffer;
+        return length;
+    }
+
+    /** An array size for a file of {@code size} bytes: an eighth more, so the edits that follow fit. */
+    private static int roomFor(long size) throws IOException {
+        long room = size + size / 8 + 4096;
+        if (room > MAX_FILE_BYTES) {
+            throw new IOException("larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        return (int) room;
     }
 
     private void logRead(ParsedCatalog read, boolean again, long millis) {

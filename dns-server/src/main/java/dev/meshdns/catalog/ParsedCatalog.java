@@ -11,14 +11,18 @@ import java.util.Map;
  * ({@link ItemExtents}), so that {@link #reread} of an edited file parses again only the items the
  * edit touched and takes every other entry from this parse: exactly what {@link CatalogFile#parse}
  * of the new content gives, or that parse itself whenever the edit is not one it can be sure of.
- * Immutable and thread-safe; it keeps the content array it was given (not a copy).
+ * Immutable and thread-safe as long as the first {@code length} bytes of the content array it was
+ * given (it keeps the array, not a copy) are not written: its owner may reuse the array for a later
+ * read once it holds no parse of it (see {@link CatalogWatcher}).
  */
 final class ParsedCatalog {
     /** What a part of the list is read under: the root mapping's key, as in the file. */
     private static final String LIST = "services:\n";
     private static final int BLOCK = 4096;
 
+    /** The content is {@code content[0, length)}. */
     private final byte[] content;
+    private final int length;
     private final List<String> topLevelProblems;
     private final CatalogItems items;
     private final Catalog catalog;
@@ -27,9 +31,10 @@ final class ParsedCatalog {
     private final int itemsParsed;
     private final boolean incremental;
 
-    private ParsedCatalog(byte[] content, CatalogFile.Parsed parsed, ItemExtents extents, int itemsParsed,
-                          boolean incremental) {
+    private ParsedCatalog(byte[] content, int length, CatalogFile.Parsed parsed, ItemExtents extents,
+                          int itemsParsed, boolean incremental) {
         this.content = content;
+        this.length = length;
         this.topLevelProblems = parsed.topLevelProblems();
         this.items = parsed.items();
         this.catalog = parsed.catalog();
@@ -40,20 +45,20 @@ final class ParsedCatalog {
 
     /** Parses the whole content (UTF-8), keeping the instance in {@code previous} of each entry equal to one. */
     static ParsedCatalog parse(byte[] content, List<ServiceEntry> previous) throws CatalogException {
-        String text = new String(content, StandardCharsets.UTF_8);
-        ItemExtents.Recorder recorder = isAscii(content, 0, content.length) ? new ItemExtents.Recorder(text) : null;
+        return parse(content, content.length, previous);
+    }
+
+    /** {@link #parse(byte[], List)} of {@code content[0, length)}. */
+    static ParsedCatalog parse(byte[] content, int length, List<ServiceEntry> previous) throws CatalogException {
+        String text = new String(content, 0, length, StandardCharsets.UTF_8);
+        ItemExtents.Recorder recorder = isAscii(content, 0, length) ? new ItemExtents.Recorder(text) : null;
         CatalogFile.Parsed parsed = CatalogFile.parse(text, previous, recorder);
-        return new ParsedCatalog(content, parsed, recorder == null ? null : recorder.extents(), parsed.items().size(),
-                false);
+        return new ParsedCatalog(content, length, parsed, recorder == null ? null : recorder.extents(),
+                parsed.items().size(), false);
     }
 
     Catalog catalog() {
         return catalog;
-    }
-
-    /** The content this is the parse of. */
-    byte[] content() {
-        return content;
     }
 
     /** How many items the list has, kept or skipped. */
@@ -78,7 +83,7 @@ final class ParsedCatalog {
 
     /** This parse without its content and extents (its entries stay for instance reuse): the next re-read is full. */
     ParsedCatalog withoutContent() {
-        return new ParsedCatalog(null, new CatalogFile.Parsed(topLevelProblems, items), null, itemsParsed,
+        return new ParsedCatalog(null, 0, new CatalogFile.Parsed(topLevelProblems, items), null, itemsParsed,
                 incremental);
     }
 
@@ -89,20 +94,26 @@ final class ParsedCatalog {
      * full parse (which also gives the error of a file rejected as a whole).
      */
     ParsedCatalog reread(byte[] next) throws CatalogException {
-        ParsedCatalog read = extents == null || content == null ? null : incremental(next);
-        return read != null ? read : parse(next, catalog.entries());
+        return reread(next, next.length);
     }
 
-    private ParsedCatalog incremental(byte[] next) {
-        if (next.length > CatalogFile.MAX_CODE_POINTS) {
+    /** {@link #reread(byte[])} of {@code next[0, nextLength)}. */
+    ParsedCatalog reread(byte[] next, int nextLength) throws CatalogException {
+        ParsedCatalog read = extents == null || content == null ? null : incremental(next, nextLength);
+        return read != null ? read : parse(next, nextLength, catalog.entries());
+    }
+
+    private ParsedCatalog incremental(byte[] next, int nextLength) {
+        if (nextLength > CatalogFile.MAX_CODE_POINTS) {
             return null;
         }
-        int prefix = Arrays.mismatch(content, next);
+        int prefix = Arrays.mismatch(content, 0, length, next, 0, nextLength);
         if (prefix < 0) {
-            return new ParsedCatalog(next, new CatalogFile.Parsed(topLevelProblems, items), extents, 0, true);
+            return new ParsedCatalog(next, nextLength, new CatalogFile.Parsed(topLevelProblems, items), extents, 0,
+                    true);
         }
-        int suffix = commonSuffix(content, next, Math.min(content.length, next.length) - prefix);
-        int changedEnd = content.length - suffix;
+        int suffix = commonSuffix(content, length, next, nextLength, Math.min(length, nextLength) - prefix);
+        int changedEnd = length - suffix;
         if (prefix < extents.start(0) || changedEnd > extents.end()) {
             return null; // before the first item (the services: key among it), or after the list
         }
@@ -110,10 +121,10 @@ final class ParsedCatalog {
         int to = lastTouched(from, prefix, changedEnd);
         int partStart = extents.start(from);
         int oldEnd = extents.start(to + 1);
-        int delta = next.length - content.length;
+        int delta = nextLength - length;
         int newEnd = oldEnd + delta;
         if (!independent(content, partStart, oldEnd) || !independent(next, partStart, newEnd)
-                || (newEnd > partStart && newEnd < next.length && next[newEnd - 1] != '\n')) {
+                || (newEnd > partStart && newEnd < nextLength && next[newEnd - 1] != '\n')) {
             return null;
         }
         List<EntryReader.Outcome> outcomes = new ArrayList<>();
@@ -127,8 +138,8 @@ final class ParsedCatalog {
         }
         ItemExtents moved = extents.replace(from, to, part == null ? ItemExtents.none() : part,
                 partStart - LIST.length(), delta);
-        return new ParsedCatalog(next, new CatalogFile.Parsed(topLevelProblems, replaced), moved, outcomes.size(),
-                true);
+        return new ParsedCatalog(next, nextLength, new CatalogFile.Parsed(topLevelProblems, replaced), moved,
+                outcomes.size(), true);
     }
 
     /** The first item the change of {@code [prefix, changedEnd)} touches; the item count for text put after the list. */
@@ -195,14 +206,14 @@ final class ParsedCatalog {
         return bits >= 0;
     }
 
-    /** How many bytes {@code a} and {@code b} end with in common, at most {@code max}. */
-    private static int commonSuffix(byte[] a, byte[] b, int max) {
+    /** How many bytes {@code a[0, aLength)} and {@code b[0, bLength)} end with in common, at most {@code max}. */
+    private static int commonSuffix(byte[] a, int aLength, byte[] b, int bLength, int max) {
         int n = 0;
-        while (n + BLOCK <= max && Arrays.equals(a, a.length - n - BLOCK, a.length - n,
-                b, b.length - n - BLOCK, b.length - n)) {
+        while (n + BLOCK <= max && Arrays.equals(a, aLength - n - BLOCK, aLength - n,
+                b, bLength - n - BLOCK, bLength - n)) {
             n += BLOCK;
         }
-        while (n < max && a[a.length - 1 - n] == b[b.length - 1 - n]) {
+        while (n < max && a[aLength - 1 - n] == b[bLength - 1 - n]) {
             n++;
         }
         return n;

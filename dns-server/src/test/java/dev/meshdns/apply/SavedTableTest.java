@@ -126,7 +126,7 @@ class SavedTableTest {
     @Test
     void aTableSavedFromACatalogFileIsFoundByTheFilesBytesBeforeTheyAreParsed() throws Exception {
         byte[] bytes = "- service: svc0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        save(table(entries), new Catalog(entries, List.of()).readFrom(bytes), 7);
+        save(table(entries), new Catalog(entries, List.of()).readFrom(bytes, bytes.length), 7);
 
         assertThat(saved(SPEC, 7).matchingSource(Catalog.sourceOf(bytes))).as("the same bytes").isPresent();
         assertThat(saved(SPEC, 7).matchingSource(Catalog.sourceOf("- service: svc1\n".getBytes())))

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -183,6 +184,39 @@ class CatalogWatcherTest {
                             + " re-read: 4 of 4 entries parsed again (full), "));
         } finally {
             logger.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void editsThatGrowShrinkOrBreakTheFileAreEachReadAsWrittenThoughItsArraysAreReused() throws Exception {
+        StringBuilder list = new StringBuilder("services:\n");
+        for (int i = 0; i < 300; i++) {
+            list.append("  - service: s").append(i).append('\n');
+        }
+        String small = list.toString();
+        for (int i = 300; i < 1000; i++) {
+            list.append("  - service: s").append(i).append('\n');
+        }
+        String grown = list.toString(); // larger than either array, with its room to grow
+        String shrunk = small.replace("  - service: s5\n", ""); // the array read into holds a longer file's tail
+        List<String> edits = List.of(grown, shrunk, "services: [", shrunk + "  - service: back\n", small,
+                "services:\n  - service: only\n", small);
+        Path file = dir.resolve("catalog.yaml");
+        write(file, small, 1);
+        CatalogWatcher watcher = new CatalogWatcher(file, delivered::add);
+        watcher.loadNow();
+
+        for (int k = 0; k < edits.size(); k++) {
+            String text = edits.get(k);
+            write(file, text, k + 2);
+            boolean valid = !text.equals("services: [");
+
+            assertThat(watcher.poll()).as("edit %d delivered", k).isEqualTo(valid);
+            if (valid) {
+                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                Catalog fresh = ParsedCatalog.parse(bytes, List.of()).catalog().readFrom(bytes, bytes.length);
+                assertThat(delivered.get(delivered.size() - 1)).as("edit %d", k).isEqualTo(fresh);
+            }
         }
     }
 

@@ -209,6 +209,20 @@ class ParsedCatalogTest {
         assertThat(read.catalog().problems()).isEqualTo(full.problems());
     }
 
+    @Test
+    void contentGivenInALongerArrayIsReadOnlyUpToItsLength() throws Exception {
+        String one = "services:\n  - service: a\n";
+        byte[] both = bytes(one + "  - service: b\n");
+        ParsedCatalog first = ParsedCatalog.parse(both, one.length(), List.of()); // the array holds an older, longer file
+
+        ParsedCatalog second = first.reread(both, both.length);
+        ParsedCatalog third = second.reread(bytes(one + "  - service: c\n"));
+
+        assertThat(first.catalog().entries()).extracting(ServiceEntry::service).containsExactly("a");
+        assertThat(second.catalog().entries()).extracting(ServiceEntry::service).containsExactly("a", "b");
+        assertThat(third.catalog().entries()).extracting(ServiceEntry::service).containsExactly("a", "c");
+    }
+
     private static String messageOf(String text) {
         try {
             CatalogFile.parse(text);
