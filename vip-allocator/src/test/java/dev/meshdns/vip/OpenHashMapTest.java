@@ -159,7 +159,7 @@ class OpenHashMapTest {
     }
 
     @Test
-    void aReservedMapTakesABatchOfNewKeysWithoutGrowingAndAfterwardsGrowsByHalf() {
+    void aReservedMapTakesABatchOfNewKeysAndASixteenthMoreWithoutGrowingAndAfterwardsGrowsByHalf() {
         OpenHashMap<String, Integer> map = new OpenHashMap<>();
         map.put("first", 0);
 
@@ -169,11 +169,16 @@ class OpenHashMapTest {
             map.put("svc-" + i, i);
         }
         int afterBatch = map.capacity();
-        map.reserve(100_010);
+        for (int i = 100_000; i < 106_000; i++) {
+            map.put("svc-" + i, i);
+        }
+        int afterFew = map.capacity();
+        map.reserve(106_300);
 
-        assertThat(afterBatch).isEqualTo(slots).isLessThanOrEqualTo(100_000 * 10 / 7 + 2);
+        assertThat(afterBatch).isEqualTo(slots).isLessThanOrEqualTo(106_250 * 10 / 7 + 2);
+        assertThat(afterFew).as("a sixteenth more fits without growing").isEqualTo(slots);
         assertThat(map.capacity()).as("grown by half for a few more").isGreaterThanOrEqualTo(150_000 * 10 / 7);
-        assertThat(map).hasSize(100_000).containsEntry("first", 0).containsEntry("svc-99999", 99_999);
+        assertThat(map).hasSize(106_000).containsEntry("first", 0).containsEntry("svc-105999", 105_999);
     }
 
     @Test
