@@ -59,6 +59,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,9 +109,18 @@ public final class MeshDnsServer implements Closeable {
      * catalog applied (when either source had one).
      */
     public static MeshDnsServer start(ServerConfig config) throws IOException {
+        return start(config, names -> { });
+    }
+
+    /**
+     * {@link #start(ServerConfig)}, calling {@code beforeFirstAnswer} with the number of names of the
+     * first table published, on the store thread right before it is, when no saved table answered
+     * before it: a moment when a pause delays no answer.
+     */
+    public static MeshDnsServer start(ServerConfig config, IntConsumer beforeFirstAnswer) throws IOException {
         MeshDnsServer server = new MeshDnsServer(config);
         try {
-            server.startAll();
+            server.startAll(beforeFirstAnswer);
             return server;
         } catch (IOException | RuntimeException | Error e) {
             server.close();
@@ -118,7 +128,7 @@ public final class MeshDnsServer implements Closeable {
         }
     }
 
-    private void startAll() throws IOException {
+    private void startAll(IntConsumer beforeFirstAnswer) throws IOException {
         ZoneSpec spec = new ZoneSpec(config.zone(), config.ttlSeconds(), config.vipCidr(), config.vip6Cidr(),
                 config.aaaaIpv4Mapped(), new ZoneSpec.NameServer(config.nameServer().name(config.zone()),
                         config.nameServer().addresses(config.dnsListen())));
@@ -176,13 +186,15 @@ public final class MeshDnsServer implements Closeable {
             watcher.start();
         }
         Catalog first = storeThread.waiting();
+        boolean savedAnswers = answeredEarly;
         if (answeredEarly && first == null) {
             // The source matched, then gave no catalog (damaged or rejected, logged): nothing to answer yet.
             tables.set(LiveTable.notReady(spec));
             readiness.set(NOT_LOADED);
             metrics.names(0);
+            savedAnswers = false;
         } else if (!answeredEarly && first != null) {
-            answerFromSavedTable(table -> table.matching(first.entries()));
+            savedAnswers = answerFromSavedTable(table -> table.matching(first.entries()));
         }
         VipSource v4 = VipSource.UNASSIGNED; // a follower answers the VIPs it is given, or SERVFAIL
         VipSource v6 = VipSource.NONE;
@@ -194,6 +206,9 @@ public final class MeshDnsServer implements Closeable {
         served = ServiceEntryPublisher.awaitingFirstUpdate("meshdns-serve-entries");
         applier = new CatalogApplier(spec, v4, v6, tables, readiness, metrics, clock, new ServedEntries(served),
                 savedTable);
+        if (!savedAnswers) {
+            applier.beforeFirstPublish(table -> beforeFirstAnswer.accept(table.entryNames()));
+        }
         List<ServerServiceDefinition> services = new ArrayList<>(List.of(served.service()));
         Runnable afterApply = () -> { };
         if (allocating) {

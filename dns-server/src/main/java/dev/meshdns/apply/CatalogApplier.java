@@ -19,9 +19,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -39,6 +41,7 @@ public final class CatalogApplier {
     static final String STORE_FAILING = "VIP store failing: no new VIPs until it works again";
     private static final Logger log = LoggerFactory.getLogger(CatalogApplier.class);
     private static final int MAX_NAMED_FAILURES = 50;
+    private static final Consumer<NameTable> NOTHING = table -> { };
     /**
      * A change of more services than this is applied in full: per service a patch costs what a full
      * build does, so a big one gains little and holds a second copy of the index meanwhile.
@@ -64,6 +67,7 @@ public final class CatalogApplier {
     private final AppliedEntries applied = new AppliedEntries();
     private final ApplyReports reports;
     private final SavedTable saved;
+    private Consumer<NameTable> beforeFirstPublish = NOTHING;
 
     /** {@code feed} is told what each apply published ({@link EntryFeed#NONE} for nobody); no table is saved. */
     public CatalogApplier(ZoneSpec spec, VipSource v4, VipSource v6, AtomicReference<NameTable> tables,
@@ -88,6 +92,14 @@ public final class CatalogApplier {
         this.reports = new ApplyReports(spec, metrics);
     }
 
+    /**
+     * Runs {@code hook} once, on the applying thread, with the first table this applier publishes,
+     * right before it is published. Call before the first apply.
+     */
+    public void beforeFirstPublish(Consumer<NameTable> hook) {
+        beforeFirstPublish = Objects.requireNonNull(hook, "hook");
+    }
+
     /** Applies a new catalog, as a patch when it can; returns when to apply again, if ever. Never throws. */
     public Optional<Instant> apply(Catalog catalog) {
         given = catalog;
@@ -95,6 +107,17 @@ public final class CatalogApplier {
         reports.beforeApply(current, current.entries().isEmpty() && live == null && published.isEmpty()
                 ? Math.max(v4.allocations().size(), v6.allocations().size()) : 0);
         return applyPatch(current.entries()) ? Optional.empty() : applyFull();
+    }
+
+    private void publish(NameTable table) {
+        Consumer<NameTable> hook = beforeFirstPublish;
+        beforeFirstPublish = NOTHING;
+        try {
+            hook.accept(table);
+        } catch (RuntimeException e) {
+            log.warn("the hook before the first publish failed; publishing", e);
+        }
+        tables.set(table);
     }
 
     /** Picks up other writers' changes; applies again when there were any. Never throws. */
@@ -148,7 +171,7 @@ public final class CatalogApplier {
             live = null;
             LiveTable built = LiveTable.build(spec, entries, vips);
             NameTable table = built.table();
-            tables.set(table);
+            publish(table);
             reports.published(built);
             PublishedVips before = published;
             published = vips;
@@ -226,7 +249,7 @@ public final class CatalogApplier {
         if (patched.isEmpty()) {
             return false;
         }
-        tables.set(patched.get().table());
+        publish(patched.get().table());
         reports.published(patched.get());
         List<String> removed = diff.removed().stream().map(ServiceEntry::service).toList();
         published = published.patched(removed, vips.get());

@@ -315,14 +315,11 @@ final class ServeCommand implements Callable<Integer> {
         MeshDnsServer server;
         StartHeap heap = StartHeap.widen();
         try {
-            MeshDnsServer started = MeshDnsServer.start(config);
+            MeshDnsServer started = MeshDnsServer.start(config, heap::beforeFirstAnswer);
             server = started;
             // A control plane's first catalog may arrive after the start: the heap grows in steps until it is
-            // applied, then what it grew is given back.
-            server.firstSyncApplied().whenComplete((applied, error) -> {
-                heap.close();
-                StartHeap.giveBack(started.names());
-            });
+            // applied, then what it grew is given back (before the first answer, when nothing answered yet).
+            server.firstSyncApplied().whenComplete((applied, error) -> heap.afterStart(started.names()));
         } catch (IOException | RuntimeException e) {
             heap.close();
             // The message names the flag or address; the trace is for debugging only.

@@ -49,6 +49,8 @@ final class StartHeap implements AutoCloseable {
     private final int min;
     private final int max;
     private boolean closed;
+    /** Whether {@link #beforeFirstAnswer} collected: the start's garbage is gone then. */
+    private volatile boolean collected;
 
     private StartHeap(HotSpotDiagnosticMXBean vm, int min, int max) {
         this.vm = vm;
@@ -89,6 +91,37 @@ final class StartHeap implements AutoCloseable {
     }
 
     /**
+     * The first table is about to be published and nothing answers yet (no saved table did): above
+     * {@value #GIVE_BACK_NAMES} names, where {@link #giveBack} would not collect, collects the start's
+     * garbage now, with one full GC under the start's ratios, since the pause delays no answer (zone
+     * names answer SERVFAIL until then, and the SERVFAIL waits). At a million services that garbage
+     * was otherwise collected 5-15 s after the start, pausing DNS for 1.5 s (an edit of the file then
+     * answered after 3 s). The start's ratios leave room for what the apply still builds after the
+     * publish (some 300 MB at a million: with the launcher's 30% free it took three more full GCs);
+     * the heap shrinks to the launcher's ratios at its next full GC. Called once, on the store thread.
+     */
+    void beforeFirstAnswer(int names) {
+        if (names > GIVE_BACK_NAMES) {
+            collected = true;
+            collect(false, ", before the first answer");
+        }
+    }
+
+    /**
+     * The first catalog (with {@code --control-plane}, its first sync) is applied: puts the ratios
+     * back and, unless {@link #beforeFirstAnswer} collected already, {@link #giveBack gives back}.
+     */
+    void afterStart(int names) {
+        close();
+        if (collected) {
+            log.info("heap after the start: {} names, collected before the first answer; it shrinks at its next"
+                    + " full GC", names);
+        } else {
+            giveBack(names);
+        }
+    }
+
+    /**
      * Gives back the heap the start grew, with one full GC, when the table holds at most
      * {@value #GIVE_BACK_NAMES} names. The serial collector shrinks the heap only at a full GC, and
      * a server that makes little garbage may go days without one. Measured at 100,000 services with
@@ -104,6 +137,11 @@ final class StartHeap implements AutoCloseable {
                     + " too long); it shrinks at its next full GC", names, GIVE_BACK_NAMES);
             return;
         }
+        collect(true, "");
+    }
+
+    /** One full GC, with MaxHeapFreeRatio at most {@value #GIVE_BACK_MAX} meanwhile when {@code tight}; logged. */
+    private static void collect(boolean tight, String when) {
         if (explicitGcDisabled()) {
             log.debug("heap after the start: not collected (-XX:+DisableExplicitGC)");
             return;
@@ -111,7 +149,7 @@ final class StartHeap implements AutoCloseable {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = memory.getHeapMemoryUsage().getCommitted();
         long started = System.nanoTime();
-        String max = tightenMax();
+        String max = tight ? tightenMax() : null;
         try {
             System.gc();
         } finally {
@@ -120,9 +158,9 @@ final class StartHeap implements AutoCloseable {
             }
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        log.info("heap after the start: {} MB committed, {} MB used after one full GC ({} MB committed before, {} ms)",
+        log.info("heap after the start: {} MB committed, {} MB used after one full GC ({} MB committed before, {} ms{})",
                 memory.getHeapMemoryUsage().getCommitted() >> 20, memory.getHeapMemoryUsage().getUsed() >> 20,
-                before >> 20, millis);
+                before >> 20, millis, when);
     }
 
     /**

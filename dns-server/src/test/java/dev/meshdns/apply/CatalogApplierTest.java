@@ -79,6 +79,25 @@ class CatalogApplierTest {
     }
 
     @Test
+    void theHookBeforeTheFirstPublishSeesThatTableStillUnpublishedAndRunsOnce() {
+        List<NameTable> seen = new ArrayList<>();
+        List<NameTable> publishedThen = new ArrayList<>();
+        applier.beforeFirstPublish(table -> {
+            seen.add(table);
+            publishedThen.add(tables.get());
+        });
+
+        applier.apply(catalog("web", "api"));
+        NameTable first = tables.get();
+        applier.apply(catalog("web", "api", "db"));
+        applier.apply(catalog("web"));
+
+        assertThat(seen).as("once, with the first table").containsExactly(first);
+        assertThat(publishedThen).as("what answered meanwhile").containsExactly((NameTable) null);
+        assertThat(first.find("api.mesh")).isNotNull();
+    }
+
+    @Test
     void anAddedServiceIsPatchedInWithADurableVip() throws IOException {
         applier.apply(catalog("web", "api"));
 
