@@ -18,7 +18,6 @@ final class EntriesByService {
     private int[] stamps;
     private int size;
 
-    /** Room for {@code expected} entries before the arrays grow. */
     /** Room for {@code expected} services and a sixteenth more, as {@code OpenHashMap#reserve} leaves. */
     EntriesByService(int expected) {
         int capacity = capacityFor(expected + expected / 16);

@@ -318,7 +318,8 @@ final class ServeCommand implements Callable<Integer> {
             MeshDnsServer started = MeshDnsServer.start(config, heap::beforeFirstAnswer);
             server = started;
             // A control plane's first catalog may arrive after the start: the heap grows in steps until it is
-            // applied, then what it grew is given back (before the first answer, when nothing answered yet).
+            // applied, then what it grew is given back (above 400,000 names collected before the first answer
+            // instead, when no saved table answered: StartHeap.beforeFirstAnswer).
             server.firstSyncApplied().whenComplete((applied, error) -> heap.afterStart(started.names()));
         } catch (IOException | RuntimeException e) {
             heap.close();
