@@ -20,10 +20,8 @@ final class EntryReader {
     private static final String KNOWN = "service, hostnames, vip, vip6, ports";
 
     private final List<String> problems = new ArrayList<>();
-    private final Map<?, ?> fields;
 
-    private EntryReader(Map<?, ?> fields) {
-        this.fields = fields;
+    private EntryReader() {
     }
 
     /** The entry, or the problems that made it unusable (never both). */
@@ -31,26 +29,32 @@ final class EntryReader {
     }
 
     static Outcome read(Object item) {
-        if (!(item instanceof Map<?, ?> map)) {
+        if (!(item instanceof Map<?, ?> fields)) {
             return new Outcome(null, null, List.of("must be a mapping with a \"service\" key (got "
                     + describe(item) + ")"));
         }
-        return new EntryReader(map).read();
-    }
-
-    private Outcome read() {
+        EntryReader reader = new EntryReader();
         for (Object key : fields.keySet()) {
             // Never print a key that is a mapping or list: through an alias it may hold itself.
             if (!(key instanceof String name && KEYS.contains(name))) {
-                problems.add("unknown key " + describe(key) + " (known: " + KNOWN + ")");
+                reader.problems.add("unknown key " + describe(key) + " (known: " + KNOWN + ")");
             }
         }
-        Object rawService = fields.get("service");
+        return reader.entry(fields.get("service"), fields.get("hostnames"), fields.get("vip"), fields.get("vip6"),
+                fields.get("ports"));
+    }
+
+    /** The same for the values of the five keys, each null when unset: no map to build per entry. */
+    static Outcome read(Object service, Object hostnames, Object vip, Object vip6, Object ports) {
+        return new EntryReader().entry(service, hostnames, vip, vip6, ports);
+    }
+
+    private Outcome entry(Object rawService, Object rawHostnames, Object rawVip, Object rawVip6, Object rawPorts) {
         String service = service(rawService);
-        List<String> hostnames = hostnames();
-        Inet4Address vip = vip();
-        Inet6Address vip6 = vip6();
-        List<Integer> ports = ports();
+        List<String> hostnames = hostnames(rawHostnames);
+        Inet4Address vip = vip(rawVip);
+        Inet6Address vip6 = vip6(rawVip6);
+        List<Integer> ports = ports(rawPorts);
         String raw = rawService instanceof String s ? s : null;
         if (!problems.isEmpty()) {
             return new Outcome(null, raw, List.copyOf(problems));
@@ -71,9 +75,8 @@ final class EntryReader {
         return text.toLowerCase(Locale.ROOT);
     }
 
-    private List<String> hostnames() {
-        Object value = fields.get("hostnames");
-        if (value == null) {
+    private List<String> hostnames(Object value) {
+        if (value == null || value instanceof List<?> none && none.isEmpty()) {
             return List.of();
         }
         if (!(value instanceof List<?> list)) {
@@ -100,8 +103,7 @@ final class EntryReader {
         return List.copyOf(names);
     }
 
-    private Inet4Address vip() {
-        Object value = fields.get("vip");
+    private Inet4Address vip(Object value) {
         if (value == null) {
             return null;
         }
@@ -112,8 +114,7 @@ final class EntryReader {
         return usable("vip", value, vip.orElse(null));
     }
 
-    private Inet6Address vip6() {
-        Object value = fields.get("vip6");
+    private Inet6Address vip6(Object value) {
         if (value == null) {
             return null;
         }
@@ -135,8 +136,7 @@ final class EntryReader {
         return why.isPresent() ? null : pin;
     }
 
-    private List<Integer> ports() {
-        Object value = fields.get("ports");
+    private List<Integer> ports(Object value) {
         if (value == null) {
             return List.of();
         }

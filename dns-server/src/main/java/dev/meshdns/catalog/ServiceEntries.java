@@ -35,4 +35,14 @@ public final class ServiceEntries {
         EntryReader.Outcome outcome = EntryReader.read(fields);
         return new Checked(outcome.entry(), outcome.problems());
     }
+
+    /**
+     * The same for the five fields given one by one, each null when unset (for a source whose
+     * fields are known, like a control plane's resource: no map per entry).
+     */
+    public static Checked check(String service, List<String> hostnames, String vip, String vip6,
+                                List<Integer> ports) {
+        EntryReader.Outcome outcome = EntryReader.read(service, hostnames, vip, vip6, ports);
+        return new Checked(outcome.entry(), outcome.problems());
+    }
 }
