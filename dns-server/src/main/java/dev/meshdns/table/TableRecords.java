@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What the names of a zone spec look like, shared by a full build and a patch: the names of an
@@ -25,7 +23,6 @@ import java.util.regex.Pattern;
  */
 final class TableRecords {
     private static final byte[] IPV4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
-    private static final Pattern KUBE_SERVICE = Pattern.compile("([a-z0-9-]+)_([a-z0-9-]+)_svc_([0-9]+)");
     private static final AtomicLong LAST_SERIAL = new AtomicLong();
     /** The owner of the name server's host name, in place of a service: no entry may take that name. */
     static final String NAME_SERVER = "(the zone's name server)";
@@ -62,8 +59,8 @@ final class TableRecords {
      */
     List<byte[]> namesOf(ServiceEntry entry) {
         String service = entry.service() + "." + spec.zone();
-        Matcher m = KUBE_SERVICE.matcher(entry.service());
-        String kube = m.matches() ? m.group(1) + "." + m.group(2) + ".svc." + m.group(3) + "." + spec.zone() : null;
+        String kube = kubeForm(entry.service());
+        kube = kube == null ? null : kube + "." + spec.zone();
         // Most entries have no hostname: no set for them (a full build of 100,000 services makes this call for each).
         Set<String> hostnames = entry.hostnames().isEmpty() ? Set.of() : new TreeSet<>(entry.hostnames());
         if (!hostnames.isEmpty()) {
@@ -85,7 +82,57 @@ final class TableRecords {
 
     /** How many of {@link #namesOf} are the entry's own names (the rest are hostnames). */
     int ownNameCount(ServiceEntry entry) {
-        return KUBE_SERVICE.matcher(entry.service()).matches() ? 2 : 1;
+        return isKubeService(entry.service()) ? 2 : 1;
+    }
+
+    /**
+     * {@code name.namespace.svc.port} for a service named {@code name_namespace_svc_port} (Kuma's
+     * tag of a Kubernetes Service port; name and namespace of {@code [a-z0-9-]+}, port of digits),
+     * else null. A scan, not a regular expression: a full build asks it twice per service (two
+     * {@code Matcher}s per service were 500 MB of garbage in a build of a million).
+     */
+    static String kubeForm(String service) {
+        if (!isKubeService(service)) {
+            return null;
+        }
+        int first = service.indexOf('_');
+        int second = service.indexOf('_', first + 1);
+        return service.substring(0, first) + "." + service.substring(first + 1, second) + ".svc."
+                + service.substring(second + 5);
+    }
+
+    private static boolean isKubeService(String service) {
+        int first = service.indexOf('_');
+        int second = first < 0 ? -1 : service.indexOf('_', first + 1);
+        int third = second < 0 ? -1 : service.indexOf('_', second + 1);
+        return third == second + 4 && service.startsWith("svc", second + 1) && service.indexOf('_', third + 1) < 0
+                && kubeLabel(service, 0, first) && kubeLabel(service, first + 1, second)
+                && digits(service, third + 1, service.length());
+    }
+
+    private static boolean kubeLabel(String text, int start, int end) {
+        if (start >= end) {
+            return false;
+        }
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean digits(String text, int start, int end) {
+        if (start >= end) {
+            return false;
+        }
+        for (int i = start; i < end; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A zone and the draft of its apex, holding its SOA and NS. */
