@@ -267,6 +267,22 @@ class FileVipStoreTest extends VipStoreContract {
                 .hasMessageContaining("holds 240.0.0.1 for both mesh/a and mesh/b");
     }
 
+    @Test
+    void namesOfTheMostBytesARecordHoldsSurviveReopenAndOneByteMoreIsRefusedNamingTheField() throws IOException {
+        // 65,535 bytes: ASCII is written char by char, other text through the UTF-8 encoder.
+        VipStore.Allocation ascii = held("a".repeat(0xFFFF), "240.0.0.1");
+        VipStore.Allocation accented = held("é".repeat(0x7FFF) + "a", "240.0.0.2");
+        claim(ascii, accented);
+
+        assertThatThrownBy(() -> claim(held("b".repeat(0x10000), "240.0.0.3")))
+                .hasMessageContaining("service is 65536 bytes in UTF-8, at most 65535 fit");
+        assertThatThrownBy(() -> claim(held("é".repeat(0x8000), "240.0.0.3")))
+                .hasMessageContaining("service is 65536 bytes in UTF-8, at most 65535 fit");
+        claim(held("c", "240.0.0.4"));
+
+        assertThat(reopened().load().rows()).containsExactlyInAnyOrder(ascii, accented, held("c", "240.0.0.4"));
+    }
+
     private static byte[] frameBytes(VipStore.Allocation allocation) {
         return frameBytes(1, allocation);
     }
