@@ -7,12 +7,15 @@
                                     answers, N (2) services added one by one, live heap, restart
   scale.py cp1m     LAUNCHER CP     1,000,000 services from a control plane started with the
                                     launcher CP: initial sync, then restart while it is down
+  scale.py tcp10k   LAUNCHER [N]    TCP at 10,000 services (dns-compare's names), N (15) rounds of
+                                    dnsperf against Knot DNS and LAUNCHER in turn: queries/s, the
+                                    queries' latency and, apart, the connections' set-up latency
 
 LAUNCHER is a mesh-dns launcher (./mesh-dns of a checkout); JAVA_OPTS passes through. Work files go
 to --workdir (default /tmp/meshdns-scale). rss100k takes its names from dns-compare (--dns-compare,
 default ../shared/bench/dns-compare beside the checkout). Run one at a time: both cores are measured.
 """
-import argparse, json, os, shutil, signal, socket, struct, subprocess, sys, time, urllib.request
+import argparse, json, os, shutil, signal, socket, statistics, struct, subprocess, sys, time, urllib.request
 from importlib.machinery import SourceFileLoader
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -111,6 +114,54 @@ def rss100k(a):
     stop(p)
 
 
+def tcp_dnsperf(port, qfile, seconds):
+    """Queries/s, the queries' average latency and the connections' (ms) of one dnsperf TCP run. dnsperf
+    prints "Average Latency" twice over TCP: first the queries', then under "Connection Statistics"
+    the time from opening each of its 4 sockets to its sender first finding it connected (its own
+    start-up, whatever the server)."""
+    out = subprocess.run(["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", qfile, "-l", str(seconds), "-c", "4",
+                          "-q", "100", "-t", "2", "-m", "tcp"], capture_output=True, text=True).stdout
+    lat = [float(line.split()[3]) * 1000 for line in out.splitlines() if line.strip().startswith("Average Latency")]
+    qps = [float(line.split()[-1]) for line in out.splitlines() if line.strip().startswith("Queries per second:")]
+    if len(lat) != 2 or not qps:
+        raise SystemExit("dnsperf printed no TCP result:\n" + out)
+    return qps[0], lat[0], lat[1]
+
+
+def tcp10k(a):
+    g = f"{a.workdir}/dc10k"
+    dc = SourceFileLoader("dc", a.dns_compare).load_module()
+    if not os.path.exists(f"{g}/catalog.yaml"):
+        os.makedirs(g, exist_ok=True)
+        dc.generate(g, 10_000)
+    qfile = f"{g}/queries-mix.txt"
+    work = f"{a.workdir}/tcp"
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    knot, kport = dc.start_knot(g)
+    p = serve(a.launcher, work, 1, "--catalog-file", f"{g}/catalog.yaml")
+    try:
+        if not dc.wait_answering(kport, 30) or not dc.wait_answering(PORT, 180):
+            raise SystemExit(f"knotd or mesh-dns did not answer; see {g}/knot/log and {work}/serve-1.log")
+        tcp_dnsperf(PORT, qfile, 3)  # warm-up (JIT)
+        rows = {"knot": [], "mesh-dns": []}
+        print(f"{'round':>5} {'server':>8} {'queries/s':>10} {'query ms':>9} {'connect ms':>10}")
+        for r in range(a.rounds):
+            for name, port in (("knot", kport), ("mesh-dns", PORT)):
+                rows[name].append(tcp_dnsperf(port, qfile, 2))
+                print(f"{r + 1:>5} {name:>8} {rows[name][-1][0]:>10.0f} {rows[name][-1][1]:>9.3f} {rows[name][-1][2]:>10.3f}")
+        med = {name: [statistics.median(row[i] for row in rows[name]) for i in range(3)] for name in rows}
+        for name in rows:
+            print(f"median {name}: {med[name][0]:.0f} queries/s, query latency {med[name][1]:.3f} ms, "
+                  f"connection set-up {med[name][2]:.3f} ms")
+        print(f"ratio mesh-dns/knot: queries/s {med['mesh-dns'][0] / med['knot'][0]:.2f}, "
+              f"query latency {med['mesh-dns'][1] / med['knot'][1]:.2f}")
+    finally:
+        stop(p)
+        knot.terminate()
+        knot.wait()
+
+
 def file1m(a):
     work = f"{a.workdir}/file1m"
     shutil.rmtree(work, ignore_errors=True)
@@ -179,9 +230,12 @@ def main():
     c = sub.add_parser("cp1m")
     c.add_argument("launcher")
     c.add_argument("control_plane")
+    t = sub.add_parser("tcp10k")
+    t.add_argument("launcher")
+    t.add_argument("rounds", nargs="?", type=int, default=15)
     a = ap.parse_args()
     os.makedirs(a.workdir, exist_ok=True)
-    {"rss100k": rss100k, "file1m": file1m, "cp1m": cp1m}[a.what](a)
+    {"rss100k": rss100k, "file1m": file1m, "cp1m": cp1m, "tcp10k": tcp10k}[a.what](a)
 
 
 if __name__ == "__main__":
