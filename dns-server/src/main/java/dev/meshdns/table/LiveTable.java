@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 // Past 300 lines for its nested Patch (about 150): a patch stages its changes over the index's
 // maps and commits them only once nothing declined, and nesting keeps those maps private to both.
@@ -109,10 +110,14 @@ public final class LiveTable {
      * apex, the one kind of apex a patch may remove, so it knows whether names remain in its zone.
      */
     static void ancestorsInZone(byte[] wire, Zone zone, Consumer<WireKey> action) {
+        ancestorsInZone(wire, 0, wire.length, zone, pos -> action.accept(WireKey.of(wire, pos)));
+    }
+
+    /** The same for the name {@code buf[from..to)}: each ancestor's offset in {@code buf} (it ends at {@code to}). */
+    static void ancestorsInZone(byte[] buf, int from, int to, Zone zone, IntConsumer action) {
         int apexLength = zone.apexWire().length + (zone.hostApex() ? 0 : 1);
-        for (int pos = WireName.parent(wire, 0); pos >= 0 && wire.length - pos >= apexLength;
-             pos = WireName.parent(wire, pos)) {
-            action.accept(WireKey.of(wire, pos));
+        for (int pos = WireName.parent(buf, from); pos >= 0 && to - pos >= apexLength; pos = WireName.parent(buf, pos)) {
+            action.accept(pos);
         }
     }
 

@@ -73,6 +73,24 @@ final class NameCounts {
         size++;
     }
 
+    /**
+     * Adds one to the count of the name {@code buf[from..to)}, compared in place: returns the copy it
+     * keeps of a name counted for the first time, null for a name counted before (no copy made).
+     */
+    byte[] addOne(byte[] buf, int from, int to) {
+        int hash = WireName.hash(buf, from, to);
+        int capacity = keys.length;
+        for (int slot = home(hash, capacity); keys[slot] != null; slot = next(slot, capacity)) {
+            if (hashes[slot] == hash && Arrays.equals(keys[slot], 0, keys[slot].length, buf, from, to)) {
+                counts[slot]++;
+                return null;
+            }
+        }
+        byte[] wire = Arrays.copyOfRange(buf, from, to);
+        add(wire, 1);
+        return wire;
+    }
+
     /** The slot holding the name, or the empty slot where it would go. */
     private int slotOf(byte[] wire, int hash) {
         int capacity = keys.length;

@@ -555,14 +555,22 @@ public final class NameTable {
         }
 
         /** The name and zone of each of the first {@code count} nodes written, in the order written. */
-        void forEach(int count, java.util.function.BiConsumer<byte[], Zone> action) {
+        void forEach(int count, NameVisitor action) {
             for (int i = 0; i < count; i++) {
                 byte[] chunk = encoder.arena.chunks()[order[i] >>> NodeArena.CHUNK_BITS];
                 int at = order[i] & NodeArena.OFFSET_MASK;
                 int length = chunk[at] & 0xff;
                 Zone zone = encoder.zoneAt(u24(chunk, at + 1 + length));
-                action.accept(Arrays.copyOfRange(chunk, at + 1, at + 1 + length), zone);
+                action.accept(chunk, at + 1, at + 1 + length, zone);
             }
+        }
+
+        /**
+         * A name written, as the bytes {@code buf[from..to)} of the arena it lies in, read in place: do
+         * not modify them, and copy what is kept (what the visitor writes meanwhile leaves them as they are).
+         */
+        interface NameVisitor {
+            void accept(byte[] buf, int from, int to, Zone zone);
         }
 
         /** The table of every node written; write nothing after. */

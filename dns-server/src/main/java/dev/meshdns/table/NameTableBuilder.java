@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class NameTableBuilder {
     private final TableRecords records;
-    private final Map<WireKey, Zone> zones = new HashMap<>();
+    private final ApexIndex zones = new ApexIndex();
     /** The zone apexes and the name server's host: written first, and no entry may claim them. */
     private final Map<WireKey, Draft> apexes = new LinkedHashMap<>();
     /**
@@ -229,9 +229,11 @@ final class NameTableBuilder {
     /** Adds the empty non-terminals; returns, per name below an apex, how many owned names lie below it. */
     private static NameCounts addEmptyNonTerminals(NameTable.Writer names) {
         NameCounts below = new NameCounts(names.size() / 3);
-        names.forEach(names.size(), (wire, zone) -> LiveTable.ancestorsInZone(wire, zone, parent -> {
-            below.add(parent.wire(), 1);
-            names.putIfAbsent(parent.wire(), Draft.emptyNonTerminal(zone));
+        names.forEach(names.size(), (buf, from, to, zone) -> LiveTable.ancestorsInZone(buf, from, to, zone, parent -> {
+            byte[] first = below.addOne(buf, parent, to);
+            if (first != null) { // a parent counted before has its node already
+                names.putIfAbsent(first, Draft.emptyNonTerminal(zone));
+            }
         }));
         return below;
     }
@@ -242,7 +244,7 @@ final class NameTableBuilder {
      */
     private Zone zoneOf(byte[] wire) {
         for (int pos = 0; pos >= 0; pos = WireName.parent(wire, pos)) {
-            Zone zone = zones.get(WireKey.of(wire, pos));
+            Zone zone = zones.get(wire, pos);
             if (zone != null && !zone.hostApex()) {
                 return zone;
             }
@@ -266,7 +268,7 @@ final class NameTableBuilder {
     /** The apex's draft, its zone known to {@link #zoneOf} from now on; the caller writes it. */
     private Draft zone(byte[] apex, boolean hostApex) {
         Draft draft = records.zone(apex, hostApex);
-        zones.put(new WireKey(apex), draft.zone);
+        zones.put(apex, draft.zone);
         return draft;
     }
 

@@ -52,6 +52,45 @@ class NameCountsTest {
     }
 
     @Test
+    void addOneReadsTheNameInPlaceAndCopiesItOnlyTheFirstTime() {
+        NameCounts counts = new NameCounts(1);
+        byte[] buf = WireName.of("x.svc.80.mesh"); // svc.80.mesh starts at 2, 80.mesh at 6
+        int svc = 2;
+        int port = 6;
+
+        byte[] first = counts.addOne(buf, svc, buf.length);
+        byte[] again = counts.addOne(buf, svc, buf.length);
+        byte[] other = counts.addOne(buf, port, buf.length);
+        buf[svc + 1] = 'S'; // the caller's bytes change later: the kept copy does not
+
+        assertThat(first).isEqualTo(WireName.of("svc.80.mesh"));
+        assertThat(again).isNull();
+        assertThat(other).isEqualTo(WireName.of("80.mesh"));
+        assertThat(counts.get(WireName.of("svc.80.mesh"))).isEqualTo(2);
+        assertThat(counts.get(WireName.of("80.mesh"))).isOne();
+        assertThat(counts.size()).isEqualTo(2);
+    }
+
+    @Test
+    void addOneCountsLikeAddOfTheSameNames() {
+        NameCounts inPlace = new NameCounts(1);
+        NameCounts copied = new NameCounts(1);
+        Random random = new Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] wire = WireName.of("h" + random.nextInt(3000) + ".r" + random.nextInt(40) + ".mesh");
+            int from = WireName.parent(wire, 0);
+            inPlace.addOne(wire, from, wire.length);
+            copied.add(java.util.Arrays.copyOfRange(wire, from, wire.length), 1);
+        }
+
+        assertThat(inPlace.size()).isEqualTo(copied.size()).isEqualTo(40);
+        for (int r = 0; r < 40; r++) {
+            byte[] name = WireName.of("r" + r + ".mesh");
+            assertThat(inPlace.get(name)).isEqualTo(copied.get(name)).isPositive();
+        }
+    }
+
+    @Test
     void growingPastItsFirstSizeKeepsEveryCount() {
         NameCounts counts = new NameCounts(1);
         for (int i = 0; i < 5000; i++) {
