@@ -58,21 +58,30 @@ final class TableRecords {
      * names only.
      */
     List<byte[]> namesOf(ServiceEntry entry) {
-        String service = entry.service() + "." + spec.zone();
-        String kube = kubeForm(entry.service());
-        kube = kube == null ? null : kube + "." + spec.zone();
+        String zone = spec.zone();
+        // The dotted names are joined in one builder, not as strings: five strings per service were
+        // 300 MB of a million-service build's garbage. They are strings only to compare with hostnames.
+        StringBuilder dotted = new StringBuilder(2 * entry.service().length() + 2 * zone.length() + 8);
+        dotted.append(entry.service()).append('.').append(zone);
+        byte[] serviceName = WireName.of(dotted);
+        byte[] kubeName = null;
+        if (isKubeService(entry.service())) {
+            dotted.setLength(0);
+            appendKubeForm(dotted, entry.service()).append('.').append(zone);
+            kubeName = WireName.of(dotted);
+        }
         // Most entries have no hostname: no set for them (a full build of 100,000 services makes this call for each).
         Set<String> hostnames = entry.hostnames().isEmpty() ? Set.of() : new TreeSet<>(entry.hostnames());
         if (!hostnames.isEmpty()) {
-            hostnames.remove(service);
-            if (kube != null) {
-                hostnames.remove(kube);
+            hostnames.remove(entry.service() + "." + zone);
+            if (kubeName != null) {
+                hostnames.remove(kubeForm(entry.service()) + "." + zone);
             }
         }
         List<byte[]> out = new ArrayList<>(2 + hostnames.size());
-        out.add(WireName.of(service));
-        if (kube != null) {
-            out.add(WireName.of(kube));
+        out.add(serviceName);
+        if (kubeName != null) {
+            out.add(kubeName);
         }
         for (String hostname : hostnames) {
             out.add(WireName.of(hostname));
@@ -95,10 +104,15 @@ final class TableRecords {
         if (!isKubeService(service)) {
             return null;
         }
+        return appendKubeForm(new StringBuilder(service.length()), service).toString();
+    }
+
+    /** Appends {@link #kubeForm} of a service {@link #isKubeService} accepts. */
+    private static StringBuilder appendKubeForm(StringBuilder to, String service) {
         int first = service.indexOf('_');
         int second = service.indexOf('_', first + 1);
-        return service.substring(0, first) + "." + service.substring(first + 1, second) + ".svc."
-                + service.substring(second + 5);
+        return to.append(service, 0, first).append('.').append(service, first + 1, second).append(".svc.")
+                .append(service, second + 5, service.length());
     }
 
     private static boolean isKubeService(String service) {

@@ -15,8 +15,8 @@ public final class WireName {
     }
 
     /** Encodes {@code a.b.c} (a trailing dot is optional, "" or "." is the root) to lower-case wire form. */
-    public static byte[] of(String dotted) {
-        int end = dotted.endsWith(".") ? dotted.length() - 1 : dotted.length();
+    public static byte[] of(CharSequence dotted) {
+        int end = dotted.length() > 0 && dotted.charAt(dotted.length() - 1) == '.' ? dotted.length() - 1 : dotted.length();
         if (end == 0) {
             return new byte[] {0};
         }
@@ -26,7 +26,7 @@ public final class WireName {
         for (int i = 0; i < end; i++) {
             char c = dotted.charAt(i);
             if (c >= 0x80) {
-                return ofAnyCharacters(dotted);
+                return ofAnyCharacters(dotted.toString());
             }
             if (c == '.') {
                 wire[lengthAt] = labelLength(i + 1 - lengthAt - 1, dotted);
@@ -42,7 +42,7 @@ public final class WireName {
         return wire;
     }
 
-    private static byte labelLength(int length, String dotted) {
+    private static byte labelLength(int length, CharSequence dotted) {
         if (length == 0 || length > 63) {
             throw new IllegalArgumentException("label of 1..63 characters expected in \"" + dotted + "\"");
         }
