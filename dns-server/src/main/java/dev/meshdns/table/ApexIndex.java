@@ -16,17 +16,18 @@ final class ApexIndex {
 
     /** Puts the zone of this apex, replacing the one it had. Do not modify {@code apex} afterwards. */
     void put(byte[] apex, Zone zone) {
-        int slot = slotOf(apex, 0, WireName.hash(apex, 0, apex.length));
+        int hash = WireName.hash(apex, 0, apex.length);
+        int slot = slotOf(apex, 0, hash);
         if (apexes[slot] == null) {
             if ((size + 1) * 2 > apexes.length) {
                 grow();
-                slot = slotOf(apex, 0, WireName.hash(apex, 0, apex.length));
+                slot = slotOf(apex, 0, hash);
             }
             size++;
         }
         apexes[slot] = apex;
         zones[slot] = zone;
-        hashes[slot] = WireName.hash(apex, 0, apex.length);
+        hashes[slot] = hash;
     }
 
     /** The zone whose apex is {@code wire[from..]} exactly, or null. */
