@@ -13,7 +13,10 @@ import java.util.function.BiConsumer;
  * A {@link java.util.Map} by open addressing (linear probing) over one array of keys and values
  * side by side, at most 70 % full: an entry costs two array slots and a little, not a
  * {@code HashMap.Node} of 32 bytes plus its slot, which is most of what the per-service maps of a
- * million services weigh. Unordered, like {@code HashMap}; null keys are refused, null values allowed. A removal leaves a tombstone until
+ * million services weigh. Each slot's hash is kept beside it in an {@code int[]}: a probe reads the
+ * next int of one array, not a key object and its bytes elsewhere in the heap, so a lookup costs
+ * about one cache miss before the key it finds (its keys are names of services of a million that
+ * no cache holds; most of the apply's time went to those misses). Unordered, like {@code HashMap}; null keys are refused, null values allowed. A removal leaves a tombstone until
  * the next resize, so iterating while removing through the iterator is safe. Not thread-safe.
  */
 public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
@@ -28,6 +31,8 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
     private long probes;
     /** Key at {@code 2 * slot}, value at {@code 2 * slot + 1}; a null key is a free slot. */
     private Object[] table;
+    /** The {@link #hash} of the key at each slot (of the key removed, at a tombstone); 0 at a free slot. */
+    private int[] hashes;
     private int size;
     private int tombstones;
     private int modifications;
@@ -38,7 +43,9 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
 
     /** Room for {@code expected} entries before the table grows. */
     public OpenHashMap(int expected) {
-        table = new Object[2 * capacityFor(expected)];
+        int capacity = capacityFor(expected);
+        table = new Object[2 * capacity];
+        hashes = new int[capacity];
     }
 
     /**
@@ -63,8 +70,8 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
      * the first part of a map still smaller than their number, one cluster probed whole by every
      * insert: a 200,000-service initial sync took 40 s instead of 6.
      */
-    private static int home(Object key, int capacity) {
-        return Integer.remainderUnsigned(hash(key), capacity);
+    private static int home(int hash, int capacity) {
+        return Integer.remainderUnsigned(hash, capacity);
     }
 
     private static int next(int slot, int capacity) {
@@ -92,26 +99,26 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
     @SuppressWarnings("unchecked")
     public V put(K key, V value) {
         Objects.requireNonNull(key, "key");
-        int slot = find(key);
+        int hash = hash(key);
+        int slot = find(key, hash);
         if (slot >= 0) {
             V old = (V) table[2 * slot + 1];
             table[2 * slot + 1] = value;
             return old;
         }
+        int free = -slot - 1; // where the probe ended: the key's free slot, unless a tombstone comes first
         if (size + tombstones + 1 > capacity() * MAX_LOAD) {
             resize(capacityFor((size + 1) * 3 / 2)); // half full again after growing
-        }
-        int capacity = capacity();
-        int free = home(key, capacity);
-        while (table[2 * free] != null && table[2 * free] != TOMBSTONE) {
-            free = next(free, capacity);
-            probes++;
+            free = freeSlot(hash);
+        } else if (tombstones > 0) {
+            free = freeSlot(hash);
         }
         if (table[2 * free] == TOMBSTONE) {
             tombstones--;
         }
         table[2 * free] = key;
         table[2 * free + 1] = value;
+        hashes[free] = hash;
         size++;
         modifications++;
         return null;
@@ -145,6 +152,7 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
     @Override
     public void clear() {
         table = new Object[2 * MIN_CAPACITY];
+        hashes = new int[MIN_CAPACITY];
         size = 0;
         tombstones = 0;
         modifications++;
@@ -193,45 +201,71 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
         return probes;
     }
 
-    /** The key's slot, or -1. */
+    /** The key's slot, or a negative number. */
     private int find(Object key) {
-        if (key == null) {
-            return -1;
-        }
+        return key == null ? -1 : find(key, hash(key));
+    }
+
+    /**
+     * The slot of the key whose {@link #hash} is {@code hash}, or, when it is not held,
+     * {@code -1 - s} for the free slot {@code s} where its probe ended.
+     */
+    private int find(Object key, int hash) {
         int capacity = capacity();
-        for (int slot = home(key, capacity); ; slot = next(slot, capacity)) {
+        for (int slot = home(hash, capacity); ; slot = next(slot, capacity)) {
             probes++;
-            Object at = table[2 * slot];
-            if (at == null) {
-                return -1;
+            int at = hashes[slot];
+            if (at == 0) {
+                return -1 - slot;
             }
-            if (at != TOMBSTONE && (at == key || at.equals(key))) {
-                return slot;
+            if (at == hash) {
+                Object held = table[2 * slot];
+                if (held == key || held != TOMBSTONE && held.equals(key)) {
+                    return slot;
+                }
             }
         }
+    }
+
+    /** The first free slot or tombstone on the probe of a key with this hash. */
+    private int freeSlot(int hash) {
+        int capacity = capacity();
+        int free = home(hash, capacity);
+        while (hashes[free] != 0 && table[2 * free] != TOMBSTONE) {
+            free = next(free, capacity);
+            probes++;
+        }
+        return free;
     }
 
     private void resize(int capacity) {
         Object[] old = table;
+        int[] oldHashes = hashes;
         table = new Object[2 * capacity];
+        hashes = new int[capacity];
         tombstones = 0;
-        for (int i = 0; i < old.length; i += 2) {
-            Object key = old[i];
+        for (int i = 0; i < oldHashes.length; i++) {
+            Object key = old[2 * i];
             if (key != null && key != TOMBSTONE) {
-                int slot = home(key, capacity);
-                while (table[2 * slot] != null) {
+                int slot = home(oldHashes[i], capacity);
+                while (hashes[slot] != 0) {
                     slot = next(slot, capacity);
                 }
                 table[2 * slot] = key;
-                table[2 * slot + 1] = old[i + 1];
+                table[2 * slot + 1] = old[2 * i + 1];
+                hashes[slot] = oldHashes[i];
             }
         }
     }
 
-    /** The key's hash, its bits mixed so that hashes differing only in their high bits still spread. */
+    /**
+     * The key's hash, its bits mixed so that hashes differing only in their high bits still spread;
+     * never 0, which marks a free slot.
+     */
     private static int hash(Object key) {
         int h = key.hashCode() * 0x9E3779B9;
-        return h ^ (h >>> 16);
+        h ^= h >>> 16;
+        return h == 0 ? 1 : h;
     }
 
     private final class Entries implements Iterator<Entry<K, V>> {

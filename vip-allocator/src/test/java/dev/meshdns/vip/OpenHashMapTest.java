@@ -126,6 +126,21 @@ class OpenHashMapTest {
     }
 
     @Test
+    void aKeyWhoseMixedHashIsZeroAndOneWhoseMixedHashIsOneAreBothKeptApart() {
+        // 0 marks a free slot, so a key hashing to it is kept under 1: the two must not be confused.
+        int hashingToOne = 340_573_321; // times 0x9E3779B9, folded by its upper half: 1
+        Map<Integer, String> map = new OpenHashMap<>();
+
+        map.put(0, "zero");
+        map.put(hashingToOne, "one");
+
+        assertThat(map).containsOnly(Map.entry(0, "zero"), Map.entry(hashingToOne, "one"));
+        assertThat(map.remove(0)).isEqualTo("zero");
+        assertThat(map.get(hashingToOne)).isEqualTo("one");
+        assertThat(map.get(0)).isNull();
+    }
+
+    @Test
     void clearEmptiesTheMapForNewEntries() {
         Map<String, Integer> map = new OpenHashMap<>();
         map.put("web", 1);
