@@ -3,6 +3,7 @@ package dev.meshdns.vip;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -20,16 +21,15 @@ public final class AddressIndex<V> {
     /** Adds the value at the address (a value may be added twice; each is a value of its own). */
     @SuppressWarnings("unchecked")
     public void add(InetAddress address, V value) {
-        byAddress.merge(address, value, (held, added) -> {
-            if (held instanceof ManyValues<?> many) {
-                ((ManyValues<Object>) many).add(added);
-                return many;
-            }
+        Object held = byAddress.putIfAbsent(address, Objects.requireNonNull(value, "value"));
+        if (held instanceof ManyValues<?> many) {
+            ((ManyValues<Object>) many).add(value);
+        } else if (held != null) {
             ManyValues<Object> many = new ManyValues<>();
             many.add(held);
-            many.add(added);
-            return many;
-        });
+            many.add(value);
+            byAddress.put(address, many);
+        }
     }
 
     /** Makes room for {@code addresses} in all (see {@link OpenHashMap#reserve}). */

@@ -106,7 +106,33 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
             table[2 * slot + 1] = value;
             return old;
         }
-        int free = -slot - 1; // where the probe ended: the key's free slot, unless a tombstone comes first
+        insert(key, value, hash, -slot - 1);
+        return null;
+    }
+
+    /** One probe, not the two of {@link Map#putIfAbsent}'s default (a get, then a put). */
+    @Override
+    @SuppressWarnings("unchecked")
+    public V putIfAbsent(K key, V value) {
+        Objects.requireNonNull(key, "key");
+        int hash = hash(key);
+        int slot = find(key, hash);
+        if (slot < 0) {
+            insert(key, value, hash, -slot - 1);
+            return null;
+        }
+        V held = (V) table[2 * slot + 1];
+        if (held == null) {
+            table[2 * slot + 1] = value;
+        }
+        return held;
+    }
+
+    /**
+     * Puts a key not held, {@code free} the free slot where its probe ended (the key's own, unless
+     * a tombstone comes first or the table grows).
+     */
+    private void insert(K key, V value, int hash, int free) {
         if (size + tombstones + 1 > capacity() * MAX_LOAD) {
             resize(capacityFor((size + 1) * 3 / 2)); // half full again after growing
             free = freeSlot(hash);
@@ -121,7 +147,6 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
         hashes[free] = hash;
         size++;
         modifications++;
-        return null;
     }
 
     @Override

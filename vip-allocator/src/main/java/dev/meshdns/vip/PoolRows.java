@@ -175,6 +175,9 @@ final class PoolRows {
                 return false;
             }
         }
+        if (retired.isEmpty()) {
+            return true; // no retired release at all, the usual case
+        }
         for (Map.Entry<Object, Instant> release : retired.getOrDefault(address, Map.of()).entrySet()) {
             if (!release.getKey().equals(claimer) && release.getValue().isAfter(releasedAfter)) {
                 return false;

@@ -111,8 +111,11 @@ class OpenHashMapTest {
         Map<Integer, Integer> expected = new HashMap<>();
         for (int step = 0; step < 200_000; step++) {
             int key = random.nextInt(2000);
-            if (random.nextInt(3) == 0) {
+            int op = random.nextInt(6);
+            if (op < 2) {
                 assertThat(map.remove(key)).isEqualTo(expected.remove(key));
+            } else if (op == 2) {
+                assertThat(map.putIfAbsent(key, step)).isEqualTo(expected.putIfAbsent(key, step));
             } else {
                 assertThat(map.put(key, step)).isEqualTo(expected.put(key, step));
             }
@@ -138,6 +141,19 @@ class OpenHashMapTest {
         assertThat(map.remove(0)).isEqualTo("zero");
         assertThat(map.get(hashingToOne)).isEqualTo("one");
         assertThat(map.get(0)).isNull();
+    }
+
+    @Test
+    void putIfAbsentKeepsAHeldValueAndFillsANullOne() {
+        Map<String, Integer> map = new OpenHashMap<>();
+        map.put("web", 1);
+        map.put("db", null);
+
+        assertThat(map.putIfAbsent("web", 2)).isEqualTo(1);
+        assertThat(map.putIfAbsent("db", 3)).isNull();
+        assertThat(map.putIfAbsent("api", 4)).isNull();
+
+        assertThat(map).containsOnly(Map.entry("web", 1), Map.entry("db", 3), Map.entry("api", 4));
     }
 
     @Test

@@ -310,6 +310,9 @@ final class RowTable {
                 return true;
             }
         }
+        if (retiredByAddress.isEmpty()) {
+            return false;
+        }
         for (RetiredKey key : retiredByAddress.getOrDefault(address, List.of())) {
             boolean own = key.zone().equals(claimer.zone()) && key.service().equals(claimer.service());
             if (!own && retired.get(key).releasedAt().isAfter(releasedAfter)) {
