@@ -3,30 +3,23 @@ package dev.meshdns.sync;
 import dev.meshdns.catalog.EntryList;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.OpenHashMap;
-import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The control-plane resources the client holds, by xDS name with their versions, and their entries
- * in the same order as an immutable {@link EntryList}. A response is applied resource by resource:
- * good ones replace what was held, bad ones (refused by {@link ParsedResponse}) keep their last good
- * state. Not thread-safe: confined
- * to {@code meshdns-sync}.
+ * The control-plane resources the client holds, by service with their xDS names and versions, and
+ * their entries in the order they came as an immutable {@link EntryList}. A resource's name is its
+ * service's in any case ({@link ServiceEntryResource}), so one open-addressed map by service finds
+ * a resource by name too: at a million entries a map by name beside one by service cost some 50 MB
+ * more, promoted during the first sync. A response is applied resource by resource: good ones
+ * replace what was held, bad ones (refused by {@link ParsedResponse}) keep their last good state.
+ * Not thread-safe: confined to {@code meshdns-sync}.
  */
 final class HeldResources {
-    /**
-     * In the order the resources came: the last-known-good file is written walking it, and in that
-     * order its entries lie together in memory (in an open-addressed map's order the walk of a
-     * million took 1.3 s more).
-     */
-    private final Map<String, SyncedEntry> byName = new LinkedHashMap<>();
-    /**
-     * The one name holding each service: names are the service in any case, so two can name one.
-     * Open-addressed: no node per service (32 MB at a million, promoted during the first sync).
-     */
-    private final Map<String, String> nameOfService = new OpenHashMap<>();
+    /** The one resource holding each service: two names (in other case) name one service. */
+    private final Map<String, SyncedEntry> byService = new OpenHashMap<>();
     private final EntryList.Editor entries = new EntryList.Editor();
 
     /** What a response changed: how many resources were applied or removed, and why the others were not. */
@@ -45,23 +38,32 @@ final class HeldResources {
             applied++;
         }
         for (String name : response.removed()) {
-            SyncedEntry gone = byName.remove(name);
-            if (gone != null) {
-                nameOfService.remove(gone.entry().service());
-                entries.remove(gone.entry().service());
+            String service = name.toLowerCase(Locale.ROOT);
+            SyncedEntry held = byService.get(service);
+            if (held != null && held.name().equals(name)) {
+                byService.remove(service);
+                entries.remove(service);
                 applied++;
             }
         }
         return new Applied(applied, response.problems());
     }
 
-    /** Every held resource, for the last-known-good file and {@code initial_resource_versions}. */
-    Collection<SyncedEntry> all() {
-        return byName.values();
+    /**
+     * Every held resource, for the last-known-good file and {@code initial_resource_versions}, in
+     * the order of {@link #entries}: the order they came, in which they lie together in memory (in
+     * an open-addressed map's order the walk of a million took 1.3 s more). A copy.
+     */
+    List<SyncedEntry> all() {
+        List<SyncedEntry> all = new ArrayList<>(byService.size());
+        for (ServiceEntry entry : entries.list()) {
+            all.add(byService.get(entry.service()));
+        }
+        return all;
     }
 
     int size() {
-        return byName.size();
+        return byService.size();
     }
 
     /** Immutable and shared with the lists before it: the merger and the catalog take it without a copy. */
@@ -71,11 +73,7 @@ final class HeldResources {
 
     /** Holds the resource; another name of its service (the same name in other case) is replaced by it. */
     private void put(SyncedEntry held) {
-        String previous = nameOfService.put(held.entry().service(), held.name());
-        if (previous != null && !previous.equals(held.name())) {
-            byName.remove(previous);
-        }
-        byName.put(held.name(), held);
+        byService.put(held.entry().service(), held);
         entries.put(held.entry());
     }
 }

@@ -40,4 +40,31 @@ class HeldResourcesTest {
                 org.assertj.core.groups.Tuple.tuple("web", "v2"));
         assertThat(held.entries()).hasSize(1);
     }
+
+    @Test
+    void aRemovalNamingAHeldServiceInOtherCaseRemovesNothing() {
+        held.apply(ParsedResponse.of(DeltaDiscoveryResponse.newBuilder()
+                .addResources(resource("backend", "v1", entry("backend"))).build()));
+
+        held.apply(ParsedResponse.of(DeltaDiscoveryResponse.newBuilder().addRemovedResources("Backend").build()));
+
+        assertThat(held.all()).extracting(SyncedEntry::name).containsExactly("backend");
+    }
+
+    @Test
+    void everyResourceIsListedInTheOrderItCameAndAnUpdateKeepsItsPlace() {
+        held.apply(ParsedResponse.of(DeltaDiscoveryResponse.newBuilder()
+                .addResources(resource("web", "v1", entry("web")))
+                .addResources(resource("db", "v1", entry("db")))
+                .addResources(resource("api", "v1", entry("api"))).build()));
+
+        held.apply(ParsedResponse.of(DeltaDiscoveryResponse.newBuilder()
+                .addResources(resource("db", "v2", entry("db")))
+                .addRemovedResources("web").build()));
+
+        assertThat(held.all()).extracting(SyncedEntry::name, SyncedEntry::version).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("db", "v2"), org.assertj.core.groups.Tuple.tuple("api", "v1"));
+        assertThat(held.entries()).extracting(ServiceEntry::service).containsExactly("db", "api");
+        assertThat(held.size()).isEqualTo(2);
+    }
 }
