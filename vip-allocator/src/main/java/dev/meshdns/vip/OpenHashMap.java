@@ -96,24 +96,19 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V put(K key, V value) {
-        Objects.requireNonNull(key, "key");
-        int hash = hash(key);
-        int slot = find(key, hash);
-        if (slot >= 0) {
-            V old = (V) table[2 * slot + 1];
-            table[2 * slot + 1] = value;
-            return old;
-        }
-        insert(key, value, hash, -slot - 1);
-        return null;
+        return put(key, value, false);
     }
 
     /** One probe, not the two of {@link Map#putIfAbsent}'s default (a get, then a put). */
     @Override
-    @SuppressWarnings("unchecked")
     public V putIfAbsent(K key, V value) {
+        return put(key, value, true);
+    }
+
+    /** Puts the value, or with {@code onlyIfAbsent} only where the key is not held or holds null; returns what it held. */
+    @SuppressWarnings("unchecked")
+    private V put(K key, V value, boolean onlyIfAbsent) {
         Objects.requireNonNull(key, "key");
         int hash = hash(key);
         int slot = find(key, hash);
@@ -121,11 +116,11 @@ public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
             insert(key, value, hash, -slot - 1);
             return null;
         }
-        V held = (V) table[2 * slot + 1];
-        if (held == null) {
+        V old = (V) table[2 * slot + 1];
+        if (!onlyIfAbsent || old == null) {
             table[2 * slot + 1] = value;
         }
-        return held;
+        return old;
     }
 
     /**
