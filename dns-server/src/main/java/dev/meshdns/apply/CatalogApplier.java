@@ -201,7 +201,7 @@ public final class CatalogApplier {
             metrics.catalogApplyNanos(System.nanoTime() - start);
             readiness.set(readiness(four.failures(), six.failures()));
             logApplied(failingAgain, entries.size(), table.entryNames(), unallocated,
-                    new long[] {start, vipsDone, tableDone, publishedAt});
+                    new Marks(start, vipsDone, tableDone, publishedAt));
             if (retry.isEmpty() && unallocated > 0) {
                 retry = earliest(v4.nextQuarantineEnd(), v6.nextQuarantineEnd());
             }
@@ -310,15 +310,19 @@ public final class CatalogApplier {
     }
 
     /**
-     * The line of a full apply; at DEBUG only for a retry failing again as before ({@code again}).
-     * {@code marks}: when it started, when the VIPs were durable, when the table was built and when
-     * it was published (System.nanoTime), so the line says where a slow apply spent its time.
+     * When a full apply started, had its VIPs durable, had its table built and had it published
+     * ({@link System#nanoTime}): its line says where a slow apply spent its time.
      */
-    private void logApplied(boolean again, int services, int names, int unallocated, long[] marks) {
+    private record Marks(long start, long vips, long table, long published) {
+    }
+
+    /** The line of a full apply; at DEBUG only for a retry failing again as before ({@code again}). */
+    private void logApplied(boolean again, int services, int names, int unallocated, Marks marks) {
         String line = "catalog applied: {} services, {} names, {} entries skipped, {} without VIP, in {} ms"
                 + " (VIPs {} ms, table {} ms, published after {} ms)";
-        Object[] figures = {services, names, current.problems().size(), unallocated, millisSince(marks[0]),
-                millisBetween(marks[0], marks[1]), millisBetween(marks[1], marks[2]), millisBetween(marks[0], marks[3])};
+        Object[] figures = {services, names, current.problems().size(), unallocated, millisSince(marks.start()),
+                millisBetween(marks.start(), marks.vips()), millisBetween(marks.vips(), marks.table()),
+                millisBetween(marks.start(), marks.published())};
         if (again) {
             log.debug(line, figures);
         } else {

@@ -11,14 +11,16 @@ import java.util.Map;
 /**
  * The control-plane resources the client holds, by service with their xDS names and versions, and
  * their entries in the order they came as an immutable {@link EntryList}. A resource's name is its
- * service's in any case ({@link ServiceEntryResource}), so one open-addressed map by service finds
- * a resource by name too: at a million entries a map by name beside one by service cost some 50 MB
- * more, promoted during the first sync. A response is applied resource by resource: good ones
+ * service's name, perhaps in other letter case (so {@code name.toLowerCase(Locale.ROOT)} is the
+ * service: {@link ServiceEntryResource} refuses any other resource, {@link LastKnownGood} any
+ * other saved one), so one open-addressed map by service finds a resource by name too: at a
+ * million entries a map by name beside one by service cost some 46 MB more, promoted during the
+ * first sync. A response is applied resource by resource: good ones
  * replace what was held, bad ones (refused by {@link ParsedResponse}) keep their last good state.
  * Not thread-safe: confined to {@code meshdns-sync}.
  */
 final class HeldResources {
-    /** The one resource holding each service: two names (in other case) name one service. */
+    /** The one resource holding each service: two names (in other letter case) name one service. */
     private final Map<String, SyncedEntry> byService = new OpenHashMap<>();
     private final EntryList.Editor entries = new EntryList.Editor();
 

@@ -83,6 +83,17 @@ class CatalogApplierReportsTest {
     }
 
     @Test
+    void aFullApplySaysHowLongItsVipsAndItsTableTookAndWhenItWasPublished() {
+        applier.apply(catalog(ServiceEntry.of("web"), ServiceEntry.of("api")));
+
+        assertThat(logged.list.stream().filter(event -> event.getLevel() == Level.INFO)
+                .map(ILoggingEvent::getFormattedMessage).filter(line -> line.startsWith("catalog applied")))
+                .singleElement().asString()
+                .containsPattern("catalog applied: 2 services, 2 names, 0 entries skipped, 0 without VIP, in \\d+ ms"
+                        + " \\(VIPs \\d+ ms, table \\d+ ms, published after \\d+ ms\\)");
+    }
+
+    @Test
     void anEmptyCatalogReplacingAnEmptyOneSaysNothing() {
         applier.apply(catalog());
         applier.apply(catalog());

@@ -13,10 +13,11 @@ import java.util.function.BiConsumer;
  * A {@link java.util.Map} by open addressing (linear probing) over one array of keys and values
  * side by side, at most 70 % full: an entry costs two array slots and a little, not a
  * {@code HashMap.Node} of 32 bytes plus its slot, which is most of what the per-service maps of a
- * million services weigh. Each slot's hash is kept beside it in an {@code int[]}: a probe reads the
- * next int of one array, not a key object and its bytes elsewhere in the heap, so a lookup costs
- * about one cache miss before the key it finds (its keys are names of services of a million that
- * no cache holds; most of the apply's time went to those misses). Unordered, like {@code HashMap}; null keys are refused, null values allowed. A removal leaves a tombstone until
+ * million services weigh. Each slot's hash is kept beside it in an {@code int[]}: a probe past
+ * another key reads the next int of that array, not the key object and its bytes elsewhere in the
+ * heap, so a lookup costs about one cache miss before the key it finds (at a million services no
+ * cache holds the keys; those misses were a third of a full apply's CPU samples). Unordered, like
+ * {@code HashMap}; null keys are refused, null values allowed. A removal leaves a tombstone until
  * the next resize, so iterating while removing through the iterator is safe. Not thread-safe.
  */
 public final class OpenHashMap<K, V> extends AbstractMap<K, V> {
