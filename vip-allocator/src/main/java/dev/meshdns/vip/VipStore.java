@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Where allocations are kept, durably, and (for a shared store) how several writers agree: rows
@@ -84,6 +85,15 @@ public interface VipStore extends Closeable {
      * @return the rows now held by these claims (a subset of {@code claims}, held), durable
      */
     List<Allocation> claim(List<Allocation> claims, Duration quarantine, Instant now) throws IOException;
+
+    /**
+     * The revision the store is at, when whoever calls is its only writer (one process, one thread):
+     * a caller that had read every revision before its own write then knows the write is all that
+     * changed since. Empty for a shared store (the default), where another writer may have written.
+     */
+    default OptionalLong soleWriterRevision() {
+        return OptionalLong.empty();
+    }
 
     /** Durably marks these services' rows (zone, service, family of address) released at {@code at}. */
     void release(List<Allocation> rows, Instant at) throws IOException;

@@ -7,13 +7,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * Delegates to a real store and records each claim and release call, so tests can count store
  * writes. It can fail the next claim, and it can play a rival replica: before forwarding a claim
  * of an address it has not seen claimed, a rival service of zone {@code rival} claims that address
- * first, so the store itself refuses ours (a lost race). Single-threaded.
+ * first, so the store itself refuses ours (a lost race); it is then not the sole writer it
+ * otherwise reports (its delegate's {@link #soleWriterRevision}). It counts the rows that reads of
+ * changes returned. Single-threaded.
  */
 final class RecordingStore implements VipStore {
 
@@ -24,6 +27,7 @@ final class RecordingStore implements VipStore {
     private IOException nextClaimFailure;
     private int racesToLose;
     private int rivals;
+    private long rowsRead;
 
     RecordingStore(VipStore delegate) {
         this.delegate = delegate;
@@ -35,6 +39,11 @@ final class RecordingStore implements VipStore {
 
     List<List<Allocation>> releases() {
         return releases;
+    }
+
+    /** How many rows {@link #changesSince} returned so far. */
+    long rowsRead() {
+        return rowsRead;
     }
 
     void failNextClaim(IOException failure) {
@@ -53,7 +62,14 @@ final class RecordingStore implements VipStore {
 
     @Override
     public View changesSince(long revision) throws IOException {
-        return delegate.changesSince(revision);
+        View changes = delegate.changesSince(revision);
+        rowsRead += changes.rows().size();
+        return changes;
+    }
+
+    @Override
+    public OptionalLong soleWriterRevision() {
+        return racesToLose == 0 && rivals == 0 ? delegate.soleWriterRevision() : OptionalLong.empty();
     }
 
     @Override

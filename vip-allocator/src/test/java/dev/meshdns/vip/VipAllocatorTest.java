@@ -455,6 +455,39 @@ class VipAllocatorTest {
     }
 
     @Test
+    void aRefreshDoesNotReadBackWhatItsOwnClaimsWroteToASoleWriterStore() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        allocator.sync(List.of("a", "b", "c"), Set.of());
+        allocator.allocate(List.of("d"), Set.of());
+        long read = store.rowsRead();
+
+        assertThat(allocator.refresh()).isFalse();
+        allocator.allocate(List.of("e"), Set.of());
+
+        assertThat(store.rowsRead()).isEqualTo(read);
+        assertThat(allocator.allocations()).containsOnlyKeys("a", "b", "c", "d", "e");
+    }
+
+    @Test
+    void withoutReadingItsOwnClaimsBackItKnowsWhatAFreshAllocatorReadsFromTheStore() throws IOException {
+        VipAllocator allocator = open(TINY_POOL);
+        allocator.sync(List.of("a", "b"), Set.of());
+        allocator.sync(List.of("a"), Set.of());          // b released: its address in quarantine
+        clock.advance(Duration.ofMinutes(10));
+        allocator.sync(List.of("a", "c"), Set.of());     // c may not take b's address yet
+        clock.advance(QUARANTINE);
+        allocator.sync(List.of("a", "c", "d"), Set.of()); // now d may
+        allocator.sync(List.of("a", "d"), Set.of());
+
+        VipAllocator fresh = VipAllocator.open(store, TINY_POOL, "mesh", QUARANTINE, clock);
+
+        assertThat(allocator.allocations()).isEqualTo(fresh.allocations());
+        assertThat(allocator.nextQuarantineEnd()).isEqualTo(fresh.nextQuarantineEnd());
+        assertThat(allocator.sync(List.of("a", "d", "e", "f"), Set.of()).failures())
+                .isEqualTo(fresh.sync(List.of("a", "d", "e", "f"), Set.of()).failures());
+    }
+
+    @Test
     void changesOfAnotherZoneDoNotCountAsChangesOfThisOne() throws IOException {
         VipAllocator mesh = open(DEFAULT_POOL);
         VipAllocator other = VipAllocator.open(store, DEFAULT_POOL, "other", QUARANTINE, clock);

@@ -148,7 +148,7 @@ class FileVipStoreDamageTest {
             store.claim(List.of(held("svc-" + i, "240.0.0." + i)), QUARANTINE, T0);
         }
         byte[] older = Files.readAllBytes(file(FileVipStore.SNAPSHOT)); // revision 3
-        for (int i = 4; i <= 6; i++) {
+        for (int i = 4; i <= 7; i++) { // more rows than that snapshot holds: snapshotted again
             store.claim(List.of(held("svc-" + i, "240.0.0." + i)), QUARANTINE, T0);
         }
         store.close();
@@ -159,7 +159,7 @@ class FileVipStoreDamageTest {
                 .isInstanceOf(StoreLossException.class)
                 .hasMessageContaining(file(FileVipStore.SNAPSHOT).toString())
                 .hasMessageContaining("revision 3")
-                .hasMessageContaining("continues from revision 6");
+                .hasMessageContaining("continues from revision 7");
     }
 
     @Test

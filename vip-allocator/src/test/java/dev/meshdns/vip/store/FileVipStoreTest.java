@@ -126,6 +126,21 @@ class FileVipStoreTest extends VipStoreContract {
     }
 
     @Test
+    void aJournalIsSnapshottedAgainOnlyOnceItHoldsMoreRowsThanTheLastSnapshot() throws IOException {
+        snapshotAfterRecords = 2;
+        claim(held("a", "240.0.0.1"), held("b", "240.0.0.2"), held("c", "240.0.0.3")); // 3 rows: a snapshot of 3
+        for (int i = 4; i <= 6; i++) {
+            claim(held("svc-" + i, "240.0.0." + i));
+        }
+        assertThat(FrameFile.read(journal(), "MDVJ").records()).as("3 rows, as many as the snapshot").hasSize(3);
+
+        claim(held("svc-7", "240.0.0.7"));
+
+        assertThat(FrameFile.read(journal(), "MDVJ").records()).isEmpty();
+        assertThat(reopened().load().rows()).hasSize(7);
+    }
+
+    @Test
     void crashBetweenSnapshotAndFreshJournalRestoresEachAllocationOnce() throws IOException {
         claim(held("a", "240.0.0.1"), held("b", "240.0.0.2"));
         closeStore();
