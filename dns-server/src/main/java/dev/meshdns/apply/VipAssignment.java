@@ -3,6 +3,7 @@ package dev.meshdns.apply;
 import dev.meshdns.catalog.ServiceEntry;
 import dev.meshdns.vip.AllocationResult;
 import dev.meshdns.vip.MapCapacity;
+import dev.meshdns.vip.VipAllocator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -35,13 +36,33 @@ final class VipAssignment {
     private VipAssignment() {
     }
 
+    /** The decision with its VIPs durable. */
     static Outcome assign(List<ServiceEntry> entries, Function<ServiceEntry, InetAddress> pinOf, VipSource source)
+            throws IOException {
+        Planned planned = plan(entries, pinOf, source);
+        planned.claim();
+        return planned.outcome();
+    }
+
+    /** The decision, its new VIPs durable once {@link Planned#claim} returned (see {@link VipSource#plan}). */
+    record Planned(Outcome outcome, VipAllocator.Planned vips) {
+        void claim() throws IOException {
+            vips.claim();
+        }
+    }
+
+    static Planned plan(List<ServiceEntry> entries, Function<ServiceEntry, InetAddress> pinOf, VipSource source)
             throws IOException {
         List<String> conflicts = new ArrayList<>();
         Map<String, InetAddress> pins = acceptedPins(entries, pinOf, source::allocations, conflicts);
         Set<InetAddress> reserved = Set.copyOf(pins.values());
         List<String> unpinned = entries.stream().map(ServiceEntry::service).filter(s -> !pins.containsKey(s)).toList();
-        AllocationResult result = source.sync(unpinned, reserved);
+        VipAllocator.Planned planned = source.plan(unpinned, reserved);
+        return new Planned(outcome(planned.result(), pins, conflicts), planned);
+    }
+
+    /** The allocator's result with the pins that stand added. */
+    private static Outcome outcome(AllocationResult result, Map<String, InetAddress> pins, List<String> conflicts) {
         if (pins.isEmpty()) {
             // Nearly every large catalog pins nothing: no copy of a million VIPs to add pins to.
             return new Outcome(result.vips(), result.failures(), conflicts);

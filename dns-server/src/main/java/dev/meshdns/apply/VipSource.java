@@ -73,6 +73,14 @@ public interface VipSource {
      */
     AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) throws IOException;
 
+    /**
+     * {@link #sync} in two steps (see {@link VipAllocator#plan}): the VIPs now, durable once the
+     * plan's claim returned. By default it is sync itself, durable at once.
+     */
+    default VipAllocator.Planned plan(Collection<String> live, Set<InetAddress> reserved) throws IOException {
+        return VipAllocator.Planned.durable(sync(live, reserved));
+    }
+
     /** Like {@link #sync}, but releases nothing: services not named keep their VIPs. */
     default AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved) throws IOException {
         return AllocationResult.empty();
@@ -107,6 +115,11 @@ public interface VipSource {
             @Override
             public AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) throws IOException {
                 return allocator.sync(live, reserved);
+            }
+
+            @Override
+            public VipAllocator.Planned plan(Collection<String> live, Set<InetAddress> reserved) throws IOException {
+                return allocator.plan(live, reserved);
             }
 
             @Override

@@ -88,6 +88,24 @@ class CatalogApplierOutageTest {
     }
 
     @Test
+    void aClaimFailingAfterItsVipWasDecidedPublishesThatVipNowhere() throws IOException {
+        applier.apply(catalog("web"));
+        InetAddress web = applier.published().get("web").v4();
+        // A new applier's first apply is full (a change of one service would be patched).
+        CatalogApplier restarted = new CatalogApplier(SPEC, source, VipSource.NONE, tables, readiness,
+                new Metrics(registry), Clock.fixed(NOW, ZoneOffset.UTC), EntryFeed.NONE);
+        source.claimsFailing = true;
+
+        restarted.apply(catalog("web", "db"));
+
+        assertThat(restarted.published().get("web").v4()).isEqualTo(web);
+        assertThat(restarted.published().get("db").v4()).isNull();
+        assertThat(restarted.published().get("db").v4Failure()).startsWith("VIP store");
+        assertThat(tables.get().find("db.mesh").unavailable(1)).as("A answers SERVFAIL").isNotNull();
+        assertThat(store.load().rows()).extracting(row -> row.service()).containsExactly("web");
+    }
+
+    @Test
     void whileTheStoreFailsReadyStaysReadySayingSoAndTheGaugeIsOne() {
         applier.apply(catalog("web"));
         source.failing = true;
@@ -167,6 +185,7 @@ class CatalogApplierOutageTest {
     private static final class FailingSource implements VipSource {
         private final VipSource real;
         boolean failing;
+        boolean claimsFailing;
 
         FailingSource(VipSource real) {
             this.real = real;
@@ -192,6 +211,16 @@ class CatalogApplierOutageTest {
         public AllocationResult sync(Collection<String> live, Set<InetAddress> reserved) throws IOException {
             failIfFailing();
             return real.sync(live, reserved);
+        }
+
+        @Override
+        public VipAllocator.Planned plan(Collection<String> live, Set<InetAddress> reserved) throws IOException {
+            failIfFailing();
+            VipAllocator.Planned planned = real.plan(live, reserved);
+            // The VIPs decided, then their claim failing as a write to a full disk does: the real claim never runs.
+            return claimsFailing ? VipAllocator.Planned.of(planned.result(), () -> {
+                throw new IOException(CAUSE);
+            }) : planned;
         }
 
         @Override

@@ -90,7 +90,8 @@ class CatalogApplierReportsTest {
                 .map(ILoggingEvent::getFormattedMessage).filter(line -> line.startsWith("catalog applied")))
                 .singleElement().asString()
                 .containsPattern("catalog applied: 2 services, 2 names, 0 entries skipped, 0 without VIP, in \\d+ ms"
-                        + " \\(VIPs \\d+ ms, table \\d+ ms, published after \\d+ ms\\)");
+                        + " \\(VIPs durable after \\d+ ms, table built in \\d+ ms beside them and ready after \\d+ ms,"
+                        + " published after \\d+ ms\\)");
     }
 
     @Test

@@ -94,6 +94,77 @@ public final class VipAllocator {
         return ensure(live, reserved, true);
     }
 
+    /**
+     * {@link #sync} in two steps, so that a caller can build with the VIPs while they are made
+     * durable: {@link Planned#result} is what sync returns, decided now (the rows of services that
+     * left are released durably first), and {@link Planned#claim} makes its new VIPs durable. No
+     * answer may carry them before that returned, and nothing else may use this allocator in
+     * between. With a shared store, where another writer may win a claim, it is sync itself: durable
+     * at once.
+     */
+    public Planned plan(Collection<String> live, Set<InetAddress> reserved) throws IOException {
+        if (store.soleWriterRevision().isEmpty()) {
+            return Planned.durable(sync(live, reserved));
+        }
+        List<String> wanted = released(live, reserved, true);
+        Map<String, String> failures = new HashMap<>();
+        lastRefusal = null;
+        Instant now = clock.instant();
+        List<Allocation> claims = chooseRound(withoutVip(wanted), reserved, now, failures);
+        AllocationResult result = result(wanted, failures, claims);
+        return new Planned(result, () -> {
+            List<Allocation> granted = claim(claims, now);
+            if (granted.size() != claims.size()) {
+                // Its only writer decides claims by the rules they were chosen by: this is a fault, not a race.
+                throw new IOException("the VIP store granted " + granted.size() + " of the " + claims.size()
+                        + " claims chosen by its rules, though it has no other writer");
+            }
+        });
+    }
+
+    /**
+     * What {@link #plan} decided: the VIPs, and how to make the new ones durable. Not thread-safe
+     * (the allocator's thread).
+     */
+    public static final class Planned {
+        /** Makes a plan's new VIPs durable. */
+        @FunctionalInterface
+        public interface Claim {
+            void run() throws IOException;
+        }
+
+        private final AllocationResult result;
+        private Claim claim;
+
+        Planned(AllocationResult result, Claim claim) {
+            this.result = result;
+            this.claim = claim;
+        }
+
+        /** A plan that is durable already: its {@link #claim} does nothing. */
+        public static Planned durable(AllocationResult result) {
+            return new Planned(result, null);
+        }
+
+        /** A plan whose VIPs {@code claim} makes durable (for a source of VIPs other than an allocator). */
+        public static Planned of(AllocationResult result, Claim claim) {
+            return new Planned(result, Objects.requireNonNull(claim, "claim"));
+        }
+
+        /** Every service's VIP as it will be durable, or why it has none. */
+        public AllocationResult result() {
+            return result;
+        }
+
+        /** Makes the new VIPs durable; once it returned they may be answered, and later calls do nothing. */
+        public void claim() throws IOException {
+            if (claim != null) {
+                claim.run();
+                claim = null;
+            }
+        }
+    }
+
     /** Like {@link #sync}, but releases nothing: services not named keep their VIPs. */
     public AllocationResult allocate(Collection<String> services, Set<InetAddress> reserved) throws IOException {
         return ensure(services, reserved, false);
@@ -165,9 +236,20 @@ public final class VipAllocator {
 
     private AllocationResult ensure(Collection<String> services, Set<InetAddress> reserved, boolean releaseOthers)
             throws IOException {
+        List<String> wanted = released(services, reserved, releaseOthers);
+        return result(wanted, claimMissing(wanted, reserved), List.of());
+    }
+
+    /**
+     * Each service once, in the order asked, once other writers' changes are read and the held rows
+     * that leave are released: every other service of this zone ({@code releaseOthers}), and those
+     * asked for whose address is outside the pool.
+     */
+    private List<String> released(Collection<String> services, Set<InetAddress> reserved, boolean releaseOthers)
+            throws IOException {
         Objects.requireNonNull(reserved, "reserved");
-        // Each service once, in the order asked; the set is open-addressed (no node per service): at a
-        // million services it lives through the whole call, and so through many young collections.
+        // The set is open-addressed (no node per service): at a million services it lives through the
+        // whole call, and so through many young collections.
         List<String> wanted = new ArrayList<>(services.size());
         Map<String, Boolean> live = new OpenHashMap<>(services.size());
         for (String service : services) {
@@ -182,11 +264,24 @@ public final class VipAllocator {
         // Without releasing others only the wanted services' own rows can leave: no need to scan them all.
         releaseRows(releaseOthers ? rows.heldOfZone() : rows.heldOfZone(wanted),
                 row -> live.containsKey(row.service()) ? !pool.cidr().contains(row.address()) : releaseOthers);
-        Map<String, String> failures = claimMissing(wanted, reserved);
+        return wanted;
+    }
+
+    /**
+     * Each wanted service's VIP: the address of its claim among {@code chosen} (not yet made durable),
+     * else its row's; or why it has none (its failure, else the pool's).
+     */
+    private AllocationResult result(List<String> wanted, Map<String, String> failures, List<Allocation> chosen) {
         // In the order of wanted, kept by the result: a million VIPs without a LinkedHashMap node each.
         Map<String, InetAddress> vips = new OpenHashMap<>(wanted.size());
+        for (Allocation claim : chosen) {
+            vips.put(claim.service(), claim.address());
+        }
         Map<String, String> failed = new LinkedHashMap<>();
         for (String service : wanted) {
+            if (vips.containsKey(service)) {
+                continue;
+            }
             InetAddress vip = rows.vipOf(service);
             if (vip != null) {
                 vips.put(service, vip);
@@ -222,12 +317,7 @@ public final class VipAllocator {
     private Map<String, String> claimMissing(List<String> wanted, Set<InetAddress> reserved) throws IOException {
         Map<String, String> failures = new HashMap<>();
         lastRefusal = null;
-        List<String> missing = new ArrayList<>();
-        for (String service : wanted) {
-            if (rows.vipOf(service) == null) {
-                missing.add(service);
-            }
-        }
+        List<String> missing = withoutVip(wanted);
         for (int round = 1; !missing.isEmpty(); round++) {
             if (round > MAX_CLAIM_ROUNDS) {
                 for (String service : missing) {
@@ -237,39 +327,11 @@ public final class VipAllocator {
                 break;
             }
             Instant now = clock.instant();
-            // The addresses chosen so far, open-addressed; the claims keep the order of the services.
-            Map<InetAddress, String> pending = new OpenHashMap<>(missing.size());
-            List<Allocation> claims = new ArrayList<>(missing.size());
-            // What no probe of this round can use besides the pending addresses: the rows do not change within it.
-            long takenBefore = rows.addressesInUse() + reserved.stream().filter(pool::isUsable).count();
-            // Chosen in an order of the set alone, so two services that prefer (or probe into) one address
-            // get the same VIPs whatever order the catalog or the stream lists them in; claimed in the order asked.
-            InetAddress[] chosen = new InetAddress[missing.size()];
-            for (int i : canonicalOrder(missing)) {
-                String service = missing.get(i);
-                if (rows.vipOf(service) != null) {
-                    continue; // another replica claimed it for this service meanwhile
-                }
-                InetAddress vip = choose(service, reserved, pending, now, takenBefore + pending.size());
-                if (vip == null) {
-                    failures.put(service, exhausted(reserved, pending, now));
-                    lastRefusal = now;
-                } else {
-                    pending.put(vip, service);
-                    chosen[i] = vip;
-                }
-            }
-            for (int i = 0; i < chosen.length; i++) {
-                if (chosen[i] != null) {
-                    claims.add(Allocation.held(zone, missing.get(i), chosen[i]));
-                }
-            }
+            List<Allocation> claims = chooseRound(missing, reserved, now, failures);
             if (claims.isEmpty()) {
                 break;
             }
-            OptionalLong before = store.soleWriterRevision();
-            rows.apply(store.claim(claims, quarantine, now), "claimed rows");
-            caughtUp(before);
+            claim(claims, now);
             missing = new ArrayList<>();
             for (Allocation claim : claims) {
                 if (rows.vipOf(claim.service()) == null) {
@@ -281,6 +343,61 @@ public final class VipAllocator {
             }
         }
         return failures;
+    }
+
+    private List<String> withoutVip(List<String> wanted) {
+        List<String> missing = new ArrayList<>();
+        for (String service : wanted) {
+            if (rows.vipOf(service) == null) {
+                missing.add(service);
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * One round of claims: an address for each missing service that has none meanwhile, chosen in an
+     * order of the set alone, so two services that prefer (or probe into) one address get the same
+     * VIPs whatever order the catalog or the stream lists them in; the claims in the order asked.
+     * A service refused an address goes to {@code failures}.
+     */
+    private List<Allocation> chooseRound(List<String> missing, Set<InetAddress> reserved, Instant now,
+                                         Map<String, String> failures) {
+        // The addresses chosen so far, open-addressed.
+        Map<InetAddress, String> pending = new OpenHashMap<>(missing.size());
+        // What no probe of this round can use besides the pending addresses: the rows do not change within it.
+        long takenBefore = rows.addressesInUse() + reserved.stream().filter(pool::isUsable).count();
+        InetAddress[] chosen = new InetAddress[missing.size()];
+        for (int i : canonicalOrder(missing)) {
+            String service = missing.get(i);
+            if (rows.vipOf(service) != null) {
+                continue; // another replica claimed it for this service meanwhile
+            }
+            InetAddress vip = choose(service, reserved, pending, now, takenBefore + pending.size());
+            if (vip == null) {
+                failures.put(service, exhausted(reserved, pending, now));
+                lastRefusal = now;
+            } else {
+                pending.put(vip, service);
+                chosen[i] = vip;
+            }
+        }
+        List<Allocation> claims = new ArrayList<>(missing.size());
+        for (int i = 0; i < chosen.length; i++) {
+            if (chosen[i] != null) {
+                claims.add(Allocation.held(zone, missing.get(i), chosen[i]));
+            }
+        }
+        return claims;
+    }
+
+    /** Claims durably, keeps what the store granted and returns it. */
+    private List<Allocation> claim(List<Allocation> claims, Instant now) throws IOException {
+        OptionalLong before = store.soleWriterRevision();
+        List<Allocation> granted = store.claim(claims, quarantine, now);
+        rows.apply(granted, "claimed rows");
+        caughtUp(before);
+        return granted;
     }
 
     /**

@@ -469,6 +469,38 @@ class VipAllocatorTest {
     }
 
     @Test
+    void aPlanGivesWhatSyncWouldAndItsNewVipsAreDurableOnlyOnceClaimed() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        InetAddress held = allocator.sync(List.of("a", "gone"), Set.of()).vips().get("a");
+
+        VipAllocator.Planned plan = allocator.plan(List.of("a", "b", "c"), Set.of());
+
+        assertThat(plan.result().vips()).containsOnlyKeys("a", "b", "c").containsEntry("a", held);
+        assertThat(store.load().rows()).as("gone released at once, b and c not yet claimed")
+                .extracting(Allocation::service, Allocation::isHeld)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("a", true),
+                        org.assertj.core.groups.Tuple.tuple("gone", false));
+        plan.claim();
+        plan.claim(); // once
+
+        assertThat(store.claims()).hasSize(2);
+        assertThat(VipAllocator.open(store, DEFAULT_POOL, "mesh", QUARANTINE, clock).allocations())
+                .isEqualTo(plan.result().vips());
+        assertThat(allocator.sync(List.of("a", "b", "c"), Set.of())).isEqualTo(plan.result());
+    }
+
+    @Test
+    void withAStoreOfSeveralWritersAPlanIsDurableAtOnce() throws IOException {
+        VipAllocator allocator = open(DEFAULT_POOL);
+        store.loseRaces(1); // a rival writer: the store is no longer written by this allocator alone
+
+        VipAllocator.Planned plan = allocator.plan(List.of("a"), Set.of());
+
+        assertThat(store.load().rows()).extracting(Allocation::service).contains("a");
+        assertThat(plan.result().vips().get("a")).isEqualTo(allocator.vipOf("a"));
+    }
+
+    @Test
     void withoutReadingItsOwnClaimsBackItKnowsWhatAFreshAllocatorReadsFromTheStore() throws IOException {
         VipAllocator allocator = open(TINY_POOL);
         allocator.sync(List.of("a", "b"), Set.of());
